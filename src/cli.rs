@@ -1,0 +1,5 @@
+//! cli
+/// Entry point.
+pub fn main() -> std::process::ExitCode {
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,20 @@
+//! liveblog: a terminal reader for live blogs and news feeds.
+//!
+//! One-way flow: `config` → `poller` (`fetch` + `parse`) → `store` → `app` → `ui`.
+//! `main.rs` only calls [`cli::main`].
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod fetch;
+pub mod httpd;
+pub mod model;
+pub mod parse;
+pub mod poller;
+pub mod query;
+pub mod sanitize;
+pub mod store;
+pub mod tui;
+pub mod ui;

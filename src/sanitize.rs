@@ -1,0 +1,121 @@
+//! Untrusted text made safe for a terminal.
+//!
+//! Entries come from the network: a headline may carry an OSC 52 clipboard write, a
+//! title change or a cursor move. Everything that reaches the terminal (TUI and `dump`)
+//! goes through [`clean`], which drops escape sequences whole (not just the ESC, so no
+//! `[31m` debris is left), C0 and C1 controls, and bidirectional overrides that could
+//! make text read differently from what it is.
+
+/// Removes escape sequences and control characters; keeps `\n`, turns `\t` into a space.
+pub fn clean(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 introducers of strings (DCS, SOS, OSC, PM, APC) swallow up to ST or BEL.
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            // C1 CSI: parameters up to a final byte.
+            '\u{9b}' => skip_csi(&mut chars),
+            '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            '\r' => {
+                // CRLF is a newline; a lone CR would move the cursor.
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Like [`clean`], then folds all whitespace (newlines too) into single spaces:
+/// for one-line fields such as titles and authors.
+pub fn clean_line(input: &str) -> String {
+    clean(input).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True for characters that must never reach a terminal on their own.
+fn is_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        // Bidi embeddings, overrides and isolates.
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        // Line and paragraph separators some terminals treat as newlines.
+        | '\u{2028}' | '\u{2029}'
+        // Byte-order mark inside text, interlinear annotation.
+        | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // nF sequences: intermediates 0x20-0x2F then one final byte.
+        Some(' '..='/') => {
+            while let Some(&c) = chars.peek() {
+                chars.next();
+                if !(' '..='/').contains(&c) {
+                    break;
+                }
+            }
+        }
+        // Two-character sequence (ESC c, ESC 7, ...), or a lone ESC at the end.
+        _ => {}
+    }
+}
+
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        // Anything outside the CSI parameter/intermediate range ends a malformed sequence.
+        if !(' '..='?').contains(&c) {
+            break;
+        }
+    }
+}
+
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_osc_and_csi_whole() {
+        assert_eq!(clean("a\u{1b}]52;c;SGVsbG8=\u{7}b"), "ab");
+        assert_eq!(clean("a\u{1b}]0;title\u{1b}\\b"), "ab");
+        assert_eq!(clean("\u{1b}[31mred\u{1b}[0m"), "red");
+        assert_eq!(clean("x\u{1b}P1$r\u{1b}\\y"), "xy");
+        assert_eq!(clean("x\u{9b}2Jy"), "xy");
+        assert_eq!(clean("x\u{9d}0;t\u{9c}y"), "xy");
+    }
+
+    #[test]
+    fn drops_controls_and_bidi_keeps_text() {
+        assert_eq!(clean("a\u{7}b\u{8}c\u{0}d"), "abcd");
+        assert_eq!(clean("evil\u{202e}txt.exe"), "eviltxt.exe");
+        assert_eq!(clean("Kyïv 東京 👍\nnext"), "Kyïv 東京 👍\nnext");
+        assert_eq!(clean("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(clean_line("  two\n lines\t"), "two lines");
+        assert_eq!(clean("trailing\u{1b}"), "trailing");
+    }
+}
