@@ -1,1 +1,587 @@
-//! app
+//! The reader's state and `update(&mut App, Action)`: no terminal, no sockets.
+//!
+//! Input becomes [`Action`]s (see `keys`), data arrives as [`Action::Ingested`], and
+//! [`update`] returns the [`Effect`]s the edge must carry out (poll now, mark read,
+//! copy a link). Drawing (`ui`) only reads an `&App`.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::ingest::Ingested;
+use crate::model::{Entry, EntryId, SourceId};
+use crate::query::{Prepared, Query, QueryError};
+use crate::store::SourceState;
+use crate::ui;
+
+/// Something the user or the world did.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Move the selection (or scroll the detail view) up one line.
+    Up,
+    /// Move the selection (or scroll the detail view) down one line.
+    Down,
+    /// Move up one screen.
+    PageUp,
+    /// Move down one screen.
+    PageDown,
+    /// Go to the newest entry (or the top of the entry).
+    Top,
+    /// Go to the oldest entry (or the end of the entry).
+    Bottom,
+    /// Open the selected entry, or close the sources panel.
+    Open,
+    /// Leave the current view (detail, sources, help) or clear an active filter.
+    Back,
+    /// Start typing a filter.
+    StartFilter,
+    /// A character typed into the filter.
+    FilterChar(char),
+    /// Delete the character before the cursor in the filter.
+    FilterBackspace,
+    /// Delete the last word of the filter.
+    FilterDeleteWord,
+    /// Stop typing and keep the filter.
+    FilterAccept,
+    /// Stop typing and drop the filter.
+    FilterCancel,
+    /// Show or hide the sources panel.
+    ToggleSourcesPanel,
+    /// In the sources panel: show or hide the selected source's entries.
+    ToggleSource,
+    /// Keep the newest entry selected as entries arrive (or stop doing so).
+    ToggleFollow,
+    /// Poll now: every source, or the one selected in the sources panel.
+    Refresh,
+    /// Copy the selected entry's link to the clipboard (OSC 52).
+    CopyLink,
+    /// Open the selected entry's link in `$BROWSER`.
+    OpenLink,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Leave the reader.
+    Quit,
+    /// The terminal has a new size.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// The clock moved (relative times, `since:` filters).
+    Tick(Timestamp),
+    /// A poll was stored: new and edited entries, and the source's state.
+    Ingested(Box<Ingested>),
+    /// A transient message for the status line (e.g. the result of an effect).
+    Notice(String),
+}
+
+/// Work for the edge to do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Poll every source now (`None`) or one.
+    Refresh(Option<SourceId>),
+    /// Record that the user opened this entry.
+    MarkRead(SourceId, EntryId),
+    /// Put this text on the clipboard.
+    CopyLink(String),
+    /// Open this URL in the browser.
+    OpenLink(String),
+    /// Ring the terminal bell.
+    Bell,
+    /// Leave.
+    Quit,
+}
+
+/// Which screen is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// The merged list.
+    List,
+    /// One entry, scrolled by `scroll` lines.
+    Detail {
+        /// The entry shown.
+        key: EntryKey,
+        /// Lines scrolled past.
+        scroll: usize,
+    },
+    /// The sources panel.
+    Sources,
+    /// Key help over the list.
+    Help,
+}
+
+/// An entry's identity across the whole reader.
+pub type EntryKey = (SourceId, EntryId);
+
+/// A source as the reader shows it.
+#[derive(Debug, Clone)]
+pub struct SourceView {
+    /// Its name.
+    pub id: SourceId,
+    /// Whether its entries are shown.
+    pub enabled: bool,
+    /// Polling state (last success, last error).
+    pub state: SourceState,
+    /// Cached entries from it.
+    pub entries: usize,
+    /// Entries from it not yet opened.
+    pub unread: usize,
+}
+
+/// One cached entry with its search form.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The entry.
+    pub entry: Entry,
+    /// Folded text for filtering.
+    pub prepared: Prepared,
+}
+
+/// The filter being typed or applied.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// The text as typed.
+    pub input: String,
+    /// The user is typing it.
+    pub editing: bool,
+    /// The last query that parsed; applied to the list.
+    pub query: Query,
+    /// Why `input` does not parse, shown in place (the list keeps the last good query).
+    pub error: Option<QueryError>,
+}
+
+/// The whole reader state.
+#[derive(Debug)]
+pub struct App {
+    /// Every loaded entry, newest first.
+    pub rows: Vec<Row>,
+    /// Indexes into `rows` that pass the filter and the source toggles, in order.
+    pub visible: Vec<usize>,
+    /// Selected position within `visible`.
+    pub selected: usize,
+    /// First `visible` position drawn at the top of the list.
+    pub offset: usize,
+    /// The current screen.
+    pub view: View,
+    /// The filter.
+    pub filter: Filter,
+    /// Keep the newest entry selected as entries arrive.
+    pub follow: bool,
+    /// Entries that arrived above the selection since the user last was at the top.
+    pub new_above: usize,
+    /// Sources in config order.
+    pub sources: Vec<SourceView>,
+    /// Selected row of the sources panel.
+    pub source_selected: usize,
+    /// Display time zone.
+    pub timezone: TimeZone,
+    /// The time, as of the last tick.
+    pub now: Timestamp,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A transient message for the status line.
+    pub notice: Option<String>,
+    /// Set when the user asked to leave.
+    pub quit: bool,
+}
+
+impl App {
+    /// A reader over `sources` (config order) showing `entries` (newest first) as cached.
+    pub fn new(
+        sources: Vec<(SourceId, SourceState)>,
+        entries: Vec<Entry>,
+        timezone: TimeZone,
+        now: Timestamp,
+    ) -> App {
+        let mut app = App {
+            rows: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            offset: 0,
+            view: View::List,
+            filter: Filter::default(),
+            follow: true,
+            new_above: 0,
+            sources: sources
+                .into_iter()
+                .map(|(id, state)| SourceView { id, enabled: true, state, entries: 0, unread: 0 })
+                .collect(),
+            source_selected: 0,
+            timezone,
+            now,
+            size: (80, 24),
+            notice: None,
+            quit: false,
+        };
+        app.rows = entries.into_iter().map(Row::new).collect();
+        sort_rows(&mut app.rows);
+        app.recount_sources();
+        app.refilter();
+        app
+    }
+
+    /// The selected entry, if the list has any.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.visible.get(self.selected).map(|&index| &self.rows[index].entry)
+    }
+
+    /// The entry with this key, if loaded.
+    pub fn find(&self, key: &EntryKey) -> Option<&Entry> {
+        self.rows.iter().map(|row| &row.entry).find(|entry| entry.source == key.0 && entry.item.id == key.1)
+    }
+
+    /// Rows the list shows at once.
+    pub fn list_height(&self) -> usize {
+        usize::from(ui::layout(self.size.0, self.size.1).list.height).max(1)
+    }
+
+    /// Sources whose last poll failed.
+    pub fn failing_sources(&self) -> impl Iterator<Item = &SourceView> {
+        self.sources.iter().filter(|source| source.state.last_error.is_some())
+    }
+
+    fn key_at(&self, position: usize) -> Option<EntryKey> {
+        self.visible
+            .get(position)
+            .map(|&index| (self.rows[index].entry.source.clone(), self.rows[index].entry.item.id.clone()))
+    }
+
+    fn recount_sources(&mut self) {
+        let mut counts: HashMap<&SourceId, (usize, usize)> = HashMap::new();
+        for row in &self.rows {
+            let count = counts.entry(&row.entry.source).or_default();
+            count.0 += 1;
+            count.1 += usize::from(!row.entry.read);
+        }
+        for source in &mut self.sources {
+            let (entries, unread) = counts.get(&source.id).copied().unwrap_or_default();
+            source.entries = entries;
+            source.unread = unread;
+        }
+    }
+
+    /// Recomputes `visible` from the filter and the source toggles, keeping the
+    /// selected entry selected (and where it was on screen) when it is still shown.
+    fn refilter(&mut self) {
+        let anchor = self.key_at(self.selected);
+        let anchor_screen_row = self.selected.saturating_sub(self.offset);
+        let hidden: HashSet<&SourceId> =
+            self.sources.iter().filter(|source| !source.enabled).map(|source| &source.id).collect();
+        let now = self.now;
+        let query = &self.filter.query;
+        self.visible = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| !hidden.contains(&row.entry.source) && query.matches_prepared(&row.prepared, now))
+            .map(|(index, _)| index)
+            .collect();
+        let found = anchor.and_then(|key| self.position_of(&key));
+        match found {
+            Some(position) => {
+                self.selected = position;
+                self.offset = position.saturating_sub(anchor_screen_row);
+            }
+            None => {
+                self.selected = 0;
+                self.offset = 0;
+            }
+        }
+        self.clamp();
+    }
+
+    fn position_of(&self, key: &EntryKey) -> Option<usize> {
+        self.visible.iter().position(|&index| {
+            let entry = &self.rows[index].entry;
+            entry.source == key.0 && entry.item.id == key.1
+        })
+    }
+
+    /// Keeps the selection in range and on screen.
+    fn clamp(&mut self) {
+        let len = self.visible.len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        let height = self.list_height();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        }
+        if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height));
+        if self.selected == 0 {
+            self.new_above = 0;
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let len = self.visible.len();
+        if len == 0 {
+            return;
+        }
+        let target = self.selected.saturating_add_signed(delta).min(len - 1);
+        self.selected = target;
+        self.clamp();
+    }
+
+    /// Merges a poll's new and edited entries. The entry being read never moves: if the
+    /// user is at the top and following, the newest entry is selected; otherwise the
+    /// selection (and its place on screen) stays and "N new" counts what arrived above.
+    fn merge(&mut self, ingested: Ingested) {
+        if let Some(source) = self.sources.iter_mut().find(|source| source.id == ingested.source) {
+            source.state = ingested.state.clone();
+        }
+        let applied = ingested.applied;
+        if applied.new.is_empty() && applied.updated.is_empty() {
+            return;
+        }
+        let anchor = self.key_at(self.selected);
+        let was_at_top = self.selected == 0 && self.view != View::Help;
+        let anchor_screen_row = self.selected.saturating_sub(self.offset);
+
+        let mut edited: HashMap<EntryKey, Entry> = applied
+            .updated
+            .into_iter()
+            .map(|entry| ((entry.source.clone(), entry.item.id.clone()), entry))
+            .collect();
+        for row in &mut self.rows {
+            let key = (row.entry.source.clone(), row.entry.item.id.clone());
+            if let Some(entry) = edited.remove(&key) {
+                *row = Row::new(entry);
+            }
+        }
+        // Entries edited before we ever loaded them are simply new to this window.
+        let mut fresh: Vec<Row> = applied.new.into_iter().chain(edited.into_values()).map(Row::new).collect();
+        fresh.append(&mut self.rows);
+        self.rows = fresh;
+        sort_rows(&mut self.rows);
+        self.recount_sources();
+
+        let old_selected = self.selected;
+        self.refilter();
+        if self.follow && was_at_top {
+            self.selected = 0;
+            self.offset = 0;
+            self.new_above = 0;
+        } else if let Some(key) = anchor
+            && let Some(position) = self.position_of(&key)
+        {
+            self.new_above += position.saturating_sub(old_selected);
+            self.selected = position;
+            self.offset = position.saturating_sub(anchor_screen_row);
+        }
+        self.clamp();
+    }
+
+    fn set_filter_input(&mut self, input: String) {
+        self.filter.input = input;
+        match Query::parse(&self.filter.input) {
+            Ok(query) => {
+                self.filter.query = query;
+                self.filter.error = None;
+                self.refilter();
+            }
+            Err(error) => self.filter.error = Some(error),
+        }
+    }
+
+    fn mark_read(&mut self, key: &EntryKey) -> bool {
+        let Some(row) = self
+            .rows
+            .iter_mut()
+            .find(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
+        else {
+            return false;
+        };
+        if row.entry.read {
+            return false;
+        }
+        row.entry.read = true;
+        if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
+            source.unread = source.unread.saturating_sub(1);
+        }
+        true
+    }
+
+    /// Lines of the detail view's text at the current width (for scrolling bounds).
+    fn detail_lines(&self, key: &EntryKey) -> usize {
+        let area = ui::layout(self.size.0, self.size.1).list;
+        self.find(key).map_or(0, |entry| ui::detail_lines(entry, self, area.width).len())
+    }
+}
+
+impl Row {
+    /// Wraps an entry with its search form.
+    pub fn new(entry: Entry) -> Row {
+        let prepared = Prepared::new(&entry);
+        Row { entry, prepared }
+    }
+}
+
+/// Newest first; a stable sort keeps the given order among equal times.
+fn sort_rows(rows: &mut [Row]) {
+    rows.sort_by_key(|row| std::cmp::Reverse(row.entry.sort_time()));
+}
+
+/// Applies one action; returns what the edge must do.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if !matches!(action, Action::Tick(_) | Action::Ingested(_) | Action::Notice(_)) {
+        app.notice = None;
+    }
+    match action {
+        Action::Resize { width, height } => {
+            app.size = (width, height);
+            app.clamp();
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            if !app.filter.query.is_empty() {
+                app.refilter();
+            }
+        }
+        Action::Ingested(ingested) => app.merge(*ingested),
+        Action::Notice(text) => app.notice = Some(text),
+        Action::Quit => {
+            app.quit = true;
+            effects.push(Effect::Quit);
+        }
+        Action::StartFilter => {
+            app.view = View::List;
+            app.filter.editing = true;
+        }
+        Action::FilterChar(c) => {
+            let mut input = app.filter.input.clone();
+            input.push(c);
+            app.set_filter_input(input);
+        }
+        Action::FilterBackspace => {
+            let mut input = app.filter.input.clone();
+            input.pop();
+            app.set_filter_input(input);
+        }
+        Action::FilterDeleteWord => {
+            let trimmed = app.filter.input.trim_end();
+            let cut = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let input = trimmed[..cut].to_string();
+            app.set_filter_input(input);
+        }
+        Action::FilterAccept => app.filter.editing = false,
+        Action::FilterCancel => {
+            app.filter.editing = false;
+            app.set_filter_input(String::new());
+        }
+        Action::ToggleHelp => {
+            app.view = if app.view == View::Help { View::List } else { View::Help };
+        }
+        Action::ToggleSourcesPanel => {
+            app.view = if app.view == View::Sources { View::List } else { View::Sources };
+        }
+        Action::ToggleFollow => {
+            app.follow = !app.follow;
+            if app.follow {
+                app.selected = 0;
+                app.clamp();
+            }
+            app.notice = Some(if app.follow { "following newest" } else { "follow off" }.to_string());
+        }
+        Action::Refresh => {
+            let target = match app.view {
+                View::Sources => app.sources.get(app.source_selected).map(|source| source.id.clone()),
+                _ => None,
+            };
+            app.notice = Some(match &target {
+                Some(source) => format!("refreshing {source}…"),
+                None => "refreshing all sources…".to_string(),
+            });
+            effects.push(Effect::Refresh(target));
+        }
+        action => navigate(app, action, &mut effects),
+    }
+    effects
+}
+
+/// Keys whose meaning depends on the view.
+fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    let page = app.list_height().saturating_sub(1).max(1) as isize;
+    match (app.view.clone(), action) {
+        (View::Help, _) => app.view = View::List,
+        (View::Sources, Action::Up) => app.source_selected = app.source_selected.saturating_sub(1),
+        (View::Sources, Action::Down) => {
+            app.source_selected = (app.source_selected + 1).min(app.sources.len().saturating_sub(1));
+        }
+        (View::Sources, Action::Top) => app.source_selected = 0,
+        (View::Sources, Action::Bottom) => app.source_selected = app.sources.len().saturating_sub(1),
+        (View::Sources, Action::ToggleSource) => {
+            if let Some(source) = app.sources.get_mut(app.source_selected) {
+                source.enabled = !source.enabled;
+                app.refilter();
+            }
+        }
+        (View::Sources, Action::Open | Action::Back) => app.view = View::List,
+        (View::Detail { key, scroll }, action) => {
+            let max_scroll = app.detail_lines(&key).saturating_sub(1);
+            let current = scroll;
+            let next = match action {
+                Action::Up => Some(current.saturating_sub(1)),
+                Action::Down => Some(current + 1),
+                Action::PageUp => Some(current.saturating_sub(page as usize)),
+                Action::PageDown => Some(current + page as usize),
+                Action::Top => Some(0),
+                Action::Bottom => Some(max_scroll),
+                _ => None,
+            };
+            match (next, action) {
+                (Some(next), _) => app.view = View::Detail { key, scroll: next.min(max_scroll) },
+                (None, Action::Back) => app.view = View::List,
+                (None, Action::CopyLink) => link_effect(app, Some(key), Effect::CopyLink, effects),
+                (None, Action::OpenLink) => link_effect(app, Some(key), Effect::OpenLink, effects),
+                _ => {}
+            }
+        }
+        (View::List, Action::Up) => app.move_selection(-1),
+        (View::List, Action::Down) => app.move_selection(1),
+        (View::List, Action::PageUp) => app.move_selection(-page),
+        (View::List, Action::PageDown) => app.move_selection(page),
+        (View::List, Action::Top) => {
+            app.selected = 0;
+            app.clamp();
+        }
+        (View::List, Action::Bottom) => {
+            app.selected = app.visible.len().saturating_sub(1);
+            app.clamp();
+        }
+        (View::List, Action::Open) => {
+            if let Some(key) = app.key_at(app.selected) {
+                if app.mark_read(&key) {
+                    effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
+                }
+                app.view = View::Detail { key, scroll: 0 };
+            }
+        }
+        (View::List, Action::Back) => {
+            if !app.filter.input.is_empty() {
+                app.set_filter_input(String::new());
+            }
+        }
+        (View::List, Action::CopyLink) => {
+            let key = app.key_at(app.selected);
+            link_effect(app, key, Effect::CopyLink, effects);
+        }
+        (View::List, Action::OpenLink) => {
+            let key = app.key_at(app.selected);
+            link_effect(app, key, Effect::OpenLink, effects);
+        }
+        _ => {}
+    }
+}
+
+/// Pushes `make(url)` for the entry's link, or says it has none.
+fn link_effect(app: &mut App, key: Option<EntryKey>, make: fn(String) -> Effect, effects: &mut Vec<Effect>) {
+    match key.as_ref().and_then(|key| app.find(key)).and_then(|entry| entry.item.url.clone()) {
+        Some(url) => effects.push(make(url)),
+        None => app.notice = Some("this entry has no link".to_string()),
+    }
+}

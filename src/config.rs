@@ -1,1 +1,453 @@
-//! config
+//! The configuration: TOML, validated into typed settings.
+//!
+//! Config is data: the built-in default is `assets/default-config.toml`, embedded.
+//! Every error names the file, the line and the key, so a user can fix it at once.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::{Format, SourceId};
+use crate::query::Query;
+
+/// The configuration used when there is no config file.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
+
+/// A config that cannot be used, located as precisely as possible.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}{}: {message}",
+    line.map(|l| format!(", line {l}")).unwrap_or_default(),
+    key.as_ref().map(|k| format!(", key `{k}`")).unwrap_or_default())]
+pub struct ConfigError {
+    /// The config file (or `<built-in>`).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// The key at fault, when known.
+    pub key: Option<String>,
+    /// What is wrong and what to write instead.
+    pub message: String,
+}
+
+/// Settings for the whole reader.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the config was read from (`None`: built-in default).
+    pub path: Option<PathBuf>,
+    /// Default poll interval.
+    pub interval: Duration,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// The zone times are shown in.
+    pub timezone: TimeZone,
+    /// The configured zone's name (`local` or IANA).
+    pub timezone_name: String,
+    /// Cache file from `[general] cache`, if set.
+    pub cache: Option<PathBuf>,
+    /// The sources, in config order.
+    pub sources: Vec<SourceConfig>,
+    /// Saved queries by name.
+    pub filters: BTreeMap<String, String>,
+    /// Alert settings.
+    pub alerts: Alerts,
+}
+
+/// One configured source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceConfig {
+    /// Unique display name; entries are keyed by it.
+    pub id: SourceId,
+    /// `http(s)://` URL, `file://` URL or local path.
+    pub url: String,
+    /// How to parse it.
+    pub format: Format,
+    /// How often to poll it.
+    pub interval: Duration,
+    /// CSS selectors for `format = "html"`.
+    pub selectors: Option<Selectors>,
+}
+
+/// CSS selectors for reading an HTML page whose entries have no structured data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selectors {
+    /// Each entry's element.
+    pub entry: String,
+    /// The time, inside an entry (`sel@attr` reads an attribute).
+    pub time: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
+    /// The author.
+    pub author: Option<String>,
+    /// The body.
+    pub body: Option<String>,
+    /// The permalink (`a@href` style).
+    pub link: Option<String>,
+}
+
+/// What to do when a new entry matches a query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alerts {
+    /// The query; empty means no alerts.
+    pub query: String,
+    /// A program run with the entry as JSON on stdin; empty means none.
+    pub command: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    general: RawGeneral,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    filters: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    alerts: RawAlerts,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGeneral {
+    interval: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    cache: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Spanned<String>,
+    url: Spanned<String>,
+    #[serde(default)]
+    format: Option<Spanned<String>>,
+    interval: Option<Spanned<String>>,
+    selectors: Option<Spanned<Selectors>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    query: Option<Spanned<String>>,
+    #[serde(default)]
+    command: String,
+}
+
+impl Config {
+    /// Reads `explicit` if given, else the platform config file if it exists, else the
+    /// built-in default.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => default_config_path().filter(|path| path.exists()),
+        };
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|err| ConfigError {
+                    file: path.display().to_string(),
+                    line: None,
+                    key: None,
+                    message: format!("cannot read: {err}"),
+                })?;
+                let mut config = Config::parse(&text, &path.display().to_string())?;
+                config.path = Some(path);
+                Ok(config)
+            }
+            None => Config::parse(DEFAULT_CONFIG, "<built-in default config>"),
+        }
+    }
+
+    /// Parses config text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let locate = |span: Option<Range<usize>>, key: Option<&str>, message: String| {
+            let line = span.as_ref().map(|span| line_of(text, span.start));
+            let key = key
+                .map(str::to_string)
+                .or_else(|| span.and_then(|span| key_at(text, span.start)));
+            ConfigError { file: file.to_string(), line, key, message }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            let message = err.message().trim().to_string();
+            let key = unknown_key(&message);
+            locate(err.span(), key.as_deref(), message)
+        })?;
+
+        let duration = |value: &Spanned<String>, key: &str| {
+            parse_duration(value.get_ref())
+                .map_err(|message| locate(Some(value.span()), Some(key), message))
+        };
+        let general = &raw.general;
+        let interval = match &general.interval {
+            Some(value) => duration(value, "interval")?,
+            None => Duration::from_secs(60),
+        };
+        let timeout = match &general.timeout {
+            Some(value) => duration(value, "timeout")?,
+            None => Duration::from_secs(20),
+        };
+        let timezone_name = general
+            .timezone
+            .as_ref()
+            .map(|value| value.get_ref().clone())
+            .unwrap_or_else(|| "local".to_string());
+        let timezone = if timezone_name == "local" {
+            TimeZone::system()
+        } else {
+            TimeZone::get(&timezone_name).map_err(|_| {
+                let span = general.timezone.as_ref().map(Spanned::span);
+                locate(
+                    span,
+                    Some("timezone"),
+                    format!(
+                        "unknown time zone `{timezone_name}`: write \"local\" or an IANA name such as \"Europe/London\""
+                    ),
+                )
+            })?
+        };
+
+        let mut sources: Vec<SourceConfig> = Vec::new();
+        for raw_source in &raw.source {
+            let name = raw_source.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(locate(
+                    Some(raw_source.name.span()),
+                    Some("name"),
+                    "a source needs a non-empty name".to_string(),
+                ));
+            }
+            if sources.iter().any(|source| source.id.0 == name) {
+                return Err(locate(
+                    Some(raw_source.name.span()),
+                    Some("name"),
+                    format!("two sources are named `{name}`: names must be unique"),
+                ));
+            }
+            let url = raw_source.url.get_ref().trim().to_string();
+            if url.is_empty() {
+                return Err(locate(
+                    Some(raw_source.url.span()),
+                    Some("url"),
+                    "a source needs a URL (http://, https://) or a file path".to_string(),
+                ));
+            }
+            if url.contains("://") && !is_supported_url(&url) {
+                return Err(locate(
+                    Some(raw_source.url.span()),
+                    Some("url"),
+                    format!("`{url}` is not an http://, https:// or file:// URL"),
+                ));
+            }
+            let format = match &raw_source.format {
+                Some(value) => Format::from_name(value.get_ref()).ok_or_else(|| {
+                    locate(
+                        Some(value.span()),
+                        Some("format"),
+                        format!("unknown format `{}`: use one of {}", value.get_ref(), format_names()),
+                    )
+                })?,
+                None => Format::Auto,
+            };
+            let selectors = raw_source.selectors.as_ref().map(|s| s.get_ref().clone());
+            if format == Format::Html && selectors.is_none() {
+                let span = raw_source.format.as_ref().map(Spanned::span);
+                return Err(locate(
+                    span,
+                    Some("selectors"),
+                    "format = \"html\" needs selectors = { entry = \"...\", ... }".to_string(),
+                ));
+            }
+            let interval = match &raw_source.interval {
+                Some(value) => duration(value, "interval")?,
+                None => interval,
+            };
+            sources.push(SourceConfig { id: SourceId(name), url, format, interval, selectors });
+        }
+
+        let mut filters = BTreeMap::new();
+        for (name, query) in &raw.filters {
+            if let Err(err) = Query::parse(query.get_ref()) {
+                return Err(locate(Some(query.span()), Some(name), format!("bad query: {err}")));
+            }
+            filters.insert(name.clone(), query.get_ref().clone());
+        }
+        let alert_query = raw.alerts.query.as_ref();
+        if let Some(query) = alert_query
+            && let Err(err) = Query::parse(query.get_ref())
+        {
+            return Err(locate(Some(query.span()), Some("query"), format!("bad query: {err}")));
+        }
+
+        Ok(Config {
+            path: None,
+            interval,
+            timeout,
+            timezone,
+            timezone_name,
+            cache: general.cache.as_deref().map(expand_home),
+            sources,
+            filters,
+            alerts: Alerts {
+                query: alert_query.map(|q| q.get_ref().clone()).unwrap_or_default(),
+                command: raw.alerts.command.clone(),
+            },
+        })
+    }
+
+    /// The cache file: `override_path`, else `[general] cache`, else the platform data dir.
+    pub fn cache_path(&self, override_path: Option<&Path>) -> PathBuf {
+        override_path
+            .map(Path::to_path_buf)
+            .or_else(|| self.cache.clone())
+            .or_else(|| project_dirs().map(|dirs| dirs.data_dir().join("cache.db")))
+            .unwrap_or_else(|| PathBuf::from("liveblog-cache.db"))
+    }
+}
+
+/// `~/.config/liveblog/config.toml` on Linux (the platform's config dir elsewhere).
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "liveblog")
+}
+
+fn is_supported_url(url: &str) -> bool {
+    ["http://", "https://", "file://"]
+        .iter()
+        .any(|scheme| url.to_ascii_lowercase().starts_with(scheme))
+}
+
+fn format_names() -> String {
+    Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(base)) => base.home_dir().join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Parses `30s`, `5m`, `1h`, `1d` (and sums such as `1h30m`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let hint = || format!("invalid duration `{text}`: write a number and a unit, like 30s, 5m or 1h");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(hint());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(hint()),
+        };
+        let value: u64 = digits.parse().map_err(|_| hint())?;
+        total = value
+            .checked_mul(unit)
+            .and_then(|secs| total.checked_add(secs))
+            .ok_or_else(hint)?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(hint());
+    }
+    if total == 0 {
+        return Err(format!("duration `{text}` must be at least 1s"));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The key written on the line holding `offset` (`key = value`), if any.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+}
+
+/// serde's "unknown field `x`, expected ..." names the key; pull it out.
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        let config = Config::parse(DEFAULT_CONFIG, "default").expect("default config parses");
+        assert!(!config.sources.is_empty());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_line() {
+        let err = Config::parse("[general]\ninterval = \"60s\"\ncolour = 3\n", "c.toml").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert_eq!(err.key.as_deref(), Some("colour"));
+        assert!(err.to_string().starts_with("c.toml, line 3, key `colour`"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_is_named_with_line() {
+        let text = "[[source]]\nname = \"a\"\nurl = \"http://x\"\ninterval = \"soon\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(4), Some("interval")));
+        let text = "[[source]]\nname = \"a\"\nurl = \"http://x\"\nformat = \"pdf\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(4), Some("format")));
+        let text = "[general]\ntimezone = \"Mars/Olympus\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("timezone")));
+    }
+
+    #[test]
+    fn duplicate_names_rejected() {
+        let text = "[[source]]\nname = \"a\"\nurl = \"http://x\"\n[[source]]\nname = \"a\"\nurl = \"http://y\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!(err.line, Some(5));
+    }
+
+    #[test]
+    fn source_interval_defaults_to_general() {
+        let text = "[general]\ninterval = \"2m\"\n[[source]]\nname = \"a\"\nurl = \"http://x\"\n[[source]]\nname = \"b\"\nurl = \"b.xml\"\ninterval = \"10s\"\n";
+        let config = Config::parse(text, "c.toml").expect("valid");
+        assert_eq!(config.sources[0].interval, Duration::from_secs(120));
+        assert_eq!(config.sources[1].interval, Duration::from_secs(10));
+    }
+}

@@ -1,1 +1,142 @@
-//! poller
+//! The poller: one tokio task per source on its own interval, results sent as owned
+//! messages ([`Poll`]) on a channel. Nothing here touches the cache or the UI.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+use crate::config::SourceConfig;
+use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::model::{Document, SourceId};
+use crate::parse::{self, Input};
+
+/// The result of polling one source once.
+#[derive(Debug, Clone)]
+pub struct Poll {
+    /// Which source.
+    pub source: SourceId,
+    /// The URL polled.
+    pub url: String,
+    /// What happened.
+    pub outcome: PollOutcome,
+    /// When the poll finished.
+    pub finished: Timestamp,
+}
+
+/// What a poll gave.
+#[derive(Debug, Clone)]
+pub enum PollOutcome {
+    /// The server said nothing changed (304).
+    NotModified,
+    /// A new document, and the validators to send next time.
+    Parsed {
+        /// The parsed entries.
+        document: Document,
+        /// For the next conditional GET.
+        validators: Validators,
+    },
+    /// The fetch or the parse failed; one line naming what went wrong.
+    Failed(String),
+}
+
+/// Fetches and parses one source once. Never panics; errors become [`PollOutcome::Failed`].
+pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Validators) -> Poll {
+    let outcome = match fetcher.fetch(&source.url, validators).await {
+        Ok(Fetched::NotModified) => PollOutcome::NotModified,
+        Ok(Fetched::Body(body)) => {
+            let format = source.format;
+            // Parsing a large page is CPU work: keep it off the async workers.
+            let parsed = tokio::task::spawn_blocking(move || {
+                let input = Input {
+                    bytes: &body.bytes,
+                    content_type: body.content_type.as_deref(),
+                    base_url: Some(&body.final_url),
+                    now: Timestamp::now(),
+                };
+                parse::parse(&input, format).map(|document| (document, body.validators))
+            })
+            .await;
+            match parsed {
+                Ok(Ok((document, validators))) => PollOutcome::Parsed { document, validators },
+                Ok(Err(err)) => PollOutcome::Failed(err.to_string()),
+                Err(join_error) => PollOutcome::Failed(format!("parser failed: {join_error}")),
+            }
+        }
+        Err(err) => PollOutcome::Failed(err.to_string()),
+    };
+    Poll { source: source.id.clone(), url: source.url.clone(), outcome, finished: Timestamp::now() }
+}
+
+/// The running poll tasks; dropping it stops them.
+pub struct Poller {
+    tasks: Vec<JoinHandle<()>>,
+    refresh: HashMap<SourceId, Arc<Notify>>,
+}
+
+impl Poller {
+    /// Starts one task per source. Each polls at once, then every `interval`, and sends
+    /// each [`Poll`] on `sink`. `validators` seeds the conditional GETs (from the cache).
+    pub fn spawn(
+        fetcher: Fetcher,
+        sources: Vec<(SourceConfig, Validators)>,
+        sink: mpsc::Sender<Poll>,
+    ) -> Poller {
+        let mut tasks = Vec::new();
+        let mut refresh = HashMap::new();
+        for (source, validators) in sources {
+            let notify = Arc::new(Notify::new());
+            refresh.insert(source.id.clone(), Arc::clone(&notify));
+            let fetcher = fetcher.clone();
+            let sink = sink.clone();
+            tasks.push(tokio::spawn(run_source(fetcher, source, validators, sink, notify)));
+        }
+        Poller { tasks, refresh }
+    }
+
+    /// Polls every source now.
+    pub fn refresh_all(&self) {
+        for notify in self.refresh.values() {
+            notify.notify_one();
+        }
+    }
+
+    /// Polls one source now.
+    pub fn refresh(&self, source: &SourceId) {
+        if let Some(notify) = self.refresh.get(source) {
+            notify.notify_one();
+        }
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn run_source(
+    fetcher: Fetcher,
+    source: SourceConfig,
+    mut validators: Validators,
+    sink: mpsc::Sender<Poll>,
+    refresh: Arc<Notify>,
+) {
+    loop {
+        let poll = poll_once(&fetcher, &source, &validators).await;
+        if let PollOutcome::Parsed { validators: next, .. } = &poll.outcome {
+            validators = next.clone();
+        }
+        if sink.send(poll).await.is_err() {
+            return; // Nobody listens any more: the reader is shutting down.
+        }
+        tokio::select! {
+            () = tokio::time::sleep(source.interval) => {}
+            () = refresh.notified() => {}
+        }
+    }
+}

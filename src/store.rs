@@ -1,10 +1,72 @@
-//! The SQLite cache. STUB: to be replaced by the store implementation.
+//! The SQLite cache: entries, read state and each source's polling state.
+//!
+//! One cache file may be open in several processes at once (the TUI and a cron
+//! `refresh`): the journal is WAL, the busy timeout is 5 s, and every write runs in an
+//! `IMMEDIATE` transaction, so a writer waits for the lock instead of failing on a stale
+//! read snapshot.
+//!
+//! The schema is versioned by `PRAGMA user_version`: [`MIGRATIONS`]`[n]` takes the
+//! schema from version `n` to `n + 1`. To change the schema, append a migration; never
+//! edit one that has shipped.
+//!
+//! Timestamps are stored as whole milliseconds since the Unix epoch, so entries read
+//! back (and those returned by [`Store::apply`]) carry millisecond precision.
 
+use std::cmp::Reverse;
+use std::collections::HashSet;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use rusqlite::types::Type;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::model::{Entry, EntryId, Item, SourceId};
+
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Schema migrations; entry `n` upgrades `user_version` `n` to `n + 1`.
+///
+/// `entries` keeps SQLite's implicit rowid as the insertion order that breaks ties of
+/// `sort_time`; `VACUUM` may renumber an implicit rowid, so the cache is never vacuumed.
+const MIGRATIONS: &[&str] = &[
+    // 1: entries and sources.
+    "CREATE TABLE entries (
+        source     TEXT    NOT NULL,
+        id         TEXT    NOT NULL,
+        published  INTEGER,
+        updated    INTEGER,
+        title      TEXT    NOT NULL,
+        author     TEXT,
+        url        TEXT,
+        text       TEXT    NOT NULL,
+        html       TEXT,
+        first_seen INTEGER NOT NULL,
+        sort_time  INTEGER NOT NULL,
+        edited     INTEGER NOT NULL DEFAULT 0,
+        read       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source, id)
+    );
+    CREATE INDEX entries_sort_time ON entries (sort_time);
+    CREATE TABLE sources (
+        name          TEXT PRIMARY KEY NOT NULL,
+        url           TEXT,
+        etag          TEXT,
+        last_modified TEXT,
+        last_attempt  INTEGER,
+        last_success  INTEGER,
+        last_error    TEXT
+    );",
+];
+
+/// The columns of `entries` that [`entry_from_row`] reads, in its order.
+const ENTRY_COLUMNS: &str =
+    "source, id, published, updated, title, author, url, text, html, first_seen, edited, read";
+
+/// The columns of `sources` that [`source_from_row`] reads, in its order.
+const SOURCE_COLUMNS: &str =
+    "name, url, etag, last_modified, last_attempt, last_success, last_error";
 
 /// A cache error, with what was being done.
 #[derive(Debug, thiserror::Error)]
@@ -44,37 +106,524 @@ pub struct SourceState {
     pub last_error: Option<String>,
 }
 
-/// The cache.
-pub struct Store {}
+/// The cache: one SQLite connection.
+///
+/// `Store` is `Send` but not `Sync`; open one per thread or process.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    /// The file, as shown in errors (`:memory:` for an in-memory cache).
+    path: String,
+}
 
 impl Store {
-    /// Opens (creating if needed) the cache at `path`.
-    pub fn open(_path: &Path) -> Result<Store, StoreError> {
-        Ok(Store {})
+    /// Opens (creating it and its directory if needed) the cache at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError {
+                path: name.clone(),
+                message: format!("creating directory {}: {e}", parent.display()),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(fail(&name, "opening"))?;
+        Store::init(conn, name, true)
+    }
+
+    /// Opens an empty cache that lives in memory only (for `--demo` and tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let name = ":memory:".to_string();
+        let conn = Connection::open_in_memory().map_err(fail(&name, "opening"))?;
+        Store::init(conn, name, false)
+    }
+
+    /// The cache file, as errors name it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Sets the connection up and brings the schema up to date.
+    fn init(conn: Connection, path: String, wal: bool) -> Result<Store, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(fail(&path, "opening"))?;
+        if wal {
+            // The first statement that reads the file: a file that is not SQLite fails here.
+            // Switching a new file to WAL while another connection does the same can fail
+            // with SQLITE_BUSY without the busy handler being called, so retry it here.
+            let started = Instant::now();
+            loop {
+                match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| {
+                    row.get::<_, String>(0)
+                }) {
+                    Ok(_) => break,
+                    Err(error) if is_busy(&error) && started.elapsed() < BUSY_TIMEOUT => {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    Err(error) => return Err(fail(&path, "opening")(error)),
+                }
+            }
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail(&path, "opening"))?;
+        let mut store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Runs the migrations the file has not had, in one transaction.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.as_str();
+        let version = user_version(&self.conn).map_err(fail(path, "reading the schema version"))?;
+        if version == MIGRATIONS.len() {
+            return Ok(());
+        }
+        check_version(path, version)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail(path, "upgrading the schema"))?;
+        // Another process may have migrated while we waited for the lock.
+        let version = user_version(&tx).map_err(fail(path, "reading the schema version"))?;
+        check_version(path, version)?;
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let doing = format!("upgrading the schema to version {}", index + 1);
+            tx.execute_batch(sql).map_err(fail(path, &doing))?;
+            tx.pragma_update(
+                None,
+                "user_version",
+                i64::try_from(index + 1).unwrap_or(i64::MAX),
+            )
+            .map_err(fail(path, &doing))?;
+        }
+        tx.commit().map_err(fail(path, "upgrading the schema"))
     }
 
     /// Stores one poll's items in one transaction; returns what was new or changed.
-    pub fn apply(&mut self, _source: &SourceId, _items: &[Item], _now: Timestamp) -> Result<Applied, StoreError> {
-        Ok(Applied::default())
+    ///
+    /// `items` are in document order, newest first. An id seen twice keeps its first
+    /// occurrence. A cached entry whose title, text, author, url or `updated` differs is
+    /// rewritten and marked edited; it keeps its `first_seen` and read state.
+    pub fn apply(
+        &mut self,
+        source: &SourceId,
+        items: &[Item],
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let err = fail(&self.path, "storing entries");
+        let now = truncate(now);
+        let mut seen = HashSet::new();
+        let unique: Vec<&Item> = items.iter().filter(|item| seen.insert(&item.id)).collect();
+
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO sources (name) VALUES (?1)",
+            [&source.0],
+        )
+        .map_err(&err)?;
+        // (rowid, entry), so the result sorts exactly as `entries` would list it.
+        let mut new = Vec::new();
+        let mut updated = Vec::new();
+        {
+            let mut select = tx
+                .prepare_cached(
+                    "SELECT rowid, updated, title, author, url, text, first_seen, read
+                     FROM entries WHERE source = ?1 AND id = ?2",
+                )
+                .map_err(&err)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO entries (source, id, published, updated, title, author, url,
+                         text, html, first_seen, sort_time, edited, read)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0)",
+                )
+                .map_err(&err)?;
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
+                         url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1
+                     WHERE source = ?1 AND id = ?2",
+                )
+                .map_err(&err)?;
+            // Oldest first, so that ties of sort_time list the newest (highest rowid) first.
+            for item in unique.into_iter().rev() {
+                let item = stored_item(item);
+                let cached = select
+                    .query_row(params![source.0, item.id.0], Cached::from_row)
+                    .optional()
+                    .map_err(&err)?;
+                let published = item.published.map(Timestamp::as_millisecond);
+                let item_updated = item.updated.map(Timestamp::as_millisecond);
+                match cached {
+                    None => {
+                        let entry = Entry {
+                            source: source.clone(),
+                            item,
+                            first_seen: now,
+                            edited: false,
+                            read: false,
+                        };
+                        insert
+                            .execute(params![
+                                source.0,
+                                entry.item.id.0,
+                                published,
+                                item_updated,
+                                entry.item.title,
+                                entry.item.author,
+                                entry.item.url,
+                                entry.item.text,
+                                entry.item.html,
+                                now.as_millisecond(),
+                                entry.sort_time().as_millisecond(),
+                            ])
+                            .map_err(&err)?;
+                        new.push((tx.last_insert_rowid(), entry));
+                    }
+                    Some(cached) if cached.differs(&item) => {
+                        let entry = Entry {
+                            source: source.clone(),
+                            item,
+                            first_seen: cached.first_seen,
+                            edited: true,
+                            read: cached.read,
+                        };
+                        update
+                            .execute(params![
+                                source.0,
+                                entry.item.id.0,
+                                published,
+                                item_updated,
+                                entry.item.title,
+                                entry.item.author,
+                                entry.item.url,
+                                entry.item.text,
+                                entry.item.html,
+                                entry.sort_time().as_millisecond(),
+                            ])
+                            .map_err(&err)?;
+                        updated.push((cached.rowid, entry));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        tx.commit().map_err(&err)?;
+        Ok(Applied {
+            new: newest_first(new),
+            updated: newest_first(updated),
+        })
     }
 
-    /// Cached entries, newest first, at most `limit`.
-    pub fn entries(&self, _limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
-        Ok(Vec::new())
+    /// Cached entries, newest first (by sort time, then latest inserted), at most `limit`.
+    pub fn entries(&self, limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
+        let err = fail(&self.path, "reading entries");
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries
+                 ORDER BY sort_time DESC, rowid DESC LIMIT ?1"
+            ))
+            .map_err(&err)?;
+        let rows = statement.query_map([limit], entry_from_row).map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
 
-    /// Marks one entry read.
-    pub fn mark_read(&mut self, _source: &SourceId, _id: &EntryId) -> Result<(), StoreError> {
-        Ok(())
+    /// One cached entry.
+    pub fn entry(&self, source: &SourceId, id: &EntryId) -> Result<Option<Entry>, StoreError> {
+        let err = fail(&self.path, "reading an entry");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE source = ?1 AND id = ?2"
+            ))
+            .map_err(&err)?;
+        statement
+            .query_row(params![source.0, id.0], entry_from_row)
+            .optional()
+            .map_err(&err)
     }
 
-    /// The polling state of one source.
-    pub fn source_state(&self, _source: &SourceId) -> Result<SourceState, StoreError> {
-        Ok(SourceState::default())
+    /// How many entries are cached.
+    pub fn count(&self) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "counting entries");
+        let count: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))
+            .map_err(&err)?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
-    /// Records a poll's outcome (success: validators and time; failure: the error).
-    pub fn record_poll(&mut self, _source: &SourceId, _state: &SourceState) -> Result<(), StoreError> {
-        Ok(())
+    /// Marks one entry read (nothing happens if it is not cached).
+    pub fn mark_read(&mut self, source: &SourceId, id: &EntryId) -> Result<(), StoreError> {
+        let err = fail(&self.path, "marking an entry read");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2",
+            params![source.0, id.0],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
     }
+
+    /// The polling state of one source (only `source` is set if the cache has none).
+    pub fn source_state(&self, source: &SourceId) -> Result<SourceState, StoreError> {
+        let err = fail(&self.path, "reading source state");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources WHERE name = ?1"
+            ))
+            .map_err(&err)?;
+        let state = statement
+            .query_row([&source.0], source_from_row)
+            .optional()
+            .map_err(&err)?;
+        Ok(state.unwrap_or_else(|| SourceState {
+            source: Some(source.clone()),
+            ..SourceState::default()
+        }))
+    }
+
+    /// Every source the cache knows (polled or holding entries), by name.
+    pub fn sources(&self) -> Result<Vec<SourceState>, StoreError> {
+        let err = fail(&self.path, "reading sources");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name"
+            ))
+            .map_err(&err)?;
+        let rows = statement.query_map([], source_from_row).map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Records a poll's outcome.
+    ///
+    /// Success (`last_error` is `None`): stores `url`, the validators as given (on a
+    /// 304, pass the ones that were sent), `last_attempt`, and `last_success` (which
+    /// defaults to `last_attempt`); clears the error. Failure: stores the error and
+    /// `last_attempt`, and keeps the previous validators and `last_success`.
+    /// `state.source` is ignored; `url` and `last_attempt` are kept when `None`.
+    pub fn record_poll(
+        &mut self,
+        source: &SourceId,
+        state: &SourceState,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording a poll");
+        let error = state.last_error.as_deref().map(one_line);
+        let ok = error.is_none();
+        let last_success = if ok {
+            state.last_success.or(state.last_attempt)
+        } else {
+            None
+        };
+        let last_attempt = state.last_attempt.or(last_success);
+        let ms = |t: Option<Timestamp>| t.map(Timestamp::as_millisecond);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "INSERT INTO sources
+                 (name, url, etag, last_modified, last_attempt, last_success, last_error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (name) DO UPDATE SET
+                 url = COALESCE(excluded.url, sources.url),
+                 etag = CASE WHEN ?8 THEN excluded.etag ELSE sources.etag END,
+                 last_modified = CASE WHEN ?8
+                     THEN excluded.last_modified ELSE sources.last_modified END,
+                 last_attempt = COALESCE(excluded.last_attempt, sources.last_attempt),
+                 last_success = CASE WHEN ?8
+                     THEN excluded.last_success ELSE sources.last_success END,
+                 last_error = excluded.last_error",
+            params![
+                source.0,
+                state.url,
+                if ok { state.etag.as_deref() } else { None },
+                if ok {
+                    state.last_modified.as_deref()
+                } else {
+                    None
+                },
+                ms(last_attempt),
+                ms(last_success),
+                error,
+                ok,
+            ],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+}
+
+/// What `apply` needs to know of a cached entry.
+struct Cached {
+    rowid: i64,
+    updated: Option<Timestamp>,
+    title: String,
+    author: Option<String>,
+    url: Option<String>,
+    text: String,
+    first_seen: Timestamp,
+    read: bool,
+}
+
+impl Cached {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Cached> {
+        Ok(Cached {
+            rowid: row.get(0)?,
+            updated: optional_timestamp(row, 1)?,
+            title: row.get(2)?,
+            author: row.get(3)?,
+            url: row.get(4)?,
+            text: row.get(5)?,
+            first_seen: timestamp(row, 6)?,
+            read: row.get(7)?,
+        })
+    }
+
+    /// Whether `item` (already truncated to milliseconds) is an edit of this entry.
+    fn differs(&self, item: &Item) -> bool {
+        self.title != item.title
+            || self.text != item.text
+            || self.author != item.author
+            || self.url != item.url
+            || self.updated != item.updated
+    }
+}
+
+/// Builds the error-mapping closure for one operation on the cache at `path`.
+fn fail<'a>(path: &'a str, doing: &'a str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
+    move |error| StoreError {
+        path: path.to_string(),
+        message: format!("{doing}: {}", describe(&error)),
+    }
+}
+
+/// One line saying what a SQLite error means for the user.
+fn describe(error: &rusqlite::Error) -> String {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "not an SQLite database".to_string(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "locked by another process (gave up waiting)".to_string()
+        }
+        _ => one_line(&error.to_string()),
+    }
+}
+
+/// Whether `error` means another connection holds a lock.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Joins the lines of `text` with spaces.
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The schema version of the open file.
+fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    // A negative version is no version this program wrote; treat it as too new.
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+/// Refuses a schema newer than this build knows.
+fn check_version(path: &str, version: usize) -> Result<(), StoreError> {
+    if version > MIGRATIONS.len() {
+        return Err(StoreError {
+            path: path.to_string(),
+            message: format!(
+                "schema version {version} is newer than this liveblog supports ({})",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `timestamp` to the millisecond precision the cache stores.
+fn truncate(timestamp: Timestamp) -> Timestamp {
+    // Truncation moves toward the epoch, so the result is always in range.
+    Timestamp::from_millisecond(timestamp.as_millisecond()).unwrap_or(timestamp)
+}
+
+/// `item` as the cache will give it back.
+fn stored_item(item: &Item) -> Item {
+    Item {
+        published: item.published.map(truncate),
+        updated: item.updated.map(truncate),
+        ..item.clone()
+    }
+}
+
+/// Orders `(rowid, entry)` pairs as `entries` lists them and drops the rowids.
+fn newest_first(mut entries: Vec<(i64, Entry)>) -> Vec<Entry> {
+    entries.sort_by_key(|(rowid, entry)| Reverse((entry.sort_time(), *rowid)));
+    entries.into_iter().map(|(_, entry)| entry).collect()
+}
+
+fn optional_timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Timestamp>> {
+    let ms: Option<i64> = row.get(index)?;
+    ms.map(|ms| {
+        Timestamp::from_millisecond(ms).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(index, Type::Integer, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
+fn timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Timestamp> {
+    optional_timestamp(row, index)?.ok_or(rusqlite::Error::InvalidColumnType(
+        index,
+        "a timestamp".to_string(),
+        Type::Null,
+    ))
+}
+
+/// Reads an entry selected as [`ENTRY_COLUMNS`].
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        source: SourceId(row.get(0)?),
+        item: Item {
+            id: EntryId(row.get(1)?),
+            published: optional_timestamp(row, 2)?,
+            updated: optional_timestamp(row, 3)?,
+            title: row.get(4)?,
+            author: row.get(5)?,
+            url: row.get(6)?,
+            text: row.get(7)?,
+            html: row.get(8)?,
+        },
+        first_seen: timestamp(row, 9)?,
+        edited: row.get(10)?,
+        read: row.get(11)?,
+    })
+}
+
+/// Reads a source selected as [`SOURCE_COLUMNS`].
+fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
+    Ok(SourceState {
+        source: Some(SourceId(row.get(0)?)),
+        url: row.get(1)?,
+        etag: row.get(2)?,
+        last_modified: row.get(3)?,
+        last_attempt: optional_timestamp(row, 4)?,
+        last_success: optional_timestamp(row, 5)?,
+        last_error: row.get(6)?,
+    })
 }

@@ -1,1 +1,127 @@
-//! tui
+//! The terminal: setup, restore (on quit, error, panic, SIGTERM, SIGHUP) and the event
+//! loop that turns keys, data and signals into [`Action`]s. Nothing else touches the
+//! terminal.
+
+use std::io::Write;
+use std::time::Duration;
+
+use base64::Engine;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use ratatui::DefaultTerminal;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::{Action, App, Effect, update};
+use crate::{keys, ui};
+
+/// Restores the terminal when dropped, however the loop ends.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// What the loop asks of the rest of the reader (polls, the cache).
+pub trait Edge {
+    /// Carries out an effect the app cannot do itself (refresh, mark read).
+    fn handle(&mut self, effect: &Effect);
+}
+
+/// Runs the reader until the user quits or a signal arrives; the terminal is restored
+/// on every way out (ratatui's panic hook covers panics).
+pub async fn run(mut app: App, mut actions: mpsc::UnboundedReceiver<Action>, edge: &mut dyn Edge) -> anyhow::Result<()> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminal = ratatui::try_init()?;
+    let _guard = TerminalGuard;
+    let size = terminal.size()?;
+    update(&mut app, Action::Resize { width: size.width, height: size.height });
+
+    let mut events = EventStream::new();
+    // Times on screen are minutes: waking once a minute is enough.
+    let mut minute = tokio::time::interval(Duration::from_secs(60));
+    minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| ui::draw(frame, &app))?;
+            dirty = false;
+        }
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => keys::action_for_key(&app, key),
+                Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
+                Some(Ok(_)) => None,
+                // The terminal is gone: nothing more can be read or shown.
+                Some(Err(_)) | None => Some(Action::Quit),
+            },
+            Some(action) = actions.recv() => Some(action),
+            _ = terminate.recv() => Some(Action::Quit),
+            _ = hangup.recv() => Some(Action::Quit),
+            _ = interrupt.recv() => Some(Action::Quit),
+            _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
+        };
+        let Some(action) = action else { continue };
+        let mut effects = update(&mut app, action);
+        // Drain whatever else is waiting so a burst of polls costs one frame.
+        while let Ok(action) = actions.try_recv() {
+            effects.extend(update(&mut app, action));
+        }
+        dirty = true;
+        for effect in effects {
+            match &effect {
+                Effect::Quit => {}
+                Effect::CopyLink(url) => {
+                    let notice = match copy_osc52(url) {
+                        Ok(()) => "link copied".to_string(),
+                        Err(err) => format!("cannot copy: {err}"),
+                    };
+                    update(&mut app, Action::Notice(notice));
+                }
+                Effect::OpenLink(url) => {
+                    let notice = open_in_browser(&mut terminal, url);
+                    update(&mut app, Action::Notice(notice));
+                }
+                Effect::Bell => {
+                    let _ = std::io::stdout().write_all(b"\x07");
+                }
+                Effect::Refresh(_) | Effect::MarkRead(..) => edge.handle(&effect),
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}
+
+/// OSC 52 puts text on the clipboard of the terminal the user sits at, over SSH too.
+/// The URL is base64-encoded, so nothing in it can escape the sequence.
+fn copy_osc52(text: &str) -> std::io::Result<()> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut stdout = std::io::stdout();
+    stdout.write_all(format!("\x1b]52;c;{encoded}\x07").as_bytes())?;
+    stdout.flush()
+}
+
+/// Runs `$BROWSER url` with the terminal handed over (a text browser needs it), then
+/// takes the terminal back.
+fn open_in_browser(terminal: &mut DefaultTerminal, url: &str) -> String {
+    let Some(browser) = std::env::var_os("BROWSER").filter(|value| !value.is_empty()) else {
+        return "set $BROWSER to open links".to_string();
+    };
+    ratatui::restore();
+    let status = std::process::Command::new(&browser).arg(url).status();
+    let reinit = ratatui::try_init().map(|fresh| *terminal = fresh);
+    let _ = terminal.clear();
+    match (status, reinit) {
+        (_, Err(err)) => format!("terminal: {err}"),
+        (Ok(status), _) if status.success() => "opened in browser".to_string(),
+        (Ok(status), _) => format!("browser exited with {status}"),
+        (Err(err), _) => format!("cannot run {}: {err}", browser.to_string_lossy()),
+    }
+}

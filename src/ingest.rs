@@ -1,0 +1,47 @@
+//! Poll results into the cache: the one place where a [`Poll`] meets the [`Store`].
+
+use crate::model::SourceId;
+use crate::poller::{Poll, PollOutcome};
+use crate::store::{Applied, SourceState, Store, StoreError};
+
+/// What one poll changed in the cache, for the app and the headless commands.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// The source polled.
+    pub source: SourceId,
+    /// Its polling state after this poll.
+    pub state: SourceState,
+    /// Entries new or edited by this poll.
+    pub applied: Applied,
+    /// The server answered 304.
+    pub not_modified: bool,
+}
+
+/// Stores one poll (entries and source state). A failed poll leaves the entries alone.
+pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
+    let mut state = store.source_state(&poll.source)?;
+    state.source = Some(poll.source.clone());
+    state.url = Some(poll.url.clone());
+    state.last_attempt = Some(poll.finished);
+    let mut applied = Applied::default();
+    let mut not_modified = false;
+    match &poll.outcome {
+        PollOutcome::NotModified => {
+            not_modified = true;
+            state.last_success = Some(poll.finished);
+            state.last_error = None;
+        }
+        PollOutcome::Parsed { document, validators } => {
+            applied = store.apply(&poll.source, &document.items, poll.finished)?;
+            state.etag = validators.etag.clone();
+            state.last_modified = validators.last_modified.clone();
+            state.last_success = Some(poll.finished);
+            state.last_error = None;
+        }
+        PollOutcome::Failed(error) => {
+            state.last_error = Some(error.clone());
+        }
+    }
+    store.record_poll(&poll.source, &state)?;
+    Ok(Ingested { source: poll.source.clone(), state, applied, not_modified })
+}

@@ -1,0 +1,192 @@
+//! RSS 0.9x / 1.0 / 2.0, Atom and JSON Feed, through feed-rs.
+//!
+//! Around feed-rs: encodings it misses are fixed first ([`super::encoding`]); dates go
+//! through our lenient parser ([`super::dates`]); ids are never invented by feed-rs
+//! (its fallback is a random UUID when an entry has no link): an entry without a
+//! guid/id gets its link, else a hash of its title and date (see [`entry_id`]); a
+//! truncated document is salvaged up to its last complete entry ([`super::repair`]).
+
+use std::time::SystemTime;
+
+use feed_rs::parser::{Builder, ParseFeedError};
+
+use super::{Input, ParseError, dates, encoding, ids, repair, text};
+use crate::model::{Document, EntryId, Format, Item};
+use crate::sanitize;
+
+/// Parses a feed. `format` only names the error; feed-rs recognises the dialect itself.
+pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> {
+    let json = format == Format::Jsonfeed;
+    let bytes = if json {
+        std::borrow::Cow::Borrowed(trim_json(input.bytes))
+    } else {
+        encoding::prepare_xml(input.bytes)
+    };
+    let feed = match run_feed_rs(&bytes, input.base_url) {
+        Ok(feed) => feed,
+        Err(first) => {
+            let salvage = if json {
+                repair::truncated_json(&bytes)
+            } else {
+                repair::truncated_xml(&bytes)
+            };
+            match salvage.map(|fixed| run_feed_rs(&fixed, input.base_url)) {
+                Some(Ok(feed)) => feed,
+                _ => return Err(invalid(format, &first)),
+            }
+        }
+    };
+    let base = input.base_url;
+    let mut items: Vec<Item> = feed.entries.into_iter().map(|e| item(e, base)).collect();
+    ids::dedupe(&mut items, None);
+    let title = feed
+        .title
+        .map(|t| text::line(&t.content))
+        .filter(|t| !t.is_empty());
+    Ok(Document { title, items })
+}
+
+fn trim_json(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn run_feed_rs(bytes: &[u8], base: Option<&str>) -> Result<feed_rs::model::Feed, ParseFeedError> {
+    Builder::new()
+        .base_uri(base)
+        // Leave missing ids empty: we make our own, stable ones.
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(|s| dates::parse(s).map(|ts| SystemTime::from(ts).into()))
+        .sanitize_content(false)
+        .build()
+        .parse(bytes)
+}
+
+fn invalid(format: Format, err: &ParseFeedError) -> ParseError {
+    let reason = match err {
+        ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot) => {
+            "no <rss>, <rdf:RDF> or <feed> root (or JSON Feed object) found".to_string()
+        }
+        other => other.to_string(),
+    };
+    ParseError::Invalid {
+        format,
+        reason: sanitize::clean_line(&reason),
+    }
+}
+
+/// A feed-rs (chrono) timestamp as a jiff one, via seconds + nanoseconds. A macro
+/// because chrono is not a direct dependency, so its type cannot be named here.
+macro_rules! jiff_time {
+    ($t:expr) => {
+        $t.and_then(|t| {
+            let nanos = i32::try_from(t.timestamp_subsec_nanos()).ok()?;
+            jiff::Timestamp::new(t.timestamp(), nanos).ok()
+        })
+    };
+}
+
+fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
+    let title = e.title.as_ref().map(|t| text::line(&t.content)).unwrap_or_default();
+    let author = {
+        let names: Vec<String> = e
+            .authors
+            .iter()
+            .filter_map(|p| {
+                let name = p.name.as_deref().filter(|n| !n.trim().is_empty());
+                name.or(p.email.as_deref()).map(text::line)
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    };
+    let url = pick_link(&e.links).and_then(|href| absolute(href, base));
+    let published = jiff_time!(e.published);
+    let updated = jiff_time!(e.updated);
+
+    // Body: content over summary; HTML when the feed says so.
+    let (body, is_html) = match (&e.content, &e.summary) {
+        (Some(c), _) if c.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => (
+            c.body.clone().unwrap_or_default(),
+            is_html_type(c.content_type.as_str()),
+        ),
+        (_, Some(s)) => (s.content.clone(), is_html_type(s.content_type.as_str())),
+        _ => (String::new(), false),
+    };
+    let (text, html) = if body.trim().is_empty() {
+        (String::new(), None)
+    } else if is_html || text::looks_like_html(&body) {
+        (text::html_to_text(&body), Some(sanitize::clean(&body)))
+    } else {
+        (text::body_to_text(&body), None)
+    };
+
+    let id = entry_id(&e.id, url.as_deref(), published.or(updated), &title, &text, base);
+    Item {
+        id: EntryId(id),
+        published,
+        updated,
+        title,
+        author,
+        url,
+        text,
+        html,
+    }
+}
+
+/// guid / Atom id / JSON Feed id; else the entry's link; else `feed#h-<hash>` of the
+/// title and date (and the start of the body when there is neither).
+fn entry_id(
+    raw: &str,
+    url: Option<&str>,
+    time: Option<jiff::Timestamp>,
+    title: &str,
+    body: &str,
+    base: Option<&str>,
+) -> String {
+    let raw = sanitize::clean_line(raw);
+    if !raw.is_empty() {
+        return raw;
+    }
+    if let Some(url) = url {
+        return url.to_string();
+    }
+    let date = time.map(|t| t.to_string()).unwrap_or_default();
+    let body = if title.is_empty() && date.is_empty() { body } else { "" };
+    ids::derived(base, &date, title, body)
+}
+
+fn is_html_type(mime: &str) -> bool {
+    let mime = mime.to_ascii_lowercase();
+    mime.contains("html")
+}
+
+/// The entry's permalink: `rel="alternate"` or no rel, else the first link.
+fn pick_link(links: &[feed_rs::model::Link]) -> Option<&str> {
+    links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty())
+        .or_else(|| links.iter().find(|l| !l.href.trim().is_empty()))
+        .map(|l| l.href.as_str())
+}
+
+/// `href` as an absolute http(s) URL, resolved against `base` when relative.
+pub fn absolute(href: &str, base: Option<&str>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let parsed = match url::Url::parse(href) {
+        Ok(url) => Some(url),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base
+            .and_then(|b| url::Url::parse(b).ok())
+            .and_then(|b| b.join(href).ok()),
+        Err(_) => None,
+    }?;
+    let out = sanitize::clean_line(parsed.as_str());
+    (!out.is_empty()).then_some(out)
+}
