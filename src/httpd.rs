@@ -452,15 +452,7 @@ async fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, HeadError> {
 
 /// The end of the head (before the blank line), accepting `\r\n\r\n` or `\n\n`.
 fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
-    (from..buf.len()).find_map(|i| {
-        if buf[i..].starts_with(b"\r\n\r\n") {
-            Some(i)
-        } else if buf[i..].starts_with(b"\n\n") {
-            Some(i)
-        } else {
-            None
-        }
-    })
+    (from..buf.len()).find(|&i| buf[i..].starts_with(b"\r\n\r\n") || buf[i..].starts_with(b"\n\n"))
 }
 
 fn is_token(s: &str) -> bool {

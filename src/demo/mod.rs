@@ -241,9 +241,12 @@ mod tests {
 
     fn nasty_state(format: &str) -> BlogState {
         let mut timeline = Timeline::new(vec![nasty_blog(format)], at(0));
-        // Release the rest, then edit.
-        while timeline.tick(at(100)).is_some() {}
-        timeline.blogs.remove(0)
+        let mut state = timeline.blogs.remove(0);
+        assert_eq!(state.released.len(), 2, "both released at the start");
+        // Edit the first entry as a tick would.
+        state.released[0].updates.push("It still is.".into());
+        state.released[0].updated = at(100);
+        state
     }
 
     fn assert_xml_escaped(text: &str) {
@@ -272,9 +275,7 @@ mod tests {
             assert!(blog.entries.iter().any(|e| e.body.contains("<a href=")));
             assert!(blog.entries.iter().any(|e| e.update.is_some()));
             assert!(
-                blog.entries
-                    .iter()
-                    .any(|e| e.author.chars().any(|c| !c.is_ascii())),
+                blog.entries.iter().any(|e| !e.author.is_ascii()),
                 "{}: a non-ASCII name",
                 blog.slug
             );
@@ -515,5 +516,45 @@ mod tests {
             .await
             .expect("get");
         assert_eq!(index.status().as_u16(), 200);
+    }
+}
+
+#[cfg(test)]
+mod serving_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unchanged_source_answers_304() {
+        let demo = Demo::start_with_tick(Duration::from_secs(3600))
+            .await
+            .expect("demo starts");
+        let client = reqwest::Client::new();
+        for source in demo.sources() {
+            let first = client.get(&source.url).send().await.expect("get");
+            assert_eq!(first.status().as_u16(), 200);
+            let etag = first.headers()["etag"].to_str().expect("ascii").to_string();
+            let second = client
+                .get(&source.url)
+                .header("If-None-Match", &etag)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(second.status().as_u16(), 304, "{}", source.url);
+            let path = source
+                .url
+                .trim_start_matches(&demo.server().url(""))
+                .to_string();
+            assert_eq!(demo.server().site().not_modified(&path), 1, "{path}");
+        }
+        let names: Vec<String> = demo.sources().into_iter().map(|s| s.name).collect();
+        assert_eq!(
+            names,
+            [
+                "Hurricane Mireille",
+                "Aurora-3 launch",
+                "Velmora election night",
+                "Continental Cup final"
+            ]
+        );
     }
 }

@@ -27,6 +27,11 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         Err(first) => {
             let salvage = if json {
                 repair::truncated_json(&bytes)
+            } else if matches!(
+                first,
+                ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot)
+            ) {
+                repair::rss_version(&bytes)
             } else {
                 repair::truncated_xml(&bytes)
             };
@@ -93,15 +98,24 @@ macro_rules! jiff_time {
 fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
     let title = e.title.as_ref().map(|t| text::line(&t.content)).unwrap_or_default();
     let author = {
-        let names: Vec<String> = e
+        let mut names: Vec<String> = Vec::new();
+        for name in e
             .authors
             .iter()
             .filter_map(|p| {
                 let name = p.name.as_deref().filter(|n| !n.trim().is_empty());
                 name.or(p.email.as_deref()).map(text::line)
             })
-            .filter(|n| !n.is_empty())
-            .collect();
+        {
+            // `(Name)` is what is left of RSS's `email (Name)`.
+            let name = match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
+                Some(inner) => inner.trim().to_string(),
+                None => name,
+            };
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+        }
         (!names.is_empty()).then(|| names.join(", "))
     };
     let url = pick_link(&e.links).and_then(|href| absolute(href, base));
@@ -117,6 +131,7 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
         (_, Some(s)) => (s.content.clone(), is_html_type(s.content_type.as_str())),
         _ => (String::new(), false),
     };
+    let body = text::fix_mojibake(&body);
     let (text, html) = if body.trim().is_empty() {
         (String::new(), None)
     } else if is_html || text::looks_like_html(&body) {

@@ -58,8 +58,14 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
                 .map(text::line)
                 .filter(|t| !t.is_empty());
         }
+        let blog_headline = str_field(blog, &["headline"]).map(text::line);
         for update in updates(blog) {
-            let item = item(update, page, input.base_url);
+            let mut item = item(update, page, input.base_url);
+            // Some publishers (the Guardian) repeat the blog's headline on every update:
+            // that is no entry title, so the entry is shown by its first words instead.
+            if blog_headline.as_deref() == Some(item.title.as_str()) {
+                item.title.clear();
+            }
             // The same blog described twice (two scripts) gives each entry once.
             if !items.iter().any(|seen| *seen == item) {
                 items.push(item);

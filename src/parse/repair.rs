@@ -37,6 +37,60 @@ pub fn truncated_json(bytes: &[u8]) -> Option<Vec<u8>> {
     let cut = cut?;
     let mut out = bytes[..cut].to_vec();
     out.extend_from_slice(b"]}");
+    // The cut may have lost `version` (often the last key); the caller asked for a
+    // JSON Feed, so say so.
+    let mut value: serde_json::Value = serde_json::from_slice(&out).ok()?;
+    let object = value.as_object_mut()?;
+    if !object.contains_key("version") {
+        object.insert(
+            "version".to_string(),
+            serde_json::Value::String("https://jsonfeed.org/version/1".to_string()),
+        );
+    }
+    serde_json::to_vec(&value).ok()
+}
+
+/// feed-rs only reads `<rss>` with `version` 2.0, 0.91 or 0.92 (or empty); real feeds
+/// omit it or say 0.90/0.93/2.01. Returns the document with the root's version set to
+/// 2.0 (a superset), or `None` when the root is not `<rss`.
+pub fn rss_version(bytes: &[u8]) -> Option<Vec<u8>> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let mut pos = 0;
+    let start = loop {
+        let lt = find_from(head, pos, b"<")?;
+        let rest = &head[lt..];
+        if rest.starts_with(b"<!--") {
+            pos = find_from(head, lt, b"-->")? + 3;
+        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
+            pos = find_from(head, lt, b">")? + 1;
+        } else if rest.starts_with(b"<rss") && rest.get(4).is_some_and(|c| c.is_ascii_whitespace() || *c == b'>') {
+            break lt;
+        } else {
+            return None;
+        }
+    };
+    let end = find_from(head, start, b">")?;
+    let tag = String::from_utf8_lossy(&head[start..end]).into_owned();
+    let mut new_tag = String::new();
+    let mut rest = tag.as_str();
+    // Drop an existing version attribute.
+    if let Some(v) = rest.find("version") {
+        let after = &rest[v + "version".len()..];
+        let after_eq = after.trim_start().strip_prefix('=')?.trim_start();
+        let quote = after_eq.chars().next()?;
+        let value_end = after_eq[1..].find(quote)? + 2;
+        new_tag.push_str(&rest[..v]);
+        rest = &after_eq[value_end..];
+    }
+    new_tag.push_str(rest);
+    new_tag.push_str(" version=\"2.0\"");
+    let mut out = bytes[..start].to_vec();
+    out.extend_from_slice(new_tag.as_bytes());
+    if find_from(bytes, end, b"<channel").is_none() && !tag.ends_with('/') {
+        // An empty `<rss></rss>` is an empty feed, not an error.
+        out.extend_from_slice(b"><channel></channel");
+    }
+    out.extend_from_slice(&bytes[end..]);
     Some(out)
 }
 
@@ -114,11 +168,20 @@ mod tests {
     fn json_keeps_complete_items() {
         let cut = br#"{"version":"x","items":[{"id":"1","t":"a}"},{"id":"2"},{"id":"3","t":"unterm"#;
         let fixed = truncated_json(cut).unwrap_or_default();
-        assert_eq!(
-            String::from_utf8_lossy(&fixed),
-            r#"{"version":"x","items":[{"id":"1","t":"a}"},{"id":"2"}]}"#
-        );
+        let value: serde_json::Value = serde_json::from_slice(&fixed).unwrap_or_default();
+        assert_eq!(value["items"].as_array().map(Vec::len), Some(2));
+        assert_eq!(value["items"][0]["t"], "a}");
         assert_eq!(truncated_json(b"{\"items\":[{\"a"), None);
+    }
+
+    #[test]
+    fn rss_versions() {
+        let fixed = rss_version(b"<!-- c --><rss>\n</rss>").unwrap_or_default();
+        assert_eq!(fixed, b"<!-- c --><rss version=\"2.0\"><channel></channel>\n</rss>");
+        let fixed = rss_version(b"<?xml version='1.0'?><rss version='0.93' a='b'><channel>")
+            .unwrap_or_default();
+        assert_eq!(fixed, b"<?xml version='1.0'?><rss  a='b' version=\"2.0\"><channel>");
+        assert_eq!(rss_version(b"<feed>"), None);
     }
 
     #[test]
