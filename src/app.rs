@@ -206,7 +206,13 @@ impl App {
             new_above: 0,
             sources: sources
                 .into_iter()
-                .map(|(id, state)| SourceView { id, enabled: true, state, entries: 0, unread: 0 })
+                .map(|(id, state)| SourceView {
+                    id,
+                    enabled: true,
+                    state,
+                    entries: 0,
+                    unread: 0,
+                })
                 .collect(),
             source_selected: 0,
             timezone,
@@ -224,12 +230,17 @@ impl App {
 
     /// The selected entry, if the list has any.
     pub fn selected_entry(&self) -> Option<&Entry> {
-        self.visible.get(self.selected).map(|&index| &self.rows[index].entry)
+        self.visible
+            .get(self.selected)
+            .map(|&index| &self.rows[index].entry)
     }
 
     /// The entry with this key, if loaded.
     pub fn find(&self, key: &EntryKey) -> Option<&Entry> {
-        self.rows.iter().map(|row| &row.entry).find(|entry| entry.source == key.0 && entry.item.id == key.1)
+        self.rows
+            .iter()
+            .map(|row| &row.entry)
+            .find(|entry| entry.source == key.0 && entry.item.id == key.1)
     }
 
     /// Rows the list shows at once.
@@ -239,13 +250,18 @@ impl App {
 
     /// Sources whose last poll failed.
     pub fn failing_sources(&self) -> impl Iterator<Item = &SourceView> {
-        self.sources.iter().filter(|source| source.state.last_error.is_some())
+        self.sources
+            .iter()
+            .filter(|source| source.state.last_error.is_some())
     }
 
     fn key_at(&self, position: usize) -> Option<EntryKey> {
-        self.visible
-            .get(position)
-            .map(|&index| (self.rows[index].entry.source.clone(), self.rows[index].entry.item.id.clone()))
+        self.visible.get(position).map(|&index| {
+            (
+                self.rows[index].entry.source.clone(),
+                self.rows[index].entry.item.id.clone(),
+            )
+        })
     }
 
     fn recount_sources(&mut self) {
@@ -267,15 +283,21 @@ impl App {
     fn refilter(&mut self) {
         let anchor = self.key_at(self.selected);
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
-        let hidden: HashSet<&SourceId> =
-            self.sources.iter().filter(|source| !source.enabled).map(|source| &source.id).collect();
+        let hidden: HashSet<&SourceId> = self
+            .sources
+            .iter()
+            .filter(|source| !source.enabled)
+            .map(|source| &source.id)
+            .collect();
         let now = self.now;
         let query = &self.filter.query;
         self.visible = self
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, row)| !hidden.contains(&row.entry.source) && query.matches_prepared(&row.prepared, now))
+            .filter(|(_, row)| {
+                !hidden.contains(&row.entry.source) && query.matches_prepared(&row.prepared, now)
+            })
             .map(|(index, _)| index)
             .collect();
         let found = anchor.and_then(|key| self.position_of(&key));
@@ -330,7 +352,11 @@ impl App {
     /// user is at the top and following, the newest entry is selected; otherwise the
     /// selection (and its place on screen) stays and "N new" counts what arrived above.
     fn merge(&mut self, ingested: Ingested) {
-        if let Some(source) = self.sources.iter_mut().find(|source| source.id == ingested.source) {
+        if let Some(source) = self
+            .sources
+            .iter_mut()
+            .find(|source| source.id == ingested.source)
+        {
             source.state = ingested.state.clone();
         }
         let applied = ingested.applied;
@@ -353,7 +379,12 @@ impl App {
             }
         }
         // Entries edited before we ever loaded them are simply new to this window.
-        let mut fresh: Vec<Row> = applied.new.into_iter().chain(edited.into_values()).map(Row::new).collect();
+        let mut fresh: Vec<Row> = applied
+            .new
+            .into_iter()
+            .chain(edited.into_values())
+            .map(Row::new)
+            .collect();
         fresh.append(&mut self.rows);
         self.rows = fresh;
         sort_rows(&mut self.rows);
@@ -408,7 +439,8 @@ impl App {
     /// Lines of the detail view's text at the current width (for scrolling bounds).
     fn detail_lines(&self, key: &EntryKey) -> usize {
         let area = ui::layout(self.size.0, self.size.1).list;
-        self.find(key).map_or(0, |entry| ui::detail_lines(entry, self, area.width).len())
+        self.find(key)
+            .map_or(0, |entry| ui::detail_lines(entry, self, area.width).len())
     }
 }
 
@@ -428,7 +460,10 @@ fn sort_rows(rows: &mut [Row]) {
 /// Applies one action; returns what the edge must do.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if !matches!(action, Action::Tick(_) | Action::Ingested(_) | Action::Notice(_)) {
+    if !matches!(
+        action,
+        Action::Tick(_) | Action::Ingested(_) | Action::Notice(_)
+    ) {
         app.notice = None;
     }
     match action {
@@ -474,10 +509,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.set_filter_input(String::new());
         }
         Action::ToggleHelp => {
-            app.view = if app.view == View::Help { View::List } else { View::Help };
+            app.view = if app.view == View::Help {
+                View::List
+            } else {
+                View::Help
+            };
         }
         Action::ToggleSourcesPanel => {
-            app.view = if app.view == View::Sources { View::List } else { View::Sources };
+            app.view = if app.view == View::Sources {
+                View::List
+            } else {
+                View::Sources
+            };
         }
         Action::ToggleFollow => {
             app.follow = !app.follow;
@@ -485,11 +528,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.selected = 0;
                 app.clamp();
             }
-            app.notice = Some(if app.follow { "following newest" } else { "follow off" }.to_string());
+            app.notice = Some(
+                if app.follow {
+                    "following newest"
+                } else {
+                    "follow off"
+                }
+                .to_string(),
+            );
         }
         Action::Refresh => {
             let target = match app.view {
-                View::Sources => app.sources.get(app.source_selected).map(|source| source.id.clone()),
+                View::Sources => app
+                    .sources
+                    .get(app.source_selected)
+                    .map(|source| source.id.clone()),
                 _ => None,
             };
             app.notice = Some(match &target {
@@ -510,10 +563,13 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         (View::Help, _) => app.view = View::List,
         (View::Sources, Action::Up) => app.source_selected = app.source_selected.saturating_sub(1),
         (View::Sources, Action::Down) => {
-            app.source_selected = (app.source_selected + 1).min(app.sources.len().saturating_sub(1));
+            app.source_selected =
+                (app.source_selected + 1).min(app.sources.len().saturating_sub(1));
         }
         (View::Sources, Action::Top) => app.source_selected = 0,
-        (View::Sources, Action::Bottom) => app.source_selected = app.sources.len().saturating_sub(1),
+        (View::Sources, Action::Bottom) => {
+            app.source_selected = app.sources.len().saturating_sub(1)
+        }
         (View::Sources, Action::ToggleSource) => {
             if let Some(source) = app.sources.get_mut(app.source_selected) {
                 source.enabled = !source.enabled;
@@ -534,7 +590,12 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 _ => None,
             };
             match (next, action) {
-                (Some(next), _) => app.view = View::Detail { key, scroll: next.min(max_scroll) },
+                (Some(next), _) => {
+                    app.view = View::Detail {
+                        key,
+                        scroll: next.min(max_scroll),
+                    }
+                }
                 (None, Action::Back) => app.view = View::List,
                 (None, Action::CopyLink) => link_effect(app, Some(key), Effect::CopyLink, effects),
                 (None, Action::OpenLink) => link_effect(app, Some(key), Effect::OpenLink, effects),
@@ -561,10 +622,8 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 app.view = View::Detail { key, scroll: 0 };
             }
         }
-        (View::List, Action::Back) => {
-            if !app.filter.input.is_empty() {
-                app.set_filter_input(String::new());
-            }
+        (View::List, Action::Back) if !app.filter.input.is_empty() => {
+            app.set_filter_input(String::new())
         }
         (View::List, Action::CopyLink) => {
             let key = app.key_at(app.selected);
@@ -579,8 +638,17 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
 }
 
 /// Pushes `make(url)` for the entry's link, or says it has none.
-fn link_effect(app: &mut App, key: Option<EntryKey>, make: fn(String) -> Effect, effects: &mut Vec<Effect>) {
-    match key.as_ref().and_then(|key| app.find(key)).and_then(|entry| entry.item.url.clone()) {
+fn link_effect(
+    app: &mut App,
+    key: Option<EntryKey>,
+    make: fn(String) -> Effect,
+    effects: &mut Vec<Effect>,
+) {
+    match key
+        .as_ref()
+        .and_then(|key| app.find(key))
+        .and_then(|entry| entry.item.url.clone())
+    {
         Some(url) => effects.push(make(url)),
         None => app.notice = Some("this entry has no link".to_string()),
     }

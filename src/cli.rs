@@ -134,7 +134,10 @@ impl From<crate::store::StoreError> for Failure {
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("liveblog: cannot start: {err}");
@@ -170,7 +173,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Dump { source, format, json } => dump(&source, format, json, cli.config.as_deref()).await,
+        Command::Dump {
+            source,
+            format,
+            json,
+        } => dump(&source, format, json, cli.config.as_deref()).await,
         Command::Refresh => {
             let config = Config::load(cli.config.as_deref())?;
             refresh(&config, &config.cache_path(cli.cache.as_deref())).await
@@ -178,16 +185,32 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Tail { filter, json } => {
             let config = Config::load(cli.config.as_deref())?;
             let query = parse_query(filter.as_deref())?;
-            tail(&config, &config.cache_path(cli.cache.as_deref()), &query, json).await
+            tail(
+                &config,
+                &config.cache_path(cli.cache.as_deref()),
+                &query,
+                json,
+            )
+            .await
         }
         Command::Sources => {
             let config = Config::load(cli.config.as_deref())?;
             sources(&config, &config.cache_path(cli.cache.as_deref()))
         }
-        Command::List { filter, json, limit } => {
+        Command::List {
+            filter,
+            json,
+            limit,
+        } => {
             let config = Config::load(cli.config.as_deref())?;
             let query = parse_query(filter.as_deref())?;
-            list(&config, &config.cache_path(cli.cache.as_deref()), &query, json, limit)
+            list(
+                &config,
+                &config.cache_path(cli.cache.as_deref()),
+                &query,
+                json,
+                limit,
+            )
         }
     }
 }
@@ -212,13 +235,20 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
         .collect();
     // The demo keeps its own throwaway cache unless told otherwise: the user's stays clean.
     let scratch = tempfile::tempdir().map_err(|err| Failure::Work(format!("demo cache: {err}")))?;
-    let cache = cache.map(Path::to_path_buf).unwrap_or_else(|| scratch.path().join("demo.db"));
+    let cache = cache
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| scratch.path().join("demo.db"));
     crate::reader::run(&config, &cache).await?;
     drop(demo);
     Ok(ExitCode::SUCCESS)
 }
 
-async fn dump(source: &str, format: Format, json: bool, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
+async fn dump(
+    source: &str,
+    format: Format,
+    json: bool,
+    config_path: Option<&Path>,
+) -> Result<ExitCode, Failure> {
     // A config is optional here; its timezone is used when there is one.
     let config = match config_path {
         Some(path) => Config::load(Some(path))?,
@@ -237,12 +267,20 @@ async fn dump(source: &str, format: Format, json: bool, config_path: Option<&Pat
         let fetcher = Fetcher::new(config.timeout)?;
         match fetcher.fetch(source, &Validators::default()).await {
             Ok(Fetched::Body(body)) => (body.bytes, body.content_type, Some(body.final_url)),
-            Ok(Fetched::NotModified) => return Err(Failure::Work(format!("{source}: unexpected 304"))),
+            Ok(Fetched::NotModified) => {
+                return Err(Failure::Work(format!("{source}: unexpected 304")));
+            }
             Err(err) => return Err(Failure::Work(format!("{source}: {err}"))),
         }
     };
-    let input = Input { bytes: &bytes, content_type: content_type.as_deref(), base_url: base_url.as_deref(), now: Timestamp::now() };
-    let mut document = parse::parse(&input, format).map_err(|err| Failure::Work(format!("{source}: {err}")))?;
+    let input = Input {
+        bytes: &bytes,
+        content_type: content_type.as_deref(),
+        base_url: base_url.as_deref(),
+        now: Timestamp::now(),
+    };
+    let mut document =
+        parse::parse(&input, format).map_err(|err| Failure::Work(format!("{source}: {err}")))?;
     newest_first(&mut document.items);
     let mut out = io::stdout().lock();
     for item in &document.items {
@@ -252,8 +290,18 @@ async fn dump(source: &str, format: Format, json: bool, config_path: Option<&Pat
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_item(out: &mut dyn Write, source: &str, item: &Item, json: bool, config: &Config) -> io::Result<()> {
-    if json { write_json(out, source, item) } else { write_text(out, source, item, &config.timezone) }
+fn print_item(
+    out: &mut dyn Write,
+    source: &str,
+    item: &Item,
+    json: bool,
+    config: &Config,
+) -> io::Result<()> {
+    if json {
+        write_json(out, source, item)
+    } else {
+        write_text(out, source, item, &config.timezone)
+    }
 }
 
 /// One line per source; exit 1 unless every source succeeded.
@@ -263,10 +311,15 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     let mut tasks = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
-        let validators = Validators { etag: state.etag, last_modified: state.last_modified };
+        let validators = Validators {
+            etag: state.etag,
+            last_modified: state.last_modified,
+        };
         let fetcher = fetcher.clone();
         let source = source.clone();
-        tasks.push(tokio::spawn(async move { poll_once(&fetcher, &source, &validators).await }));
+        tasks.push(tokio::spawn(async move {
+            poll_once(&fetcher, &source, &validators).await
+        }));
     }
     let mut failures = 0;
     let mut out = io::stdout().lock();
@@ -294,18 +347,33 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
         writeln!(out, "{}", crate::sanitize::clean_line(&line))?;
     }
     out.flush()?;
-    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Polls on schedule and prints what is new to the cache (and edits again), oldest
 /// first, until interrupted.
-async fn tail(config: &Config, cache: &Path, query: &Query, json: bool) -> Result<ExitCode, Failure> {
+async fn tail(
+    config: &Config,
+    cache: &Path,
+    query: &Query,
+    json: bool,
+) -> Result<ExitCode, Failure> {
     let mut store = Store::open(cache)?;
     let fetcher = Fetcher::new(config.timeout)?;
     let mut sources = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
-        sources.push((source.clone(), Validators { etag: state.etag, last_modified: state.last_modified }));
+        sources.push((
+            source.clone(),
+            Validators {
+                etag: state.etag,
+                last_modified: state.last_modified,
+            },
+        ));
     }
     let (poll_tx, mut poll_rx) = tokio::sync::mpsc::channel::<Poll>(64);
     let _poller = Poller::spawn(fetcher, sources, poll_tx);
@@ -318,10 +386,16 @@ async fn tail(config: &Config, cache: &Path, query: &Query, json: bool) -> Resul
             _ = terminate.recv() => None,
             _ = hangup.recv() => None,
         };
-        let Some(poll) = poll else { return Ok(ExitCode::SUCCESS) };
+        let Some(poll) = poll else {
+            return Ok(ExitCode::SUCCESS);
+        };
         let ingested = ingest(&mut store, &poll)?;
         if let PollOutcome::Failed(error) = &poll.outcome {
-            eprintln!("liveblog: {}: {}", poll.source, crate::sanitize::clean_line(error));
+            eprintln!(
+                "liveblog: {}: {}",
+                poll.source,
+                crate::sanitize::clean_line(error)
+            );
         }
         let mut changed: Vec<Entry> = ingested.applied.new;
         changed.extend(ingested.applied.updated);
@@ -342,7 +416,11 @@ fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
         writeln!(out, "no sources configured")?;
     }
     let zone = &config.timezone;
-    let when = |time: Timestamp| time.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    let when = |time: Timestamp| {
+        time.to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
         let status = match (&state.last_error, state.last_success) {
@@ -365,7 +443,13 @@ fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(config: &Config, cache: &Path, query: &Query, json: bool, limit: Option<usize>) -> Result<ExitCode, Failure> {
+fn list(
+    config: &Config,
+    cache: &Path,
+    query: &Query,
+    json: bool,
+    limit: Option<usize>,
+) -> Result<ExitCode, Failure> {
     let store = Store::open(cache)?;
     let now = Timestamp::now();
     let mut out = io::stdout().lock();

@@ -171,7 +171,12 @@ impl Config {
             let key = key
                 .map(str::to_string)
                 .or_else(|| span.and_then(|span| key_at(text, span.start)));
-            ConfigError { file: file.to_string(), line, key, message }
+            ConfigError {
+                file: file.to_string(),
+                line,
+                key,
+                message,
+            }
         };
         let raw: RawConfig = toml::from_str(text).map_err(|err| {
             let message = err.message().trim().to_string();
@@ -249,7 +254,11 @@ impl Config {
                     locate(
                         Some(value.span()),
                         Some("format"),
-                        format!("unknown format `{}`: use one of {}", value.get_ref(), format_names()),
+                        format!(
+                            "unknown format `{}`: use one of {}",
+                            value.get_ref(),
+                            format_names()
+                        ),
                     )
                 })?,
                 None => Format::Auto,
@@ -267,13 +276,23 @@ impl Config {
                 Some(value) => duration(value, "interval")?,
                 None => interval,
             };
-            sources.push(SourceConfig { id: SourceId(name), url, format, interval, selectors });
+            sources.push(SourceConfig {
+                id: SourceId(name),
+                url,
+                format,
+                interval,
+                selectors,
+            });
         }
 
         let mut filters = BTreeMap::new();
         for (name, query) in &raw.filters {
             if let Err(err) = Query::parse(query.get_ref()) {
-                return Err(locate(Some(query.span()), Some(name), format!("bad query: {err}")));
+                return Err(locate(
+                    Some(query.span()),
+                    Some(name),
+                    format!("bad query: {err}"),
+                ));
             }
             filters.insert(name.clone(), query.get_ref().clone());
         }
@@ -281,7 +300,11 @@ impl Config {
         if let Some(query) = alert_query
             && let Err(err) = Query::parse(query.get_ref())
         {
-            return Err(locate(Some(query.span()), Some("query"), format!("bad query: {err}")));
+            return Err(locate(
+                Some(query.span()),
+                Some("query"),
+                format!("bad query: {err}"),
+            ));
         }
 
         Ok(Config {
@@ -326,7 +349,11 @@ fn is_supported_url(url: &str) -> bool {
 }
 
 fn format_names() -> String {
-    Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+    Format::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn expand_home(path: &str) -> PathBuf {
@@ -338,7 +365,8 @@ fn expand_home(path: &str) -> PathBuf {
 
 /// Parses `30s`, `5m`, `1h`, `1d` (and sums such as `1h30m`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let hint = || format!("invalid duration `{text}`: write a number and a unit, like 30s, 5m or 1h");
+    let hint =
+        || format!("invalid duration `{text}`: write a number and a unit, like 30s, 5m or 1h");
     let text = text.trim();
     if text.is_empty() {
         return Err(hint());
@@ -375,7 +403,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The key written on the line holding `offset` (`key = value`), if any.
@@ -417,10 +449,14 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_line() {
-        let err = Config::parse("[general]\ninterval = \"60s\"\ncolour = 3\n", "c.toml").unwrap_err();
+        let err =
+            Config::parse("[general]\ninterval = \"60s\"\ncolour = 3\n", "c.toml").unwrap_err();
         assert_eq!(err.line, Some(3));
         assert_eq!(err.key.as_deref(), Some("colour"));
-        assert!(err.to_string().starts_with("c.toml, line 3, key `colour`"), "{err}");
+        assert!(
+            err.to_string().starts_with("c.toml, line 3, key `colour`"),
+            "{err}"
+        );
     }
 
     #[test]

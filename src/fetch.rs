@@ -80,7 +80,11 @@ impl Fetcher {
     /// A fetcher with a per-request `timeout` and the default body cap.
     pub fn new(timeout: Duration) -> Result<Fetcher, FetchError> {
         let client = reqwest::Client::builder()
-            .user_agent(concat!("liveblog/", env!("CARGO_PKG_VERSION"), " (terminal live-blog reader)"))
+            .user_agent(concat!(
+                "liveblog/",
+                env!("CARGO_PKG_VERSION"),
+                " (terminal live-blog reader)"
+            ))
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::limited(10))
@@ -89,7 +93,11 @@ impl Fetcher {
             .deflate(true)
             .build()
             .map_err(|err| FetchError::Transport(one_line(&err)))?;
-        Ok(Fetcher { client, timeout, max_body: DEFAULT_MAX_BODY })
+        Ok(Fetcher {
+            client,
+            timeout,
+            max_body: DEFAULT_MAX_BODY,
+        })
     }
 
     /// Sets the body size cap.
@@ -100,7 +108,11 @@ impl Fetcher {
 
     /// Fetches `location`: an http(s) URL (conditional on `validators`), a `file://`
     /// URL or a local path. A file is always a full body.
-    pub async fn fetch(&self, location: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+    pub async fn fetch(
+        &self,
+        location: &str,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
         match local_path(location) {
             Some(path) => self.read_file(path).await,
             None => self.get(location, validators).await,
@@ -117,10 +129,16 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         let bytes = tokio::fs::read(&path).await.map_err(file_error)?;
-        let final_url = url::Url::from_file_path(std::path::absolute(&path).unwrap_or(path.clone()))
-            .map(|url| url.to_string())
-            .unwrap_or_else(|()| path.display().to_string());
-        Ok(Fetched::Body(Body { bytes, content_type: None, final_url, validators: Validators::default() }))
+        let final_url =
+            url::Url::from_file_path(std::path::absolute(&path).unwrap_or(path.clone()))
+                .map(|url| url.to_string())
+                .unwrap_or_else(|()| path.display().to_string());
+        Ok(Fetched::Body(Body {
+            bytes,
+            content_type: None,
+            final_url,
+            validators: Validators::default(),
+        }))
     }
 
     async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
@@ -142,7 +160,10 @@ impl Fetcher {
         }
         let headers = response.headers().clone();
         let final_url = response.url().to_string();
-        if response.content_length().is_some_and(|length| length > self.max_body as u64) {
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_body as u64)
+        {
             return Err(FetchError::TooLarge(self.max_body));
         }
         // Read chunk by chunk so a huge (or decompression-bomb) body stops at the cap.
@@ -184,13 +205,18 @@ pub fn local_path(location: &str) -> Option<PathBuf> {
         return None;
     }
     if lower.starts_with("file://") {
-        return url::Url::parse(location).ok().and_then(|url| url.to_file_path().ok());
+        return url::Url::parse(location)
+            .ok()
+            .and_then(|url| url.to_file_path().ok());
     }
     Some(PathBuf::from(location))
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
-    headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
 }
 
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
@@ -202,5 +228,8 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn one_line(err: &dyn std::fmt::Display) -> String {
-    err.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    err.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

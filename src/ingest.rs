@@ -31,7 +31,10 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
             state.last_success = Some(poll.finished);
             state.last_error = None;
         }
-        PollOutcome::Parsed { document, validators } => {
+        PollOutcome::Parsed {
+            document,
+            validators,
+        } => {
             applied = store.apply(&poll.source, &document.items, poll.finished)?;
             state.etag = validators.etag.clone();
             state.last_modified = validators.last_modified.clone();
@@ -43,5 +46,10 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
         }
     }
     store.record_poll(&poll.source, &state)?;
-    Ok(Ingested { source: poll.source.clone(), state, applied, not_modified })
+    Ok(Ingested {
+        source: poll.source.clone(),
+        state,
+        applied,
+        not_modified,
+    })
 }

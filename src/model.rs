@@ -163,7 +163,5 @@ pub struct Document {
 
 /// Formats a timestamp as RFC 3339 with an explicit `+00:00` offset (the `--json` contract).
 pub fn rfc3339(timestamp: Timestamp) -> String {
-    timestamp
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    timestamp.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }

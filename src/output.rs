@@ -53,12 +53,25 @@ pub fn write_json(out: &mut dyn Write, source: &str, item: &Item) -> io::Result<
 }
 
 /// Writes one entry as text: a header line, the link, the body, a blank line.
-pub fn write_text(out: &mut dyn Write, source: &str, item: &Item, timezone: &TimeZone) -> io::Result<()> {
+pub fn write_text(
+    out: &mut dyn Write,
+    source: &str,
+    item: &Item,
+    timezone: &TimeZone,
+) -> io::Result<()> {
     let time = item
         .time()
-        .map(|time| time.to_zoned(timezone.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string())
+        .map(|time| {
+            time.to_zoned(timezone.clone())
+                .strftime("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        })
         .unwrap_or_else(|| "(undated)".to_string());
-    let mut header = format!("[{time}] {} · {}", clean_line(source), clean_line(&item.display_title()));
+    let mut header = format!(
+        "[{time}] {} · {}",
+        clean_line(source),
+        clean_line(&item.display_title())
+    );
     if let Some(author) = item.author.as_deref().filter(|author| !author.is_empty()) {
         header.push_str(&format!(" — {}", clean_line(author)));
     }

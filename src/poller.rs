@@ -60,14 +60,22 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             })
             .await;
             match parsed {
-                Ok(Ok((document, validators))) => PollOutcome::Parsed { document, validators },
+                Ok(Ok((document, validators))) => PollOutcome::Parsed {
+                    document,
+                    validators,
+                },
                 Ok(Err(err)) => PollOutcome::Failed(err.to_string()),
                 Err(join_error) => PollOutcome::Failed(format!("parser failed: {join_error}")),
             }
         }
         Err(err) => PollOutcome::Failed(err.to_string()),
     };
-    Poll { source: source.id.clone(), url: source.url.clone(), outcome, finished: Timestamp::now() }
+    Poll {
+        source: source.id.clone(),
+        url: source.url.clone(),
+        outcome,
+        finished: Timestamp::now(),
+    }
 }
 
 /// The running poll tasks; dropping it stops them.
@@ -91,7 +99,9 @@ impl Poller {
             refresh.insert(source.id.clone(), Arc::clone(&notify));
             let fetcher = fetcher.clone();
             let sink = sink.clone();
-            tasks.push(tokio::spawn(run_source(fetcher, source, validators, sink, notify)));
+            tasks.push(tokio::spawn(run_source(
+                fetcher, source, validators, sink, notify,
+            )));
         }
         Poller { tasks, refresh }
     }
@@ -128,7 +138,10 @@ async fn run_source(
 ) {
     loop {
         let poll = poll_once(&fetcher, &source, &validators).await;
-        if let PollOutcome::Parsed { validators: next, .. } = &poll.outcome {
+        if let PollOutcome::Parsed {
+            validators: next, ..
+        } = &poll.outcome
+        {
             validators = next.clone();
         }
         if sink.send(poll).await.is_err() {

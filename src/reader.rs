@@ -37,7 +37,10 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
     let mut validators = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
-        validators.push(Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() });
+        validators.push(Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        });
         sources.push((source.id.clone(), state));
     }
     let app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
@@ -56,9 +59,8 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let worker = std::thread::spawn(move || {
         for request in store_rx {
             let result = match request {
-                StoreRequest::Poll(poll) => {
-                    ingest(&mut store, &poll).map(|ingested| Some(Action::Ingested(Box::new(ingested))))
-                }
+                StoreRequest::Poll(poll) => ingest(&mut store, &poll)
+                    .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
             };
             let action = match result {
@@ -84,7 +86,10 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         }
     });
 
-    let mut edge = ReaderEdge { poller, store: store_tx };
+    let mut edge = ReaderEdge {
+        poller,
+        store: store_tx,
+    };
     let result = tui::run(app, ui_rx, &mut edge).await;
 
     // Stop polling (in-flight requests are cancelled), then let the worker finish what
@@ -108,7 +113,9 @@ impl Edge for ReaderEdge {
             Effect::Refresh(None) => self.poller.refresh_all(),
             Effect::Refresh(Some(source)) => self.poller.refresh(source),
             Effect::MarkRead(source, id) => {
-                let _ = self.store.send(StoreRequest::MarkRead(source.clone(), id.clone()));
+                let _ = self
+                    .store
+                    .send(StoreRequest::MarkRead(source.clone(), id.clone()));
             }
             _ => {}
         }

@@ -35,7 +35,10 @@ pub fn clean(input: &str) -> String {
 /// Like [`clean`], then folds all whitespace (newlines too) into single spaces:
 /// for one-line fields such as titles and authors.
 pub fn clean_line(input: &str) -> String {
-    clean(input).split_whitespace().collect::<Vec<_>>().join(" ")
+    clean(input)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// True for characters that must never reach a terminal on their own.

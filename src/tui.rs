@@ -33,14 +33,24 @@ pub trait Edge {
 
 /// Runs the reader until the user quits or a signal arrives; the terminal is restored
 /// on every way out (ratatui's panic hook covers panics).
-pub async fn run(mut app: App, mut actions: mpsc::UnboundedReceiver<Action>, edge: &mut dyn Edge) -> anyhow::Result<()> {
+pub async fn run(
+    mut app: App,
+    mut actions: mpsc::UnboundedReceiver<Action>,
+    edge: &mut dyn Edge,
+) -> anyhow::Result<()> {
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard;
     let size = terminal.size()?;
-    update(&mut app, Action::Resize { width: size.width, height: size.height });
+    update(
+        &mut app,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
 
     let mut events = EventStream::new();
     // Times on screen are minutes: waking once a minute is enough.

@@ -34,8 +34,14 @@ pub fn layout(width: u16, height: u16) -> Areas {
     }
 }
 
-const SOURCE_COLORS: [Color; 6] =
-    [Color::Cyan, Color::Yellow, Color::Magenta, Color::Green, Color::Blue, Color::Red];
+const SOURCE_COLORS: [Color; 6] = [
+    Color::Cyan,
+    Color::Yellow,
+    Color::Magenta,
+    Color::Green,
+    Color::Blue,
+    Color::Red,
+];
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -57,7 +63,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 }
 
 fn source_color(app: &App, entry: &Entry) -> Color {
-    let index = app.sources.iter().position(|source| source.id == entry.source).unwrap_or(0);
+    let index = app
+        .sources
+        .iter()
+        .position(|source| source.id == entry.source)
+        .unwrap_or(0);
     SOURCE_COLORS[index % SOURCE_COLORS.len()]
 }
 
@@ -100,7 +110,10 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 Span::raw(" "),
                 Span::styled(format!("{time:>12}"), Style::new().fg(Color::DarkGray)),
                 Span::raw(" "),
-                Span::styled(fit(&clean_line(&entry.source.0), source_width), Style::new().fg(source_color(app, entry))),
+                Span::styled(
+                    fit(&clean_line(&entry.source.0), source_width),
+                    Style::new().fg(source_color(app, entry)),
+                ),
                 Span::raw(" "),
                 Span::styled(clean_line(&entry.item.display_title()), title_style(entry)),
             ];
@@ -110,13 +123,18 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(app.selected.saturating_sub(app.offset)));
+    let mut state =
+        ListState::default().with_selected(Some(app.selected.saturating_sub(app.offset)));
     let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, area, &mut state);
 }
 
 fn title_style(entry: &Entry) -> Style {
-    if entry.read { Style::new() } else { Style::new().add_modifier(Modifier::BOLD) }
+    if entry.read {
+        Style::new()
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
 }
 
 fn empty_message(app: &App) -> String {
@@ -136,7 +154,10 @@ fn empty_message(app: &App) -> String {
     if app.filter.input.is_empty() {
         "Every source is hidden: press s and space to show one.".to_string()
     } else {
-        format!("No entries match `{}`.\n\nEsc clears the filter.", clean_line(&app.filter.input))
+        format!(
+            "No entries match `{}`.\n\nEsc clears the filter.",
+            clean_line(&app.filter.input)
+        )
     }
 }
 
@@ -214,22 +235,36 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
         meta.push(clean_line(author));
     }
     if let Some(published) = entry.item.published {
-        meta.push(format!("published {}", clock(published, &app.timezone, app.now)));
+        meta.push(format!(
+            "published {}",
+            clock(published, &app.timezone, app.now)
+        ));
     }
     if let Some(updated) = entry.item.updated
         && Some(updated) != entry.item.published
     {
-        meta.push(format!("updated {}", clock(updated, &app.timezone, app.now)));
+        meta.push(format!(
+            "updated {}",
+            clock(updated, &app.timezone, app.now)
+        ));
     }
     if entry.edited {
         meta.push("edited since first seen".to_string());
     }
     for line in wrap(&meta.join(" · "), width) {
-        lines.push(Line::styled(line, Style::new().fg(source_color(app, entry))));
+        lines.push(Line::styled(
+            line,
+            Style::new().fg(source_color(app, entry)),
+        ));
     }
     if let Some(url) = &entry.item.url {
         for line in wrap(&clean_line(url), width) {
-            lines.push(Line::styled(line, Style::new().fg(Color::DarkGray).add_modifier(Modifier::UNDERLINED)));
+            lines.push(Line::styled(
+                line,
+                Style::new()
+                    .fg(Color::DarkGray)
+                    .add_modifier(Modifier::UNDERLINED),
+            ));
         }
     }
     lines.push(Line::raw(""));
@@ -241,20 +276,37 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
 
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scroll: usize) {
     let lines = detail_lines(entry, app, area.width);
-    let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
-    let visible: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(usize::from(inner.height)).collect();
+    let inner = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
+    );
+    let visible: Vec<Line<'static>> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
 }
 
 fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let block = Block::new().borders(Borders::TOP).title(" Sources — space: show/hide · r: refresh · Esc: back ");
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .title(" Sources — space: show/hide · r: refresh · Esc: back ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.sources.is_empty() {
         frame.render_widget(Paragraph::new("No sources configured."), inner);
         return;
     }
-    let name_width = app.sources.iter().map(|s| s.id.0.width()).max().unwrap_or(8).clamp(4, 24);
+    let name_width = app
+        .sources
+        .iter()
+        .map(|s| s.id.0.width())
+        .max()
+        .unwrap_or(8)
+        .clamp(4, 24);
     let items: Vec<ListItem<'_>> = app
         .sources
         .iter()
@@ -263,7 +315,10 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let check = if source.enabled { "[x]" } else { "[ ]" };
             let color = SOURCE_COLORS[index % SOURCE_COLORS.len()];
             let status = match (&source.state.last_error, source.state.last_success) {
-                (Some(error), _) => Span::styled(format!("✗ {}", clean_line(error)), Style::new().fg(Color::Red)),
+                (Some(error), _) => Span::styled(
+                    format!("✗ {}", clean_line(error)),
+                    Style::new().fg(Color::Red),
+                ),
                 (None, Some(when)) => Span::styled(
                     format!("ok {}", clock(when, &app.timezone, app.now)),
                     Style::new().fg(Color::Green),
@@ -272,8 +327,14 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
             };
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{check} ")),
-                Span::styled(fit(&clean_line(&source.id.0), name_width), Style::new().fg(color)),
-                Span::raw(format!(" {:>5} entries {:>5} unread  ", source.entries, source.unread)),
+                Span::styled(
+                    fit(&clean_line(&source.id.0), name_width),
+                    Style::new().fg(color),
+                ),
+                Span::raw(format!(
+                    " {:>5} entries {:>5} unread  ",
+                    source.entries, source.unread
+                )),
                 status,
             ]))
         })
@@ -309,7 +370,10 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
     let mut lines = vec![Line::raw("")];
     for (keys, what) in HELP {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<11}"), Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!("  {keys:<11}"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
             Span::raw(*what),
         ]));
     }
@@ -325,27 +389,51 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let base = Style::new().bg(Color::DarkGray).fg(Color::White);
     if app.filter.editing || !app.filter.input.is_empty() {
         let cursor = if app.filter.editing { "▏" } else { "" };
-        left.push(Span::styled(format!(" /{}{cursor} ", clean_line(&app.filter.input)), base.add_modifier(Modifier::BOLD)));
+        left.push(Span::styled(
+            format!(" /{}{cursor} ", clean_line(&app.filter.input)),
+            base.add_modifier(Modifier::BOLD),
+        ));
         if let Some(error) = &app.filter.error {
-            left.push(Span::styled(format!(" ✗ {error} "), base.fg(Color::LightRed)));
+            left.push(Span::styled(
+                format!(" ✗ {error} "),
+                base.fg(Color::LightRed),
+            ));
         }
     }
-    left.push(Span::styled(format!(" {}/{} entries", app.visible.len(), app.rows.len()), base));
+    left.push(Span::styled(
+        format!(" {}/{} entries", app.visible.len(), app.rows.len()),
+        base,
+    ));
     if app.new_above > 0 {
-        left.push(Span::styled(format!(" · ↑ {} new", app.new_above), base.fg(Color::LightYellow)));
+        left.push(Span::styled(
+            format!(" · ↑ {} new", app.new_above),
+            base.fg(Color::LightYellow),
+        ));
     }
     if app.follow {
         left.push(Span::styled(" · following", base));
     }
     let failing: Vec<String> = app
         .failing_sources()
-        .map(|source| format!("{}: {}", source.id, source.state.last_error.as_deref().unwrap_or("")))
+        .map(|source| {
+            format!(
+                "{}: {}",
+                source.id,
+                source.state.last_error.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     if !failing.is_empty() {
-        left.push(Span::styled(format!(" · ✗ {}", clean_line(&failing.join("; "))), base.fg(Color::LightRed)));
+        left.push(Span::styled(
+            format!(" · ✗ {}", clean_line(&failing.join("; "))),
+            base.fg(Color::LightRed),
+        ));
     }
     if let Some(notice) = &app.notice {
-        left.push(Span::styled(format!(" · {}", clean_line(notice)), base.fg(Color::LightCyan)));
+        left.push(Span::styled(
+            format!(" · {}", clean_line(notice)),
+            base.fg(Color::LightCyan),
+        ));
     }
     let right = " ? help ";
     let used: usize = left.iter().map(|span| span.content.width()).sum();
@@ -373,6 +461,9 @@ mod tests {
     fn fit_pads_and_cuts() {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("東京都", 4), "東…  ".trim_end().to_string() + &" ".repeat(4 - "東…".width()));
+        assert_eq!(
+            fit("東京都", 4),
+            "東…  ".trim_end().to_string() + &" ".repeat(4 - "東…".width())
+        );
     }
 }

@@ -8,7 +8,11 @@ use jiff::tz::{Offset, TimeZone};
 
 /// Parses `input` as a point in time, as leniently as is safe.
 pub fn parse(input: &str) -> Option<Timestamp> {
-    let s = input.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
+    let s = input
+        .trim()
+        .trim_start_matches("<![CDATA[")
+        .trim_end_matches("]]>")
+        .trim();
     if s.is_empty() || s.len() > 100 {
         return None;
     }
@@ -86,7 +90,10 @@ fn numeric_offset(token: &str) -> Option<i32> {
     }
     let (h, m) = match digits.len() {
         2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
@@ -230,7 +237,10 @@ mod tests {
         assert_eq!(p("03 Apr 02 1500 GMT"), "2002-04-03T15:00:00Z");
         assert_eq!(p("2020/1/10 14:33:00"), "2020-01-10T14:33:00Z");
         assert_eq!(p("Seg, 24 Set 2018 19:42:40 -0300"), "2018-09-24T22:42:40Z");
-        assert_eq!(p("Sun, 12 August 2012 10:00:00 EST"), "2012-08-12T15:00:00Z");
+        assert_eq!(
+            p("Sun, 12 August 2012 10:00:00 EST"),
+            "2012-08-12T15:00:00Z"
+        );
         assert_eq!(p("mer, 16 nov 2022 00:38:15 +0100"), "2022-11-15T23:38:15Z");
         assert_eq!(p("soon"), "");
         assert_eq!(p("99:99"), "");

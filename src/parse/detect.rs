@@ -48,7 +48,10 @@ fn detect_json(bytes: &[u8], head: &str) -> Format {
         return Format::Jsonfeed;
     }
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(trim_bom(bytes)) {
-        if value.pointer("/response/content").is_some_and(|c| c.is_object()) {
+        if value
+            .pointer("/response/content")
+            .is_some_and(|c| c.is_object())
+        {
             return Format::Guardian;
         }
         let has = |key: &str| value.get(key).is_some();
@@ -56,7 +59,11 @@ fn detect_json(bytes: &[u8], head: &str) -> Format {
         if has("blocks") && (has("webUrl") || has("webURL")) {
             return Format::Guardian;
         }
-        if value.get("version").and_then(|v| v.as_str()).is_some_and(|v| v.contains("jsonfeed")) {
+        if value
+            .get("version")
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| v.contains("jsonfeed"))
+        {
             return Format::Jsonfeed;
         }
     }
@@ -78,9 +85,15 @@ fn detect_markup(head: &str) -> Option<Format> {
             rest = after.split_once("-->").map_or("", |(_, r)| r);
         } else if rest.starts_with("<?") {
             rest = rest.split_once("?>").map_or("", |(_, r)| r);
-        } else if rest.get(..9).is_some_and(|h| h.eq_ignore_ascii_case("<!doctype")) {
+        } else if rest
+            .get(..9)
+            .is_some_and(|h| h.eq_ignore_ascii_case("<!doctype"))
+        {
             let after = rest.get(9..).unwrap_or("").trim_start();
-            if after.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("html")) {
+            if after
+                .get(..4)
+                .is_some_and(|h| h.eq_ignore_ascii_case("html"))
+            {
                 return Some(Format::Jsonld);
             }
             rest = rest.split_once('>').map_or("", |(_, r)| r);
@@ -93,7 +106,11 @@ fn detect_markup(head: &str) -> Option<Format> {
         .chars()
         .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
         .collect();
-    let local = name.rsplit(':').next().unwrap_or(&name).to_ascii_lowercase();
+    let local = name
+        .rsplit(':')
+        .next()
+        .unwrap_or(&name)
+        .to_ascii_lowercase();
     match local.as_str() {
         "rss" | "rdf" => Some(Format::Rss),
         "feed" => Some(Format::Atom),
@@ -120,13 +137,31 @@ mod tests {
 
     #[test]
     fn sniffs_roots() {
-        assert_eq!(d("\u{feff}<?xml version='1.0'?><!-- x --><rss version='2.0'>", None), Format::Rss);
+        assert_eq!(
+            d(
+                "\u{feff}<?xml version='1.0'?><!-- x --><rss version='2.0'>",
+                None
+            ),
+            Format::Rss
+        );
         assert_eq!(d("<rdf:RDF xmlns:rdf='x'>", None), Format::Rss);
-        assert_eq!(d("\n<!DOCTYPE feed><feed xmlns='http://www.w3.org/2005/Atom'>", None), Format::Atom);
+        assert_eq!(
+            d(
+                "\n<!DOCTYPE feed><feed xmlns='http://www.w3.org/2005/Atom'>",
+                None
+            ),
+            Format::Atom
+        );
         assert_eq!(d("<!doctype html><html>", None), Format::Jsonld);
-        assert_eq!(d("{\"version\": \"https://jsonfeed.org/version/1.1\"}", None), Format::Jsonfeed);
+        assert_eq!(
+            d("{\"version\": \"https://jsonfeed.org/version/1.1\"}", None),
+            Format::Jsonfeed
+        );
         assert_eq!(d("{\"response\":{\"content\":{}}}", None), Format::Guardian);
         assert_eq!(d("Headline\n\n14:05 , Jane", None), Format::Text);
-        assert_eq!(d("<p>hi</p>", Some("text/html; charset=utf-8")), Format::Jsonld);
+        assert_eq!(
+            d("<p>hi</p>", Some("text/html; charset=utf-8")),
+            Format::Jsonld
+        );
     }
 }

@@ -61,7 +61,10 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let end = find(rest, b"?>")?;
     let decl = String::from_utf8_lossy(&rest[..end]);
     let pos = decl.find("encoding")?;
-    let after = decl[pos + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let after = decl[pos + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = after[1..].split(quote).next()?;
     Some(value.trim().to_string())
@@ -118,7 +121,11 @@ pub fn decode_utf16(bytes: &[u8]) -> Option<String> {
             u16::from_be_bytes([pair[0], pair[1]])
         }
     });
-    Some(char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')).collect())
+    Some(
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or('\u{fffd}'))
+            .collect(),
+    )
 }
 
 /// Decodes undeclared, non-UTF-8 bytes. Latin-script text has few high bytes and
@@ -157,7 +164,10 @@ pub fn guess_single_byte(bytes: &[u8]) -> String {
             if b < 0x80 {
                 char::from(b)
             } else {
-                upper.get(usize::from(b - 0x80)).copied().unwrap_or('\u{fffd}')
+                upper
+                    .get(usize::from(b - 0x80))
+                    .copied()
+                    .unwrap_or('\u{fffd}')
             }
         })
         .collect()
@@ -183,8 +193,14 @@ mod tests {
     fn guesses() {
         assert_eq!(guess_single_byte(b"caf\xe9 na\xefve"), "café naïve");
         // "Привет мир" in KOI8-R and in windows-1251.
-        assert_eq!(guess_single_byte(b"\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2"), "Привет мир");
-        assert_eq!(guess_single_byte(b"\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0"), "Привет мир");
+        assert_eq!(
+            guess_single_byte(b"\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2"),
+            "Привет мир"
+        );
+        assert_eq!(
+            guess_single_byte(b"\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0"),
+            "Привет мир"
+        );
     }
 
     #[test]
@@ -206,6 +222,9 @@ mod tests {
             b"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss/>"
         );
         assert_eq!(&*prepare_xml(b"\n\n<rss/>"), b"<rss/>");
-        assert_eq!(&*prepare_xml(b"<!-- c -->\n<?xml version='1.0'?><rss/>"), b"<?xml version='1.0'?><rss/>");
+        assert_eq!(
+            &*prepare_xml(b"<!-- c -->\n<?xml version='1.0'?><rss/>"),
+            b"<?xml version='1.0'?><rss/>"
+        );
     }
 }

@@ -96,17 +96,17 @@ macro_rules! jiff_time {
 }
 
 fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
-    let title = e.title.as_ref().map(|t| text::line(&t.content)).unwrap_or_default();
+    let title = e
+        .title
+        .as_ref()
+        .map(|t| text::line(&t.content))
+        .unwrap_or_default();
     let author = {
         let mut names: Vec<String> = Vec::new();
-        for name in e
-            .authors
-            .iter()
-            .filter_map(|p| {
-                let name = p.name.as_deref().filter(|n| !n.trim().is_empty());
-                name.or(p.email.as_deref()).map(text::line)
-            })
-        {
+        for name in e.authors.iter().filter_map(|p| {
+            let name = p.name.as_deref().filter(|n| !n.trim().is_empty());
+            name.or(p.email.as_deref()).map(text::line)
+        }) {
             // `(Name)` is what is left of RSS's `email (Name)`.
             let name = match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
                 Some(inner) => inner.trim().to_string(),
@@ -140,7 +140,14 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
         (text::body_to_text(&body), None)
     };
 
-    let id = entry_id(&e.id, url.as_deref(), published.or(updated), &title, &text, base);
+    let id = entry_id(
+        &e.id,
+        url.as_deref(),
+        published.or(updated),
+        &title,
+        &text,
+        base,
+    );
     Item {
         id: EntryId(id),
         published,
@@ -171,7 +178,11 @@ fn entry_id(
         return url.to_string();
     }
     let date = time.map(|t| t.to_string()).unwrap_or_default();
-    let body = if title.is_empty() && date.is_empty() { body } else { "" };
+    let body = if title.is_empty() && date.is_empty() {
+        body
+    } else {
+        ""
+    };
     ids::derived(base, &date, title, body)
 }
 

@@ -110,8 +110,14 @@ mod tests {
 
     #[test]
     fn page_url_detection() {
-        assert!(is_page_url("https://e.org/live/", Some("https://e.org/live")));
-        assert!(!is_page_url("https://e.org/live#p1", Some("https://e.org/live")));
+        assert!(is_page_url(
+            "https://e.org/live/",
+            Some("https://e.org/live")
+        ));
+        assert!(!is_page_url(
+            "https://e.org/live#p1",
+            Some("https://e.org/live")
+        ));
         assert!(!is_page_url("https://e.org/live", None));
     }
 }

@@ -152,7 +152,11 @@ fn parse_json(script: &str) -> Option<Value> {
 fn types_of(object: &Map<String, Value>) -> Vec<&str> {
     match object.get("@type") {
         Some(Value::String(t)) => vec![bare_type(t)],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(bare_type).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(bare_type)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -207,7 +211,10 @@ fn updates<'a>(blog: &'a Map<String, Value>) -> Vec<&'a Map<String, Value>> {
 fn str_field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
     keys.iter().find_map(|k| match object.get(*k) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.as_str()),
-        Some(Value::Array(list)) => list.iter().find_map(Value::as_str).filter(|s| !s.trim().is_empty()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .find_map(Value::as_str)
+            .filter(|s| !s.trim().is_empty()),
         _ => None,
     })
 }
@@ -302,7 +309,11 @@ line two","author":"Jo","url":"https://news.example/live/1"},
         assert_eq!(first.title, "A & B");
         assert_eq!(first.text, "line one\nline two");
         assert_eq!(first.author.as_deref(), Some("Jo"));
-        assert!(first.id.0.starts_with("https://news.example/live/1#h-"), "{}", first.id);
+        assert!(
+            first.id.0.starts_with("https://news.example/live/1#h-"),
+            "{}",
+            first.id
+        );
         assert_eq!(doc.items[1].id.0, "#p2");
         assert_eq!(doc.items[1].author.as_deref(), Some("A, B"));
         assert_eq!(doc.items[1].html.as_deref(), Some("<p>x</p>"));
@@ -312,7 +323,9 @@ line two","author":"Jo","url":"https://news.example/live/1"},
     fn no_blog_is_no_entries() {
         let page = r#"<script type="application/ld+json">{"@type":"NewsArticle"}</script>"#;
         match parse(&input(page)) {
-            Err(ParseError::NoEntries { looked_for }) => assert!(looked_for.contains("NewsArticle")),
+            Err(ParseError::NoEntries { looked_for }) => {
+                assert!(looked_for.contains("NewsArticle"))
+            }
             other => panic!("{other:?}"),
         }
     }

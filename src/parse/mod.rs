@@ -116,7 +116,12 @@ mod tests {
         let doc = parse(&input(rss.as_bytes()), Format::Auto).unwrap_or_default();
         assert_eq!(doc.items.len(), 1);
         let item = &doc.items[0];
-        for s in [&item.title, &item.id.0, &item.text, item.url.as_deref().unwrap_or("")] {
+        for s in [
+            &item.title,
+            &item.id.0,
+            &item.text,
+            item.url.as_deref().unwrap_or(""),
+        ] {
             assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{s:?}");
         }
         assert_eq!(item.title, "ab");

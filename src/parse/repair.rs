@@ -63,7 +63,11 @@ pub fn rss_version(bytes: &[u8]) -> Option<Vec<u8>> {
             pos = find_from(head, lt, b"-->")? + 3;
         } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
             pos = find_from(head, lt, b">")? + 1;
-        } else if rest.starts_with(b"<rss") && rest.get(4).is_some_and(|c| c.is_ascii_whitespace() || *c == b'>') {
+        } else if rest.starts_with(b"<rss")
+            && rest
+                .get(4)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
+        {
             break lt;
         } else {
             return None;
@@ -166,7 +170,8 @@ mod tests {
 
     #[test]
     fn json_keeps_complete_items() {
-        let cut = br#"{"version":"x","items":[{"id":"1","t":"a}"},{"id":"2"},{"id":"3","t":"unterm"#;
+        let cut =
+            br#"{"version":"x","items":[{"id":"1","t":"a}"},{"id":"2"},{"id":"3","t":"unterm"#;
         let fixed = truncated_json(cut).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_slice(&fixed).unwrap_or_default();
         assert_eq!(value["items"].as_array().map(Vec::len), Some(2));
@@ -177,10 +182,16 @@ mod tests {
     #[test]
     fn rss_versions() {
         let fixed = rss_version(b"<!-- c --><rss>\n</rss>").unwrap_or_default();
-        assert_eq!(fixed, b"<!-- c --><rss version=\"2.0\"><channel></channel>\n</rss>");
+        assert_eq!(
+            fixed,
+            b"<!-- c --><rss version=\"2.0\"><channel></channel>\n</rss>"
+        );
         let fixed = rss_version(b"<?xml version='1.0'?><rss version='0.93' a='b'><channel>")
             .unwrap_or_default();
-        assert_eq!(fixed, b"<?xml version='1.0'?><rss  a='b' version=\"2.0\"><channel>");
+        assert_eq!(
+            fixed,
+            b"<?xml version='1.0'?><rss  a='b' version=\"2.0\"><channel>"
+        );
         assert_eq!(rss_version(b"<feed>"), None);
     }
 

@@ -65,9 +65,10 @@ pub fn decode_entities(input: &str) -> String {
 /// True when `s` contains something that looks like an HTML tag.
 pub fn looks_like_html(s: &str) -> bool {
     let bytes = s.as_bytes();
-    bytes.windows(2).any(|w| {
-        w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!')
-    }) && s.contains('>')
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+        && s.contains('>')
 }
 
 /// The concatenated text nodes of an HTML fragment, entities decoded.
