@@ -52,7 +52,10 @@ fn check_invariants(name: &str, doc: &Document) {
             .chain(item.author.as_ref())
             .chain(item.url.as_ref());
         for s in one_line {
-            assert!(!s.chars().any(char::is_control), "{name}: control char in {s:?}");
+            assert!(
+                !s.chars().any(char::is_control),
+                "{name}: control char in {s:?}"
+            );
         }
         assert!(
             !item.text.chars().any(|c| c.is_control() && c != '\n'),
@@ -62,7 +65,10 @@ fn check_invariants(name: &str, doc: &Document) {
         assert_eq!(item.text.trim(), item.text, "{name}: body not trimmed");
         assert!(!item.text.contains("\n\n\n"), "{name}: 3+ newlines in body");
         if let Some(url) = &item.url {
-            assert!(url.starts_with("http://") || url.starts_with("https://"), "{name}: {url}");
+            assert!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "{name}: {url}"
+            );
         }
     }
 }
@@ -76,80 +82,392 @@ fn time(item: &Item) -> Option<String> {
 const FEEDS: &[(&str, Format, usize, &str, Option<&str>)] = &[
     // Double-encoded UTF-8 as char refs (`&#226;&#128;&#166;`): repaired to U+2026
     // (see `double_encoded_utf8_is_repaired`). No title, no date, no link.
-    ("feedparser__encoding_double-encoded-html.xml", Format::Rss, 1, "", None),
+    (
+        "feedparser__encoding_double-encoded-html.xml",
+        Format::Rss,
+        1,
+        "",
+        None,
+    ),
     // UTF-16LE with BOM: transcoded before feed-rs; `<rss></rss>` with no channel is an
     // empty feed, not an error.
-    ("feedparser__encoding_utf-16le-bom.xml", Format::Rss, 0, "", None),
+    (
+        "feedparser__encoding_utf-16le-bom.xml",
+        Format::Rss,
+        0,
+        "",
+        None,
+    ),
     // Undeclared KOI8-R, `<rss>` without version: encoding guessed, version assumed 2.0.
-    ("feedparser__illformed_chardet_koi8r.xml", Format::Rss, 1, "Как пережить новогоднюю ночь", None),
+    (
+        "feedparser__illformed_chardet_koi8r.xml",
+        Format::Rss,
+        1,
+        "Как пережить новогоднюю ночь",
+        None,
+    ),
     // ISO-8859-7, well formed, no items.
-    ("feedparser__illformed_http_high_bit_date.xml", Format::Rss, 0, "", None),
+    (
+        "feedparser__illformed_http_high_bit_date.xml",
+        Format::Rss,
+        0,
+        "",
+        None,
+    ),
     // Unclosed `</rss` at the end: feed-rs reads it anyway.
-    ("feedparser__illformed_rss_item_link_corrupted_ampersands.xml", Format::Rss, 1, "", None),
-    ("feedrs__atom_mediarss_reddit_1.xml", Format::Atom, 25, "Any reason to keep 1G connections to my servers?", Some("2023-07-23T17:38:30Z")),
-    ("feedrs__atom_mediarss_youtube_1.xml", Format::Atom, 1, "Navigating with Quantum Entanglement", Some("2020-12-22T19:15:01Z")),
+    (
+        "feedparser__illformed_rss_item_link_corrupted_ampersands.xml",
+        Format::Rss,
+        1,
+        "",
+        None,
+    ),
+    (
+        "feedrs__atom_mediarss_reddit_1.xml",
+        Format::Atom,
+        25,
+        "Any reason to keep 1G connections to my servers?",
+        Some("2023-07-23T17:38:30Z"),
+    ),
+    (
+        "feedrs__atom_mediarss_youtube_1.xml",
+        Format::Atom,
+        1,
+        "Navigating with Quantum Entanglement",
+        Some("2020-12-22T19:15:01Z"),
+    ),
     // Items without ids, an RFC 822 date_published, one undated item.
-    ("feedrs__jsonfeed_elastic_1.1.json", Format::Jsonfeed, 3, "InfluxDB vs. Graphite for Time Series Data & Metrics Benchmark", Some("2019-05-31T19:17:58Z")),
-    ("feedrs__rss_0.91_encoding_2.xml", Format::Rss, 1, "13/08/2020 21:27 - Comitê completa 150 dias de atuação na prevenção contra o novo Coronavírus", None),
-    ("feedrs__rss_1.0_iso8859.xml", Format::Rss, 1, "Digitalministerium: Neue Glasfaserförderung mit Schnellkasse", Some("2023-01-25T18:03:02Z")),
-    ("feedrs__rss_2.0_bbc.xml", Format::Rss, 1, "Marcus Aurelius", Some("2021-02-25T10:15:00Z")),
-    ("feedrs__rss_2.0_cloudflare.xml", Format::Rss, 1, "Privacy-Preserving Compromised Credential Checking", Some("2021-10-14T12:59:53Z")),
+    (
+        "feedrs__jsonfeed_elastic_1.1.json",
+        Format::Jsonfeed,
+        3,
+        "InfluxDB vs. Graphite for Time Series Data & Metrics Benchmark",
+        Some("2019-05-31T19:17:58Z"),
+    ),
+    (
+        "feedrs__rss_0.91_encoding_2.xml",
+        Format::Rss,
+        1,
+        "13/08/2020 21:27 - Comitê completa 150 dias de atuação na prevenção contra o novo Coronavírus",
+        None,
+    ),
+    (
+        "feedrs__rss_1.0_iso8859.xml",
+        Format::Rss,
+        1,
+        "Digitalministerium: Neue Glasfaserförderung mit Schnellkasse",
+        Some("2023-01-25T18:03:02Z"),
+    ),
+    (
+        "feedrs__rss_2.0_bbc.xml",
+        Format::Rss,
+        1,
+        "Marcus Aurelius",
+        Some("2021-02-25T10:15:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_cloudflare.xml",
+        Format::Rss,
+        1,
+        "Privacy-Preserving Compromised Credential Checking",
+        Some("2021-10-14T12:59:53Z"),
+    ),
     // `&nbsp;` undeclared in XML: feed-rs (quick-xml) tolerates it.
-    ("feedrs__rss_2.0_dbengines.xml", Format::Rss, 1, "Snowflake is the DBMS of the Year 2022, defending the title from last year", Some("2023-01-03T15:00:00Z")),
-    ("feedrs__rss_2.0_encoding_1.xml", Format::Rss, 1, "Revolução nas telas com pontos quânticos impressos em 3D", Some("2020-08-13T09:57:55Z")),
-    ("feedrs__rss_2.0_heated.xml", Format::Rss, 1, "A conversation about Keystone XL", Some("2021-02-03T12:00:47Z")),
-    ("feedrs__rss_2.0_ilgiornale.xml", Format::Rss, 1, "Arrestato in Pakistan Shabbar Abbas. In Italia è accusato per l'omicidio di Saman", Some("2022-11-15T20:15:04Z")),
+    (
+        "feedrs__rss_2.0_dbengines.xml",
+        Format::Rss,
+        1,
+        "Snowflake is the DBMS of the Year 2022, defending the title from last year",
+        Some("2023-01-03T15:00:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_encoding_1.xml",
+        Format::Rss,
+        1,
+        "Revolução nas telas com pontos quânticos impressos em 3D",
+        Some("2020-08-13T09:57:55Z"),
+    ),
+    (
+        "feedrs__rss_2.0_heated.xml",
+        Format::Rss,
+        1,
+        "A conversation about Keystone XL",
+        Some("2021-02-03T12:00:47Z"),
+    ),
+    (
+        "feedrs__rss_2.0_ilgiornale.xml",
+        Format::Rss,
+        1,
+        "Arrestato in Pakistan Shabbar Abbas. In Italia è accusato per l'omicidio di Saman",
+        Some("2022-11-15T20:15:04Z"),
+    ),
     // Italian day/month names: `mer, 16 nov 2022 00:38:15 +0100`.
-    ("feedrs__rss_2.0_ilmessaggero.xml", Format::Rss, 1, "Missili Polonia, cosa è successo? Tensione Nato-Russia, Mosca: non siamo stati noi", Some("2022-11-15T23:38:15Z")),
+    (
+        "feedrs__rss_2.0_ilmessaggero.xml",
+        Format::Rss,
+        1,
+        "Missili Polonia, cosa è successo? Tensione Nato-Russia, Mosca: non siamo stati noi",
+        Some("2022-11-15T23:38:15Z"),
+    ),
     // `Sat, Dec 16 2023 02:02:33 PM` (no zone: taken as UTC).
-    ("feedrs__rss_2.0_nbcny.xml", Format::Rss, 1, "NYC cops search for stabbing suspect after leaving 18-year-old to bleed out on sidewalk", Some("2023-12-16T14:02:33Z")),
-    ("feedrs__rss_2.0_nightvale.xml", Format::Rss, 1, "221 - The Glow Cloud, Explained", Some("2023-02-01T05:00:00Z")),
-    ("feedrs__rss_2.0_spiegel.xml", Format::Rss, 1, "07.02. – die Wochenvorschau: Lockdown-Verlängerung, Kriegsverbrecher vor Gericht, Super Bowl, Karneval", Some("2021-02-06T23:01:00Z")),
-    ("feedrs__rss_2.0_wirecutter.xml", Format::Rss, 1, "How to Teach Someone a Board Game (and Even Have Fun Doing It)", Some("2022-09-20T11:00:17Z")),
-    ("newsboat__items_without_titles.xml", Format::Atom, 5, "", Some("2008-12-30T20:04:15Z")),
-    ("rome__slashdot.xml", Format::Rss, 10, "The Prisoner To Be Remade On U.K. TV", Some("2005-11-20T00:43:00Z")),
-    ("rome__usgs-gov-earthquakes-all-hour-atom.xml", Format::Atom, 6, "M 2.1 - 27km SE of Campo, CA", Some("2018-11-19T21:45:04.398Z")),
-    ("rsparser__3960.json", Format::Jsonfeed, 20, "Lecker, lecker", Some("2020-02-21T17:08:06Z")),
-    ("rsparser__DaringFireball.atom", Format::Atom, 48, "The Talk Show: ‘I Do Like Throwing a Baby’", Some("2017-06-27T00:54:17Z")),
-    ("rsparser__DaringFireball.json", Format::Jsonfeed, 48, "The Talk Show: ‘I Do Like Throwing a Baby’", Some("2017-06-27T00:54:17Z")),
-    ("rsparser__aktuality.rss", Format::Rss, 30, "Analytici Goldman Sachs zvýšili odhad rastu ekonomiky USA", Some("2021-01-17T18:27:00Z")),
+    (
+        "feedrs__rss_2.0_nbcny.xml",
+        Format::Rss,
+        1,
+        "NYC cops search for stabbing suspect after leaving 18-year-old to bleed out on sidewalk",
+        Some("2023-12-16T14:02:33Z"),
+    ),
+    (
+        "feedrs__rss_2.0_nightvale.xml",
+        Format::Rss,
+        1,
+        "221 - The Glow Cloud, Explained",
+        Some("2023-02-01T05:00:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_spiegel.xml",
+        Format::Rss,
+        1,
+        "07.02. – die Wochenvorschau: Lockdown-Verlängerung, Kriegsverbrecher vor Gericht, Super Bowl, Karneval",
+        Some("2021-02-06T23:01:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_wirecutter.xml",
+        Format::Rss,
+        1,
+        "How to Teach Someone a Board Game (and Even Have Fun Doing It)",
+        Some("2022-09-20T11:00:17Z"),
+    ),
+    (
+        "newsboat__items_without_titles.xml",
+        Format::Atom,
+        5,
+        "",
+        Some("2008-12-30T20:04:15Z"),
+    ),
+    (
+        "rome__slashdot.xml",
+        Format::Rss,
+        10,
+        "The Prisoner To Be Remade On U.K. TV",
+        Some("2005-11-20T00:43:00Z"),
+    ),
+    (
+        "rome__usgs-gov-earthquakes-all-hour-atom.xml",
+        Format::Atom,
+        6,
+        "M 2.1 - 27km SE of Campo, CA",
+        Some("2018-11-19T21:45:04.398Z"),
+    ),
+    (
+        "rsparser__3960.json",
+        Format::Jsonfeed,
+        20,
+        "Lecker, lecker",
+        Some("2020-02-21T17:08:06Z"),
+    ),
+    (
+        "rsparser__DaringFireball.atom",
+        Format::Atom,
+        48,
+        "The Talk Show: ‘I Do Like Throwing a Baby’",
+        Some("2017-06-27T00:54:17Z"),
+    ),
+    (
+        "rsparser__DaringFireball.json",
+        Format::Jsonfeed,
+        48,
+        "The Talk Show: ‘I Do Like Throwing a Baby’",
+        Some("2017-06-27T00:54:17Z"),
+    ),
+    (
+        "rsparser__aktuality.rss",
+        Format::Rss,
+        30,
+        "Analytici Goldman Sachs zvýšili odhad rastu ekonomiky USA",
+        Some("2021-01-17T18:27:00Z"),
+    ),
     // Truncated mid-string (partial download): salvaged up to the last complete item
     // (2 of the 3 started), `version` (lost in the cut) assumed.
-    ("rsparser__allthis-partial.json", Format::Jsonfeed, 2, "Last thoughts on modifier keys", Some("2017-11-23T21:08:29Z")),
-    ("rsparser__allthis.json", Format::Jsonfeed, 12, "Last thoughts on modifier keys", Some("2017-11-23T21:08:29Z")),
+    (
+        "rsparser__allthis-partial.json",
+        Format::Jsonfeed,
+        2,
+        "Last thoughts on modifier keys",
+        Some("2017-11-23T21:08:29Z"),
+    ),
+    (
+        "rsparser__allthis.json",
+        Format::Jsonfeed,
+        12,
+        "Last thoughts on modifier keys",
+        Some("2017-11-23T21:08:29Z"),
+    ),
     ("rsparser__authors.json", Format::Jsonfeed, 4, "", None),
     // Date-only `dc:date`.
-    ("rsparser__bio.rdf", Format::Rss, 30, "Wheat inositol pyrophosphate kinase (TaVIH2-3B) interacts with Fasciclin-like arabinogalactan (FLA6) protein and alters the plant cell-wall composition", Some("2019-08-27T00:00:00Z")),
-    ("rsparser__donthitsave.xml", Format::Rss, 10, "Skipping Around", Some("2019-05-24T07:00:00Z")),
-    ("rsparser__inessential.json", Format::Jsonfeed, 20, "James Dempsey and the Breakpoints Benefit App Camp for Girls", Some("2017-06-03T05:05:47Z")),
+    (
+        "rsparser__bio.rdf",
+        Format::Rss,
+        30,
+        "Wheat inositol pyrophosphate kinase (TaVIH2-3B) interacts with Fasciclin-like arabinogalactan (FLA6) protein and alters the plant cell-wall composition",
+        Some("2019-08-27T00:00:00Z"),
+    ),
+    (
+        "rsparser__donthitsave.xml",
+        Format::Rss,
+        10,
+        "Skipping Around",
+        Some("2019-05-24T07:00:00Z"),
+    ),
+    (
+        "rsparser__inessential.json",
+        Format::Jsonfeed,
+        20,
+        "James Dempsey and the Breakpoints Benefit App Camp for Girls",
+        Some("2017-06-03T05:05:47Z"),
+    ),
     // GB2312 (declared), `2020/1/10 14:33:00` (no zone: UTC).
-    ("rsparser__kc0011.rss", Format::Rss, 20, "建国35周年纪念，华表，和平鸽", Some("2020-01-10T14:33:00Z")),
-    ("rsparser__livemint.xml", Format::Rss, 25, "PM Modi-Xi Jinping informal summit in Varanasi this October: Report", Some("2019-05-29T10:16:00Z")),
+    (
+        "rsparser__kc0011.rss",
+        Format::Rss,
+        20,
+        "建国35周年纪念，华表，和平鸽",
+        Some("2020-01-10T14:33:00Z"),
+    ),
+    (
+        "rsparser__livemint.xml",
+        Format::Rss,
+        25,
+        "PM Modi-Xi Jinping informal summit in Varanasi this October: Report",
+        Some("2019-05-29T10:16:00Z"),
+    ),
     // Blank lines before `<rss>`.
-    ("rsparser__macworld.rss", Format::Rss, 30, "Best smart lock", Some("2017-11-28T23:40:00Z")),
-    ("rsparser__natasha.xml", Format::Rss, 10, "The Easiest Way to Get a URL for your Apple Wallet Passkit Pass", Some("2017-07-07T11:06:10Z")),
+    (
+        "rsparser__macworld.rss",
+        Format::Rss,
+        30,
+        "Best smart lock",
+        Some("2017-11-28T23:40:00Z"),
+    ),
+    (
+        "rsparser__natasha.xml",
+        Format::Rss,
+        10,
+        "The Easiest Way to Get a URL for your Apple Wallet Passkit Pass",
+        Some("2017-07-07T11:06:10Z"),
+    ),
     // ISO 8601 pubDate `2023-01-11T08:53:01+11:00`.
-    ("rsparser__rubenerd.rss", Format::Rss, 10, "The great Commodore/Atari engineer swap", Some("2023-01-10T21:53:01Z")),
-    ("rsparser__russcox.atom", Format::Atom, 19, "Transparent Logs for Skeptical Clients", Some("2019-03-01T16:00:00Z")),
-    ("rsparser__scriptingNews.rss", Format::Rss, 50, "", Some("2017-06-26T12:20:05Z")),
-    ("rssparser__content-encoded.rss", Format::Rss, 7, "THE CREATIVE FORAGER", Some("2018-04-09T18:55:38Z")),
+    (
+        "rsparser__rubenerd.rss",
+        Format::Rss,
+        10,
+        "The great Commodore/Atari engineer swap",
+        Some("2023-01-10T21:53:01Z"),
+    ),
+    (
+        "rsparser__russcox.atom",
+        Format::Atom,
+        19,
+        "Transparent Logs for Skeptical Clients",
+        Some("2019-03-01T16:00:00Z"),
+    ),
+    (
+        "rsparser__scriptingNews.rss",
+        Format::Rss,
+        50,
+        "",
+        Some("2017-06-26T12:20:05Z"),
+    ),
+    (
+        "rssparser__content-encoded.rss",
+        Format::Rss,
+        7,
+        "THE CREATIVE FORAGER",
+        Some("2018-04-09T18:55:38Z"),
+    ),
     // Escaped markup in the RDF title: `&#x0024;4300 ... 1930ft<sup>2</sup>`.
-    ("rssparser__craigslist.rss", Format::Rss, 25, "Bright, Spacious Beautiful Victorian (oakland north / temescal) $4300 3bd 1930ft2", Some("2017-06-21T17:33:10Z")),
-    ("rssparser__encoding.rss", Format::Rss, 40, "Mãe de utente é a nova presidente da Raríssimas", Some("2018-01-03T13:47:00Z")),
-    ("rssparser__feedburner.atom", Format::Atom, 25, "AdWords and DFP Java client library will soon require Java 7+", Some("2016-06-03T14:38:00Z")),
-    ("rssparser__guardian.rss", Format::Rss, 55, "Trump State of the Union address promised unity but emphasized discord", Some("2018-01-31T07:26:05Z")),
-    ("rssparser__heise.atom", Format::Atom, 15, "Java-Anwendungsserver: Red Hat gibt WildFly 10 frei", Some("2016-02-01T16:22:00Z")),
+    (
+        "rssparser__craigslist.rss",
+        Format::Rss,
+        25,
+        "Bright, Spacious Beautiful Victorian (oakland north / temescal) $4300 3bd 1930ft2",
+        Some("2017-06-21T17:33:10Z"),
+    ),
+    (
+        "rssparser__encoding.rss",
+        Format::Rss,
+        40,
+        "Mãe de utente é a nova presidente da Raríssimas",
+        Some("2018-01-03T13:47:00Z"),
+    ),
+    (
+        "rssparser__feedburner.atom",
+        Format::Atom,
+        25,
+        "AdWords and DFP Java client library will soon require Java 7+",
+        Some("2016-06-03T14:38:00Z"),
+    ),
+    (
+        "rssparser__guardian.rss",
+        Format::Rss,
+        55,
+        "Trump State of the Union address promised unity but emphasized discord",
+        Some("2018-01-31T07:26:05Z"),
+    ),
+    (
+        "rssparser__heise.atom",
+        Format::Atom,
+        15,
+        "Java-Anwendungsserver: Red Hat gibt WildFly 10 frei",
+        Some("2016-02-01T16:22:00Z"),
+    ),
     // Items have no pubDate (only the channel has `03 Apr 02 1500 GMT`).
-    ("rssparser__heraldsun.rss", Format::Rss, 2, "The First Item", None),
-    ("rssparser__instant-article.rss", Format::Rss, 1, "My first Instant Article", Some("2016-05-04T06:53:45Z")),
+    (
+        "rssparser__heraldsun.rss",
+        Format::Rss,
+        2,
+        "The First Item",
+        None,
+    ),
+    (
+        "rssparser__instant-article.rss",
+        Format::Rss,
+        1,
+        "My first Instant Article",
+        Some("2016-05-04T06:53:45Z"),
+    ),
     // Newline before the XML declaration: leading whitespace is stripped.
-    ("rssparser__itunes-missing-image.rss", Format::Rss, 131, "Taverncast 62 - Temporal Anomaly", Some("2015-11-07T17:00:00Z")),
+    (
+        "rssparser__itunes-missing-image.rss",
+        Format::Rss,
+        131,
+        "Taverncast 62 - Temporal Anomaly",
+        Some("2015-11-07T17:00:00Z"),
+    ),
     ("rssparser__missing-fields.atom", Format::Atom, 1, "", None),
-    ("rssparser__reddit.rss", Format::Rss, 24, "The water is too deep, so he improvises", Some("2015-11-12T21:16:39Z")),
+    (
+        "rssparser__reddit.rss",
+        Format::Rss,
+        24,
+        "The water is too deep, so he improvises",
+        Some("2015-11-12T21:16:39Z"),
+    ),
     // Undeclared ISO-8859-1, `<rss>` without version, Portuguese dates.
-    ("rssparser__uolNoticias.rss", Format::Rss, 15, "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno", Some("2018-09-24T22:42:40Z")),
+    (
+        "rssparser__uolNoticias.rss",
+        Format::Rss,
+        15,
+        "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno",
+        Some("2018-09-24T22:42:40Z"),
+    ),
     // RFC 822 dates with surrounding whitespace in Atom.
-    ("synd-atom__entry_with_non_standard_dates.xml", Format::Atom, 1, "Entry Title", Some("2017-06-01T20:15:44Z")),
+    (
+        "synd-atom__entry_with_non_standard_dates.xml",
+        Format::Atom,
+        1,
+        "Entry Title",
+        Some("2017-06-01T20:15:44Z"),
+    ),
 ];
 
 /// Feeds that cannot be read: (file, detected format, words the error must contain).
@@ -157,21 +475,64 @@ const FEED_ERRORS: &[(&str, Format, &str)] = &[
     // A comment before the XML declaration (tolerated: dropped) and then a CDATA
     // section cut off inside the first item's title: there is no complete item to
     // salvage, so this is a clear "not valid" error naming the unclosed CDATA.
-    ("feedparser__illformed_rss_incomplete_cdata.xml", Format::Rss, "CDATA"),
+    (
+        "feedparser__illformed_rss_incomplete_cdata.xml",
+        Format::Rss,
+        "CDATA",
+    ),
     // Truncated by a server-side exception before any item: nothing to salvage.
-    ("feedrs__rss_2.0_invalid_1.xml", Format::Rss, "not valid rss"),
+    (
+        "feedrs__rss_2.0_invalid_1.xml",
+        Format::Rss,
+        "not valid rss",
+    ),
 ];
 
 /// (file, updates, first headline, first time). Headlines equal to the blog's own
 /// headline (the Guardian repeats it on every update) are dropped, hence "".
 const LIVEBLOGS: &[(&str, usize, &str, &str)] = &[
-    ("fundus__Express_2024_07_18.html", 9, "The only person Prince Harry and Meghan Markle trust to look after Archie and Lilibet", "2024-07-18T10:48:00Z"),
-    ("fundus__TheGuardian_2023_05_15.html", 10, "", "2023-05-15T11:50:54Z"),
-    ("fundus__TheIndependent_2023_08_14.html", 10, "Women’s World Cup", "2023-08-14T04:20:06Z"),
-    ("fundus__TheMirror_2024_08_05.html", 428, "Loud bang heard at Plymouth scene", "2024-08-05T20:00:18.921Z"),
-    ("htmldate__1727473717.html", 8, "19:02(IST) TOSS: Sunrisers Hyderabad win toss, opt to bat against Chennai Super Kings in Dubai", "2020-10-02T13:32:32Z"),
-    ("htmldate__Repubblica.it-Israele-Hamas.html", 79, "Oms: “A Gaza fermi 14 ospedali su 36, gli altri in sovraccarico”", "2023-11-02T15:56:32Z"),
-    ("trafilatura__corkbeo.ie.level.html", 26, "Goodnight", "2020-10-06T20:22:53.212Z"),
+    (
+        "fundus__Express_2024_07_18.html",
+        9,
+        "The only person Prince Harry and Meghan Markle trust to look after Archie and Lilibet",
+        "2024-07-18T10:48:00Z",
+    ),
+    (
+        "fundus__TheGuardian_2023_05_15.html",
+        10,
+        "",
+        "2023-05-15T11:50:54Z",
+    ),
+    (
+        "fundus__TheIndependent_2023_08_14.html",
+        10,
+        "Women’s World Cup",
+        "2023-08-14T04:20:06Z",
+    ),
+    (
+        "fundus__TheMirror_2024_08_05.html",
+        428,
+        "Loud bang heard at Plymouth scene",
+        "2024-08-05T20:00:18.921Z",
+    ),
+    (
+        "htmldate__1727473717.html",
+        8,
+        "19:02(IST) TOSS: Sunrisers Hyderabad win toss, opt to bat against Chennai Super Kings in Dubai",
+        "2020-10-02T13:32:32Z",
+    ),
+    (
+        "htmldate__Repubblica.it-Israele-Hamas.html",
+        79,
+        "Oms: “A Gaza fermi 14 ospedali su 36, gli altri in sovraccarico”",
+        "2023-11-02T15:56:32Z",
+    ),
+    (
+        "trafilatura__corkbeo.ie.level.html",
+        26,
+        "Goodnight",
+        "2020-10-06T20:22:53.212Z",
+    ),
 ];
 
 /// Live-blog pages whose `LiveBlogPosting` is microdata, not JSON-LD: the JSON-LD
@@ -189,18 +550,32 @@ fn every_fixture_is_covered() {
         .map(|f| f.0)
         .chain(FEED_ERRORS.iter().map(|f| f.0))
         .collect();
-    for entry in std::fs::read_dir(dir.join("feeds")).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(dir.join("feeds"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
-        assert!(listed.contains(name.as_str()), "feeds/{name} has no expectation");
+        assert!(
+            listed.contains(name.as_str()),
+            "feeds/{name} has no expectation"
+        );
     }
     let pages: HashSet<&str> = LIVEBLOGS
         .iter()
         .map(|f| f.0)
         .chain(LIVEBLOG_NO_JSONLD.iter().copied())
         .collect();
-    for entry in std::fs::read_dir(dir.join("liveblog-html")).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(dir.join("liveblog-html"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
-        assert!(pages.contains(name.as_str()), "liveblog-html/{name} has no expectation");
+        assert!(
+            pages.contains(name.as_str()),
+            "liveblog-html/{name} has no expectation"
+        );
     }
 }
 
@@ -255,16 +630,25 @@ fn feed_details() {
     assert_eq!(df.title.as_deref(), Some("Daring Fireball"));
     let first = &df.items[0];
     assert_eq!(first.author.as_deref(), Some("John Gruber"));
-    assert_eq!(first.url.as_deref(), Some("https://daringfireball.net/thetalkshow/2017/06/26/ep-195"));
+    assert_eq!(
+        first.url.as_deref(),
+        Some("https://daringfireball.net/thetalkshow/2017/06/26/ep-195")
+    );
     assert!(first.html.is_some());
     assert!(!first.text.contains('<'), "{}", first.text);
     assert!(!first.text.contains("**"));
 
     // RSS without guids: the link is the id. RSS 1.0 too.
     let aktuality = doc("rsparser__aktuality.rss");
-    assert_eq!(aktuality.items[0].id.0, aktuality.items[0].url.clone().unwrap_or_default());
+    assert_eq!(
+        aktuality.items[0].id.0,
+        aktuality.items[0].url.clone().unwrap_or_default()
+    );
     let slashdot = doc("rome__slashdot.xml");
-    assert_eq!(slashdot.items[0].id.0, "http://rss.slashdot.org/Slashdot/slashdot?m=1961");
+    assert_eq!(
+        slashdot.items[0].id.0,
+        "http://rss.slashdot.org/Slashdot/slashdot?m=1961"
+    );
     assert_eq!(slashdot.items[0].author.as_deref(), Some("Zonk"));
 
     // JSON Feed 1.1 without ids: the url is the id; authors joined.
@@ -282,18 +666,28 @@ fn feed_details() {
 
     // Items without guid or link get a stable derived id.
     let koi = doc("feedparser__illformed_chardet_koi8r.xml");
-    assert!(koi.items[0].text.starts_with("Наверное, единственное"), "{}", koi.items[0].text);
+    assert!(
+        koi.items[0].text.starts_with("Наверное, единственное"),
+        "{}",
+        koi.items[0].text
+    );
     assert!(koi.items[0].text.contains("\"нового счастья\""));
 
     // ISO-8859-1 declared: decoded by feed-rs.
     let jn = doc("rssparser__encoding.rss");
-    assert_eq!(jn.title.as_deref(), Some("Jornal de Notícias - Últimas Notícias"));
+    assert_eq!(
+        jn.title.as_deref(),
+        Some("Jornal de Notícias - Últimas Notícias")
+    );
 
     // `email (Name)` authors keep the name only; duplicated creators once.
     let giornale = doc("feedrs__rss_2.0_ilgiornale.xml");
     assert_eq!(giornale.items[0].author.as_deref(), Some("Angela Leucci"));
     let macworld = doc("rsparser__macworld.rss");
-    assert_eq!(macworld.items[0].author.as_deref(), Some("Christopher Null"));
+    assert_eq!(
+        macworld.items[0].author.as_deref(),
+        Some("Christopher Null")
+    );
 }
 
 #[test]
@@ -313,7 +707,11 @@ fn feed_ids_are_stable_without_guids() {
     let a = parse_auto(&bytes, Some("https://example.org/ru")).unwrap_or_default();
     let b = parse_auto(&bytes, Some("https://example.org/ru#x")).unwrap_or_default();
     assert_eq!(a.items[0].id, b.items[0].id);
-    assert!(a.items[0].id.0.starts_with("https://example.org/ru#h-"), "{}", a.items[0].id);
+    assert!(
+        a.items[0].id.0.starts_with("https://example.org/ru#h-"),
+        "{}",
+        a.items[0].id
+    );
 }
 
 #[test]
@@ -321,13 +719,24 @@ fn liveblogs_parse_as_expected() {
     let Some(dir) = fixtures() else { return };
     for &(name, count, first_title, first_time) in LIVEBLOGS {
         let bytes = read(&dir, &format!("liveblog-html/{name}"));
-        assert_eq!(detect(&input(&bytes, None)), Format::Jsonld, "{name}: detect");
+        assert_eq!(
+            detect(&input(&bytes, None)),
+            Format::Jsonld,
+            "{name}: detect"
+        );
         let doc = parse_auto(&bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(doc.items.len(), count, "{name}: update count");
         check_invariants(name, &doc);
         assert_eq!(doc.items[0].title, first_title, "{name}: first headline");
-        assert_eq!(time(&doc.items[0]).as_deref(), Some(first_time), "{name}: first time");
-        assert!(doc.items.iter().all(|i| i.time().is_some()), "{name}: undated entry");
+        assert_eq!(
+            time(&doc.items[0]).as_deref(),
+            Some(first_time),
+            "{name}: first time"
+        );
+        assert!(
+            doc.items.iter().all(|i| i.time().is_some()),
+            "{name}: undated entry"
+        );
         // Some updates are a picture with a headline (Mirror: empty articleBody), but
         // every entry has something to show.
         assert!(
@@ -346,29 +755,61 @@ fn liveblog_ids_never_the_page_url() {
     let Some(dir) = fixtures() else { return };
     // The Independent: every update's url is `page/#liveblogPost<n>`, kept as the id.
     let page = "https://www.independent.co.uk/sport/football/womens-world-cup-england-news-latest-australia-b2392480.html";
-    let doc = parse_auto(&read(&dir, "liveblog-html/fundus__TheIndependent_2023_08_14.html"), Some(page))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = parse_auto(
+        &read(&dir, "liveblog-html/fundus__TheIndependent_2023_08_14.html"),
+        Some(page),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     for item in &doc.items {
         assert!(item.id.0.contains("#liveblogPost"), "{}", item.id);
         assert_eq!(item.author.as_deref(), Some("Jamie Braidwood"));
     }
     // Repubblica: no url, no @id: ids derived from the page URL + a hash.
-    let doc = parse_auto(&read(&dir, "liveblog-html/htmldate__Repubblica.it-Israele-Hamas.html"), None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = parse_auto(
+        &read(
+            &dir,
+            "liveblog-html/htmldate__Repubblica.it-Israele-Hamas.html",
+        ),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert!(doc.items.iter().all(|i| i.id.0.contains("#h-")));
-    assert!(doc.items.iter().all(|i| i.author.is_none() && i.url.is_none()));
+    assert!(
+        doc.items
+            .iter()
+            .all(|i| i.author.is_none() && i.url.is_none())
+    );
     // Entities in articleBody are decoded (`E&#39;`).
-    assert!(doc.items.iter().all(|i| !i.text.contains("&#39;") && !i.text.contains("&quot;")));
+    assert!(
+        doc.items
+            .iter()
+            .all(|i| !i.text.contains("&#39;") && !i.text.contains("&quot;"))
+    );
     // The Guardian: `@id` is the bare block id; authors come from `author[].name`.
-    let doc = parse_auto(&read(&dir, "liveblog-html/fundus__TheGuardian_2023_05_15.html"), None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = parse_auto(
+        &read(&dir, "liveblog-html/fundus__TheGuardian_2023_05_15.html"),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.items[0].id.0, "646219928f08e408b758af95");
-    assert!(doc.items[0].author.as_deref().is_some_and(|a| a.starts_with("Martin Belam")));
+    assert!(
+        doc.items[0]
+            .author
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Martin Belam"))
+    );
     // The Express: `author` is a bare string.
-    let doc = parse_auto(&read(&dir, "liveblog-html/fundus__Express_2024_07_18.html"), None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = parse_auto(
+        &read(&dir, "liveblog-html/fundus__Express_2024_07_18.html"),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.items[0].author.as_deref(), Some("Jon King"));
-    assert!(!doc.items.iter().any(|i| i.text.contains("&#39;") || i.text.contains("&#34;")));
+    assert!(
+        !doc.items
+            .iter()
+            .any(|i| i.text.contains("&#39;") || i.text.contains("&#34;"))
+    );
 }
 
 #[test]
@@ -376,28 +817,82 @@ fn microdata_pages_say_what_was_looked_for() {
     let Some(dir) = fixtures() else { return };
     for name in LIVEBLOG_NO_JSONLD {
         let bytes = read(&dir, &format!("liveblog-html/{name}"));
-        assert_eq!(detect(&input(&bytes, None)), Format::Jsonld, "{name}: detect");
+        assert_eq!(
+            detect(&input(&bytes, None)),
+            Format::Jsonld,
+            "{name}: detect"
+        );
         match parse_auto(&bytes, None) {
             Err(ParseError::NoEntries { looked_for }) => {
-                assert!(looked_for.contains("LiveBlogPosting"), "{name}: {looked_for}")
+                assert!(
+                    looked_for.contains("LiveBlogPosting"),
+                    "{name}: {looked_for}"
+                )
             }
             other => panic!("{name}: expected NoEntries, got {other:?}"),
         }
     }
 }
 
+/// (file, blocks, first block id, first time). Bonus format: the Content API (three
+/// historical variants of one example blog) and the frontend page JSON (DCR model).
+const GUARDIAN: &[(&str, usize, &str, &str)] = &[
+    (
+        "content-api-models__content-with-blocks.json",
+        6,
+        "5530debce4b078ada18a4602",
+        "2015-04-17T11:21:49Z",
+    ),
+    (
+        "content-api-models__item-content-with-blocks.json",
+        6,
+        "5530debce4b078ada18a4602",
+        "2015-04-17T11:21:49Z",
+    ),
+    // Offsets `+01:00` and milliseconds in this older variant.
+    (
+        "content-api-scala-client__item-content-with-blocks.json",
+        6,
+        "5530debce4b078ada18a4602",
+        "2015-04-17T10:21:49.661Z",
+    ),
+    // Epoch-millisecond `blockFirstPublished`.
+    (
+        "dcr-model/dotcom-rendering__fe-articles_Live.json",
+        13,
+        "60300f5f8f08ad21ea60071e",
+        "2021-02-19T19:30:03Z",
+    ),
+    (
+        "dcr-model/dotcom-rendering__fe-articles_LiveBlogSingleContributor.json",
+        11,
+        "6579e3a48f08e3b7ab1a3236",
+        "2023-12-13T17:25:40Z",
+    ),
+];
+
 #[test]
-fn guardian_json_is_detected() {
+fn guardian_json_parses() {
     let Some(dir) = fixtures() else { return };
-    for name in [
-        "guardian-capi/content-api-models__content-with-blocks.json",
-        "guardian-capi/content-api-models__item-content-with-blocks.json",
-        "guardian-capi/content-api-scala-client__item-content-with-blocks.json",
-        "guardian-capi/dcr-model/dotcom-rendering__fe-articles_Live.json",
-        "guardian-capi/dcr-model/dotcom-rendering__fe-articles_LiveBlogSingleContributor.json",
-    ] {
-        let bytes = read(&dir, name);
+    for &(name, count, first_id, first_time) in GUARDIAN {
+        let bytes = read(&dir, &format!("guardian-capi/{name}"));
         assert_eq!(detect(&input(&bytes, None)), Format::Guardian, "{name}");
+        let doc = parse_auto(&bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(doc.items.len(), count, "{name}: block count");
+        check_invariants(name, &doc);
+        let first = &doc.items[0];
+        assert_eq!(first.id.0, first_id, "{name}");
+        assert_eq!(time(first).as_deref(), Some(first_time), "{name}");
+        let url = first.url.as_deref().unwrap_or_default();
+        assert!(
+            url.ends_with(&format!("?page=with:block-{first_id}#block-{first_id}")),
+            "{url}"
+        );
+        assert!(
+            doc.items
+                .iter()
+                .all(|i| i.time().is_some() && !i.display_title().is_empty())
+        );
     }
 }
 

@@ -25,10 +25,10 @@ pub fn detect(input: &Input<'_>) -> Format {
     if head.starts_with('{') || head.starts_with('[') {
         return detect_json(input.bytes, head);
     }
-    if head.starts_with('<') {
-        if let Some(format) = detect_markup(head) {
-            return format;
-        }
+    if head.starts_with('<')
+        && let Some(format) = detect_markup(head)
+    {
+        return format;
     }
     match content_type.as_str() {
         "application/atom+xml" => Format::Atom,

@@ -67,7 +67,7 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
                 item.title.clear();
             }
             // The same blog described twice (two scripts) gives each entry once.
-            if !items.iter().any(|seen| *seen == item) {
+            if !items.contains(&item) {
                 items.push(item);
             }
         }
@@ -199,7 +199,7 @@ fn find_blogs<'a>(
     }
 }
 
-fn updates<'a>(blog: &'a Map<String, Value>) -> Vec<&'a Map<String, Value>> {
+fn updates(blog: &Map<String, Value>) -> Vec<&Map<String, Value>> {
     match blog.get("liveBlogUpdate") {
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_object).collect(),
         Some(Value::Object(one)) => vec![one],

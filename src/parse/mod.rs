@@ -4,6 +4,7 @@
 //! - `feed`: RSS / Atom / JSON Feed through feed-rs (`encoding` fixes charsets first,
 //!   `repair` salvages truncated documents, `dates` parses lenient timestamps);
 //! - `jsonld`: schema.org `LiveBlogPosting` JSON-LD in HTML pages;
+//! - `guardian`: the Guardian Content API and its page JSON;
 //! - `text`: HTML and entities to plain text; `ids`: stable entry ids.
 //!
 //! Every string that leaves this module has been through [`crate::sanitize`]. No input
@@ -13,6 +14,7 @@ mod dates;
 mod detect;
 mod encoding;
 mod feed;
+mod guardian;
 mod ids;
 mod jsonld;
 mod repair;
@@ -63,7 +65,8 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         },
         Format::Rss | Format::Atom | Format::Jsonfeed => feed::parse(input, format),
         Format::Jsonld => jsonld::parse(input),
-        Format::Guardian | Format::Text | Format::Html => Err(ParseError::Unsupported(format)),
+        Format::Guardian => guardian::parse(input),
+        Format::Text | Format::Html => Err(ParseError::Unsupported(format)),
     }
 }
 

@@ -19,6 +19,14 @@ pub fn html_to_text(html: &str) -> String {
     // html2text is a large dependency fed with untrusted HTML: a panic inside it must
     // not take the reader down, so it is contained here and the entry falls back to
     // its text nodes.
+    // html2text's layout is quadratic in nesting depth: a hostile body of 20,000
+    // nested <div>s would stall the poller for seconds, so such bodies get plain text
+    // nodes instead.
+    // (html5ever's tree building is quadratic in depth as well, so the tags are
+    // stripped by hand.)
+    if nesting_depth(html) > MAX_NESTING {
+        return tidy_body(&fix_mojibake(&decode_entities(&strip_tags(html))));
+    }
     let rendered = std::panic::catch_unwind(|| {
         html2text::config::with_decorator(ReaderDecorator)
             .allow_width_overflow()
@@ -32,6 +40,57 @@ pub fn html_to_text(html: &str) -> String {
         Ok(Err(_)) | Err(_) => fragment_text(html),
     };
     tidy_body(&fix_mojibake(&raw))
+}
+
+/// Deeper HTML than this is not laid out by html2text (see [`html_to_text`]).
+const MAX_NESTING: usize = 200;
+
+/// A rough upper bound on the element nesting depth of `html` (void elements and
+/// self-closing tags are not counted as opening).
+fn nesting_depth(html: &str) -> usize {
+    const VOID: [&str; 14] = [
+        "br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col",
+        "embed", "track", "param",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'<' {
+            if bytes[i + 1] == b'/' {
+                depth = depth.saturating_sub(1);
+            } else if bytes[i + 1].is_ascii_alphabetic() {
+                let name: String = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect();
+                let end = bytes[i..].iter().position(|b| *b == b'>');
+                let self_closing = end.is_some_and(|e| e > 0 && bytes[i + e - 1] == b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+        }
+        i += 1;
+    }
+    max
+}
+
+/// Removes everything between `<` and `>`.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A body that may be plain text (with HTML entities) or HTML: decides and converts.
@@ -198,6 +257,13 @@ mod tests {
             "<p>One <strong>bold</strong> <a href='x'>link</a>.</p>\n\n\n<p>Two</p><ul><li>a</li></ul>",
         );
         assert_eq!(text, "One bold link.\n\nTwo\n- a");
+    }
+
+    #[test]
+    fn deep_nesting_skips_layout() {
+        let deep = format!("{}x{}", "<div>".repeat(5000), "</div>".repeat(5000));
+        assert_eq!(html_to_text(&deep), "x");
+        assert_eq!(nesting_depth("<p>a<br>b<img src=x/></p><p>c</p>"), 1);
     }
 
     #[test]
