@@ -15,7 +15,7 @@ use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::ingest::ingest;
 use crate::model::{Entry, Format, Item, SourceId};
 use crate::output::{newest_first, write_json, write_text};
-use crate::parse::{self, Input};
+use crate::parse::{self, Input, ParseOptions};
 use crate::poller::{Poll, PollOutcome, Poller, poll_once};
 use crate::query::Query;
 use crate::store::Store;
@@ -51,6 +51,9 @@ pub enum Command {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
+        /// The day of a transcript's newest entry (YYYY-MM-DD), when the page does not say.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<jiff::civil::Date>,
     },
     /// Poll every source once into the cache, print a summary line per source.
     Refresh,
@@ -173,11 +176,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Dump {
-            source,
-            format,
-            json,
-        } => dump(&source, format, json, cli.config.as_deref()).await,
+        Command::Dump { source, format, json, date } => {
+            dump(&source, format, json, date, cli.config.as_deref()).await
+        }
         Command::Refresh => {
             let config = Config::load(cli.config.as_deref())?;
             refresh(&config, &config.cache_path(cli.cache.as_deref())).await
@@ -230,7 +231,7 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
             url: source.url,
             format: source.format,
             interval: source.interval,
-            selectors: None,
+            options: crate::parse::ParseOptions { timezone: config.timezone.clone(), ..Default::default() },
         })
         .collect();
     // The demo keeps its own throwaway cache unless told otherwise: the user's stays clean.
@@ -247,6 +248,7 @@ async fn dump(
     source: &str,
     format: Format,
     json: bool,
+    date: Option<jiff::civil::Date>,
     config_path: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     // A config is optional here; its timezone is used when there is one.
@@ -273,11 +275,25 @@ async fn dump(
             Err(err) => return Err(Failure::Work(format!("{source}: {err}"))),
         }
     };
+    // Selectors (and the zone of clock times) come from a configured source with this URL.
+    let mut options = config
+        .sources
+        .iter()
+        .find(|configured| configured.url == source)
+        .map(|configured| configured.options.clone())
+        .unwrap_or_else(|| ParseOptions { timezone: config.timezone.clone(), ..Default::default() });
+    options.date = date;
+    if format == Format::Html && options.selectors.is_none() {
+        return Err(Failure::Usage(format!(
+            "--format html needs CSS selectors: add a [[source]] with url = \"{source}\" and selectors to the config"
+        )));
+    }
     let input = Input {
         bytes: &bytes,
         content_type: content_type.as_deref(),
         base_url: base_url.as_deref(),
         now: Timestamp::now(),
+        options: &options,
     };
     let mut document =
         parse::parse(&input, format).map_err(|err| Failure::Work(format!("{source}: {err}")))?;

@@ -12,7 +12,8 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::{Format, SourceId};
+use crate::model::{Format, Selectors, SourceId};
+use crate::parse::ParseOptions;
 use crate::query::Query;
 
 /// The configuration used when there is no config file.
@@ -58,7 +59,7 @@ pub struct Config {
 }
 
 /// One configured source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SourceConfig {
     /// Unique display name; entries are keyed by it.
     pub id: SourceId,
@@ -68,26 +69,8 @@ pub struct SourceConfig {
     pub format: Format,
     /// How often to poll it.
     pub interval: Duration,
-    /// CSS selectors for `format = "html"`.
-    pub selectors: Option<Selectors>,
-}
-
-/// CSS selectors for reading an HTML page whose entries have no structured data.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Selectors {
-    /// Each entry's element.
-    pub entry: String,
-    /// The time, inside an entry (`sel@attr` reads an attribute).
-    pub time: Option<String>,
-    /// The headline.
-    pub title: Option<String>,
-    /// The author.
-    pub author: Option<String>,
-    /// The body.
-    pub body: Option<String>,
-    /// The permalink (`a@href` style).
-    pub link: Option<String>,
+    /// Selectors (`format = "html"`) and the zone of the page's clock times.
+    pub options: ParseOptions,
 }
 
 /// What to do when a new entry matches a query.
@@ -281,7 +264,7 @@ impl Config {
                 url,
                 format,
                 interval,
-                selectors,
+                options: ParseOptions { selectors, timezone: timezone.clone(), date: None },
             });
         }
 

@@ -152,6 +152,24 @@ impl Entry {
     }
 }
 
+/// CSS selectors for reading an HTML page whose entries have no structured data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selectors {
+    /// Each entry's element.
+    pub entry: String,
+    /// The time, inside an entry (`sel@attr` reads an attribute).
+    pub time: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
+    /// The author.
+    pub author: Option<String>,
+    /// The body.
+    pub body: Option<String>,
+    /// The permalink (`a@href` style).
+    pub link: Option<String>,
+}
+
 /// A parsed document: its entries in document order and what it says about polling.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {

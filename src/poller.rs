@@ -48,6 +48,7 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
         Ok(Fetched::NotModified) => PollOutcome::NotModified,
         Ok(Fetched::Body(body)) => {
             let format = source.format;
+            let options = source.options.clone();
             // Parsing a large page is CPU work: keep it off the async workers.
             let parsed = tokio::task::spawn_blocking(move || {
                 let input = Input {
@@ -55,6 +56,7 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
                     content_type: body.content_type.as_deref(),
                     base_url: Some(&body.final_url),
                     now: Timestamp::now(),
+                    options: &options,
                 };
                 parse::parse(&input, format).map(|document| (document, body.validators))
             })

@@ -132,6 +132,7 @@ mod tests {
             content_type,
             base_url: None,
             now: Timestamp::UNIX_EPOCH,
+            options: &crate::parse::DEFAULT_OPTIONS,
         })
     }
 

@@ -287,6 +287,7 @@ mod tests {
             content_type: Some("text/html"),
             base_url: Some("https://news.example/live/1"),
             now: Timestamp::UNIX_EPOCH,
+            options: &crate::parse::DEFAULT_OPTIONS,
         }
     }
 

@@ -21,8 +21,30 @@ mod repair;
 mod text;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
-use crate::model::{Document, Format};
+use crate::model::{Document, Format, Selectors};
+
+/// What a parser may need beyond the bytes: from the source's config or the command line.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// CSS selectors for `Format::Html`.
+    pub selectors: Option<Selectors>,
+    /// The zone a page's bare clock times (`14:05`) are in.
+    pub timezone: TimeZone,
+    /// The day a transcript's newest entry is on, when the page does not say.
+    pub date: Option<Date>,
+}
+
+/// No selectors, UTC, no anchor date.
+pub static DEFAULT_OPTIONS: ParseOptions = ParseOptions { selectors: None, timezone: TimeZone::UTC, date: None };
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        DEFAULT_OPTIONS.clone()
+    }
+}
 
 /// What a parser gets: the bytes and what the transport said about them.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +57,8 @@ pub struct Input<'a> {
     pub base_url: Option<&'a str>,
     /// The current time, for relative dates.
     pub now: Timestamp,
+    /// Selectors, time zone and anchor date.
+    pub options: &'a ParseOptions,
 }
 
 /// Why a document gave no entries.
@@ -81,6 +105,7 @@ mod tests {
             content_type: None,
             base_url: Some("https://example.org/live"),
             now: Timestamp::UNIX_EPOCH,
+            options: &crate::parse::DEFAULT_OPTIONS,
         }
     }
 
