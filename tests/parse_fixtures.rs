@@ -34,6 +34,7 @@ fn input<'a>(bytes: &'a [u8], base_url: Option<&'a str>) -> Input<'a> {
         content_type: None,
         base_url,
         now: Timestamp::UNIX_EPOCH,
+            options: &liveblog::parse::DEFAULT_OPTIONS,
     }
 }
 
@@ -903,6 +904,7 @@ fn content_type_alone_decides_for_unmarked_bodies() {
         content_type: Some("text/html; charset=utf-8"),
         base_url: None,
         now: Timestamp::UNIX_EPOCH,
+            options: &liveblog::parse::DEFAULT_OPTIONS,
     };
     assert_eq!(detect(&html), Format::Jsonld);
     let text = input(b"Headline\n\n14:05 , Jane Doe\n\nBody.", None);
