@@ -128,6 +128,8 @@ pub struct SourceView {
     pub entries: usize,
     /// Entries from it not yet opened.
     pub unread: usize,
+    /// When it will be polled next, if known.
+    pub next_poll: Option<Timestamp>,
 }
 
 /// One cached entry with its search form.
@@ -212,6 +214,7 @@ impl App {
                     state,
                     entries: 0,
                     unread: 0,
+                    next_poll: None,
                 })
                 .collect(),
             source_selected: 0,
@@ -358,6 +361,7 @@ impl App {
             .find(|source| source.id == ingested.source)
         {
             source.state = ingested.state.clone();
+            source.next_poll = ingested.next_poll;
         }
         let applied = ingested.applied;
         if applied.new.is_empty() && applied.updated.is_empty() {

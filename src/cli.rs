@@ -266,10 +266,10 @@ async fn dump(
         .map_err(|err| Failure::Work(format!("-: cannot read stdin: {err}")))?;
         (bytes, None, None)
     } else {
-        let fetcher = Fetcher::new(config.timeout)?;
+        let fetcher = Fetcher::for_config(&config)?;
         match fetcher.fetch(source, &Validators::default()).await {
             Ok(Fetched::Body(body)) => (body.bytes, body.content_type, Some(body.final_url)),
-            Ok(Fetched::NotModified) => {
+            Ok(Fetched::NotModified(_)) => {
                 return Err(Failure::Work(format!("{source}: unexpected 304")));
             }
             Err(err) => return Err(Failure::Work(format!("{source}: {err}"))),
@@ -323,7 +323,7 @@ fn print_item(
 /// One line per source; exit 1 unless every source succeeded.
 async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     let mut store = Store::open(cache)?;
-    let fetcher = Fetcher::new(config.timeout)?;
+    let fetcher = Fetcher::for_config(config)?;
     let mut tasks = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
@@ -345,6 +345,8 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
             url: source.url.clone(),
             outcome: PollOutcome::Failed(format!("poll task failed: {err}")),
             finished: Timestamp::now(),
+            hints: Default::default(),
+            next_poll: None,
         });
         let ingested = ingest(&mut store, &poll)?;
         let line = match &poll.outcome {
@@ -379,7 +381,7 @@ async fn tail(
     json: bool,
 ) -> Result<ExitCode, Failure> {
     let mut store = Store::open(cache)?;
-    let fetcher = Fetcher::new(config.timeout)?;
+    let fetcher = Fetcher::for_config(config)?;
     let mut sources = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;

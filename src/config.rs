@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::fetch::{Concurrency, DEFAULT_MAX_BODY};
 use crate::model::{Format, Selectors, SourceId};
 use crate::parse::ParseOptions;
 use crate::query::Query;
@@ -44,6 +45,10 @@ pub struct Config {
     pub interval: Duration,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The largest response body read, after decompression.
+    pub max_body: usize,
+    /// Requests in flight at once, overall and per host.
+    pub concurrency: Concurrency,
     /// The zone times are shown in.
     pub timezone: TimeZone,
     /// The configured zone's name (`local` or IANA).
@@ -100,6 +105,9 @@ struct RawConfig {
 struct RawGeneral {
     interval: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
+    max_body: Option<Spanned<String>>,
+    max_per_host: Option<Spanned<i64>>,
+    max_connections: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     cache: Option<String>,
 }
@@ -179,6 +187,25 @@ impl Config {
         let timeout = match &general.timeout {
             Some(value) => duration(value, "timeout")?,
             None => Duration::from_secs(20),
+        };
+        let max_body = match &general.max_body {
+            Some(value) => parse_size(value.get_ref())
+                .map_err(|message| locate(Some(value.span()), Some("max_body"), message))?,
+            None => DEFAULT_MAX_BODY,
+        };
+        let count = |value: &Option<Spanned<i64>>, key: &str, default: usize| match value {
+            None => Ok(default),
+            Some(value) => usize::try_from(*value.get_ref())
+                .ok()
+                .filter(|count| (1..=256).contains(count))
+                .ok_or_else(|| {
+                    locate(Some(value.span()), Some(key), format!("{key} must be a whole number from 1 to 256"))
+                }),
+        };
+        let defaults = Concurrency::default();
+        let concurrency = Concurrency {
+            total: count(&general.max_connections, "max_connections", defaults.total)?,
+            per_host: count(&general.max_per_host, "max_per_host", defaults.per_host)?,
         };
         let timezone_name = general
             .timezone
@@ -294,6 +321,8 @@ impl Config {
             path: None,
             interval,
             timeout,
+            max_body,
+            concurrency,
             timezone,
             timezone_name,
             cache: general.cache.as_deref().map(expand_home),
@@ -384,6 +413,23 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(total))
 }
 
+/// Parses `20MB`, `512KB`, `1GB` or a plain byte count.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let hint = || format!("invalid size `{text}`: write a number and a unit, like 512KB, 20MB or 1GB");
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let number: usize = digits.parse().map_err(|_| hint())?;
+    let scale: usize = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "KB" | "K" | "KIB" => 1024,
+        "MB" | "M" | "MIB" => 1024 * 1024,
+        "GB" | "G" | "GIB" => 1024 * 1024 * 1024,
+        _ => return Err(hint()),
+    };
+    number.checked_mul(scale).filter(|&size| size > 0).ok_or_else(hint)
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
     text.as_bytes()[..offset]
@@ -417,6 +463,27 @@ mod tests {
     fn default_config_is_valid() {
         let config = Config::parse(DEFAULT_CONFIG, "default").expect("default config parses");
         assert!(!config.sources.is_empty());
+    }
+
+    #[test]
+    fn sizes_and_counts() {
+        assert_eq!(parse_size("20MB"), Ok(20 * 1024 * 1024));
+        assert_eq!(parse_size("512 KB"), Ok(512 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0MB").is_err());
+        let err = Config::parse("[general]\nmax_per_host = 0\n", "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("max_per_host")));
+        let config = Config::parse("[general]\nmax_body = \"1MB\"\nmax_connections = 4\n", "c.toml").expect("valid");
+        assert_eq!((config.max_body, config.concurrency.total), (1024 * 1024, 4));
+    }
+
+    #[test]
+    fn example_config_is_valid() {
+        let example = include_str!("../config.example.toml");
+        let config = Config::parse(example, "config.example.toml").expect("example parses");
+        assert!(config.sources.len() >= 4);
+        assert!(config.filters.contains_key("breaking"));
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! The HTTP client at the edge: conditional GET, limits, decompression, errors as values.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::schedule::Hints;
 
 use reqwest::StatusCode;
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    CACHE_CONTROL, CONTENT_TYPE, DATE, ETAG, EXPIRES, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, RETRY_AFTER,
 };
 
 /// The largest body read from a source, after decompression.
@@ -31,13 +38,15 @@ pub struct Body {
     pub final_url: String,
     /// Validators to send next time.
     pub validators: Validators,
+    /// What the server said about polling again.
+    pub hints: Hints,
 }
 
 /// What one fetch gave.
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// 304: nothing changed since the validators were issued.
-    NotModified,
+    NotModified(Hints),
     /// A new body.
     Body(Body),
 }
@@ -52,8 +61,13 @@ pub enum FetchError {
     #[error("cannot connect: {0}")]
     Connect(String),
     /// The server answered with an error status.
-    #[error("HTTP {0}")]
-    Status(String),
+    #[error("HTTP {status}{}", retry_after.map(|wait| format!(" (retry after {}s)", wait.as_secs())).unwrap_or_default())]
+    Status {
+        /// Code and reason, e.g. `429 Too Many Requests`.
+        status: String,
+        /// `Retry-After`, when sent.
+        retry_after: Option<Duration>,
+    },
     /// The body was over the size cap.
     #[error("response larger than {0} bytes")]
     TooLarge(usize),
@@ -68,12 +82,75 @@ pub enum FetchError {
     File { path: String, reason: String },
 }
 
+impl FetchError {
+    /// What the failure says about polling again (`Retry-After`).
+    pub fn hints(&self) -> Hints {
+        match self {
+            FetchError::Status { retry_after, .. } => Hints { retry_after: *retry_after, ..Hints::default() },
+            _ => Hints::default(),
+        }
+    }
+}
+
+/// How many requests may run at once, overall and per host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Concurrency {
+    /// Requests in flight at once, all hosts together.
+    pub total: usize,
+    /// Requests in flight at once to one host (`host:port`).
+    pub per_host: usize,
+}
+
+impl Default for Concurrency {
+    fn default() -> Concurrency {
+        Concurrency { total: 16, per_host: 2 }
+    }
+}
+
 /// Fetches sources: one per process, shared by every poll (connection reuse).
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     timeout: Duration,
     max_body: usize,
+    limits: Arc<Limits>,
+}
+
+#[derive(Debug)]
+struct Limits {
+    concurrency: Concurrency,
+    total: Arc<Semaphore>,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Limits {
+    fn new(concurrency: Concurrency) -> Limits {
+        Limits {
+            concurrency,
+            total: Arc::new(Semaphore::new(concurrency.total.max(1))),
+            hosts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for a slot for `url`'s host and one overall; released when dropped.
+    async fn acquire(&self, url: &str) -> (Option<OwnedSemaphorePermit>, Option<OwnedSemaphorePermit>) {
+        let host = url::Url::parse(url)
+            .ok()
+            .map(|url| format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0)))
+            .unwrap_or_default();
+        let host_semaphore = match self.hosts.lock() {
+            Ok(mut hosts) => Some(Arc::clone(
+                hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.concurrency.per_host.max(1)))),
+            )),
+            Err(_) => None,
+        };
+        let host_permit = match host_semaphore {
+            Some(semaphore) => semaphore.acquire_owned().await.ok(),
+            None => None,
+        };
+        let total_permit = Arc::clone(&self.total).acquire_owned().await.ok();
+        (host_permit, total_permit)
+    }
 }
 
 impl Fetcher {
@@ -97,7 +174,21 @@ impl Fetcher {
             client,
             timeout,
             max_body: DEFAULT_MAX_BODY,
+            limits: Arc::new(Limits::new(Concurrency::default())),
         })
+    }
+
+    /// A fetcher with the config's timeout, body cap and concurrency limits.
+    pub fn for_config(config: &crate::config::Config) -> Result<Fetcher, FetchError> {
+        Ok(Fetcher::new(config.timeout)?
+            .with_max_body(config.max_body)
+            .with_concurrency(config.concurrency))
+    }
+
+    /// Sets how many requests may run at once.
+    pub fn with_concurrency(mut self, concurrency: Concurrency) -> Fetcher {
+        self.limits = Arc::new(Limits::new(concurrency));
+        self
     }
 
     /// Sets the body size cap.
@@ -138,10 +229,12 @@ impl Fetcher {
             content_type: None,
             final_url,
             validators: Validators::default(),
+            hints: Hints::default(),
         }))
     }
 
     async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        let _permits = self.limits.acquire(url).await;
         let mut request = self.client.get(url);
         if let Some(etag) = &validators.etag {
             request = request.header(IF_NONE_MATCH, etag);
@@ -151,14 +244,18 @@ impl Fetcher {
         }
         let mut response = request.send().await.map_err(|err| self.classify(&err))?;
         let status = response.status();
+        let headers = response.headers().clone();
+        let hints = hints(&headers);
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::NotModified);
+            return Ok(Fetched::NotModified(hints));
         }
         if !status.is_success() {
             let reason = status.canonical_reason().unwrap_or("error");
-            return Err(FetchError::Status(format!("{} {reason}", status.as_u16())));
+            return Err(FetchError::Status {
+                status: format!("{} {reason}", status.as_u16()),
+                retry_after: hints.retry_after,
+            });
         }
-        let headers = response.headers().clone();
         let final_url = response.url().to_string();
         if response
             .content_length()
@@ -182,6 +279,7 @@ impl Fetcher {
                 etag: header(&headers, ETAG),
                 last_modified: header(&headers, LAST_MODIFIED),
             },
+            hints,
         }))
     }
 
@@ -210,6 +308,35 @@ pub fn local_path(location: &str) -> Option<PathBuf> {
             .and_then(|url| url.to_file_path().ok());
     }
     Some(PathBuf::from(location))
+}
+
+/// `Cache-Control: max-age` (else `Expires` − `Date`) and `Retry-After`.
+pub fn hints(headers: &HeaderMap) -> Hints {
+    let max_age = header(headers, CACHE_CONTROL).and_then(|value| {
+        value.split(',').find_map(|directive| {
+            let (name, seconds) = directive.trim().split_once('=')?;
+            (name.trim().eq_ignore_ascii_case("max-age")).then(|| seconds.trim().trim_matches('"').parse::<u64>().ok())?
+        })
+    });
+    let expires = || {
+        let expires = http_date(&header(headers, EXPIRES)?)?;
+        let date = header(headers, DATE).and_then(|value| http_date(&value)).unwrap_or_else(jiff::Timestamp::now);
+        let seconds = expires.as_second() - date.as_second();
+        u64::try_from(seconds).ok()
+    };
+    let retry_after = header(headers, RETRY_AFTER).and_then(|value| {
+        value.trim().parse::<u64>().ok().or_else(|| {
+            let at = http_date(&value)?;
+            u64::try_from(at.as_second() - jiff::Timestamp::now().as_second()).ok()
+        })
+    });
+    // A server can ask for a pause, not for silence: a day is the most we honour.
+    let cap = |seconds: u64| Duration::from_secs(seconds.min(86_400));
+    Hints { fresh_for: max_age.or_else(expires).map(cap), retry_after: retry_after.map(cap), ttl: None }
+}
+
+fn http_date(value: &str) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(value.trim()).ok().map(|zoned| zoned.timestamp())
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {

@@ -15,6 +15,8 @@ pub struct Ingested {
     pub applied: Applied,
     /// The server answered 304.
     pub not_modified: bool,
+    /// When the poller will poll this source again.
+    pub next_poll: Option<jiff::Timestamp>,
 }
 
 /// Stores one poll (entries and source state). A failed poll leaves the entries alone.
@@ -50,6 +52,5 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
         source: poll.source.clone(),
         state,
         applied,
-        not_modified,
-    })
+        not_modified, next_poll: poll.next_poll })
 }

@@ -19,6 +19,7 @@ pub mod poller;
 pub mod query;
 pub mod reader;
 pub mod sanitize;
+pub mod schedule;
 pub mod store;
 pub mod tui;
 pub mod ui;

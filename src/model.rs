@@ -177,6 +177,10 @@ pub struct Document {
     pub title: Option<String>,
     /// The entries, in the order the document lists them.
     pub items: Vec<Item>,
+    /// RSS `<ttl>`: the publisher asks not to be polled more often than this.
+    pub ttl: Option<std::time::Duration>,
+    /// The feed's own URL (`atom:link rel="self"`), if it states one.
+    pub self_url: Option<String>,
 }
 
 /// Formats a timestamp as RFC 3339 with an explicit `+00:00` offset (the `--json` contract).

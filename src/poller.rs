@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::SourceConfig;
 use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::schedule::{Hints, Schedule, jitter};
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
 
@@ -24,6 +25,17 @@ pub struct Poll {
     pub outcome: PollOutcome,
     /// When the poll finished.
     pub finished: Timestamp,
+    /// What the server said about polling again.
+    pub hints: Hints,
+    /// When the poller will poll this source again (`None` for one-off polls).
+    pub next_poll: Option<Timestamp>,
+}
+
+impl Poll {
+    /// The fetch and the parse both succeeded (a 304 counts).
+    pub fn succeeded(&self) -> bool {
+        !matches!(self.outcome, PollOutcome::Failed(_))
+    }
 }
 
 /// What a poll gave.
@@ -44,9 +56,14 @@ pub enum PollOutcome {
 
 /// Fetches and parses one source once. Never panics; errors become [`PollOutcome::Failed`].
 pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Validators) -> Poll {
+    let hints;
     let outcome = match fetcher.fetch(&source.url, validators).await {
-        Ok(Fetched::NotModified) => PollOutcome::NotModified,
+        Ok(Fetched::NotModified(server_hints)) => {
+            hints = server_hints;
+            PollOutcome::NotModified
+        }
         Ok(Fetched::Body(body)) => {
+            hints = body.hints;
             let format = source.format;
             let options = source.options.clone();
             // Parsing a large page is CPU work: keep it off the async workers.
@@ -62,21 +79,23 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             })
             .await;
             match parsed {
-                Ok(Ok((document, validators))) => PollOutcome::Parsed {
-                    document,
-                    validators,
-                },
+                Ok(Ok((document, validators))) => PollOutcome::Parsed { document, validators },
                 Ok(Err(err)) => PollOutcome::Failed(err.to_string()),
                 Err(join_error) => PollOutcome::Failed(format!("parser failed: {join_error}")),
             }
         }
-        Err(err) => PollOutcome::Failed(err.to_string()),
+        Err(err) => {
+            hints = err.hints();
+            PollOutcome::Failed(err.to_string())
+        }
     };
     Poll {
         source: source.id.clone(),
         url: source.url.clone(),
         outcome,
         finished: Timestamp::now(),
+        hints,
+        next_poll: None,
     }
 }
 
@@ -138,19 +157,23 @@ async fn run_source(
     sink: mpsc::Sender<Poll>,
     refresh: Arc<Notify>,
 ) {
+    let mut schedule = Schedule::new(source.interval);
     loop {
-        let poll = poll_once(&fetcher, &source, &validators).await;
-        if let PollOutcome::Parsed {
-            validators: next, ..
-        } = &poll.outcome
-        {
+        let mut poll = poll_once(&fetcher, &source, &validators).await;
+        let mut hints = poll.hints;
+        if let PollOutcome::Parsed { validators: next, document } = &poll.outcome {
             validators = next.clone();
+            hints.ttl = document.ttl;
         }
+        let delay = schedule.next_delay(poll.succeeded(), &hints, jitter(&source.id.0));
+        poll.next_poll = jiff::SignedDuration::try_from(delay)
+            .ok()
+            .and_then(|delay| poll.finished.checked_add(delay).ok());
         if sink.send(poll).await.is_err() {
             return; // Nobody listens any more: the reader is shutting down.
         }
         tokio::select! {
-            () = tokio::time::sleep(source.interval) => {}
+            () = tokio::time::sleep(delay) => {}
             () = refresh.notified() => {}
         }
     }

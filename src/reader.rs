@@ -51,7 +51,7 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
 pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     // The cached entries are shown before any poll returns.
     let (mut store, app, validators) = open(config, cache)?;
-    let fetcher = Fetcher::new(config.timeout)?;
+    let fetcher = Fetcher::for_config(config)?;
 
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();

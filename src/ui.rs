@@ -336,6 +336,13 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
                     source.entries, source.unread
                 )),
                 status,
+                Span::styled(
+                    source
+                        .next_poll
+                        .map(|next| format!(" · next {}", clock(next, &app.timezone, app.now)))
+                        .unwrap_or_default(),
+                    Style::new().fg(Color::DarkGray),
+                ),
             ]))
         })
         .collect();

@@ -57,24 +57,44 @@ fn month(word: &str) -> Option<i8> {
     Some(n)
 }
 
-/// Offset of a named zone, in seconds.
-fn zone(word: &str) -> Option<i32> {
-    let hours = match word.to_ascii_uppercase().as_str() {
-        "Z" | "UT" | "UTC" | "GMT" => 0,
-        "EST" => -5,
-        "EDT" => -4,
-        "CST" => -6,
-        "CDT" => -5,
-        "MST" => -7,
-        "MDT" => -6,
-        "PST" => -8,
-        "PDT" => -7,
-        "BST" | "CET" => 1,
-        "CEST" | "EET" => 2,
-        "EEST" | "MSK" => 3,
+/// Offset of a named zone, in seconds: RFC 822's (UT, GMT, EST/EDT, CST/CDT, MST/MDT,
+/// PST/PDT, `Z`) and the abbreviations feeds use anyway. Ambiguous ones take their
+/// most common meaning in news feeds (`IST` India, `BST` British Summer Time).
+pub fn zone(word: &str) -> Option<i32> {
+    let minutes = match word.to_ascii_uppercase().as_str() {
+        "Z" | "UT" | "UTC" | "GMT" | "WET" => 0,
+        "EST" => -5 * 60,
+        "EDT" => -4 * 60,
+        "CST" => -6 * 60,
+        "CDT" => -5 * 60,
+        "MST" => -7 * 60,
+        "MDT" => -6 * 60,
+        "PST" => -8 * 60,
+        "PDT" => -7 * 60,
+        "AKST" => -9 * 60,
+        "AKDT" => -8 * 60,
+        "HST" => -10 * 60,
+        "AST" => -4 * 60,
+        "ADT" => -3 * 60,
+        "NST" => -(3 * 60 + 30),
+        "NDT" => -(2 * 60 + 30),
+        "BST" | "CET" | "WEST" | "MET" => 60,
+        "CEST" | "EET" | "MEST" | "SAST" => 2 * 60,
+        "EEST" | "MSK" => 3 * 60,
+        "IST" => 5 * 60 + 30,
+        "PKT" => 5 * 60,
+        "ICT" | "WIB" => 7 * 60,
+        "HKT" | "SGT" | "AWST" => 8 * 60,
+        "JST" | "KST" => 9 * 60,
+        "ACST" => 9 * 60 + 30,
+        "AEST" => 10 * 60,
+        "ACDT" => 10 * 60 + 30,
+        "AEDT" => 11 * 60,
+        "NZST" => 12 * 60,
+        "NZDT" => 13 * 60,
         _ => return None,
     };
-    Some(hours * 3600)
+    Some(minutes * 60)
 }
 
 /// `+hhmm`, `-hh:mm`, `+hh`.
@@ -243,6 +263,43 @@ mod tests {
         );
         assert_eq!(p("mer, 16 nov 2022 00:38:15 +0100"), "2022-11-15T23:38:15Z");
         assert_eq!(p("soon"), "");
+        assert_eq!(p("99:99"), "");
+    }
+
+    #[test]
+    fn named_zones() {
+        for (zone, utc) in [
+            ("GMT", "12:00"),
+            ("UT", "12:00"),
+            ("UTC", "12:00"),
+            ("Z", "12:00"),
+            ("EST", "17:00"),
+            ("EDT", "16:00"),
+            ("CST", "18:00"),
+            ("CDT", "17:00"),
+            ("MST", "19:00"),
+            ("MDT", "18:00"),
+            ("PST", "20:00"),
+            ("PDT", "19:00"),
+            ("BST", "11:00"),
+            ("CET", "11:00"),
+            ("CEST", "10:00"),
+            ("EET", "10:00"),
+            ("MSK", "09:00"),
+            ("IST", "06:30"),
+            ("JST", "03:00"),
+            ("AEST", "02:00"),
+        ] {
+            assert_eq!(
+                p(&format!("Mon, 15 May 2023 12:00:00 {zone}")),
+                format!("2023-05-15T{utc}:00Z"),
+                "{zone}"
+            );
+        }
+        // Lower case, no weekday, no seconds, a missing comma, a two-digit year.
+        assert_eq!(p("15 May 2023 12:00 bst"), "2023-05-15T11:00:00Z");
+        assert_eq!(p("Mon 15 May 23 12:00:00 GMT"), "2023-05-15T12:00:00Z");
+        assert_eq!(p("Monday, 15-May-2023 12:00:00 CEST"), "2023-05-15T10:00:00Z");
         assert_eq!(p("99:99"), "");
     }
 }

@@ -2,14 +2,18 @@
 //!
 //! feed-rs (through quick-xml + encoding_rs) honours an `encoding="..."` declaration
 //! (ISO-8859-1, windows-1252, GB2312, ISO-8859-7 ... all work), but fails on:
-//! - UTF-16 (with or without BOM): transcoded here with `String::from_utf16`;
+//! - UTF-16 (with or without BOM): transcoded here with encoding_rs;
 //! - undeclared non-UTF-8 bytes (a Latin-1 feed with no prolog, a KOI8-R one):
 //!   guessed here between windows-1252, KOI8-R and windows-1251 (see [`guess_single_byte`]);
+//! - a declared single-byte encoding (ISO-8859-x, windows-125x, KOI8-R/U ...):
+//!   transcoded here with encoding_rs (`Encoding::for_label`), so feed-rs only sees UTF-8;
 //! - anything before the XML declaration (a newline, a comment): dropped here.
 //!
 //! Whenever the bytes are transcoded, the declaration's encoding is rewritten to UTF-8.
 
 use std::borrow::Cow;
+
+use encoding_rs::{Encoding, KOI8_R, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251, WINDOWS_1252};
 
 /// Bytes ready for feed-rs: leading junk removed, UTF-8 unless a declaration that
 /// feed-rs understands says otherwise.
@@ -25,6 +29,19 @@ pub fn prepare_xml(bytes: &[u8]) -> Cow<'_, [u8]> {
     let declared_utf8 = declared
         .as_deref()
         .is_none_or(|e| e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf8"));
+    if !declared_utf8
+        && let Some(encoding) = declared
+            .as_deref()
+            .and_then(|label| Encoding::for_label(label.as_bytes()))
+        // UTF-16 labels on bytes that are not UTF-16 (handled above) are lies: keep
+        // the bytes as they are.
+        && encoding != UTF_16LE
+        && encoding != UTF_16BE
+        && encoding != UTF_8
+    {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return Cow::Owned(declare_utf8(&text).into_bytes());
+    }
     match std::str::from_utf8(bytes) {
         Ok(_) => Cow::Borrowed(bytes),
         Err(_) if !declared_utf8 => Cow::Borrowed(bytes),
@@ -114,18 +131,8 @@ pub fn decode_utf16(bytes: &[u8]) -> Option<String> {
         [0, b'<', 0, b'?' | b'r' | b'f' | b'R', ..] => (false, bytes),
         _ => return None,
     };
-    let units = body.chunks_exact(2).map(|pair| {
-        if little {
-            u16::from_le_bytes([pair[0], pair[1]])
-        } else {
-            u16::from_be_bytes([pair[0], pair[1]])
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|r| r.unwrap_or('\u{fffd}'))
-            .collect(),
-    )
+    let encoding = if little { UTF_16LE } else { UTF_16BE };
+    Some(encoding.decode_without_bom_handling(body).0.into_owned())
 }
 
 /// Decodes undeclared, non-UTF-8 bytes. Latin-script text has few high bytes and
@@ -157,36 +164,28 @@ pub fn guess_single_byte(bytes: &[u8]) -> String {
     } else {
         WINDOWS_1252
     };
-    let upper: Vec<char> = table.chars().collect();
-    bytes
-        .iter()
-        .map(|&b| {
-            if b < 0x80 {
-                char::from(b)
-            } else {
-                upper
-                    .get(usize::from(b - 0x80))
-                    .copied()
-                    .unwrap_or('\u{fffd}')
-            }
-        })
-        .collect()
+    table.decode_without_bom_handling(bytes).0.into_owned()
 }
-
-/// Bytes 0x80..=0xFF of each code page (unmapped bytes as U+FFFD).
-const KOI8_R: &str = "─│┌┐└┘├┤┬┴┼▀▄█▌▐░▒▓⌠■∙√≈≤≥\u{a0}⌡°²·÷═║╒ё╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡Ё╢╣╤╥╦╧╨╩╪╫╬©юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ";
-const WINDOWS_1251: &str = "ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏђ‘’“”•–—\u{fffd}™љ›њќћџ\u{a0}ЎўЈ¤Ґ¦§Ё©Є«¬\u{ad}®Ї°±Ііґµ¶·ё№є»јЅѕїАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя";
-const WINDOWS_1252: &str = "€\u{fffd}‚ƒ„…†‡ˆ‰Š‹Œ\u{fffd}Ž\u{fffd}\u{fffd}‘’“”•–—˜™š›œ\u{fffd}žŸ\u{a0}¡¢£¤¥¦§¨©ª«¬\u{ad}®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tables_have_128_entries() {
-        for table in [KOI8_R, WINDOWS_1251, WINDOWS_1252] {
-            assert_eq!(table.chars().count(), 128);
-        }
+    fn declared_single_byte_encodings_are_transcoded() {
+        let koi = b"<?xml version='1.0' encoding='koi8-r'?><rss><channel><title>\xf0\xd2\xc9\xd7\xc5\xd4</title></channel></rss>";
+        let out = String::from_utf8(prepare_xml(koi).into_owned()).unwrap_or_default();
+        assert!(out.contains("encoding=\"utf-8\""), "{out}");
+        assert!(out.contains("<title>Привет</title>"), "{out}");
+        let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss>caf\xe9 \x80</rss>";
+        let out = String::from_utf8(prepare_xml(latin).into_owned()).unwrap_or_default();
+        assert!(out.ends_with("<rss>café €</rss>"), "{out}");
+        let greek = b"<?xml version='1.0' encoding='iso-8859-7'?><rss>\xe1</rss>";
+        let out = String::from_utf8(prepare_xml(greek).into_owned()).unwrap_or_default();
+        assert!(out.ends_with("<rss>α</rss>"), "{out}");
+        let cp1251 = b"<?xml version='1.0' encoding='windows-1251'?><rss>\xcf\xf0\xe8</rss>";
+        let out = String::from_utf8(prepare_xml(cp1251).into_owned()).unwrap_or_default();
+        assert!(out.ends_with("<rss>При</rss>"), "{out}");
     }
 
     #[test]

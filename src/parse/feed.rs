@@ -6,8 +6,6 @@
 //! guid/id gets its link, else a hash of its title and date (see [`entry_id`]); a
 //! truncated document is salvaged up to its last complete entry ([`super::repair`]).
 
-use std::time::SystemTime;
-
 use feed_rs::parser::{Builder, ParseFeedError};
 
 use super::{Input, ParseError, dates, encoding, ids, repair, text};
@@ -48,7 +46,22 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         .title
         .map(|t| text::line(&t.content))
         .filter(|t| !t.is_empty());
-    Ok(Document { title, items })
+    // RSS `<ttl>` is in minutes; 0 means "no hint".
+    let ttl = feed
+        .ttl
+        .filter(|minutes| *minutes > 0)
+        .map(|minutes| std::time::Duration::from_secs(u64::from(minutes) * 60));
+    let self_url = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some("self"))
+        .and_then(|l| absolute(&l.href, base));
+    Ok(Document {
+        title,
+        items,
+        ttl,
+        self_url,
+    })
 }
 
 fn trim_json(bytes: &[u8]) -> &[u8] {
@@ -65,7 +78,7 @@ fn run_feed_rs(bytes: &[u8], base: Option<&str>) -> Result<feed_rs::model::Feed,
         .base_uri(base)
         // Leave missing ids empty: we make our own, stable ones.
         .id_generator(|_, _, _| String::new())
-        .timestamp_parser(|s| dates::parse(s).map(|ts| SystemTime::from(ts).into()))
+        .timestamp_parser(|s| dates::parse(s).and_then(to_chrono))
         .sanitize_content(false)
         .build()
         .parse(bytes)
@@ -84,15 +97,17 @@ fn invalid(format: Format, err: &ParseFeedError) -> ParseError {
     }
 }
 
-/// A feed-rs (chrono) timestamp as a jiff one, via seconds + nanoseconds. A macro
-/// because chrono is not a direct dependency, so its type cannot be named here.
-macro_rules! jiff_time {
-    ($t:expr) => {
-        $t.and_then(|t| {
-            let nanos = i32::try_from(t.timestamp_subsec_nanos()).ok()?;
-            jiff::Timestamp::new(t.timestamp(), nanos).ok()
-        })
-    };
+/// A jiff timestamp as the chrono one feed-rs wants.
+fn to_chrono(ts: jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
+    let nanos = u32::try_from(ts.subsec_nanosecond()).ok()?;
+    chrono::DateTime::from_timestamp(ts.as_second(), nanos)
+}
+
+/// A feed-rs (chrono) timestamp as a jiff one.
+fn to_jiff(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<jiff::Timestamp> {
+    let t = t?;
+    let nanos = i32::try_from(t.timestamp_subsec_nanos()).ok()?;
+    jiff::Timestamp::new(t.timestamp(), nanos).ok()
 }
 
 fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
@@ -119,8 +134,8 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
         (!names.is_empty()).then(|| names.join(", "))
     };
     let url = pick_link(&e.links).and_then(|href| absolute(href, base));
-    let published = jiff_time!(e.published);
-    let updated = jiff_time!(e.updated);
+    let published = to_jiff(e.published);
+    let updated = to_jiff(e.updated);
 
     // Body: content over summary; HTML when the feed says so.
     let (body, is_html) = match (&e.content, &e.summary) {

@@ -52,7 +52,7 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         return Err(no_entries());
     }
     super::ids::dedupe(&mut items, web_url);
-    Ok(Document { title, items })
+    Ok(Document { title, items, ..Document::default() })
 }
 
 fn no_entries() -> ParseError {

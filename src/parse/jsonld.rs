@@ -79,7 +79,7 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         });
     }
     ids::dedupe(&mut items, input.base_url);
-    Ok(Document { title, items })
+    Ok(Document { title, items, ..Document::default() })
 }
 
 /// The text of every `<script type="application/ld+json">`, in document order.
