@@ -12,7 +12,7 @@ use jiff::Timestamp;
 
 use crate::config::{Config, ConfigError, SourceConfig};
 use crate::fetch::{Fetched, Fetcher, Validators};
-use crate::ingest::ingest;
+use crate::ingest::ingest_retaining;
 use crate::model::{Entry, Format, Item, SourceId};
 use crate::output::{newest_first, write_json, write_text};
 use crate::parse::{self, Input, ParseOptions};
@@ -232,6 +232,7 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
             format: source.format,
             interval: source.interval,
             options: crate::parse::ParseOptions { timezone: config.timezone.clone(), ..Default::default() },
+            retention: Default::default(),
         })
         .collect();
     // The demo keeps its own throwaway cache unless told otherwise: the user's stays clean.
@@ -348,7 +349,7 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
             hints: Default::default(),
             next_poll: None,
         });
-        let ingested = ingest(&mut store, &poll)?;
+        let ingested = ingest_retaining(&mut store, &poll, source.retention)?;
         let line = match &poll.outcome {
             PollOutcome::Failed(error) => {
                 failures += 1;
@@ -407,7 +408,13 @@ async fn tail(
         let Some(poll) = poll else {
             return Ok(ExitCode::SUCCESS);
         };
-        let ingested = ingest(&mut store, &poll)?;
+        let retention = config
+            .sources
+            .iter()
+            .find(|source| source.id == poll.source)
+            .map(|source| source.retention)
+            .unwrap_or_default();
+        let ingested = ingest_retaining(&mut store, &poll, retention)?;
         if let PollOutcome::Failed(error) = &poll.outcome {
             eprintln!(
                 "liveblog: {}: {}",
@@ -471,9 +478,8 @@ fn list(
     let store = Store::open(cache)?;
     let now = Timestamp::now();
     let mut out = io::stdout().lock();
-    let entries = store.entries(None)?;
-    let matching = entries.iter().filter(|entry| query.matches(entry, now));
-    for entry in matching.take(limit.unwrap_or(usize::MAX)) {
+    // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.
+    for entry in store.query(query, now, limit)? {
         print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
     }
     out.flush()?;

@@ -76,6 +76,17 @@ pub struct SourceConfig {
     pub interval: Duration,
     /// Selectors (`format = "html"`) and the zone of the page's clock times.
     pub options: ParseOptions,
+    /// How much of this source's history the cache keeps.
+    pub retention: Retention,
+}
+
+/// How much history the cache keeps for a source; applied after each refresh.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Entries older than this are deleted.
+    pub max_age: Option<Duration>,
+    /// Only the newest this many entries are kept.
+    pub max_entries: Option<usize>,
 }
 
 /// What to do when a new entry matches a query.
@@ -108,6 +119,8 @@ struct RawGeneral {
     max_body: Option<Spanned<String>>,
     max_per_host: Option<Spanned<i64>>,
     max_connections: Option<Spanned<i64>>,
+    max_age: Option<Spanned<String>>,
+    max_entries: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     cache: Option<String>,
 }
@@ -121,6 +134,8 @@ struct RawSource {
     format: Option<Spanned<String>>,
     interval: Option<Spanned<String>>,
     selectors: Option<Spanned<Selectors>>,
+    max_age: Option<Spanned<String>>,
+    max_entries: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -201,6 +216,16 @@ impl Config {
                 .ok_or_else(|| {
                     locate(Some(value.span()), Some(key), format!("{key} must be a whole number from 1 to 256"))
                 }),
+        };
+        let entries_limit = |value: &Option<Spanned<i64>>| match value {
+            None => Ok(None),
+            Some(value) => usize::try_from(*value.get_ref()).ok().filter(|&n| n > 0).map(Some).ok_or_else(|| {
+                locate(Some(value.span()), Some("max_entries"), "max_entries must be a whole number above 0".to_string())
+            }),
+        };
+        let general_retention = Retention {
+            max_age: general.max_age.as_ref().map(|value| duration(value, "max_age")).transpose()?,
+            max_entries: entries_limit(&general.max_entries)?,
         };
         let defaults = Concurrency::default();
         let concurrency = Concurrency {
@@ -292,6 +317,13 @@ impl Config {
                 format,
                 interval,
                 options: ParseOptions { selectors, timezone: timezone.clone(), date: None },
+                retention: Retention {
+                    max_age: match &raw_source.max_age {
+                        Some(value) => Some(duration(value, "max_age")?),
+                        None => general_retention.max_age,
+                    },
+                    max_entries: entries_limit(&raw_source.max_entries)?.or(general_retention.max_entries),
+                },
             });
         }
 
@@ -484,6 +516,17 @@ mod tests {
         let config = Config::parse(example, "config.example.toml").expect("example parses");
         assert!(config.sources.len() >= 4);
         assert!(config.filters.contains_key("breaking"));
+    }
+
+    #[test]
+    fn retention_defaults_and_overrides() {
+        let text = "[general]\nmax_age = \"30d\"\nmax_entries = 1000\n[[source]]\nname = \"a\"\nurl = \"a.xml\"\n[[source]]\nname = \"b\"\nurl = \"b.xml\"\nmax_entries = 10\n";
+        let config = Config::parse(text, "c.toml").expect("valid");
+        assert_eq!(config.sources[0].retention.max_entries, Some(1000));
+        assert_eq!(config.sources[1].retention.max_entries, Some(10));
+        assert_eq!(config.sources[1].retention.max_age, Some(Duration::from_secs(30 * 86_400)));
+        let err = Config::parse("[general]\nmax_entries = -1\n", "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("max_entries")));
     }
 
     #[test]

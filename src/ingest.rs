@@ -1,5 +1,6 @@
 //! Poll results into the cache: the one place where a [`Poll`] meets the [`Store`].
 
+use crate::config::Retention;
 use crate::model::SourceId;
 use crate::poller::{Poll, PollOutcome};
 use crate::store::{Applied, SourceState, Store, StoreError};
@@ -53,4 +54,14 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
         state,
         applied,
         not_modified, next_poll: poll.next_poll })
+}
+
+/// [`ingest`], then the source's retention, after a poll that brought a document.
+pub fn ingest_retaining(store: &mut Store, poll: &Poll, retention: Retention) -> Result<Ingested, StoreError> {
+    let ingested = ingest(store, poll)?;
+    let limited = retention.max_age.is_some() || retention.max_entries.is_some();
+    if limited && matches!(poll.outcome, PollOutcome::Parsed { .. }) {
+        store.prune(&poll.source, retention.max_age, retention.max_entries, poll.finished)?;
+    }
+    Ok(ingested)
 }

@@ -3,6 +3,7 @@
 //! The cache is owned by one worker thread (SQLite calls block); polls flow into it and
 //! what they changed flows on to the UI as owned [`Action`]s. No state is shared.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;
 
@@ -10,9 +11,9 @@ use jiff::Timestamp;
 use tokio::sync::mpsc;
 
 use crate::app::{Action, App, Effect};
-use crate::config::Config;
+use crate::config::{Config, Retention};
 use crate::fetch::{Fetcher, Validators};
-use crate::ingest::ingest;
+use crate::ingest::ingest_retaining;
 use crate::model::{EntryId, SourceId};
 use crate::poller::{Poll, Poller};
 use crate::store::Store;
@@ -56,10 +57,15 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();
     let worker_ui = ui_tx.clone();
+    let retention: HashMap<SourceId, Retention> =
+        config.sources.iter().map(|source| (source.id.clone(), source.retention)).collect();
     let worker = std::thread::spawn(move || {
         for request in store_rx {
             let result = match request {
-                StoreRequest::Poll(poll) => ingest(&mut store, &poll)
+                StoreRequest::Poll(poll) => {
+                    let keep = retention.get(&poll.source).copied().unwrap_or_default();
+                    ingest_retaining(&mut store, &poll, keep)
+                }
                     .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
             };

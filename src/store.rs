@@ -22,6 +22,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::model::{Entry, EntryId, Item, SourceId};
+use crate::query::{Prepared, Query, register_functions};
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -58,6 +59,25 @@ const MIGRATIONS: &[&str] = &[
         last_success  INTEGER,
         last_error    TEXT
     );",
+    // 2: removed entries, the folded search text and its FTS5 trigram index (kept in
+    // step by triggers, so in the same transaction as every write), next poll times.
+    "ALTER TABLE entries ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN folded TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN next_poll INTEGER;
+    CREATE INDEX entries_source_sort ON entries (source, sort_time);
+    CREATE VIRTUAL TABLE entries_fts USING fts5(
+        folded, content = 'entries', content_rowid = 'rowid', tokenize = 'trigram'
+    );
+    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_fts (rowid, folded) VALUES (new.rowid, new.folded);
+    END;
+    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_fts (entries_fts, rowid, folded) VALUES ('delete', old.rowid, old.folded);
+    END;
+    CREATE TRIGGER entries_fts_update AFTER UPDATE OF folded ON entries BEGIN
+        INSERT INTO entries_fts (entries_fts, rowid, folded) VALUES ('delete', old.rowid, old.folded);
+        INSERT INTO entries_fts (rowid, folded) VALUES (new.rowid, new.folded);
+    END;",
 ];
 
 /// The columns of `entries` that [`entry_from_row`] reads, in its order.
@@ -165,6 +185,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail(&path, "opening"))?;
+        register_functions(&conn).map_err(fail(&path, "opening"))?;
         let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
@@ -188,6 +209,9 @@ impl Store {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let doing = format!("upgrading the schema to version {}", index + 1);
             tx.execute_batch(sql).map_err(fail(path, &doing))?;
+            if index + 1 == 2 {
+                backfill_folded(&tx).map_err(fail(path, &doing))?;
+            }
             tx.pragma_update(
                 None,
                 "user_version",
@@ -236,14 +260,15 @@ impl Store {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO entries (source, id, published, updated, title, author, url,
-                         text, html, first_seen, sort_time, edited, read)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0)",
+                         text, html, first_seen, sort_time, edited, read, folded)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12)",
                 )
                 .map_err(&err)?;
             let mut update = tx
                 .prepare_cached(
                     "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
-                         url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1
+                         url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
+                         folded = ?11, removed = 0
                      WHERE source = ?1 AND id = ?2",
                 )
                 .map_err(&err)?;
@@ -278,6 +303,7 @@ impl Store {
                                 entry.item.html,
                                 now.as_millisecond(),
                                 entry.sort_time().as_millisecond(),
+                                Prepared::new(&entry).joined(),
                             ])
                             .map_err(&err)?;
                         new.push((tx.last_insert_rowid(), entry));
@@ -302,6 +328,7 @@ impl Store {
                                 entry.item.text,
                                 entry.item.html,
                                 entry.sort_time().as_millisecond(),
+                                Prepared::new(&entry).joined(),
                             ])
                             .map_err(&err)?;
                         updated.push((cached.rowid, entry));
@@ -310,6 +337,7 @@ impl Store {
                 }
             }
         }
+        mark_removed(&tx, source, items).map_err(&err)?;
         tx.commit().map_err(&err)?;
         Ok(Applied {
             new: newest_first(new),
@@ -330,6 +358,72 @@ impl Store {
             .map_err(&err)?;
         let rows = statement.query_map([limit], entry_from_row).map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Cached entries matching `query` at `now`, newest first, at most `limit`: one SQL
+    /// query (FTS5 narrows, the folded text decides), for histories too long to load.
+    pub fn query(&self, query: &Query, now: Timestamp, limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
+        let err = fail(&self.path, "searching entries");
+        let filter = query.to_sql(now);
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE {} ORDER BY sort_time DESC, rowid DESC LIMIT {limit}",
+            filter.clause
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(&err)?;
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(filter.params.iter()), entry_from_row)
+            .map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Marks these entries read, in one transaction.
+    pub fn mark_all_read(&mut self, keys: &[(SourceId, EntryId)]) -> Result<(), StoreError> {
+        let err = fail(&self.path, "marking entries read");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        {
+            let mut update = tx
+                .prepare_cached("UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2")
+                .map_err(&err)?;
+            for (source, id) in keys {
+                update.execute(params![source.0, id.0]).map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)
+    }
+
+    /// Applies retention to one source: deletes entries older than `max_age` before
+    /// `now`, then all but the newest `max_entries`. Returns how many were deleted.
+    pub fn prune(
+        &mut self,
+        source: &SourceId,
+        max_age: Option<Duration>,
+        max_entries: Option<usize>,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "applying retention");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let mut deleted = 0;
+        if let Some(max_age) = max_age {
+            let age_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+            let cutoff = now.as_millisecond().saturating_sub(age_ms);
+            deleted += tx
+                .execute("DELETE FROM entries WHERE source = ?1 AND sort_time < ?2", params![source.0, cutoff])
+                .map_err(&err)?;
+        }
+        if let Some(max_entries) = max_entries {
+            let keep = i64::try_from(max_entries).unwrap_or(i64::MAX);
+            deleted += tx
+                .execute(
+                    "DELETE FROM entries WHERE source = ?1 AND rowid NOT IN (
+                         SELECT rowid FROM entries WHERE source = ?1
+                         ORDER BY sort_time DESC, rowid DESC LIMIT ?2)",
+                    params![source.0, keep],
+                )
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(deleted)
     }
 
     /// One cached entry.
@@ -464,6 +558,47 @@ impl Store {
 }
 
 /// What `apply` needs to know of a cached entry.
+/// Fills `folded` for entries cached before schema version 2.
+fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let entries: Vec<(i64, Entry)> = {
+        let mut select = tx.prepare(&format!("SELECT rowid, {ENTRY_COLUMNS} FROM entries"))?;
+        let rows = select.query_map([], |row| {
+            let rowid: i64 = row.get(0)?;
+            let entry = entry_from_row_at(row, 1)?;
+            Ok((rowid, entry))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare("UPDATE entries SET folded = ?2 WHERE rowid = ?1")?;
+    for (rowid, entry) in entries {
+        update.execute(params![rowid, Prepared::new(&entry).joined()])?;
+    }
+    Ok(())
+}
+
+/// Marks entries of `source` that a live blog no longer lists as removed: those the
+/// cache has within the time span the document covers, but the document lacks. Older
+/// entries are left alone (a feed's window moving on is not a removal).
+fn mark_removed(tx: &rusqlite::Transaction<'_>, source: &SourceId, items: &[Item]) -> rusqlite::Result<()> {
+    let Some(oldest) = items.iter().map(Item::time).collect::<Option<Vec<_>>>().and_then(|times| times.into_iter().min()) else {
+        // An empty document, or undated items: no span to reason about.
+        return Ok(());
+    };
+    let listed: HashSet<&str> = items.iter().map(|item| item.id.0.as_str()).collect();
+    let cached: Vec<String> = {
+        let mut select = tx.prepare_cached(
+            "SELECT id FROM entries WHERE source = ?1 AND removed = 0 AND sort_time >= ?2",
+        )?;
+        let rows = select.query_map(params![source.0, oldest.as_millisecond()], |row| row.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare_cached("UPDATE entries SET removed = 1 WHERE source = ?1 AND id = ?2")?;
+    for id in cached.iter().filter(|id| !listed.contains(id.as_str())) {
+        update.execute(params![source.0, id])?;
+    }
+    Ok(())
+}
+
 struct Cached {
     rowid: i64,
     updated: Option<Timestamp>,
@@ -597,21 +732,26 @@ fn timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Timestamp> {
 
 /// Reads an entry selected as [`ENTRY_COLUMNS`].
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<Entry> {
+    entry_from_row_at(row, 0)
+}
+
+/// Reads an entry selected as [`ENTRY_COLUMNS`] starting at column `at`.
+fn entry_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Entry> {
     Ok(Entry {
-        source: SourceId(row.get(0)?),
+        source: SourceId(row.get(at)?),
         item: Item {
-            id: EntryId(row.get(1)?),
-            published: optional_timestamp(row, 2)?,
-            updated: optional_timestamp(row, 3)?,
-            title: row.get(4)?,
-            author: row.get(5)?,
-            url: row.get(6)?,
-            text: row.get(7)?,
-            html: row.get(8)?,
+            id: EntryId(row.get(at + 1)?),
+            published: optional_timestamp(row, at + 2)?,
+            updated: optional_timestamp(row, at + 3)?,
+            title: row.get(at + 4)?,
+            author: row.get(at + 5)?,
+            url: row.get(at + 6)?,
+            text: row.get(at + 7)?,
+            html: row.get(at + 8)?,
         },
-        first_seen: timestamp(row, 9)?,
-        edited: row.get(10)?,
-        read: row.get(11)?,
+        first_seen: timestamp(row, at + 9)?,
+        edited: row.get(at + 10)?,
+        read: row.get(at + 11)?,
     })
 }
 

@@ -19,6 +19,15 @@ pub fn parse(input: &str) -> Option<Timestamp> {
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Some(ts);
     }
+    // jiff reads zone names RFC 2822 does not list (BST, CET ...) as -0000: named
+    // zones go through our own table instead.
+    let named_zone = s
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .is_some_and(|last| last.chars().all(|c| c.is_ascii_alphabetic()) && zone(last).is_some());
+    if named_zone && let Some(ts) = tokens(s) {
+        return Some(ts);
+    }
     if let Ok(zoned) = jiff::fmt::rfc2822::parse(s) {
         return Some(zoned.timestamp());
     }
@@ -141,7 +150,14 @@ fn full_year(n: i32) -> Option<i16> {
 
 fn tokens(s: &str) -> Option<Timestamp> {
     let mut p = Parts::default();
-    for raw in s.split(|c: char| c.is_whitespace() || c == ',') {
+    // `15-May-2023` (RFC 850) is three tokens.
+    let raw_tokens = s.split(|c: char| c.is_whitespace() || c == ',').flat_map(|t| {
+        let split = t.starts_with(|c: char| c.is_ascii_digit())
+            && t.contains('-')
+            && t.chars().any(char::is_alphabetic);
+        t.split(move |c: char| split && c == '-')
+    });
+    for raw in raw_tokens {
         let token = raw.trim_matches(|c: char| c == '(' || c == ')');
         if token.is_empty() {
             continue;

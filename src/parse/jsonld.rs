@@ -9,7 +9,9 @@
 use serde_json::{Map, Value};
 
 use super::feed::absolute;
-use super::{Input, ParseError, dates, ids, text};
+use scraper::Html;
+
+use super::{Input, ParseError, blocks, dates, dom, ids, microdata, text};
 use crate::model::{Document, EntryId, Item};
 use crate::sanitize;
 
@@ -17,21 +19,26 @@ use crate::sanitize;
 const MAX_DEPTH: usize = 24;
 
 pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
-    let html = String::from_utf8_lossy(input.bytes);
+    let html = dom::decode_html(input);
     let scripts = ld_json_scripts(&html);
-    if scripts.is_empty() {
-        return Err(ParseError::NoEntries {
-            looked_for: "a <script type=\"application/ld+json\"> with a schema.org LiveBlogPosting"
-                .to_string(),
-        });
-    }
     let mut blogs: Vec<&Map<String, Value>> = Vec::new();
     let mut types: Vec<String> = Vec::new();
     let values: Vec<Value> = scripts.iter().filter_map(|s| parse_json(s)).collect();
     for value in &values {
         find_blogs(value, 0, &mut blogs, &mut types);
     }
+    let page = Html::parse_document(&html);
     if blogs.is_empty() {
+        // No JSON-LD live blog: schema.org microdata, dated from the page (a JSON-LD
+        // `SportsEvent.startDate` or `NewsArticle.datePublished`, else its metas).
+        let page_date = values
+            .iter()
+            .find_map(|v| first_date(v, 0))
+            .or_else(|| dom::page_date(&page));
+        let miss = match microdata::parse(input, &page, page_date) {
+            Ok(doc) => return Ok(doc),
+            Err(miss) => miss,
+        };
         types.sort();
         types.dedup();
         let seen = if types.is_empty() {
@@ -41,9 +48,12 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         };
         return Err(ParseError::NoEntries {
             looked_for: sanitize::clean_line(&format!(
-                "a LiveBlogPosting in {} JSON-LD script(s) ({} parsed; types seen: {seen})",
+                "a schema.org LiveBlogPosting with entries, in JSON-LD ({} script(s), {} parsed; \
+                 types seen: {seen}) or in microdata ({} LiveBlogPosting item(s), none with \
+                 liveBlogUpdate entries)",
                 scripts.len(),
-                values.len()
+                values.len(),
+                miss.blogs
             )),
         });
     }
@@ -78,8 +88,25 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
                 .to_string(),
         });
     }
+    blocks::enrich(&mut items, &page, input.base_url);
     ids::dedupe(&mut items, input.base_url);
-    Ok(Document { title, items, ..Document::default() })
+    Ok(Document {
+        title,
+        items,
+        ..Document::default()
+    })
+}
+
+/// The first `datePublished` / `startDate` / `dateCreated` of the top-level objects
+/// (and `@graph` lists): the day a page's bare clock times are on.
+fn first_date(value: &Value, depth: usize) -> Option<jiff::Timestamp> {
+    match value {
+        Value::Array(list) if depth < 3 => list.iter().find_map(|v| first_date(v, depth + 1)),
+        Value::Object(object) => str_field(object, &["datePublished", "startDate", "dateCreated"])
+            .and_then(dates::parse)
+            .or_else(|| object.get("@graph").and_then(|g| first_date(g, depth + 1))),
+        _ => None,
+    }
 }
 
 /// The text of every `<script type="application/ld+json">`, in document order.

@@ -10,15 +10,20 @@
 //! Every string that leaves this module has been through [`crate::sanitize`]. No input
 //! makes a parser panic (see the proptest below).
 
+mod blocks;
 mod dates;
 mod detect;
+mod dom;
 mod encoding;
 mod feed;
 mod guardian;
 mod ids;
 mod jsonld;
+mod microdata;
 mod repair;
+mod selectors;
 mod text;
+mod transcript;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -90,7 +95,8 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         Format::Rss | Format::Atom | Format::Jsonfeed => feed::parse(input, format),
         Format::Jsonld => jsonld::parse(input),
         Format::Guardian => guardian::parse(input),
-        Format::Text | Format::Html => Err(ParseError::Unsupported(format)),
+        Format::Text => transcript::parse(input),
+        Format::Html => selectors::parse(input),
     }
 }
 

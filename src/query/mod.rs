@@ -19,6 +19,10 @@
 //! For filtering many entries, fold each entry once into a [`Prepared`] and call
 //! [`Query::matches_prepared`], which does not allocate.
 
+mod sql;
+
+pub use sql::{SqlFilter, register_functions};
+
 use std::ops::Range;
 
 use jiff::Timestamp;
@@ -230,6 +234,21 @@ impl Prepared {
     /// The entry's sort time ([`Entry::sort_time`]).
     pub fn time(&self) -> Timestamp {
         self.time
+    }
+
+    /// Title, author, source name and text, folded and joined by `\n`: what the cache
+    /// stores so that SQL filters see exactly what [`Query::matches_prepared`] sees.
+    pub fn joined(&self) -> &str {
+        &self.folded
+    }
+
+    /// Rebuilds a prepared entry from [`Prepared::joined`] and the sort time.
+    pub fn from_joined(joined: &str, time: Timestamp) -> Prepared {
+        let mut ends = [joined.len(); 3];
+        for (end, (index, _)) in ends.iter_mut().zip(joined.match_indices('\n')) {
+            *end = index;
+        }
+        Prepared { folded: joined.into(), ends, time }
     }
 }
 

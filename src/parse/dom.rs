@@ -1,0 +1,330 @@
+//! Helpers shared by the parsers that read an HTML page's elements (microdata, the
+//! JSON-LD enrichment from page blocks, CSS selectors): selector specs, element text,
+//! entry body HTML, and bare clock times dated newest first.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use scraper::{ElementRef, Html, Selector};
+
+use super::{Input, dates};
+
+/// An HTML page's bytes as text: the charset from the content type, a BOM or a
+/// `<meta charset>` (through encoding_rs), else UTF-8 (lossy).
+pub fn decode_html(input: &Input<'_>) -> String {
+    let bytes = input.bytes;
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    let from_type = input.content_type.and_then(|ct| {
+        let lower = ct.to_ascii_lowercase();
+        let at = lower.find("charset=")?;
+        let label = lower[at + 8..]
+            .split(';')
+            .next()?
+            .trim()
+            .trim_matches(['"', '\'']);
+        Some(label.to_string())
+    });
+    let from_meta = || {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+        let at = head.find("charset=")?;
+        let label: String = head[at + 8..]
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+            .collect();
+        Some(label)
+    };
+    let encoding = from_type
+        .or_else(from_meta)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
+    match encoding {
+        Some(encoding) if encoding != encoding_rs::UTF_8 => {
+            encoding.decode_without_bom_handling(bytes).0.into_owned()
+        }
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Parses a CSS selector; `None` (never a panic) when it is invalid.
+pub fn selector(css: &str) -> Option<Selector> {
+    Selector::parse(css.trim()).ok()
+}
+
+/// `sel@attr` → (`sel`, Some(`attr`)); a bare `@attr` reads the element itself.
+pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
+    match spec.rsplit_once('@') {
+        Some((css, attr))
+            if !attr.is_empty()
+                && attr
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':') =>
+        {
+            (css.trim(), Some(attr.trim()))
+        }
+        _ => (spec.trim(), None),
+    }
+}
+
+/// The whitespace-folded text content of an element.
+pub fn text_of(element: ElementRef<'_>) -> String {
+    element.text().collect::<Vec<_>>().join(" ")
+}
+
+/// The first descendant of `scope` matching `css` (the scope itself when `css` is empty).
+pub fn first<'a>(scope: ElementRef<'a>, css: &str) -> Option<ElementRef<'a>> {
+    if css.trim().is_empty() {
+        return Some(scope);
+    }
+    let sel = selector(css)?;
+    scope.select(&sel).next()
+}
+
+/// The value a `sel@attr` spec names inside `scope`: the attribute, or the text.
+pub fn spec_value(scope: ElementRef<'_>, spec: &str) -> Option<String> {
+    let (css, attr) = split_spec(spec);
+    let element = first(scope, css)?;
+    let value = match attr {
+        Some(attr) => element.attr(attr)?.to_string(),
+        None => text_of(element),
+    };
+    (!value.trim().is_empty()).then_some(value)
+}
+
+/// Containers publishers put an entry's body in, most specific first.
+const BODY_CLASSES: &[&str] = &[
+    ".liveblog-entry-text",
+    ".live-events__entry-text",
+    ".liveblog__post__content",
+    ".entry-content",
+    ".post-body",
+    ".coventry__body",
+    ".liv-blg_txt",
+    ".block-elements",
+    ".article-body",
+    "[itemprop=\"articleBody\"]",
+];
+
+/// The HTML of an entry's body inside its element: a known body container, else the
+/// element's children without `header`, `footer`, `time`, scripts, share buttons and
+/// the headline (`h1`–`h4` whose text is `title`).
+pub fn body_html(element: ElementRef<'_>, title: &str) -> Option<String> {
+    let mut container = BODY_CLASSES
+        .iter()
+        .find_map(|css| first(element, css).filter(|e| e.id() != element.id()))
+        .unwrap_or(element);
+    let time_sel = selector("time, amp-timeago");
+    let kept = |el: &ElementRef<'_>| -> bool {
+        let name = el.value().name();
+        if matches!(
+            name,
+            "header" | "footer" | "time" | "amp-timeago" | "script" | "style" | "noscript"
+                | "button" | "svg" | "aside"
+        ) {
+            return false;
+        }
+        if matches!(name, "h1" | "h2" | "h3" | "h4")
+            && !title.is_empty()
+            && super::text::line(&el.inner_html()) == title
+        {
+            return false;
+        }
+        // A timestamp link or label ("4m ago", "12.50 BST").
+        let has_time = time_sel.as_ref().is_some_and(|s| el.select(s).next().is_some());
+        !(has_time && text_of(*el).trim().chars().count() < 40)
+    };
+    // Descend through single wrappers (`<div><h3>…</h3><div>…</div></div>`).
+    for _ in 0..4 {
+        let kept_children: Vec<ElementRef<'_>> = container.child_elements().filter(kept).collect();
+        let loose_text = container
+            .children()
+            .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()));
+        match kept_children.as_slice() {
+            [only] if !loose_text && only.value().name() == "div" => container = *only,
+            _ => break,
+        }
+    }
+    let mut out = String::new();
+    for child in container.children() {
+        if let Some(el) = ElementRef::wrap(child) {
+            if kept(&el) {
+                out.push_str(&el.html());
+            }
+        } else if let Some(text) = child.value().as_text() {
+            out.push_str(&escape(text));
+        }
+    }
+    let out = out.trim().to_string();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The `id` attribute of the element, if it has a usable one.
+pub fn element_id(element: ElementRef<'_>) -> Option<&str> {
+    element
+        .value()
+        .attr("id")
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+}
+
+/// The date a page states for itself: `article:published_time` and similar metas,
+/// else `None`.
+pub fn page_date(doc: &Html) -> Option<Timestamp> {
+    let css = "meta[property=\"article:published_time\"], meta[name=\"article:published_time\"], \
+               meta[itemprop=\"datePublished\"], meta[name=\"date\"], meta[name=\"pubdate\"], \
+               meta[property=\"og:updated_time\"], meta[itemprop=\"startDate\"]";
+    let sel = selector(css)?;
+    doc.select(&sel)
+        .filter_map(|m| m.attr("content"))
+        .find_map(dates::parse)
+}
+
+/// The day bare clock times hang from: `--date`, else the page's own date (in the
+/// configured zone), else today in the configured zone.
+pub fn anchor_date(input: &Input<'_>, page: Option<Timestamp>) -> Date {
+    let tz = &input.options.timezone;
+    input.options.date.unwrap_or_else(|| {
+        page.unwrap_or(input.now)
+            .to_zoned(tz.clone())
+            .date()
+    })
+}
+
+/// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`: a clock time anywhere in a
+/// short text; `None` when there is none (or it is not a valid time).
+pub fn clock(text: &str) -> Option<Time> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 60 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
+            let h_end = (i..bytes.len())
+                .find(|&j| !bytes[j].is_ascii_digit())
+                .unwrap_or(bytes.len());
+            let sep = bytes.get(h_end).copied();
+            if h_end - i <= 2 && matches!(sep, Some(b':' | b'.')) {
+                let m_start = h_end + 1;
+                let m_end = (m_start..bytes.len())
+                    .find(|&j| !bytes[j].is_ascii_digit())
+                    .unwrap_or(bytes.len());
+                if m_end - m_start == 2 {
+                    let hour: i8 = text[i..h_end].parse().ok()?;
+                    let minute: i8 = text[m_start..m_end].parse().ok()?;
+                    let rest = text[m_end..].trim_start().to_ascii_lowercase();
+                    let rest = rest.strip_prefix(':').map_or(rest.as_str(), |r| {
+                        r.trim_start_matches(|c: char| c.is_ascii_digit())
+                    });
+                    let rest = rest.trim_start();
+                    let hour = if rest.starts_with("pm") || rest.starts_with("p.m") {
+                        if hour < 12 { hour + 12 } else { hour }
+                    } else if (rest.starts_with("am") || rest.starts_with("a.m")) && hour == 12 {
+                        0
+                    } else {
+                        hour
+                    };
+                    return Time::new(hour, minute, 0, 0).ok();
+                }
+            }
+            i = h_end;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Dates clock times listed newest first: the first is on `anchor`, and the day rolls
+/// back whenever the clock jumps up going down the list (00:10 then 23:55).
+pub fn date_clocks(times: &[Option<Time>], anchor: Date, tz: &TimeZone) -> Vec<Option<Timestamp>> {
+    let mut day = anchor;
+    let mut previous: Option<Time> = None;
+    times
+        .iter()
+        .map(|time| {
+            let time = (*time)?;
+            if previous.is_some_and(|p| time > p) {
+                day = day.yesterday().unwrap_or(day);
+            }
+            previous = Some(time);
+            day.to_datetime(time)
+                .to_zoned(tz.clone())
+                .ok()
+                .map(|z| z.timestamp())
+        })
+        .collect()
+}
+
+/// Entries without a time of their own take the nearest older one's (the entry below
+/// them in a newest-first list), else the nearest newer one's.
+pub fn fill_gaps(times: &mut [Option<Timestamp>]) {
+    let mut below: Option<Timestamp> = None;
+    for time in times.iter_mut().rev() {
+        match time {
+            Some(t) => below = Some(*t),
+            None => *time = below,
+        }
+    }
+    let mut above: Option<Timestamp> = None;
+    for time in times.iter_mut() {
+        match time {
+            Some(t) => above = Some(*t),
+            None => *time = above,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks() {
+        let t = |s: &str| clock(s).map(|t| t.to_string()).unwrap_or_default();
+        assert_eq!(t("14:05"), "14:05:00");
+        assert_eq!(t("Updated at 9.05pm"), "21:05:00");
+        assert_eq!(t("12:30 am"), "00:30:00");
+        assert_eq!(t("21:06 (IST)"), "21:06:00");
+        assert_eq!(t("2020"), "");
+        assert_eq!(t("65.06 sek. 99:99"), "");
+    }
+
+    #[test]
+    fn days_roll_back_going_down() {
+        let times = [clock("00:10"), None, clock("23:55"), clock("12:00")];
+        let anchor = Date::new(2024, 3, 2).unwrap_or_default();
+        let mut out = date_clocks(&times, anchor, &TimeZone::UTC);
+        fill_gaps(&mut out);
+        let out: Vec<String> = out
+            .iter()
+            .map(|t| t.map(|t| t.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            out,
+            [
+                "2024-03-02T00:10:00Z",
+                "2024-03-01T23:55:00Z",
+                "2024-03-01T23:55:00Z",
+                "2024-03-01T12:00:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn specs() {
+        assert_eq!(split_spec("time@datetime"), ("time", Some("datetime")));
+        assert_eq!(split_spec("a[href$=\"@x\"]"), ("a[href$=\"@x\"]", None));
+        assert_eq!(split_spec("h2"), ("h2", None));
+    }
+}

@@ -1,0 +1,132 @@
+//! A query compiled to one SQL condition over the cache's `entries` table, for
+//! `list --filter` and long histories.
+//!
+//! The cache stores each entry's [`Prepared::joined`] form in the `folded` column, so
+//! words are `instr` over exactly the text the in-memory matcher sees; phrases and
+//! field tests call back into the same Rust code (`lb_phrase`, `lb_part`). An FTS5
+//! trigram index over `folded` narrows the scan first for words of three characters or
+//! more, which a trigram index matches as substrings — the same semantics as `instr`.
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::{Value, ValueRef};
+
+use super::{Field, Node, Prepared, Query, phrase_in};
+
+/// A `WHERE` condition and its parameters, in placeholder order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlFilter {
+    /// SQL over `entries` (columns `folded`, `sort_time`, `rowid`).
+    pub clause: String,
+    /// Values for the `?` placeholders, in order.
+    pub params: Vec<Value>,
+}
+
+impl Query {
+    /// The query as SQL over `entries`, evaluated at `now` (for `since:`).
+    /// Needs the functions from [`register_functions`] on the connection.
+    pub fn to_sql(&self, now: Timestamp) -> SqlFilter {
+        let Some(root) = &self.root else {
+            return SqlFilter { clause: "1".to_string(), params: Vec::new() };
+        };
+        let mut params = Vec::new();
+        let condition = compile(root, now, &mut params);
+        let mut required = Vec::new();
+        required_substrings(root, &mut required);
+        let fts: Vec<String> = required
+            .into_iter()
+            .filter(|term| term.chars().count() >= 3)
+            .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
+            .collect();
+        if fts.is_empty() {
+            return SqlFilter { clause: condition, params };
+        }
+        params.insert(0, Value::Text(fts.join(" AND ")));
+        SqlFilter {
+            clause: format!(
+                "rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?) AND {condition}"
+            ),
+            params,
+        }
+    }
+}
+
+fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
+    match node {
+        Node::And(nodes) => join(nodes, " AND ", now, params),
+        Node::Or(nodes) => join(nodes, " OR ", now, params),
+        Node::Not(inner) => format!("NOT {}", compile(inner, now, params)),
+        Node::Word(word) => {
+            params.push(Value::Text(word.clone()));
+            "(instr(folded, ?) > 0)".to_string()
+        }
+        Node::Phrase { words, .. } => {
+            params.push(Value::Text(words.join(" ")));
+            "(lb_phrase(folded, ?) = 1)".to_string()
+        }
+        Node::Field(field, value) => {
+            let part = match field {
+                Field::Title => 0,
+                Field::Author => 1,
+                Field::Source => 2,
+            };
+            params.push(Value::Text(value.clone()));
+            format!("(instr(lb_part(folded, {part}), ?) > 0)")
+        }
+        Node::Since(seconds) => {
+            // The in-memory test is `time_ns >= now_ns - seconds`; times are stored in
+            // whole milliseconds, so the bound rounds up to the next millisecond.
+            let bound_ns = now.as_nanosecond() - i128::from(*seconds) * 1_000_000_000;
+            let bound_ms = bound_ns.div_euclid(1_000_000) + i128::from(bound_ns.rem_euclid(1_000_000) != 0);
+            params.push(Value::Integer(i64::try_from(bound_ms).unwrap_or(i64::MIN)));
+            "(sort_time >= ?)".to_string()
+        }
+    }
+}
+
+fn join(nodes: &[Node], separator: &str, now: Timestamp, params: &mut Vec<Value>) -> String {
+    if nodes.is_empty() {
+        return if separator == " AND " { "1".to_string() } else { "0".to_string() };
+    }
+    let parts: Vec<String> = nodes.iter().map(|node| compile(node, now, params)).collect();
+    format!("({})", parts.join(separator))
+}
+
+/// Substrings every match must contain: words and phrase words under AND only.
+fn required_substrings(node: &Node, out: &mut Vec<String>) {
+    match node {
+        Node::And(nodes) => nodes.iter().for_each(|node| required_substrings(node, out)),
+        Node::Word(word) => out.push(word.clone()),
+        Node::Phrase { words, .. } => out.extend(words.iter().cloned()),
+        Node::Field(_, value) => out.push(value.clone()),
+        Node::Or(_) | Node::Not(_) | Node::Since(_) => {}
+    }
+}
+
+/// Registers `lb_phrase(folded, words)` and `lb_part(folded, n)` on `conn`.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("lb_phrase", 2, flags, |ctx| {
+        let (ValueRef::Text(folded), ValueRef::Text(words)) = (ctx.get_raw(0), ctx.get_raw(1)) else {
+            return Ok(false);
+        };
+        let folded = String::from_utf8_lossy(folded);
+        let words: Vec<String> = String::from_utf8_lossy(words).split(' ').map(str::to_string).collect();
+        let prepared = Prepared::from_joined(&folded, Timestamp::UNIX_EPOCH);
+        Ok(phrase_in(&prepared.folded, &words, &prepared.ends))
+    })?;
+    conn.create_scalar_function("lb_part", 2, flags, |ctx| {
+        let ValueRef::Text(folded) = ctx.get_raw(0) else {
+            return Ok(String::new());
+        };
+        let part: i64 = ctx.get(1)?;
+        let prepared = Prepared::from_joined(&String::from_utf8_lossy(folded), Timestamp::UNIX_EPOCH);
+        Ok(match part {
+            0 => prepared.title().to_string(),
+            1 => prepared.author().to_string(),
+            2 => prepared.source().to_string(),
+            _ => prepared.text().to_string(),
+        })
+    })
+}
