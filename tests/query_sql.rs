@@ -1,0 +1,106 @@
+//! The query language gives the same answer in memory (the TUI's filter) and compiled
+//! to SQL + FTS5 over the cache (`list --filter`), on the same data.
+
+use std::collections::BTreeSet;
+
+use jiff::{SignedDuration, Timestamp};
+use liveblog::model::{EntryId, Item, SourceId};
+use liveblog::query::Query;
+use liveblog::store::Store;
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "ceasefire", "Kyïv", "kyiv", "peace", "deal", "drone", "Zoë", "Ångström", "strike",
+    "talks", "opinion", "Straße", "rain", "storm", "deal-breaker", "東京", "ok",
+];
+const SOURCES: &[&str] = &["Guardian live", "BBC News", "Kyïv Independent"];
+const AUTHORS: &[&str] = &["Dan Dalton", "Zoë Ångström", "", "Jane Roe"];
+
+fn sentence() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..8).prop_map(|words| words.join(" "))
+}
+
+fn item_strategy() -> impl Strategy<Value = (usize, String, String, usize, i64)> {
+    (0..SOURCES.len(), sentence(), sentence(), 0..AUTHORS.len(), 0i64..72 * 3600)
+}
+
+fn term() -> impl Strategy<Value = String> {
+    let word = prop::sample::select(WORDS).prop_map(|w| w.to_string());
+    let prefix = prop::sample::select(WORDS).prop_map(|w| w.chars().take(3).collect::<String>());
+    prop_oneof![
+        word.clone(),
+        prefix,
+        word.clone().prop_map(|w| format!("-{w}")),
+        (word.clone(), word.clone()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
+        (word.clone(), word.clone()).prop_map(|(a, b)| format!("{a} OR {b}")),
+        prop::sample::select(vec!["source:bbc", "source:kyiv", "author:dalton", "author:zoe"])
+            .prop_map(str::to_string),
+        word.clone().prop_map(|w| format!("title:{w}")),
+        prop::sample::select(vec!["since:2h", "since:1d", "since:30m"]).prop_map(str::to_string),
+        (word.clone(), word).prop_map(|(a, b)| format!("({a} OR -{b})")),
+    ]
+}
+
+fn query_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(term(), 0..4).prop_map(|terms| terms.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn sql_and_memory_agree(items in prop::collection::vec(item_strategy(), 0..25), text in query_text()) {
+        let Ok(query) = Query::parse(&text) else { return Ok(()) };
+        let mut store = Store::open_in_memory().expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("time");
+        for (index, (source, title, body, author, age)) in items.into_iter().enumerate() {
+            let item = Item {
+                id: EntryId(format!("e{index}")),
+                published: Some(now - SignedDuration::from_secs(age)),
+                updated: None,
+                title,
+                author: Some(AUTHORS[author].to_string()).filter(|a| !a.is_empty()),
+                url: None,
+                text: body,
+                html: None,
+            };
+            store.apply(&SourceId(SOURCES[source].to_string()), &[item], now).expect("apply");
+        }
+        let all = store.entries(None).expect("entries");
+        let in_memory: BTreeSet<String> = all
+            .iter()
+            .filter(|entry| query.matches(entry, now))
+            .map(|entry| format!("{}/{}", entry.source, entry.item.id))
+            .collect();
+        let in_sql: BTreeSet<String> = store
+            .query(&query, now, None)
+            .expect("query")
+            .iter()
+            .map(|entry| format!("{}/{}", entry.source, entry.item.id))
+            .collect();
+        prop_assert_eq!(in_memory, in_sql, "query {:?}", text);
+    }
+}
+
+#[test]
+fn sql_query_is_newest_first_and_limited() {
+    let mut store = Store::open_in_memory().expect("store");
+    let now = Timestamp::from_second(1_800_000_000).expect("time");
+    for minutes in 0..10 {
+        let item = Item {
+            id: EntryId(format!("m{minutes}")),
+            published: Some(now - SignedDuration::from_mins(minutes)),
+            updated: None,
+            title: format!("Drone strike update {minutes}"),
+            author: None,
+            url: None,
+            text: "Kyïv".to_string(),
+            html: None,
+        };
+        store.apply(&SourceId("s".into()), &[item], now).expect("apply");
+    }
+    let query = Query::parse("kyiv drone").expect("query");
+    let found = store.query(&query, now, Some(3)).expect("query");
+    let ids: Vec<&str> = found.iter().map(|entry| entry.item.id.0.as_str()).collect();
+    assert_eq!(ids, ["m0", "m1", "m2"]);
+}
