@@ -335,7 +335,9 @@ impl App {
         if self.selected >= self.offset + height {
             self.offset = self.selected + 1 - height;
         }
-        self.offset = self.offset.min(len.saturating_sub(height));
+        // The offset may leave rows hidden above a short list: that is how the entry being
+        // read keeps its place on screen when new ones arrive above it.
+        self.offset = self.offset.min(len.saturating_sub(1));
         if self.selected == 0 {
             self.new_above = 0;
         }

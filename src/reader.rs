@@ -25,7 +25,7 @@ pub const WINDOW: usize = 50_000;
 /// Work for the cache worker.
 enum StoreRequest {
     /// A poll to store.
-    Poll(Poll),
+    Poll(Box<Poll>),
     /// The user opened an entry.
     MarkRead(SourceId, EntryId),
 }
@@ -86,7 +86,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let forward_tx = store_tx.clone();
     let forward = tokio::spawn(async move {
         while let Some(poll) = poll_rx.recv().await {
-            if forward_tx.send(StoreRequest::Poll(poll)).is_err() {
+            if forward_tx.send(StoreRequest::Poll(Box::new(poll))).is_err() {
                 break;
             }
         }

@@ -910,3 +910,20 @@ fn content_type_alone_decides_for_unmarked_bodies() {
     let text = input(b"Headline\n\n14:05 , Jane Doe\n\nBody.", None);
     assert_eq!(detect(&text), Format::Text);
 }
+
+#[test]
+fn zz_print_last() {
+    let Some(dir) = fixtures() else { return };
+    for sub in ["feeds", "liveblog-html"] {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join(sub)).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        for name in names {
+            let bytes = read(&dir, &format!("{sub}/{name}"));
+            if let Ok(doc) = parse_auto(&bytes, None) {
+                if let Some(last) = doc.items.last() {
+                    println!("LAST\t{sub}\t{name}\t{}\t{:?}\t{:?}", doc.items.len(), last.title, time(last));
+                }
+            }
+        }
+    }
+}
