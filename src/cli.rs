@@ -33,6 +33,9 @@ pub struct Cli {
     /// Run the reader on the built-in demo: live blogs served on 127.0.0.1, no network.
     #[arg(long)]
     pub demo: bool,
+    /// Log level or filter (`debug`, `liveblog=trace`); default: $RUST_LOG, else info.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
     /// What to do (default: the interactive reader).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,9 +68,34 @@ pub enum Command {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
+        /// Only this source (repeat for several).
+        #[arg(long, value_name = "NAME")]
+        source: Vec<String>,
+        /// First print cached entries from this long ago (30m, 2h, 1d), oldest first.
+        #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration)]
+        since: Option<std::time::Duration>,
     },
     /// Configured sources and their last status.
     Sources,
+    /// Import or export subscriptions (OPML, newsboat urls).
+    Opml {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::admin::OpmlAction,
+    },
+    /// Where files live; check a config.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::admin::ConfigAction,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Cached entries, newest first.
     List {
         /// Only entries matching this query.
@@ -166,6 +194,9 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    if let Some(path) = crate::logging::init(cli.log_level.as_deref()) {
+        tracing::debug!(log = %path.display(), "liveblog {} starting", env!("CARGO_PKG_VERSION"));
+    }
     if cli.demo {
         return run_demo(cli.cache.as_deref()).await;
     }
@@ -183,16 +214,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let config = Config::load(cli.config.as_deref())?;
             refresh(&config, &config.cache_path(cli.cache.as_deref())).await
         }
-        Command::Tail { filter, json } => {
-            let config = Config::load(cli.config.as_deref())?;
+        Command::Tail { filter, json, source, since } => {
+            let mut config = Config::load(cli.config.as_deref())?;
             let query = parse_query(filter.as_deref())?;
-            tail(
-                &config,
-                &config.cache_path(cli.cache.as_deref()),
-                &query,
-                json,
-            )
-            .await
+            if let Some(unknown) = source.iter().find(|name| !config.sources.iter().any(|s| &s.id.0 == *name)) {
+                return Err(Failure::Usage(format!("--source: no source named `{unknown}` in the config")));
+            }
+            if !source.is_empty() {
+                config.sources.retain(|configured| source.contains(&configured.id.0));
+            }
+            let cache = config.cache_path(cli.cache.as_deref());
+            tail(&config, &cache, &query, json, since).await
+        }
+        Command::Opml { action } => crate::admin::opml(action, cli.config.as_deref()),
+        Command::Config { action } => crate::admin::config(action, cli.config.as_deref(), cli.cache.as_deref()),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "liveblog", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut io::stdout())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Sources => {
             let config = Config::load(cli.config.as_deref())?;
@@ -380,6 +424,7 @@ async fn tail(
     cache: &Path,
     query: &Query,
     json: bool,
+    since: Option<std::time::Duration>,
 ) -> Result<ExitCode, Failure> {
     let mut store = Store::open(cache)?;
     let fetcher = Fetcher::for_config(config)?;
@@ -393,6 +438,22 @@ async fn tail(
                 last_modified: state.last_modified,
             },
         ));
+    }
+    if let Some(since) = since {
+        // What the cache already has from that window, oldest first, before going live.
+        let now = Timestamp::now();
+        let from = jiff::SignedDuration::try_from(since)
+            .ok()
+            .and_then(|span| now.checked_sub(span).ok())
+            .unwrap_or(Timestamp::MIN);
+        let names: Vec<&SourceId> = config.sources.iter().map(|source| &source.id).collect();
+        let mut cached = store.query(query, now, None)?;
+        cached.retain(|entry| entry.sort_time() >= from && names.contains(&&entry.source));
+        let mut out = io::stdout().lock();
+        for entry in cached.iter().rev() {
+            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+        }
+        out.flush()?;
     }
     let (poll_tx, mut poll_rx) = tokio::sync::mpsc::channel::<Poll>(64);
     let _poller = Poller::spawn(fetcher, sources, poll_tx);

@@ -4,6 +4,7 @@
 //! `main.rs` only calls [`cli::main`].
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -12,7 +13,9 @@ pub mod fetch;
 pub mod httpd;
 pub mod ingest;
 pub mod keys;
+pub mod logging;
 pub mod model;
+pub mod opml;
 pub mod output;
 pub mod parse;
 pub mod poller;

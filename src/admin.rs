@@ -1,0 +1,164 @@
+//! Housekeeping commands: OPML import/export and `config path` / `config check`.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::cli::Failure;
+use crate::config::{Config, default_config_path};
+use crate::opml::{self, Outline};
+
+/// `liveblog opml …`
+#[derive(Debug, Subcommand)]
+pub enum OpmlAction {
+    /// Add the feeds of an OPML file (or a newsboat `urls` file; `-` for stdin) to the config.
+    Import {
+        /// The file to read.
+        file: PathBuf,
+    },
+    /// Print the configured sources as OPML 2.0.
+    Export,
+}
+
+/// `liveblog config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config, the cache and the log live.
+    Path,
+    /// Check a config (default: the one liveblog would use); exit 2 naming the line and key.
+    Check {
+        /// The file to check.
+        file: Option<PathBuf>,
+    },
+}
+
+/// Runs an OPML action against the config at `config_path` (or the default one).
+pub fn opml(action: OpmlAction, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
+    match action {
+        OpmlAction::Export => {
+            let config = Config::load(config_path)?;
+            let outlines: Vec<Outline<'_>> = config
+                .sources
+                .iter()
+                .map(|source| Outline { title: &source.id.0, url: &source.url, format: source.format.name() })
+                .collect();
+            let mut out = io::stdout().lock();
+            out.write_all(opml::export(&outlines).as_bytes())?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        OpmlAction::Import { file } => import(&file, config_path),
+    }
+}
+
+fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
+    let text = if file == Path::new("-") {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(|err| Failure::Work(format!("-: {err}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?
+    };
+    let subscriptions = opml::import(&text).map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?;
+    let target = config_path
+        .map(Path::to_path_buf)
+        .or_else(default_config_path)
+        .ok_or_else(|| Failure::Work("no config directory on this platform: pass --config FILE".to_string()))?;
+    // The existing config must be valid: we append to it, and never write a broken one.
+    let existing = if target.exists() { Some(Config::load(Some(&target))?) } else { None };
+    let mut names: Vec<String> =
+        existing.iter().flat_map(|config| config.sources.iter().map(|s| s.id.0.clone())).collect();
+    let urls: Vec<String> = existing.iter().flat_map(|config| config.sources.iter().map(|s| s.url.clone())).collect();
+
+    let mut added = String::new();
+    let mut count = 0;
+    let mut skipped = 0;
+    for subscription in subscriptions {
+        if urls.contains(&subscription.url) {
+            skipped += 1;
+            continue;
+        }
+        let base = subscription.title.clone().unwrap_or_else(|| subscription.url.clone());
+        let mut name = base.clone();
+        let mut suffix = 2;
+        while names.contains(&name) {
+            name = format!("{base} ({suffix})");
+            suffix += 1;
+        }
+        names.push(name.clone());
+        added.push_str("\n[[source]]\n");
+        if !subscription.categories.is_empty() {
+            added.push_str(&format!("# categories: {}\n", subscription.categories.join(", ")));
+        }
+        added.push_str(&format!("name = {}\n", toml_string(&name)));
+        added.push_str(&format!("url = {}\n", toml_string(&subscription.url)));
+        count += 1;
+    }
+    if count > 0 {
+        let mut text = match &existing {
+            Some(_) => std::fs::read_to_string(&target).map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
+            None => "# liveblog configuration (see config.example.toml)\n".to_string(),
+        };
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&added);
+        // Check what we are about to write, then replace the file in one step.
+        Config::parse(&text, &target.display().to_string())?;
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| Failure::Work(format!("{}: {err}", parent.display())))?;
+        }
+        let temporary = target.with_extension("toml.new");
+        std::fs::write(&temporary, &text)
+            .and_then(|()| std::fs::rename(&temporary, &target))
+            .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?;
+    }
+    println!("imported {count} sources into {} ({skipped} already there)", target.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(crate::sanitize::clean_line(text)).to_string()
+}
+
+/// Runs a config action.
+pub fn config(action: ConfigAction, config_path: Option<&Path>, cache: Option<&Path>) -> Result<ExitCode, Failure> {
+    match action {
+        ConfigAction::Path => {
+            let file = config_path.map(Path::to_path_buf).or_else(default_config_path);
+            let config = Config::load(config_path)?;
+            let mut out = io::stdout().lock();
+            match &file {
+                Some(file) if file.exists() => writeln!(out, "config\t{}", file.display())?,
+                Some(file) => writeln!(out, "config\t{} (not there: the built-in default is used)", file.display())?,
+                None => writeln!(out, "config\t(none: the built-in default is used)")?,
+            }
+            writeln!(out, "cache\t{}", config.cache_path(cache).display())?;
+            match crate::logging::log_path() {
+                Some(log) => writeln!(out, "log\t{}", log.display())?,
+                None => writeln!(out, "log\t(none)")?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ConfigAction::Check { file } => {
+            let explicit = file.or_else(|| config_path.map(Path::to_path_buf));
+            if let Some(file) = explicit {
+                // A file the user named must exist and be valid.
+                let config = Config::load(Some(&file))?;
+                println!("{}: ok ({} sources)", file.display(), config.sources.len());
+                return Ok(ExitCode::SUCCESS);
+            }
+            match default_config_path() {
+                Some(file) if file.exists() => {
+                    let config = Config::load(Some(&file))?;
+                    println!("{}: ok ({} sources)", file.display(), config.sources.len());
+                }
+                Some(file) => println!("{}: no such file; the built-in default is used", file.display()),
+                None => println!("no config file; the built-in default is used"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
