@@ -13,6 +13,7 @@ use crate::ingest::Ingested;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
 use crate::store::SourceState;
+use crate::keys::KeyMap;
 use crate::ui;
 
 /// Something the user or the world did.
@@ -75,6 +76,26 @@ pub enum Action {
     Ingested(Box<Ingested>),
     /// A transient message for the status line (e.g. the result of an effect).
     Notice(String),
+    /// Recall an older (-1) or newer (+1) filter from this session's history.
+    FilterHistory(i32),
+    /// Show or hide the saved-filter picker.
+    ToggleSavedFilters,
+    /// Apply the saved filter with this index (the picker's order, `1` is 0).
+    ApplySavedFilter(usize),
+    /// Mark every entry the list shows as read.
+    MarkAllRead,
+    /// Select the oldest unread entry the list shows.
+    OldestUnread,
+    /// Show only key events, pinned and summary entries (or everything again).
+    ToggleKeyEvents,
+    /// In an entry: open the next (older) one.
+    NextEntry,
+    /// In an entry: open the previous (newer) one.
+    PreviousEntry,
+    /// The mouse wheel turned: positive is down, in lines.
+    Scroll(i32),
+    /// A click on this screen row.
+    Click(u16),
 }
 
 /// Work for the edge to do after an update.
@@ -88,8 +109,10 @@ pub enum Effect {
     CopyLink(String),
     /// Open this URL in the browser.
     OpenLink(String),
-    /// Ring the terminal bell.
-    Bell,
+    /// Record that the user has read all of these.
+    MarkAllRead(Vec<EntryKey>),
+    /// A new entry matched the alert query: bell, desktop notification, command.
+    Alert(Box<Entry>),
     /// Leave.
     Quit,
 }
@@ -110,6 +133,11 @@ pub enum View {
     Sources,
     /// Key help over the list.
     Help,
+    /// The saved-filter picker over the list.
+    SavedFilters {
+        /// The highlighted filter.
+        selected: usize,
+    },
 }
 
 /// An entry's identity across the whole reader.
@@ -187,6 +215,24 @@ pub struct App {
     pub notice: Option<String>,
     /// Set when the user asked to leave.
     pub quit: bool,
+    /// The key bindings (the help is drawn from them).
+    pub keymap: KeyMap,
+    /// Saved filters, `(name, query)`, in config order.
+    pub saved_filters: Vec<(String, String)>,
+    /// Filters applied this session, oldest first.
+    pub filter_history: Vec<String>,
+    /// Position in `filter_history` while recalling (`None`: not recalling).
+    pub history_position: Option<usize>,
+    /// New entries matching this query raise an alert.
+    pub alert_query: Option<Query>,
+    /// Entries that raised an alert (highlighted in the list).
+    pub alerted: HashSet<EntryKey>,
+    /// Only key events, pinned and summary entries are shown.
+    pub key_events_only: bool,
+    /// Entries first seen after this were new since the last session (a line marks it).
+    pub last_session: Option<Timestamp>,
+    /// Draw without colour (`NO_COLOR`).
+    pub no_color: bool,
 }
 
 impl App {
@@ -223,6 +269,15 @@ impl App {
             size: (80, 24),
             notice: None,
             quit: false,
+            keymap: KeyMap::default(),
+            saved_filters: Vec::new(),
+            filter_history: Vec::new(),
+            history_position: None,
+            alert_query: None,
+            alerted: HashSet::new(),
+            key_events_only: false,
+            last_session: None,
+            no_color: false,
         };
         app.rows = entries.into_iter().map(Row::new).collect();
         sort_rows(&mut app.rows);
@@ -356,7 +411,7 @@ impl App {
     /// Merges a poll's new and edited entries. The entry being read never moves: if the
     /// user is at the top and following, the newest entry is selected; otherwise the
     /// selection (and its place on screen) stays and "N new" counts what arrived above.
-    fn merge(&mut self, ingested: Ingested) {
+    fn merge(&mut self, ingested: Ingested) -> Vec<Effect> {
         if let Some(source) = self
             .sources
             .iter_mut()
@@ -367,7 +422,15 @@ impl App {
         }
         let applied = ingested.applied;
         if applied.new.is_empty() && applied.updated.is_empty() {
-            return;
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if let Some(alert) = &self.alert_query {
+            // Oldest first, so notifications arrive in the order things happened.
+            for entry in applied.new.iter().rev().filter(|entry| alert.matches(entry, self.now)) {
+                self.alerted.insert((entry.source.clone(), entry.item.id.clone()));
+                effects.push(Effect::Alert(Box::new(entry.clone())));
+            }
         }
         let anchor = self.key_at(self.selected);
         let was_at_top = self.selected == 0 && self.view != View::Help;
@@ -410,6 +473,48 @@ impl App {
             self.offset = position.saturating_sub(anchor_screen_row);
         }
         self.clamp();
+        effects
+    }
+
+    /// Adds the current filter to the history (once, most recent last).
+    fn remember_filter(&mut self) {
+        self.history_position = None;
+        let input = self.filter.input.trim();
+        if input.is_empty() || self.filter.error.is_some() {
+            return;
+        }
+        let input = input.to_string();
+        self.filter_history.retain(|old| *old != input);
+        self.filter_history.push(input);
+    }
+
+    /// Steps through the history: -1 older, +1 newer; past the newest, an empty filter.
+    fn recall_filter(&mut self, direction: i32) {
+        if self.filter_history.is_empty() {
+            return;
+        }
+        let last = self.filter_history.len() - 1;
+        let position = match (self.history_position, direction < 0) {
+            (None, true) => Some(last),
+            (None, false) => None,
+            (Some(position), true) => Some(position.saturating_sub(1)),
+            (Some(position), false) if position < last => Some(position + 1),
+            (Some(_), false) => None,
+        };
+        self.history_position = position;
+        let input = position.and_then(|position| self.filter_history.get(position).cloned()).unwrap_or_default();
+        self.set_filter_input(input);
+    }
+
+    /// Opens the entry at `position` in the list (and marks it read).
+    fn open_at(&mut self, position: usize, effects: &mut Vec<Effect>) {
+        let Some(key) = self.key_at(position) else { return };
+        self.selected = position;
+        self.clamp();
+        if self.mark_read(&key) {
+            effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
+        }
+        self.view = View::Detail { key, scroll: 0 };
     }
 
     fn set_filter_input(&mut self, input: String) {
@@ -483,7 +588,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.refilter();
             }
         }
-        Action::Ingested(ingested) => app.merge(*ingested),
+        Action::Ingested(ingested) => effects.extend(app.merge(*ingested)),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;
@@ -509,7 +614,59 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let input = trimmed[..cut].to_string();
             app.set_filter_input(input);
         }
-        Action::FilterAccept => app.filter.editing = false,
+        Action::FilterAccept => {
+            app.filter.editing = false;
+            app.remember_filter();
+        }
+        Action::FilterHistory(direction) => app.recall_filter(direction),
+        Action::ToggleSavedFilters => {
+            app.view = match app.view {
+                View::SavedFilters { .. } => View::List,
+                _ => View::SavedFilters { selected: 0 },
+            };
+        }
+        Action::ApplySavedFilter(index) => match app.saved_filters.get(index).cloned() {
+            Some((name, query)) => {
+                app.view = View::List;
+                app.filter.editing = false;
+                app.set_filter_input(query);
+                app.remember_filter();
+                app.notice = Some(format!("filter: {name}"));
+            }
+            None => app.notice = Some(format!("no saved filter {} (add them under [filters])", index + 1)),
+        },
+        Action::MarkAllRead => {
+            let keys: Vec<EntryKey> = app
+                .visible
+                .iter()
+                .filter(|&&index| !app.rows[index].entry.read)
+                .map(|&index| (app.rows[index].entry.source.clone(), app.rows[index].entry.item.id.clone()))
+                .collect();
+            for key in &keys {
+                app.mark_read(key);
+            }
+            app.notice = Some(format!("marked {} read", keys.len()));
+            if !keys.is_empty() {
+                effects.push(Effect::MarkAllRead(keys));
+            }
+        }
+        Action::OldestUnread => {
+            match app.visible.iter().rposition(|&index| !app.rows[index].entry.read) {
+                Some(position) => {
+                    app.view = View::List;
+                    app.selected = position;
+                    app.clamp();
+                }
+                None => app.notice = Some("no unread entries".to_string()),
+            }
+        }
+        Action::ToggleKeyEvents => {
+            app.key_events_only = !app.key_events_only;
+            app.refilter();
+            app.notice = Some(
+                if app.key_events_only { "key events, pinned and summaries only" } else { "all entries" }.to_string(),
+            );
+        }
         Action::FilterCancel => {
             app.filter.editing = false;
             app.set_filter_input(String::new());
@@ -583,7 +740,57 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         (View::Sources, Action::Open | Action::Back) => app.view = View::List,
+        (View::Sources, Action::Click(row)) => {
+            // The panel's first row is its title.
+            let index = usize::from(row).saturating_sub(1);
+            if row > 0 && index < app.sources.len() {
+                app.source_selected = index;
+            }
+        }
+        (View::SavedFilters { selected }, action) => {
+            let count = app.saved_filters.len();
+            match action {
+                Action::Up => app.view = View::SavedFilters { selected: selected.saturating_sub(1) },
+                Action::Down => {
+                    app.view = View::SavedFilters { selected: (selected + 1).min(count.saturating_sub(1)) };
+                }
+                Action::Open => effects.extend(update(app, Action::ApplySavedFilter(selected))),
+                Action::Back => app.view = View::List,
+                _ => {}
+            }
+        }
+        (View::Detail { .. }, Action::NextEntry) => {
+            let next = (app.selected + 1).min(app.visible.len().saturating_sub(1));
+            app.open_at(next, effects);
+        }
+        (View::Detail { .. }, Action::PreviousEntry) => {
+            let previous = app.selected.saturating_sub(1);
+            app.open_at(previous, effects);
+        }
+        (View::List, Action::NextEntry) => app.move_selection(1),
+        (View::List, Action::PreviousEntry) => app.move_selection(-1),
+        (View::List, Action::Scroll(lines)) => app.move_selection(lines as isize),
+        (View::List, Action::Click(row)) => {
+            let position = app.offset + usize::from(row);
+            if position < app.visible.len() && usize::from(row) < app.list_height() {
+                if position == app.selected {
+                    app.open_at(position, effects);
+                } else {
+                    app.selected = position;
+                    app.clamp();
+                }
+            }
+        }
+        (View::Sources, Action::Scroll(lines)) => {
+            let target = app.source_selected.saturating_add_signed(lines.signum() as isize);
+            app.source_selected = target.min(app.sources.len().saturating_sub(1));
+        }
         (View::Detail { key, scroll }, action) => {
+            let action = match action {
+                Action::Scroll(lines) if lines < 0 => Action::Up,
+                Action::Scroll(_) => Action::Down,
+                action => action,
+            };
             let max_scroll = app.detail_lines(&key).saturating_sub(1);
             let current = scroll;
             let next = match action {
@@ -620,14 +827,7 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.selected = app.visible.len().saturating_sub(1);
             app.clamp();
         }
-        (View::List, Action::Open) => {
-            if let Some(key) = app.key_at(app.selected) {
-                if app.mark_read(&key) {
-                    effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
-                }
-                app.view = View::Detail { key, scroll: 0 };
-            }
-        }
+        (View::List, Action::Open) => app.open_at(app.selected, effects),
         (View::List, Action::Back) if !app.filter.input.is_empty() => {
             app.set_filter_input(String::new())
         }

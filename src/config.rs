@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::fetch::{Concurrency, DEFAULT_MAX_BODY};
+use crate::keys::KeyMap;
 use crate::model::{Format, Selectors, SourceId};
 use crate::parse::ParseOptions;
 use crate::query::Query;
@@ -61,6 +62,10 @@ pub struct Config {
     pub filters: BTreeMap<String, String>,
     /// Alert settings.
     pub alerts: Alerts,
+    /// Key bindings: the defaults with `[keys]` applied.
+    pub keys: KeyMap,
+    /// Mouse wheel and clicks in the TUI (`[general] mouse = false` turns them off).
+    pub mouse: bool,
 }
 
 /// One configured source.
@@ -109,6 +114,16 @@ struct RawConfig {
     filters: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     alerts: RawAlerts,
+    #[serde(default)]
+    keys: BTreeMap<String, Spanned<KeySpec>>,
+}
+
+/// One key or several, as `[keys]` accepts them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeySpec {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize, Default)]
@@ -123,6 +138,7 @@ struct RawGeneral {
     max_entries: Option<Spanned<i64>>,
     timezone: Option<Spanned<String>>,
     cache: Option<String>,
+    mouse: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -349,7 +365,22 @@ impl Config {
             ));
         }
 
+        let mut overrides = BTreeMap::new();
+        for (command, keys) in &raw.keys {
+            let list = match keys.get_ref() {
+                KeySpec::One(key) => vec![key.clone()],
+                KeySpec::Many(keys) => keys.clone(),
+            };
+            overrides.insert(command.clone(), list);
+        }
+        let keys = KeyMap::with_overrides(&overrides).map_err(|(command, message)| {
+            let span = raw.keys.get(&command).map(Spanned::span);
+            locate(span, Some(&command), message)
+        })?;
+
         Ok(Config {
+            keys,
+            mouse: general.mouse.unwrap_or(true),
             path: None,
             interval,
             timeout,
@@ -527,6 +558,16 @@ mod tests {
         assert_eq!(config.sources[1].retention.max_age, Some(Duration::from_secs(30 * 86_400)));
         let err = Config::parse("[general]\nmax_entries = -1\n", "c.toml").unwrap_err();
         assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("max_entries")));
+    }
+
+    #[test]
+    fn keys_are_rebound_and_checked() {
+        let config = Config::parse("[keys]\nquit = \"x\"\ndown = [\"j\", \"ctrl-n\"]\n", "c.toml").expect("valid");
+        assert_eq!(config.keys.labels(crate::keys::Command::Quit), vec!["x"]);
+        let err = Config::parse("[keys]\nexplode = \"e\"\n", "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("explode")));
+        let err = Config::parse("[keys]\nquit = \"Hyper-q\"\n", "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("quit")));
     }
 
     #[test]

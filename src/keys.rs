@@ -1,8 +1,333 @@
-//! Keystrokes to [`Action`]s. Unknown keys do nothing; nothing here can fail.
+//! Keystrokes to [`Action`]s through a key map that the config can change.
+//!
+//! The map binds keys to [`Command`]s, the things a user can ask for; the help overlay
+//! is generated from the live map, so it never lies about a rebinding. Unknown keys do
+//! nothing; nothing here can fail on input.
+
+use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::{Action, App, View};
+
+/// A bindable command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Command {
+    /// Move down one entry (scroll down in an entry).
+    Down,
+    /// Move up one entry.
+    Up,
+    /// One screen down.
+    PageDown,
+    /// One screen up.
+    PageUp,
+    /// Newest entry / top of the entry.
+    Top,
+    /// Oldest entry / end of the entry.
+    Bottom,
+    /// Open the entry.
+    Open,
+    /// Back / clear the filter.
+    Back,
+    /// Start typing a filter.
+    Filter,
+    /// Pick a saved filter.
+    SavedFilters,
+    /// The sources panel.
+    Sources,
+    /// Show/hide a source (sources panel).
+    ToggleSource,
+    /// Follow newest on/off.
+    Follow,
+    /// Poll now.
+    Refresh,
+    /// Copy the link (OSC 52).
+    CopyLink,
+    /// Open the link in `$BROWSER`.
+    OpenLink,
+    /// Mark every shown entry read.
+    MarkAllRead,
+    /// Jump to the oldest unread entry.
+    OldestUnread,
+    /// Show only key events, pinned and summary entries.
+    KeyEvents,
+    /// The next (older) entry, from the detail view.
+    NextEntry,
+    /// The previous (newer) entry, from the detail view.
+    PreviousEntry,
+    /// This help.
+    Help,
+    /// Quit.
+    Quit,
+}
+
+impl Command {
+    /// Every command, in the order the help lists them.
+    pub const ALL: [Command; 23] = [
+        Command::Down,
+        Command::Up,
+        Command::PageDown,
+        Command::PageUp,
+        Command::Top,
+        Command::Bottom,
+        Command::Open,
+        Command::Back,
+        Command::NextEntry,
+        Command::PreviousEntry,
+        Command::Filter,
+        Command::SavedFilters,
+        Command::Sources,
+        Command::ToggleSource,
+        Command::Follow,
+        Command::Refresh,
+        Command::OldestUnread,
+        Command::KeyEvents,
+        Command::MarkAllRead,
+        Command::CopyLink,
+        Command::OpenLink,
+        Command::Help,
+        Command::Quit,
+    ];
+
+    /// The name used in the config's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Down => "down",
+            Command::Up => "up",
+            Command::PageDown => "page_down",
+            Command::PageUp => "page_up",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::Filter => "filter",
+            Command::SavedFilters => "saved_filters",
+            Command::Sources => "sources",
+            Command::ToggleSource => "toggle_source",
+            Command::Follow => "follow",
+            Command::Refresh => "refresh",
+            Command::CopyLink => "copy_link",
+            Command::OpenLink => "open_link",
+            Command::MarkAllRead => "mark_all_read",
+            Command::OldestUnread => "oldest_unread",
+            Command::KeyEvents => "key_events",
+            Command::NextEntry => "next_entry",
+            Command::PreviousEntry => "previous_entry",
+            Command::Help => "help",
+            Command::Quit => "quit",
+        }
+    }
+
+    /// What it does, for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::Down => "down",
+            Command::Up => "up",
+            Command::PageDown => "page down",
+            Command::PageUp => "page up",
+            Command::Top => "newest / top",
+            Command::Bottom => "oldest / end",
+            Command::Open => "open entry",
+            Command::Back => "back / clear filter",
+            Command::Filter => "filter as you type",
+            Command::SavedFilters => "saved filters (1-9 apply)",
+            Command::Sources => "sources panel",
+            Command::ToggleSource => "show/hide source (panel)",
+            Command::Follow => "follow newest on/off",
+            Command::Refresh => "refresh now",
+            Command::CopyLink => "copy link (OSC 52)",
+            Command::OpenLink => "open link in $BROWSER",
+            Command::MarkAllRead => "mark shown entries read",
+            Command::OldestUnread => "oldest unread",
+            Command::KeyEvents => "key events only",
+            Command::NextEntry => "next entry (in an entry)",
+            Command::PreviousEntry => "previous entry (in an entry)",
+            Command::Help => "this help",
+            Command::Quit => "quit",
+        }
+    }
+
+    /// The command named `name` in the config.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|command| command.name() == name)
+    }
+
+    fn default_keys(self) -> &'static [&'static str] {
+        match self {
+            Command::Down => &["j", "Down"],
+            Command::Up => &["k", "Up"],
+            Command::PageDown => &["PageDown", "ctrl-d", "Space"],
+            Command::PageUp => &["PageUp", "ctrl-u"],
+            Command::Top => &["g", "Home"],
+            Command::Bottom => &["G", "End"],
+            Command::Open => &["Enter", "l", "Right"],
+            Command::Back => &["Esc", "h", "Left", "Backspace"],
+            Command::Filter => &["/"],
+            Command::SavedFilters => &["F"],
+            Command::Sources => &["s"],
+            Command::ToggleSource => &["Space"],
+            Command::Follow => &["f"],
+            Command::Refresh => &["r"],
+            Command::CopyLink => &["y"],
+            Command::OpenLink => &["o"],
+            Command::MarkAllRead => &["m"],
+            Command::OldestUnread => &["u"],
+            Command::KeyEvents => &["K"],
+            Command::NextEntry => &["n", "J"],
+            Command::PreviousEntry => &["p", "N"],
+            Command::Help => &["?"],
+            Command::Quit => &["q"],
+        }
+    }
+}
+
+/// A key with its modifiers, as written in the config (`q`, `ctrl-d`, `PageDown`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
+    alt: bool,
+}
+
+impl Key {
+    /// Parses `q`, `Q`, `ctrl-d`, `alt-x`, `Enter`, `Esc`, `Space`, `Tab`, `Backspace`,
+    /// `Up`/`Down`/`Left`/`Right`, `PageUp`/`PageDown`, `Home`/`End`, `F1`…`F12`.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(tail) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+                ctrl = true;
+                rest = &rest[rest.len() - tail.len()..];
+            } else if let Some(tail) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+                alt = true;
+                rest = &rest[rest.len() - tail.len()..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "tab" => KeyCode::Tab,
+                "backspace" => KeyCode::Backspace,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "delete" | "del" => KeyCode::Delete,
+                other => match other.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                    Some(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key `{text}`: write a character, ctrl-x, Enter, Esc, Space, Up, PageDown, F1…")),
+                },
+            },
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+
+    fn from_event(event: &KeyEvent) -> Key {
+        let code = match event.code {
+            // Shifted letters arrive as their capital; the SHIFT flag adds nothing.
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            code => code,
+        };
+        Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    /// How the help shows it.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::Backspace => "Bksp".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            _ => "?".to_string(),
+        };
+        match (self.ctrl, self.alt) {
+            (true, _) => format!("C-{base}"),
+            (false, true) => format!("M-{base}"),
+            _ => base,
+        }
+    }
+}
+
+/// Keys to commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMap {
+    bindings: Vec<(Key, Command)>,
+}
+
+impl Default for KeyMap {
+    fn default() -> KeyMap {
+        let mut bindings = Vec::new();
+        for command in Command::ALL {
+            for key in command.default_keys() {
+                if let Ok(key) = Key::parse(key) {
+                    bindings.push((key, command));
+                }
+            }
+        }
+        KeyMap { bindings }
+    }
+}
+
+impl KeyMap {
+    /// The default map with `overrides` (command name → keys) replacing the default keys
+    /// of each named command. A key taken from another command is taken away from it.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<KeyMap, (String, String)> {
+        let mut map = KeyMap::default();
+        for (name, keys) in overrides {
+            let command = Command::from_name(name).ok_or_else(|| {
+                let names: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
+                (name.clone(), format!("unknown command `{name}`: use one of {}", names.join(", ")))
+            })?;
+            let parsed: Vec<Key> = keys
+                .iter()
+                .map(|key| Key::parse(key).map_err(|message| (name.clone(), message)))
+                .collect::<Result<_, _>>()?;
+            map.bindings.retain(|(key, bound)| *bound != command && !parsed.contains(key));
+            map.bindings.extend(parsed.into_iter().map(|key| (key, command)));
+        }
+        Ok(map)
+    }
+
+    /// The commands bound to this key press (several: their meaning depends on the view).
+    pub fn commands(&self, event: &KeyEvent) -> impl Iterator<Item = Command> + '_ {
+        let key = Key::from_event(event);
+        self.bindings.iter().filter(move |(bound, _)| *bound == key).map(|(_, command)| *command)
+    }
+
+    /// The keys bound to `command`, as the help shows them.
+    pub fn labels(&self, command: Command) -> Vec<String> {
+        self.bindings.iter().filter(|(_, bound)| *bound == command).map(|(key, _)| key.label()).collect()
+    }
+}
 
 /// The action for a key press in the app's current mode, if any.
 pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
@@ -22,35 +347,102 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('u') if ctrl => Some(Action::FilterCancel),
             KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::FilterChar(c)),
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::FilterHistory(-1)),
+            KeyCode::Down => Some(Action::FilterHistory(1)),
             _ => None,
         };
     }
-    if app.view == View::Help {
-        return Some(Action::ToggleHelp);
+    match &app.view {
+        View::Help => return Some(Action::ToggleHelp),
+        View::SavedFilters { .. } => {
+            if let KeyCode::Char(c @ '1'..='9') = key.code {
+                return Some(Action::ApplySavedFilter(c as usize - '1' as usize));
+            }
+        }
+        _ => {}
     }
-    let action = match key.code {
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::Char('d') if ctrl => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::PageUp,
-        KeyCode::PageDown | KeyCode::Char(' ') if app.view != View::Sources => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => Action::Open,
-        KeyCode::Esc | KeyCode::Char('h') | KeyCode::Left | KeyCode::Backspace => Action::Back,
-        KeyCode::Char('/') => Action::StartFilter,
-        KeyCode::Char('s') => Action::ToggleSourcesPanel,
-        KeyCode::Char(' ') => Action::ToggleSource,
-        KeyCode::Char('f') => Action::ToggleFollow,
-        KeyCode::Char('r') => Action::Refresh,
-        KeyCode::Char('y') => Action::CopyLink,
-        KeyCode::Char('o') => Action::OpenLink,
-        KeyCode::Char('?') => Action::ToggleHelp,
-        _ => return None,
-    };
-    Some(action)
+    if let KeyCode::Char(c @ '1'..='9') = key.code
+        && !ctrl
+        && app.view == View::List
+    {
+        return Some(Action::ApplySavedFilter(c as usize - '1' as usize));
+    }
+    let in_sources = app.view == View::Sources;
+    // A key may serve two commands (Space pages the list and toggles a source): the view
+    // decides which one it means.
+    let command = app
+        .keymap
+        .commands(&key)
+        .find(|command| match command {
+            Command::ToggleSource => in_sources,
+            Command::PageDown if in_sources => false,
+            _ => true,
+        })?;
+    Some(match command {
+        Command::Down => Action::Down,
+        Command::Up => Action::Up,
+        Command::PageDown => Action::PageDown,
+        Command::PageUp => Action::PageUp,
+        Command::Top => Action::Top,
+        Command::Bottom => Action::Bottom,
+        Command::Open => Action::Open,
+        Command::Back => Action::Back,
+        Command::Filter => Action::StartFilter,
+        Command::SavedFilters => Action::ToggleSavedFilters,
+        Command::Sources => Action::ToggleSourcesPanel,
+        Command::ToggleSource => Action::ToggleSource,
+        Command::Follow => Action::ToggleFollow,
+        Command::Refresh => Action::Refresh,
+        Command::CopyLink => Action::CopyLink,
+        Command::OpenLink => Action::OpenLink,
+        Command::MarkAllRead => Action::MarkAllRead,
+        Command::OldestUnread => Action::OldestUnread,
+        Command::KeyEvents => Action::ToggleKeyEvents,
+        Command::NextEntry => Action::NextEntry,
+        Command::PreviousEntry => Action::PreviousEntry,
+        Command::Help => Action::ToggleHelp,
+        Command::Quit => Action::Quit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn parses_key_names() {
+        assert_eq!(Key::parse("q"), Ok(Key { code: KeyCode::Char('q'), ctrl: false, alt: false }));
+        assert_eq!(Key::parse("ctrl-D"), Ok(Key { code: KeyCode::Char('d'), ctrl: true, alt: false }));
+        assert_eq!(Key::parse("PageDown").map(|k| k.code), Ok(KeyCode::PageDown));
+        assert_eq!(Key::parse("F5").map(|k| k.code), Ok(KeyCode::F(5)));
+        assert!(Key::parse("Hyper").is_err());
+        assert!(Key::parse("").is_err());
+    }
+
+    #[test]
+    fn overrides_replace_and_steal() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("quit".to_string(), vec!["x".to_string()]);
+        overrides.insert("down".to_string(), vec!["q".to_string()]);
+        let map = KeyMap::with_overrides(&overrides).expect("valid");
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.commands(&q).collect::<Vec<_>>(), vec![Command::Down]);
+        assert_eq!(map.labels(Command::Quit), vec!["x"]);
+        let mut bad = BTreeMap::new();
+        bad.insert("explode".to_string(), vec!["e".to_string()]);
+        assert!(KeyMap::with_overrides(&bad).is_err());
+    }
+
+    #[test]
+    fn shifted_letters_and_ctrl() {
+        let map = KeyMap::default();
+        let capital_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(map.commands(&capital_g).next(), Some(Command::Bottom));
+        let ctrl_d = press(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(map.commands(&ctrl_d).next(), Some(Command::PageDown));
+    }
 }

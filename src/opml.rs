@@ -50,7 +50,7 @@ fn walk(node: roxmltree::Node<'_, '_>, path: &mut Vec<String>, found: &mut Vec<S
         let title = outline
             .attribute("title")
             .or_else(|| outline.attribute("text"))
-            .map(|title| crate::sanitize::clean_line(title))
+            .map(crate::sanitize::clean_line)
             .filter(|title| !title.is_empty());
         match outline.attribute("xmlUrl").or_else(|| outline.attribute("xmlurl")) {
             Some(url) if !url.trim().is_empty() => {

@@ -166,6 +166,15 @@ async fn run_source(
             hints.ttl = document.ttl;
         }
         let delay = schedule.next_delay(poll.succeeded(), &hints, jitter(&source.id.0));
+        match &poll.outcome {
+            PollOutcome::Failed(error) => {
+                tracing::warn!(source = %source.id, %error, retry_in = ?delay, failures = schedule.failures, "poll failed");
+            }
+            PollOutcome::NotModified => tracing::debug!(source = %source.id, next_in = ?delay, "not modified"),
+            PollOutcome::Parsed { document, .. } => {
+                tracing::info!(source = %source.id, entries = document.items.len(), next_in = ?delay, "polled");
+            }
+        }
         poll.next_poll = jiff::SignedDuration::try_from(delay)
             .ok()
             .and_then(|delay| poll.finished.checked_add(delay).ok());

@@ -16,6 +16,7 @@ use crate::fetch::{Fetcher, Validators};
 use crate::ingest::ingest_retaining;
 use crate::model::{EntryId, SourceId};
 use crate::poller::{Poll, Poller};
+use crate::query::Query;
 use crate::store::Store;
 use crate::tui::{self, Edge};
 
@@ -28,6 +29,8 @@ enum StoreRequest {
     Poll(Box<Poll>),
     /// The user opened an entry.
     MarkRead(SourceId, EntryId),
+    /// The user marked these read.
+    MarkAllRead(Vec<(SourceId, EntryId)>),
 }
 
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
@@ -44,7 +47,14 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
         });
         sources.push((source.id.clone(), state));
     }
-    let app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
+    let mut app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
+    app.keymap = config.keys.clone();
+    app.saved_filters = config.filters.iter().map(|(name, query)| (name.clone(), query.clone())).collect();
+    app.alert_query = Some(config.alerts.query.trim())
+        .filter(|query| !query.is_empty())
+        .and_then(|query| Query::parse(query).ok());
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    app.last_session = store.last_session()?;
     Ok((store, app, validators))
 }
 
@@ -68,6 +78,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                 }
                     .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
+                StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
             };
             let action = match result {
                 Ok(Some(action)) => action,
@@ -78,6 +89,8 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                 break;
             }
         }
+        // The next session's catch-up line starts here.
+        let _ = store.set_last_session(Timestamp::now());
     });
 
     let (poll_tx, mut poll_rx) = mpsc::channel::<Poll>(64);
@@ -95,8 +108,9 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let mut edge = ReaderEdge {
         poller,
         store: store_tx,
+        alert_command: config.alerts.command.clone(),
     };
-    let result = tui::run(app, ui_rx, &mut edge).await;
+    let result = tui::run(app, ui_rx, &mut edge, config.mouse).await;
 
     // Stop polling (in-flight requests are cancelled), then let the worker finish what
     // it holds so nothing fetched is lost, and wait for it.
@@ -111,6 +125,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
 struct ReaderEdge {
     poller: Poller,
     store: std_mpsc::Sender<StoreRequest>,
+    alert_command: String,
 }
 
 impl Edge for ReaderEdge {
@@ -123,7 +138,41 @@ impl Edge for ReaderEdge {
                     .store
                     .send(StoreRequest::MarkRead(source.clone(), id.clone()));
             }
+            Effect::MarkAllRead(keys) => {
+                let _ = self.store.send(StoreRequest::MarkAllRead(keys.clone()));
+            }
+            Effect::Alert(entry) if !self.alert_command.trim().is_empty() => {
+                run_alert_command(&self.alert_command, entry);
+            }
             _ => {}
         }
+    }
+}
+
+/// Runs the alert command (through `sh -c`) with the entry as one `--json` line on
+/// stdin, without waiting: a slow command never holds up the reader.
+fn run_alert_command(command: &str, entry: &crate::model::Entry) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let json = crate::output::JsonEntry::new(&entry.source.0, &entry.item);
+    let Ok(line) = serde_json::to_string(&json) else { return };
+    let spawned = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if let Some(mut stdin) = child.stdin.take() {
+                    let _ = stdin.write_all(line.as_bytes());
+                    let _ = stdin.write_all(b"\n");
+                }
+                let _ = child.wait();
+            });
+        }
+        Err(err) => tracing::warn!(%err, "cannot run the alert command"),
     }
 }

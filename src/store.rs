@@ -78,6 +78,8 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO entries_fts (entries_fts, rowid, folded) VALUES ('delete', old.rowid, old.folded);
         INSERT INTO entries_fts (rowid, folded) VALUES (new.rowid, new.folded);
     END;",
+    // 3: small facts about the reader itself (when the last TUI session ended).
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
 ];
 
 /// The columns of `entries` that [`entry_from_row`] reads, in its order.
@@ -375,6 +377,30 @@ impl Store {
             .query_map(rusqlite::params_from_iter(filter.params.iter()), entry_from_row)
             .map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// When the last interactive session ended, if one did.
+    pub fn last_session(&self) -> Result<Option<Timestamp>, StoreError> {
+        let err = fail(&self.path, "reading the last session");
+        let value: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'last_session'", [], |row| row.get(0))
+            .optional()
+            .map_err(&err)?;
+        Ok(value.and_then(|value| value.parse().ok()))
+    }
+
+    /// Records that an interactive session ended at `at`.
+    pub fn set_last_session(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording the session");
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('last_session', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [at.to_string()],
+            )
+            .map_err(&err)?;
+        Ok(())
     }
 
     /// Marks these entries read, in one transaction.

@@ -6,7 +6,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use base64::Engine;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, MouseButton, MouseEventKind,
+};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::DefaultTerminal;
@@ -17,12 +19,26 @@ use crate::app::{Action, App, Effect, update};
 use crate::{keys, ui};
 
 /// Restores the terminal when dropped, however the loop ends.
-struct TerminalGuard;
+struct TerminalGuard {
+    mouse: bool,
+}
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        if self.mouse {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        }
         ratatui::restore();
     }
+}
+
+/// Turns mouse reporting off before ratatui's own panic hook restores the rest.
+fn release_mouse_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
 }
 
 /// What the loop asks of the rest of the reader (polls, the cache).
@@ -37,12 +53,17 @@ pub async fn run(
     mut app: App,
     mut actions: mpsc::UnboundedReceiver<Action>,
     edge: &mut dyn Edge,
+    mouse: bool,
 ) -> anyhow::Result<()> {
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminal = ratatui::try_init()?;
-    let _guard = TerminalGuard;
+    let _guard = TerminalGuard { mouse };
+    if mouse {
+        release_mouse_on_panic();
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
     let size = terminal.size()?;
     update(
         &mut app,
@@ -66,6 +87,12 @@ pub async fn run(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => keys::action_for_key(&app, key),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
+                Some(Ok(Event::Mouse(mouse))) => match mouse.kind {
+                    MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
+                    MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(mouse.row)),
+                    _ => None,
+                },
                 Some(Ok(_)) => None,
                 // The terminal is gone: nothing more can be read or shown.
                 Some(Err(_)) | None => Some(Action::Quit),
@@ -97,16 +124,31 @@ pub async fn run(
                     let notice = open_in_browser(&mut terminal, url);
                     update(&mut app, Action::Notice(notice));
                 }
-                Effect::Bell => {
-                    let _ = std::io::stdout().write_all(b"\x07");
+                Effect::Alert(entry) => {
+                    let _ = notify(entry);
+                    edge.handle(&effect);
                 }
-                Effect::Refresh(_) | Effect::MarkRead(..) => edge.handle(&effect),
+                Effect::Refresh(_) | Effect::MarkRead(..) | Effect::MarkAllRead(_) => {
+                    edge.handle(&effect)
+                }
             }
         }
         if app.quit {
             return Ok(());
         }
     }
+}
+
+/// Rings the bell and raises a desktop notification (OSC 9 and OSC 777, which most
+/// terminals that show notifications understand; others ignore them). The text is
+/// cleaned, so an entry cannot end the sequence early or smuggle in another.
+fn notify(entry: &crate::model::Entry) -> std::io::Result<()> {
+    let clean = |text: &str| crate::sanitize::clean_line(text).replace(';', ",");
+    let title = clean(&entry.source.0);
+    let body = clean(&entry.item.display_title());
+    let mut stdout = std::io::stdout();
+    stdout.write_all(format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07").as_bytes())?;
+    stdout.flush()
 }
 
 /// OSC 52 puts text on the clipboard of the terminal the user sits at, over SSH too.

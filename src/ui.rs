@@ -6,14 +6,20 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{
+    Block, Borders, Clear, List, ListItem, ListState, Paragraph, Scrollbar, ScrollbarOrientation,
+    ScrollbarState,
+};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::{App, View};
+use crate::keys::Command;
 use crate::model::Entry;
+use crate::query::highlight_ranges;
 use crate::sanitize::{clean, clean_line};
 
 /// Where things go on a screen of a given size.
@@ -34,6 +40,13 @@ pub fn layout(width: u16, height: u16) -> Areas {
     }
 }
 
+/// Colours by role, in the 16 ANSI colours (the terminal's theme picks the shades);
+/// with `NO_COLOR` only bold, reverse and underline remain.
+#[derive(Debug, Clone, Copy)]
+struct Theme {
+    color: bool,
+}
+
 const SOURCE_COLORS: [Color; 6] = [
     Color::Cyan,
     Color::Yellow,
@@ -42,6 +55,37 @@ const SOURCE_COLORS: [Color; 6] = [
     Color::Blue,
     Color::Red,
 ];
+
+impl Theme {
+    fn of(app: &App) -> Theme {
+        Theme { color: !app.no_color }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color { Style::new().fg(color) } else { Style::new() }
+    }
+
+    fn dim(self) -> Style {
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+    }
+
+    fn source(self, index: usize) -> Style {
+        self.fg(SOURCE_COLORS[index % SOURCE_COLORS.len()])
+    }
+
+    fn matched(self) -> Style {
+        let style = Style::new().add_modifier(Modifier::UNDERLINED);
+        if self.color { style.fg(Color::Black).bg(Color::Yellow) } else { style.add_modifier(Modifier::BOLD) }
+    }
+
+    fn bar(self) -> Style {
+        if self.color { Style::new().bg(Color::DarkGray).fg(Color::White) } else { Style::new().add_modifier(Modifier::REVERSED) }
+    }
+
+    fn error(self) -> Style {
+        self.fg(Color::LightRed)
+    }
+}
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -56,19 +100,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         View::List => draw_list(frame, areas.list, app),
         View::Help => {
             draw_list(frame, areas.list, app);
-            draw_help(frame, areas.list);
+            draw_help(frame, areas.list, app);
+        }
+        View::SavedFilters { selected } => {
+            draw_list(frame, areas.list, app);
+            draw_saved_filters(frame, areas.list, app, *selected);
         }
     }
     draw_status(frame, areas.status, app);
 }
 
-fn source_color(app: &App, entry: &Entry) -> Color {
-    let index = app
-        .sources
-        .iter()
-        .position(|source| source.id == entry.source)
-        .unwrap_or(0);
-    SOURCE_COLORS[index % SOURCE_COLORS.len()]
+fn source_index(app: &App, entry: &Entry) -> usize {
+    app.sources.iter().position(|source| source.id == entry.source).unwrap_or(0)
 }
 
 /// `14:05` for today in the display zone, `20 Nov 14:05` before.
@@ -82,59 +125,135 @@ pub fn clock(time: Timestamp, timezone: &TimeZone, now: Timestamp) -> String {
     }
 }
 
+/// "just now", "4 min ago", "3 h ago", "2 d ago".
+pub fn age(time: Timestamp, now: Timestamp) -> String {
+    let seconds = now.as_second() - time.as_second();
+    match seconds {
+        i64::MIN..60 => "just now".to_string(),
+        60..3600 => format!("{} min ago", seconds / 60),
+        3600..86_400 => format!("{} h ago", seconds / 3600),
+        _ => format!("{} d ago", seconds / 86_400),
+    }
+}
+
+/// The list's time column (12 wide): the clock time, with the date on the first entry
+/// of each day (a day separator that costs no row), else the age while it is fresh.
+fn time_column(app: &App, position: usize, entry: &Entry) -> String {
+    let time = entry.sort_time();
+    let zone = &app.timezone;
+    let local = time.to_zoned(zone.clone());
+    let previous = position
+        .checked_sub(1)
+        .and_then(|previous| app.visible.get(previous))
+        .map(|&index| app.rows[index].entry.sort_time().to_zoned(zone.clone()).date());
+    let today = app.now.to_zoned(zone.clone()).date();
+    let first_of_day = previous != Some(local.date());
+    let clock = local.strftime("%H:%M").to_string();
+    if local.date() != today && (first_of_day || position == app.offset) {
+        return local.strftime("%a %d %H:%M").to_string();
+    }
+    let minutes = (app.now.as_second() - time.as_second()) / 60;
+    if (0..60).contains(&minutes) {
+        return format!("{:>5} {clock}", format!("{minutes}m"));
+    }
+    format!("{clock:>12}")
+}
+
 fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = Theme::of(app);
     if app.visible.is_empty() {
         let message = empty_message(app);
-        let paragraph = Paragraph::new(message).style(Style::new().fg(Color::DarkGray));
+        let paragraph = Paragraph::new(message).style(theme.dim());
         frame.render_widget(paragraph, area.inner(ratatui::layout::Margin::new(2, 1)));
         return;
     }
     let height = usize::from(area.height);
-    let window = &app.visible[app.offset.min(app.visible.len())..];
+    let start = app.offset.min(app.visible.len());
     let source_width = app
         .sources
         .iter()
         .map(|source| source.id.0.width())
         .max()
         .unwrap_or(8)
-        .clamp(4, 16);
-    let items: Vec<ListItem<'_>> = window
+        .clamp(4, if area.width < 80 { 10 } else { 16 });
+    let terms = app.filter.query.highlight_terms();
+    let items: Vec<ListItem<'_>> = app.visible[start..]
         .iter()
+        .enumerate()
         .take(height)
-        .map(|&index| {
+        .map(|(offset, &index)| {
+            let position = start + offset;
             let entry = &app.rows[index].entry;
-            let time = clock(entry.sort_time(), &app.timezone, app.now);
-            let marker = if entry.read { " " } else { "•" };
+            let key = (entry.source.clone(), entry.item.id.clone());
+            let alerted = app.alerted.contains(&key);
+            let marker = match (alerted, entry.read) {
+                (true, _) => Span::styled("!", theme.error().add_modifier(Modifier::BOLD)),
+                (false, false) => Span::styled("•", theme.fg(Color::Green)),
+                (false, true) => Span::raw(" "),
+            };
+            // The catch-up line: the first entry this session has not shown before.
+            let catch_up = app.last_session.is_some_and(|last| {
+                entry.first_seen <= last
+                    && position > 0
+                    && app.visible.get(position - 1).is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
+            });
+            let title_style = if entry.read { Style::new() } else { Style::new().add_modifier(Modifier::BOLD) };
+            let title_style = if alerted { title_style.patch(theme.error()) } else { title_style };
             let mut spans = vec![
-                Span::styled(marker, Style::new().fg(Color::Green)),
+                marker,
                 Span::raw(" "),
-                Span::styled(format!("{time:>12}"), Style::new().fg(Color::DarkGray)),
+                Span::styled(time_column(app, position, entry), theme.dim()),
                 Span::raw(" "),
-                Span::styled(
-                    fit(&clean_line(&entry.source.0), source_width),
-                    Style::new().fg(source_color(app, entry)),
-                ),
+                Span::styled(fit(&clean_line(&entry.source.0), source_width), theme.source(source_index(app, entry))),
                 Span::raw(" "),
-                Span::styled(clean_line(&entry.item.display_title()), title_style(entry)),
             ];
+            spans.extend(highlighted(&clean_line(&entry.item.display_title()), &terms, title_style, theme));
             if entry.edited {
-                spans.push(Span::styled(" (edited)", Style::new().fg(Color::DarkGray)));
+                spans.push(Span::styled(" (edited)", theme.dim()));
             }
-            ListItem::new(Line::from(spans))
+            let mut line = Line::from(spans);
+            if catch_up {
+                line = line.style(Style::new().add_modifier(Modifier::UNDERLINED).add_modifier(Modifier::DIM));
+            }
+            ListItem::new(line)
         })
         .collect();
-    let mut state =
-        ListState::default().with_selected(Some(app.selected.saturating_sub(app.offset)));
+    let mut state = ListState::default().with_selected(Some(app.selected.saturating_sub(start)));
     let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, area, &mut state);
+    if app.visible.len() > height && area.width > 20 {
+        let mut scrollbar = ScrollbarState::new(app.visible.len().saturating_sub(height)).position(start);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+            area,
+            &mut scrollbar,
+        );
+    }
 }
 
-fn title_style(entry: &Entry) -> Style {
-    if entry.read {
-        Style::new()
-    } else {
-        Style::new().add_modifier(Modifier::BOLD)
+/// `text` as spans, with the parts matching the filter's terms highlighted.
+fn highlighted(text: &str, terms: &[String], base: Style, theme: Theme) -> Vec<Span<'static>> {
+    let ranges = if terms.is_empty() { Vec::new() } else { highlight_ranges(text, terms) };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for range in ranges {
+        if range.start < at || range.end > text.len() {
+            continue;
+        }
+        if let (Some(before), Some(matched)) = (text.get(at..range.start), text.get(range.clone())) {
+            if !before.is_empty() {
+                spans.push(Span::styled(before.to_string(), base));
+            }
+            spans.push(Span::styled(matched.to_string(), base.patch(theme.matched())));
+            at = range.end;
+        }
     }
+    if let Some(rest) = text.get(at..)
+        && !rest.is_empty()
+    {
+        spans.push(Span::styled(rest.to_string(), base));
+    }
+    spans
 }
 
 fn empty_message(app: &App) -> String {
@@ -145,19 +264,19 @@ fn empty_message(app: &App) -> String {
         return match app.failing_sources().next() {
             Some(source) => format!(
                 "No entries yet. {} failed: {}\n\nPress r to try again, s for sources.",
-                source.id,
-                source.state.last_error.as_deref().unwrap_or("")
+                clean_line(&source.id.0),
+                clean_line(source.state.last_error.as_deref().unwrap_or(""))
             ),
             None => "Waiting for the first poll…".to_string(),
         };
     }
+    if app.key_events_only {
+        return "No key events, pinned or summary entries here.\n\nPress K to show everything.".to_string();
+    }
     if app.filter.input.is_empty() {
         "Every source is hidden: press s and space to show one.".to_string()
     } else {
-        format!(
-            "No entries match `{}`.\n\nEsc clears the filter.",
-            clean_line(&app.filter.input)
-        )
+        format!("No entries match `{}`.\n\nEsc clears the filter.", clean_line(&app.filter.input))
     }
 }
 
@@ -222,75 +341,143 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The detail view's lines at `width`: headline, meta, link, then the wrapped body.
+/// The links in an entry's HTML, in order, without duplicates: `(text, absolute URL)`.
+pub fn links(entry: &Entry) -> Vec<(String, String)> {
+    let Some(html) = &entry.item.html else { return Vec::new() };
+    let base = entry.item.url.as_deref().and_then(|url| url::Url::parse(url).ok());
+    let document = scraper::Html::parse_fragment(html);
+    let Ok(anchors) = scraper::Selector::parse("a[href]") else { return Vec::new() };
+    let mut found: Vec<(String, String)> = Vec::new();
+    for anchor in document.select(&anchors) {
+        let Some(href) = anchor.value().attr("href") else { continue };
+        let url = match &base {
+            Some(base) => base.join(href.trim()).map(|url| url.to_string()).unwrap_or_else(|_| href.to_string()),
+            None => href.trim().to_string(),
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            continue;
+        }
+        let url = clean_line(&url);
+        if found.iter().any(|(_, seen)| *seen == url) {
+            continue;
+        }
+        let text = clean_line(&anchor.text().collect::<String>());
+        found.push((text, url));
+    }
+    found
+}
+
+/// The detail view's lines at `width`: headline, badges and meta, link, the wrapped
+/// body, then the body's links, numbered.
 pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = Theme::of(app);
     let width = usize::from(width.saturating_sub(2)).max(10);
+    let terms = app.filter.query.highlight_terms();
     let mut lines: Vec<Line<'static>> = Vec::new();
     let bold = Style::new().add_modifier(Modifier::BOLD);
     for line in wrap(&clean_line(&entry.item.display_title()), width) {
-        lines.push(Line::styled(line, bold));
+        lines.push(Line::from(highlighted(&line, &terms, bold, theme)));
     }
     let mut meta = vec![clean_line(&entry.source.0)];
-    if let Some(author) = &entry.item.author {
+    if let Some(author) = entry.item.author.as_deref().filter(|author| !author.is_empty()) {
         meta.push(clean_line(author));
     }
     if let Some(published) = entry.item.published {
         meta.push(format!(
-            "published {}",
-            clock(published, &app.timezone, app.now)
+            "published {} ({})",
+            clock(published, &app.timezone, app.now),
+            age(published, app.now)
         ));
     }
     if let Some(updated) = entry.item.updated
         && Some(updated) != entry.item.published
     {
-        meta.push(format!(
-            "updated {}",
-            clock(updated, &app.timezone, app.now)
-        ));
-    }
-    if entry.edited {
-        meta.push("edited since first seen".to_string());
+        meta.push(format!("updated {}", clock(updated, &app.timezone, app.now)));
     }
     for line in wrap(&meta.join(" · "), width) {
-        lines.push(Line::styled(
-            line,
-            Style::new().fg(source_color(app, entry)),
-        ));
+        lines.push(Line::styled(line, theme.source(source_index(app, entry))));
+    }
+    let badges = badges(entry);
+    if !badges.is_empty() {
+        lines.push(Line::styled(badges.join(" "), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
     }
     if let Some(url) = &entry.item.url {
         for line in wrap(&clean_line(url), width) {
-            lines.push(Line::styled(
-                line,
-                Style::new()
-                    .fg(Color::DarkGray)
-                    .add_modifier(Modifier::UNDERLINED),
-            ));
+            lines.push(Line::styled(line, theme.dim().add_modifier(Modifier::UNDERLINED)));
         }
     }
     lines.push(Line::raw(""));
     for line in wrap(&clean(&entry.item.text), width) {
-        lines.push(Line::raw(line));
+        lines.push(Line::from(highlighted(&line, &terms, Style::new(), theme)));
+    }
+    let links = links(entry);
+    if !links.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Links", bold));
+        for (number, (text, url)) in links.iter().enumerate() {
+            let label = if text.is_empty() { String::new() } else { format!("{text} — ") };
+            for line in wrap(&format!("[{}] {label}{url}", number + 1), width) {
+                lines.push(Line::styled(line, theme.fg(Color::Blue)));
+            }
+        }
     }
     lines
 }
 
+/// Badges shown on an entry: edited since first seen (and, from sources that flag
+/// them, pinned / key event / summary).
+fn badges(entry: &Entry) -> Vec<&'static str> {
+    let mut badges = Vec::new();
+    if entry.edited {
+        badges.push("[edited since you first saw it]");
+    }
+    badges
+}
+
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scroll: usize) {
     let lines = detail_lines(entry, app, area.width);
-    let inner = Rect::new(
-        area.x + 1,
-        area.y,
-        area.width.saturating_sub(2),
-        area.height,
-    );
-    let visible: Vec<Line<'static>> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .collect();
+    let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
+    let total = lines.len();
+    let visible: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(usize::from(inner.height)).collect();
     frame.render_widget(Paragraph::new(visible), inner);
+    hyperlink_urls(frame.buffer_mut(), inner, &links(entry));
+    if total > usize::from(area.height) && area.width > 20 {
+        let mut scrollbar = ScrollbarState::new(total.saturating_sub(usize::from(area.height))).position(scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+            area,
+            &mut scrollbar,
+        );
+    }
+}
+
+/// Makes the URLs shown in `area` clickable with OSC 8: each cell of a URL carries the
+/// hyperlink sequence around its character (zero-width, so layout is unchanged). The
+/// URLs were cleaned, and only characters that cannot end the sequence are kept.
+fn hyperlink_urls(buffer: &mut Buffer, area: Rect, links: &[(String, String)]) {
+    for (_, url) in links {
+        if !url.chars().all(|c| c.is_ascii_graphic()) {
+            continue;
+        }
+        for y in area.top()..area.bottom() {
+            let row: String = (area.left()..area.right())
+                .map(|x| buffer.cell((x, y)).map_or(" ", |cell| cell.symbol()).to_string())
+                .collect();
+            let Some(start) = row.find(url.as_str()) else { continue };
+            // Cells are one column each here: URLs are ASCII.
+            let first = area.left() + u16::try_from(row[..start].chars().count()).unwrap_or(u16::MAX);
+            for offset in 0..u16::try_from(url.len()).unwrap_or(0) {
+                if let Some(cell) = buffer.cell_mut((first.saturating_add(offset), y)) {
+                    let symbol = format!("\x1b]8;;{url}\x1b\\{}\x1b]8;;\x1b\\", cell.symbol());
+                    cell.set_symbol(&symbol);
+                }
+            }
+        }
+    }
 }
 
 fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = Theme::of(app);
     let block = Block::new()
         .borders(Borders::TOP)
         .title(" Sources — space: show/hide · r: refresh · Esc: back ");
@@ -306,42 +493,32 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .map(|s| s.id.0.width())
         .max()
         .unwrap_or(8)
-        .clamp(4, 24);
+        .clamp(4, if area.width < 80 { 14 } else { 24 });
     let items: Vec<ListItem<'_>> = app
         .sources
         .iter()
         .enumerate()
         .map(|(index, source)| {
             let check = if source.enabled { "[x]" } else { "[ ]" };
-            let color = SOURCE_COLORS[index % SOURCE_COLORS.len()];
             let status = match (&source.state.last_error, source.state.last_success) {
-                (Some(error), _) => Span::styled(
-                    format!("✗ {}", clean_line(error)),
-                    Style::new().fg(Color::Red),
-                ),
+                (Some(error), _) => Span::styled(format!("✗ {}", clean_line(error)), theme.error()),
                 (None, Some(when)) => Span::styled(
                     format!("ok {}", clock(when, &app.timezone, app.now)),
-                    Style::new().fg(Color::Green),
+                    theme.fg(Color::Green),
                 ),
-                (None, None) => Span::styled("waiting", Style::new().fg(Color::DarkGray)),
+                (None, None) => Span::styled("waiting", theme.dim()),
             };
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{check} ")),
-                Span::styled(
-                    fit(&clean_line(&source.id.0), name_width),
-                    Style::new().fg(color),
-                ),
-                Span::raw(format!(
-                    " {:>5} entries {:>5} unread  ",
-                    source.entries, source.unread
-                )),
+                Span::styled(fit(&clean_line(&source.id.0), name_width), theme.source(index)),
+                Span::raw(format!(" {:>5} · {:>4} unread  ", source.entries, source.unread)),
                 status,
                 Span::styled(
                     source
                         .next_poll
                         .map(|next| format!(" · next {}", clock(next, &app.timezone, app.now)))
                         .unwrap_or_default(),
-                    Style::new().fg(Color::DarkGray),
+                    theme.dim(),
                 ),
             ]))
         })
@@ -351,39 +528,38 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_stateful_widget(list, inner, &mut state);
 }
 
-/// The default key map, as the help overlay shows it.
-pub const HELP: &[(&str, &str)] = &[
-    ("j k ↑ ↓", "move"),
-    ("PgUp PgDn", "page"),
-    ("g G", "newest / oldest"),
-    ("Enter", "open entry"),
-    ("Esc", "back / clear filter"),
-    ("/", "filter (Enter keeps, Esc drops)"),
-    ("s", "sources (space toggles)"),
-    ("f", "follow newest"),
-    ("r", "refresh now"),
-    ("y", "copy link (OSC 52)"),
-    ("o", "open link in $BROWSER"),
-    ("?", "this help"),
-    ("q", "quit"),
-];
+/// A box centred in `area`, at most `width` x `height`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
 
-fn draw_help(frame: &mut Frame<'_>, area: Rect) {
-    let width = 46.min(area.width);
-    let height = (HELP.len() as u16 + 4).min(area.height);
-    let x = area.x + (area.width - width) / 2;
-    let y = area.y + (area.height - height) / 2;
-    let rect = Rect::new(x, y, width, height);
-    let mut lines = vec![Line::raw("")];
-    for (keys, what) in HELP {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {keys:<11}"),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(*what),
-        ]));
-    }
+/// The help, generated from the live key map.
+fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let rows: Vec<(String, &str)> = Command::ALL
+        .iter()
+        .filter_map(|&command| {
+            let keys = app.keymap.labels(command);
+            (!keys.is_empty()).then(|| (keys.join(" "), command.description()))
+        })
+        .collect();
+    let key_width = rows.iter().map(|(keys, _)| keys.width()).max().unwrap_or(4).min(18);
+    let rect = centered(area, (key_width + 34) as u16, rows.len() as u16 + 2);
+    let lines: Vec<Line<'_>> = rows
+        .iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {} ", fit(keys, key_width)), Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys — any key closes ")),
@@ -391,9 +567,36 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
     );
 }
 
+fn draw_saved_filters(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize) {
+    let rect = centered(area, 60, app.saved_filters.len().max(1) as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(" Saved filters — Enter or 1-9 applies, Esc closes ");
+    if app.saved_filters.is_empty() {
+        frame.render_widget(Paragraph::new(" None yet: add them under [filters] in the config.").block(block), rect);
+        return;
+    }
+    let items: Vec<ListItem<'_>> = app
+        .saved_filters
+        .iter()
+        .enumerate()
+        .map(|(index, (name, query))| {
+            let number = if index < 9 { format!("{} ", index + 1) } else { "  ".to_string() };
+            ListItem::new(Line::from(vec![
+                Span::styled(number, Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(format!("{:<12} ", clean_line(name)), Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(clean_line(query)),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(selected));
+    let list = List::new(items).block(block).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    frame.render_stateful_widget(list, rect, &mut state);
+}
+
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = Theme::of(app);
+    let base = theme.bar();
     let mut left: Vec<Span<'static>> = Vec::new();
-    let base = Style::new().bg(Color::DarkGray).fg(Color::White);
     if app.filter.editing || !app.filter.input.is_empty() {
         let cursor = if app.filter.editing { "▏" } else { "" };
         left.push(Span::styled(
@@ -401,20 +604,22 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             base.add_modifier(Modifier::BOLD),
         ));
         if let Some(error) = &app.filter.error {
-            left.push(Span::styled(
-                format!(" ✗ {error} "),
-                base.fg(Color::LightRed),
-            ));
+            left.push(Span::styled(format!(" ✗ {error} "), base.patch(theme.error())));
         }
     }
-    left.push(Span::styled(
-        format!(" {}/{} entries", app.visible.len(), app.rows.len()),
-        base,
-    ));
+    let hidden = app.rows.len() - app.visible.len();
+    let mut counts = format!(" {} entries", app.visible.len());
+    if hidden > 0 {
+        counts.push_str(&format!(" · {hidden} hidden"));
+    }
+    left.push(Span::styled(counts, base));
+    if app.key_events_only {
+        left.push(Span::styled(" · key events", base));
+    }
     if app.new_above > 0 {
         left.push(Span::styled(
             format!(" · ↑ {} new", app.new_above),
-            base.fg(Color::LightYellow),
+            base.patch(theme.fg(Color::LightYellow)).add_modifier(Modifier::BOLD),
         ));
     }
     if app.follow {
@@ -422,25 +627,13 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let failing: Vec<String> = app
         .failing_sources()
-        .map(|source| {
-            format!(
-                "{}: {}",
-                source.id,
-                source.state.last_error.as_deref().unwrap_or("")
-            )
-        })
+        .map(|source| format!("{}: {}", source.id, source.state.last_error.as_deref().unwrap_or("")))
         .collect();
     if !failing.is_empty() {
-        left.push(Span::styled(
-            format!(" · ✗ {}", clean_line(&failing.join("; "))),
-            base.fg(Color::LightRed),
-        ));
+        left.push(Span::styled(format!(" · ✗ {}", clean_line(&failing.join("; "))), base.patch(theme.error())));
     }
     if let Some(notice) = &app.notice {
-        left.push(Span::styled(
-            format!(" · {}", clean_line(notice)),
-            base.fg(Color::LightCyan),
-        ));
+        left.push(Span::styled(format!(" · {}", clean_line(notice)), base.patch(theme.fg(Color::LightCyan))));
     }
     let right = " ? help ";
     let used: usize = left.iter().map(|span| span.content.width()).sum();
@@ -468,9 +661,16 @@ mod tests {
     fn fit_pads_and_cuts() {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(
-            fit("東京都", 4),
-            "東…  ".trim_end().to_string() + &" ".repeat(4 - "東…".width())
-        );
+        assert_eq!(fit("東京都", 4), "東… ");
+    }
+
+    #[test]
+    fn ages() {
+        let now = Timestamp::from_second(10_000_000).expect("time");
+        let ago = |seconds: i64| age(Timestamp::from_second(10_000_000 - seconds).expect("time"), now);
+        assert_eq!(ago(5), "just now");
+        assert_eq!(ago(240), "4 min ago");
+        assert_eq!(ago(3 * 3600), "3 h ago");
+        assert_eq!(ago(2 * 86_400), "2 d ago");
     }
 }

@@ -34,7 +34,7 @@ fn input<'a>(bytes: &'a [u8], base_url: Option<&'a str>) -> Input<'a> {
         content_type: None,
         base_url,
         now: Timestamp::UNIX_EPOCH,
-            options: &liveblog::parse::DEFAULT_OPTIONS,
+        options: &liveblog::parse::DEFAULT_OPTIONS,
     }
 }
 
@@ -489,58 +489,83 @@ const FEED_ERRORS: &[(&str, Format, &str)] = &[
     ),
 ];
 
-/// (file, updates, first headline, first time). Headlines equal to the blog's own
-/// headline (the Guardian repeats it on every update) are dropped, hence "".
-const LIVEBLOGS: &[(&str, usize, &str, &str)] = &[
+/// (file, updates, first headline, first time, last headline, last time), in
+/// document order. Headlines equal to the blog's own headline (the Guardian repeats it
+/// on every update) are dropped, hence "" (the Guardian's real headlines come from the
+/// page's blocks, on 3 of its 10 entries). NDTV and WP SportoweFakty are microdata.
+const LIVEBLOGS: &[(&str, usize, &str, &str, &str, &str)] = &[
     (
         "fundus__Express_2024_07_18.html",
         9,
         "The only person Prince Harry and Meghan Markle trust to look after Archie and Lilibet",
         "2024-07-18T10:48:00Z",
+        "Meghan Markle shows true colours with tragic blog post about dad Thomas Markle",
+        "2024-07-18T06:06:00Z",
     ),
     (
         "fundus__TheGuardian_2023_05_15.html",
         10,
         "",
         "2023-05-15T11:50:54Z",
+        "Zelenskiy discussed 'coalition of jets' with Sunak on UK visit",
+        "2023-05-15T10:42:56Z",
     ),
     (
         "fundus__TheIndependent_2023_08_14.html",
         10,
         "Women’s World Cup",
         "2023-08-14T04:20:06Z",
+        "Women’s World Cup",
+        "2023-08-14T04:15:52Z",
     ),
     (
         "fundus__TheMirror_2024_08_05.html",
         428,
         "Loud bang heard at Plymouth scene",
         "2024-08-05T20:00:18.921Z",
+        "UK police braced for 'at least 15' protests over the weekend",
+        "2024-08-02T17:42:00.475Z",
     ),
     (
         "htmldate__1727473717.html",
         8,
         "19:02(IST) TOSS: Sunrisers Hyderabad win toss, opt to bat against Chennai Super Kings in Dubai",
         "2020-10-02T13:32:32Z",
+        "18:16(IST) Ambati Rayudu's much-awaited comeback will be a shot in the arm for an under-pressure Chennai Su",
+        "2020-10-02T12:46:25Z",
     ),
     (
         "htmldate__Repubblica.it-Israele-Hamas.html",
         79,
         "Oms: “A Gaza fermi 14 ospedali su 36, gli altri in sovraccarico”",
         "2023-11-02T15:56:32Z",
+        "Israele: “Colpite due cellule terroristiche in Libano”",
+        "2023-11-01T23:30:20Z",
     ),
     (
         "trafilatura__corkbeo.ie.level.html",
         26,
         "Goodnight",
         "2020-10-06T20:22:53.212Z",
+        "'Circuit breaker' plan - NPHET vs Government",
+        "2020-10-06T07:44:43.784Z",
     ),
-];
-
-/// Live-blog pages whose `LiveBlogPosting` is microdata, not JSON-LD: the JSON-LD
-/// parser reports what it looked for and which types it saw.
-const LIVEBLOG_NO_JSONLD: &[&str] = &[
-    "htmldate__sports.ndtv.com-Cricket-World-Cup.html",
-    "trafilatura__sportowefakty.wp.pl.falubaz.html",
+    (
+        "htmldate__sports.ndtv.com-Cricket-World-Cup.html",
+        40,
+        "India vs Sri Lanka: It's a wrap!",
+        "2023-11-02T15:36:52Z",
+        "IND vs SL Live Score: Expensive over!",
+        "2023-11-02T10:30:24Z",
+    ),
+    (
+        "trafilatura__sportowefakty.wp.pl.falubaz.html",
+        53,
+        "",
+        "2020-09-28T19:30:00Z",
+        "",
+        "2020-09-28T18:05:00Z",
+    ),
 ];
 
 #[test]
@@ -562,11 +587,7 @@ fn every_fixture_is_covered() {
             "feeds/{name} has no expectation"
         );
     }
-    let pages: HashSet<&str> = LIVEBLOGS
-        .iter()
-        .map(|f| f.0)
-        .chain(LIVEBLOG_NO_JSONLD.iter().copied())
-        .collect();
+    let pages: HashSet<&str> = LIVEBLOGS.iter().map(|f| f.0).collect();
     for entry in std::fs::read_dir(dir.join("liveblog-html"))
         .into_iter()
         .flatten()
@@ -577,6 +598,32 @@ fn every_fixture_is_covered() {
             pages.contains(name.as_str()),
             "liveblog-html/{name} has no expectation"
         );
+    }
+    let guardian: HashSet<&str> = GUARDIAN.iter().map(|f| f.0).collect();
+    for sub in ["guardian-capi", "guardian-capi/dcr-model"] {
+        for entry in std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if entry.path().is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = match sub.strip_prefix("guardian-capi/") {
+                Some(inner) => format!("{inner}/{name}"),
+                None => name,
+            };
+            assert!(
+                guardian.contains(rel.as_str()),
+                "guardian-capi/{rel} has no expectation"
+            );
+        }
+    }
+    // Every feed with items has an expectation for its last item too.
+    let with_last: HashSet<&str> = FEEDS_LAST.iter().map(|f| f.0).collect();
+    for &(name, _, count, _, _) in FEEDS {
+        assert_eq!(with_last.contains(name), count > 0, "{name}: FEEDS_LAST");
     }
 }
 
@@ -718,7 +765,7 @@ fn feed_ids_are_stable_without_guids() {
 #[test]
 fn liveblogs_parse_as_expected() {
     let Some(dir) = fixtures() else { return };
-    for &(name, count, first_title, first_time) in LIVEBLOGS {
+    for &(name, count, first_title, first_time, last_title, last_time) in LIVEBLOGS {
         let bytes = read(&dir, &format!("liveblog-html/{name}"));
         assert_eq!(
             detect(&input(&bytes, None)),
@@ -734,10 +781,33 @@ fn liveblogs_parse_as_expected() {
             Some(first_time),
             "{name}: first time"
         );
+        let last = &doc.items[doc.items.len() - 1];
+        assert_eq!(last.title, last_title, "{name}: last headline");
+        assert_eq!(time(last).as_deref(), Some(last_time), "{name}: last time");
         assert!(
             doc.items.iter().all(|i| i.time().is_some()),
             "{name}: undated entry"
         );
+        // Each entry once: no two with the same time, headline and body.
+        let distinct: HashSet<(Option<String>, &str, &str)> = doc
+            .items
+            .iter()
+            .map(|i| (time(i), i.title.as_str(), i.text.as_str()))
+            .collect();
+        assert_eq!(distinct.len(), doc.items.len(), "{name}: an entry twice");
+        // Decoded text: no entities left, no tags in plain text.
+        for item in &doc.items {
+            for s in [&item.title, &item.text] {
+                assert!(
+                    ![
+                        "&#39;", "&#34;", "&quot;", "&amp;", "&nbsp;", "&ldquo;", "</"
+                    ]
+                    .iter()
+                    .any(|e| s.contains(e)),
+                    "{name}: undecoded {s:?}"
+                );
+            }
+        }
         // Some updates are a picture with a headline (Mirror: empty articleBody), but
         // every entry has something to show.
         assert!(
@@ -814,26 +884,435 @@ fn liveblog_ids_never_the_page_url() {
 }
 
 #[test]
-fn microdata_pages_say_what_was_looked_for() {
+fn microdata_pages() {
     let Some(dir) = fixtures() else { return };
-    for name in LIVEBLOG_NO_JSONLD {
-        let bytes = read(&dir, &format!("liveblog-html/{name}"));
-        assert_eq!(
-            detect(&input(&bytes, None)),
-            Format::Jsonld,
-            "{name}: detect"
-        );
-        match parse_auto(&bytes, None) {
-            Err(ParseError::NoEntries { looked_for }) => {
+    // NDTV: 40 `liveBlogUpdate` items, every field from `<meta itemprop content>`;
+    // the body HTML is the visible `.liv-blg_txt` (its title div left out).
+    let doc = parse_auto(
+        &read(
+            &dir,
+            "liveblog-html/htmldate__sports.ndtv.com-Cricket-World-Cup.html",
+        ),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let first = &doc.items[0];
+    assert_eq!(
+        first.id.0,
+        "https://sports.ndtv.com/cricket/india-vs-sri-lanka-live-cricket-score-icc-cricket-world-cup-2023-ind-vs-sl-latest-updates-4537334#80"
+    );
+    assert_eq!(first.url.as_deref(), Some(first.id.0.as_str()));
+    assert_eq!(first.author.as_deref(), Some("NDTV Sports"));
+    assert_eq!(
+        first.updated.map(|t| t.to_string()).as_deref(),
+        Some("2023-11-02T15:36:52Z")
+    );
+    assert!(first.text.starts_with("Okay, folks!"), "{}", first.text);
+    assert!(first.text.contains("Stay connected to NDTV Sports"));
+    assert!(first.html.is_some());
+    assert!(!first.text.starts_with("India vs Sri Lanka: It's a wrap!"));
+    // WP SportoweFakty: a microdata LiveBlogPosting without liveBlogUpdate items; its
+    // 53 `div.coventry[id]` children are the entries. 20 carry a bare `<time>19:30`,
+    // dated from the page's SportsEvent (2020-09-28) in the configured zone (UTC
+    // here); the others take the time of the entry below them.
+    let doc = parse_auto(
+        &read(
+            &dir,
+            "liveblog-html/trafilatura__sportowefakty.wp.pl.falubaz.html",
+        ),
+        Some("https://sportowefakty.wp.pl/zuzel/relacja/110331"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.items.len(), 53);
+    assert_eq!(
+        doc.items[0].id.0,
+        "https://sportowefakty.wp.pl/zuzel/relacja/110331#904253"
+    );
+    assert!(doc.items[0].text.starts_with("Koniec. Fogo Unia Leszno"));
+    assert_eq!(doc.items[1].title, "Bieg 15");
+    assert_eq!(time(&doc.items[2]).as_deref(), Some("2020-09-28T19:30:00Z"));
+    let mut times: Vec<String> = doc.items.iter().filter_map(time).collect();
+    assert_eq!(times.len(), 53);
+    // Newest first, never going up.
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    times.dedup();
+    assert!(times.len() >= 15, "{times:?}");
+    // `--date` moves the day, the time zone the clock.
+    let options = liveblog::parse::ParseOptions {
+        date: jiff::civil::Date::new(2020, 9, 29).ok(),
+        timezone: jiff::tz::TimeZone::get("Europe/Warsaw").unwrap_or(jiff::tz::TimeZone::UTC),
+        ..liveblog::parse::ParseOptions::default()
+    };
+    let bytes = read(
+        &dir,
+        "liveblog-html/trafilatura__sportowefakty.wp.pl.falubaz.html",
+    );
+    let doc = parse(
+        &Input {
+            options: &options,
+            ..input(&bytes, None)
+        },
+        Format::Auto,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(time(&doc.items[0]).as_deref(), Some("2020-09-29T17:30:00Z"));
+}
+
+#[test]
+fn guardian_page_entries_have_their_own_times() {
+    let Some(dir) = fixtures() else { return };
+    // JSON-LD gives every update the article's time and headline; the page's
+    // `article[id^="block-"]` blocks give each its own time, headline and body HTML.
+    let doc = parse_auto(
+        &read(&dir, "liveblog-html/fundus__TheGuardian_2023_05_15.html"),
+        Some("https://www.theguardian.com/world/live/2023/may/15/russia-ukraine-war-latest"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let times: Vec<String> = doc.items.iter().filter_map(time).collect();
+    assert_eq!(
+        times,
+        [
+            "2023-05-15T11:50:54Z",
+            "2023-05-15T11:34:39Z",
+            "2023-05-15T11:24:31Z",
+            "2023-05-15T11:20:26Z",
+            "2023-05-15T11:12:16Z",
+            "2023-05-15T11:05:09Z",
+            "2023-05-15T10:58:27Z",
+            "2023-05-15T10:55:00Z",
+            "2023-05-15T10:50:01Z",
+            "2023-05-15T10:42:56Z",
+        ]
+    );
+    // The copied `dateModified` is no edit time.
+    assert!(doc.items.iter().all(|i| i.updated.is_none()));
+    let titled: Vec<&str> = doc
+        .items
+        .iter()
+        .map(|i| i.title.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(titled.len(), 3, "{titled:?}");
+    assert_eq!(
+        doc.items[5].title,
+        "Sunak: 'not a straightforward thing' to supply fighter jets to Ukraine"
+    );
+    let first = &doc.items[0];
+    assert_eq!(
+        first.url.as_deref(),
+        Some(
+            "https://www.theguardian.com/world/live/2023/may/15/russia-ukraine-war-latest-g7-reportedly-set-to-tighten-russia-sanctions-france-to-send-kyiv-military-aid-live?page=with:block-646219928f08e408b758af95#block-646219928f08e408b758af95"
+        )
+    );
+    assert!(
+        first
+            .text
+            .starts_with("Jennifer Rankin reports from Brussels\n\nThe EU")
+    );
+    let html = first.html.as_deref().unwrap_or_default();
+    assert!(html.contains("<blockquote"), "{html}");
+    assert!(!html.contains("<footer") && !html.contains("<header"));
+}
+
+#[test]
+fn pages_without_entries_say_what_was_looked_for() {
+    for page in [
+        "<!doctype html><html><body><p>Nothing live here</p></body></html>",
+        r#"<html><script type="application/ld+json">{"@type":"NewsArticle"}</script></html>"#,
+        r#"<html><div itemscope itemtype="https://schema.org/LiveBlogPosting"></div></html>"#,
+    ] {
+        match parse_auto(page.as_bytes(), None) {
+            Err(e @ ParseError::NoEntries { .. }) => {
+                let message = e.to_string();
+                assert!(message.contains("LiveBlogPosting"), "{message}");
                 assert!(
-                    looked_for.contains("LiveBlogPosting"),
-                    "{name}: {looked_for}"
-                )
+                    message.contains("JSON-LD") && message.contains("microdata"),
+                    "{message}"
+                );
             }
-            other => panic!("{name}: expected NoEntries, got {other:?}"),
+            other => panic!("{page}: expected NoEntries, got {other:?}"),
         }
     }
 }
+
+#[test]
+fn feed_polling_hints() {
+    let rss = br#"<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+        <title>t</title><ttl>15</ttl><atom:link href="/feed.xml" rel="self" type="application/rss+xml"/>
+        <item><title>a</title><guid>1</guid></item></channel></rss>"#;
+    let doc = parse_auto(rss, Some("https://example.org/news/")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.ttl, Some(std::time::Duration::from_secs(15 * 60)));
+    assert_eq!(
+        doc.self_url.as_deref(),
+        Some("https://example.org/feed.xml")
+    );
+    let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id>
+        <link rel="self" href="https://example.org/atom"/><updated>2024-01-01T00:00:00Z</updated>
+        <entry><id>1</id><title>a</title><updated>2024-01-01T00:00:00Z</updated></entry></feed>"#;
+    let doc = parse_auto(atom, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.ttl, None);
+    assert_eq!(doc.self_url.as_deref(), Some("https://example.org/atom"));
+}
+
+#[test]
+fn feeds_end_as_expected() {
+    let Some(dir) = fixtures() else { return };
+    for &(name, last_title, last_time) in FEEDS_LAST {
+        let doc = parse_auto(&read(&dir, &format!("feeds/{name}")), None)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let last = doc
+            .items
+            .last()
+            .unwrap_or_else(|| panic!("{name}: no items"));
+        assert_eq!(last.title, last_title, "{name}: last title");
+        assert_eq!(time(last).as_deref(), last_time, "{name}: last time");
+    }
+}
+
+/// (file, last item title, last item time), for every feed with items: the end of
+/// the document is read as well as its start.
+const FEEDS_LAST: &[(&str, &str, Option<&str>)] = &[
+    ("feedparser__encoding_double-encoded-html.xml", "", None),
+    (
+        "feedparser__illformed_chardet_koi8r.xml",
+        "Как пережить новогоднюю ночь",
+        None,
+    ),
+    (
+        "feedparser__illformed_rss_item_link_corrupted_ampersands.xml",
+        "",
+        None,
+    ),
+    (
+        "feedrs__atom_mediarss_reddit_1.xml",
+        "ROMED8-2T ESXI 8.0U1 compatibility",
+        Some("2023-07-23T10:04:53Z"),
+    ),
+    (
+        "feedrs__atom_mediarss_youtube_1.xml",
+        "Navigating with Quantum Entanglement",
+        Some("2020-12-22T19:15:01Z"),
+    ),
+    ("feedrs__jsonfeed_elastic_1.1.json", "Fake item", None),
+    (
+        "feedrs__rss_0.91_encoding_2.xml",
+        "13/08/2020 21:27 - Comitê completa 150 dias de atuação na prevenção contra o novo Coronavírus",
+        None,
+    ),
+    (
+        "feedrs__rss_1.0_iso8859.xml",
+        "Digitalministerium: Neue Glasfaserförderung mit Schnellkasse",
+        Some("2023-01-25T18:03:02Z"),
+    ),
+    (
+        "feedrs__rss_2.0_bbc.xml",
+        "Marcus Aurelius",
+        Some("2021-02-25T10:15:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_cloudflare.xml",
+        "Privacy-Preserving Compromised Credential Checking",
+        Some("2021-10-14T12:59:53Z"),
+    ),
+    (
+        "feedrs__rss_2.0_dbengines.xml",
+        "Snowflake is the DBMS of the Year 2022, defending the title from last year",
+        Some("2023-01-03T15:00:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_encoding_1.xml",
+        "Revolução nas telas com pontos quânticos impressos em 3D",
+        Some("2020-08-13T09:57:55Z"),
+    ),
+    (
+        "feedrs__rss_2.0_heated.xml",
+        "A conversation about Keystone XL",
+        Some("2021-02-03T12:00:47Z"),
+    ),
+    (
+        "feedrs__rss_2.0_ilgiornale.xml",
+        "Arrestato in Pakistan Shabbar Abbas. In Italia è accusato per l'omicidio di Saman",
+        Some("2022-11-15T20:15:04Z"),
+    ),
+    (
+        "feedrs__rss_2.0_ilmessaggero.xml",
+        "Missili Polonia, cosa è successo? Tensione Nato-Russia, Mosca: non siamo stati noi",
+        Some("2022-11-15T23:38:15Z"),
+    ),
+    (
+        "feedrs__rss_2.0_nbcny.xml",
+        "NYC cops search for stabbing suspect after leaving 18-year-old to bleed out on sidewalk",
+        Some("2023-12-16T14:02:33Z"),
+    ),
+    (
+        "feedrs__rss_2.0_nightvale.xml",
+        "221 - The Glow Cloud, Explained",
+        Some("2023-02-01T05:00:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_spiegel.xml",
+        "07.02. – die Wochenvorschau: Lockdown-Verlängerung, Kriegsverbrecher vor Gericht, Super Bowl, Karneval",
+        Some("2021-02-06T23:01:00Z"),
+    ),
+    (
+        "feedrs__rss_2.0_wirecutter.xml",
+        "How to Teach Someone a Board Game (and Even Have Fun Doing It)",
+        Some("2022-09-20T11:00:17Z"),
+    ),
+    (
+        "newsboat__items_without_titles.xml",
+        "",
+        Some("2008-12-30T20:24:15Z"),
+    ),
+    (
+        "rome__slashdot.xml",
+        "Baltimore to Test Cell Phone Traffic Monitoring",
+        Some("2005-11-19T15:10:00Z"),
+    ),
+    (
+        "rome__usgs-gov-earthquakes-all-hour-atom.xml",
+        "M 0.6 - 16km WSW of Toms Place, CA",
+        Some("2018-11-19T21:15:51.555Z"),
+    ),
+    (
+        "rsparser__3960.json",
+        "Simplex, Duplex",
+        Some("2019-02-14T18:11:34Z"),
+    ),
+    (
+        "rsparser__DaringFireball.atom",
+        "★ Update on The Talk Show Live From WWDC 2017",
+        Some("2017-06-02T05:41:06Z"),
+    ),
+    (
+        "rsparser__DaringFireball.json",
+        "★ Update on The Talk Show Live From WWDC 2017",
+        Some("2017-06-02T05:41:06Z"),
+    ),
+    (
+        "rsparser__aktuality.rss",
+        "Poslanci OĽANO navrhujú individuálne vzdelávanie umožniť i na druhom stupni",
+        Some("2021-01-17T09:45:00Z"),
+    ),
+    (
+        "rsparser__allthis-partial.json",
+        "My next Mac",
+        Some("2017-11-22T22:04:57Z"),
+    ),
+    (
+        "rsparser__allthis.json",
+        "Feed reading",
+        Some("2017-10-23T00:10:42Z"),
+    ),
+    ("rsparser__authors.json", "", None),
+    (
+        "rsparser__bio.rdf",
+        "Cell-surface receptors enable perception of extracellular cytokinins",
+        Some("2019-08-14T00:00:00Z"),
+    ),
+    (
+        "rsparser__donthitsave.xml",
+        "Costs",
+        Some("2019-03-22T07:00:00Z"),
+    ),
+    (
+        "rsparser__inessential.json",
+        "My CocoaConf Yosemite 2017 Talk",
+        Some("2017-03-25T18:55:21Z"),
+    ),
+    (
+        "rsparser__kc0011.rss",
+        "世博五卷",
+        Some("2020-01-10T14:03:00Z"),
+    ),
+    (
+        "rsparser__livemint.xml",
+        "India among fastest-growing alternative accommodation markets for Booking.com",
+        Some("2019-05-28T11:51:32Z"),
+    ),
+    (
+        "rsparser__macworld.rss",
+        "Black Friday Deal: Save 80% On The FRESHeBUDS Pro Magnetic Bluetooth Earbuds",
+        Some("2017-11-24T13:45:00Z"),
+    ),
+    (
+        "rsparser__natasha.xml",
+        "Swift: What are Protocols with Associated Types?",
+        Some("2016-07-28T15:17:27Z"),
+    ),
+    (
+        "rsparser__rubenerd.rss",
+        "Your own little standard library",
+        Some("2023-01-07T01:54:25Z"),
+    ),
+    (
+        "rsparser__russcox.atom",
+        "Crabs, the bitmap terror!",
+        Some("2008-01-09T05:00:00Z"),
+    ),
+    (
+        "rsparser__scriptingNews.rss",
+        "",
+        Some("2017-06-21T02:56:47Z"),
+    ),
+    (
+        "rssparser__content-encoded.rss",
+        "Wild Flavors All Year Round",
+        Some("2017-12-01T18:38:32Z"),
+    ),
+    (
+        "rssparser__craigslist.rss",
+        "1BD/1BA, Top floor,Private Bal.,Hardwood,Dishwasher,Parking,Laundry (oakland lake merritt / grand) $1950 1bd 625ft2",
+        Some("2017-06-21T17:31:19Z"),
+    ),
+    (
+        "rssparser__encoding.rss",
+        "Lisboa quer passes sociais com acesso a táxis e bicicletas",
+        Some("2018-01-03T00:25:00Z"),
+    ),
+    (
+        "rssparser__feedburner.atom",
+        "Using the Google My Business API to manage your location extensions",
+        Some("2015-10-15T11:20:00.001Z"),
+    ),
+    (
+        "rssparser__guardian.rss",
+        "Earth's ultimate yogis – in pictures",
+        Some("2018-01-31T07:00:20Z"),
+    ),
+    (
+        "rssparser__heise.atom",
+        "Apache Software Foundation bekommt ein neues Logo",
+        Some("2016-01-28T16:07:00Z"),
+    ),
+    ("rssparser__heraldsun.rss", "The Second Item", None),
+    (
+        "rssparser__instant-article.rss",
+        "My first Instant Article",
+        Some("2016-05-04T06:53:45Z"),
+    ),
+    (
+        "rssparser__itunes-missing-image.rss",
+        "Taverncast 1: Welcome to the Bar",
+        Some("2005-07-18T18:00:00Z"),
+    ),
+    ("rssparser__missing-fields.atom", "", None),
+    (
+        "rssparser__reddit.rss",
+        "\"The best years of your life...\" [Image]",
+        Some("2015-11-12T15:09:19Z"),
+    ),
+    (
+        "rssparser__uolNoticias.rss",
+        "Fama \"A\" é campeã da Primeira Divisão da Copa Cidade Alta de Futebol Suíço",
+        Some("2018-09-24T22:18:49Z"),
+    ),
+    (
+        "synd-atom__entry_with_non_standard_dates.xml",
+        "Entry Title",
+        Some("2017-06-01T20:15:44Z"),
+    ),
+];
 
 /// (file, blocks, first block id, first time). Bonus format: the Content API (three
 /// historical variants of one example blog) and the frontend page JSON (DCR model).
@@ -904,26 +1383,9 @@ fn content_type_alone_decides_for_unmarked_bodies() {
         content_type: Some("text/html; charset=utf-8"),
         base_url: None,
         now: Timestamp::UNIX_EPOCH,
-            options: &liveblog::parse::DEFAULT_OPTIONS,
+        options: &liveblog::parse::DEFAULT_OPTIONS,
     };
     assert_eq!(detect(&html), Format::Jsonld);
     let text = input(b"Headline\n\n14:05 , Jane Doe\n\nBody.", None);
     assert_eq!(detect(&text), Format::Text);
-}
-
-#[test]
-fn zz_print_last() {
-    let Some(dir) = fixtures() else { return };
-    for sub in ["feeds", "liveblog-html"] {
-        let mut names: Vec<String> = std::fs::read_dir(dir.join(sub)).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-        names.sort();
-        for name in names {
-            let bytes = read(&dir, &format!("{sub}/{name}"));
-            if let Ok(doc) = parse_auto(&bytes, None) {
-                if let Some(last) = doc.items.last() {
-                    println!("LAST\t{sub}\t{name}\t{}\t{:?}\t{:?}", doc.items.len(), last.title, time(last));
-                }
-            }
-        }
-    }
 }

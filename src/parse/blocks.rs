@@ -117,7 +117,14 @@ fn keys(item: &Item) -> Vec<String> {
             stems.push(digits);
         }
         for stem in stems {
-            for prefix in ["", "block-", "post-", "liveblog-entry-", "entry-", "update-"] {
+            for prefix in [
+                "",
+                "block-",
+                "post-",
+                "liveblog-entry-",
+                "entry-",
+                "update-",
+            ] {
                 let key = format!("{prefix}{stem}");
                 if !out.contains(&key) {
                     out.push(key);

@@ -151,12 +151,14 @@ fn full_year(n: i32) -> Option<i16> {
 fn tokens(s: &str) -> Option<Timestamp> {
     let mut p = Parts::default();
     // `15-May-2023` (RFC 850) is three tokens.
-    let raw_tokens = s.split(|c: char| c.is_whitespace() || c == ',').flat_map(|t| {
-        let split = t.starts_with(|c: char| c.is_ascii_digit())
-            && t.contains('-')
-            && t.chars().any(char::is_alphabetic);
-        t.split(move |c: char| split && c == '-')
-    });
+    let raw_tokens = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .flat_map(|t| {
+            let split = t.starts_with(|c: char| c.is_ascii_digit())
+                && t.contains('-')
+                && t.chars().any(char::is_alphabetic);
+            t.split(move |c: char| split && c == '-')
+        });
     for raw in raw_tokens {
         let token = raw.trim_matches(|c: char| c == '(' || c == ')');
         if token.is_empty() {
@@ -315,7 +317,10 @@ mod tests {
         // Lower case, no weekday, no seconds, a missing comma, a two-digit year.
         assert_eq!(p("15 May 2023 12:00 bst"), "2023-05-15T11:00:00Z");
         assert_eq!(p("Mon 15 May 23 12:00:00 GMT"), "2023-05-15T12:00:00Z");
-        assert_eq!(p("Monday, 15-May-2023 12:00:00 CEST"), "2023-05-15T10:00:00Z");
+        assert_eq!(
+            p("Monday, 15-May-2023 12:00:00 CEST"),
+            "2023-05-15T10:00:00Z"
+        );
         assert_eq!(p("99:99"), "");
     }
 }

@@ -14,7 +14,10 @@ use super::{Input, dates};
 pub fn decode_html(input: &Input<'_>) -> String {
     let bytes = input.bytes;
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     let from_type = input.content_type.and_then(|ct| {
         let lower = ct.to_ascii_lowercase();
@@ -111,28 +114,53 @@ const BODY_CLASSES: &[&str] = &[
 /// element's children without `header`, `footer`, `time`, scripts, share buttons and
 /// the headline (`h1`–`h4` whose text is `title`).
 pub fn body_html(element: ElementRef<'_>, title: &str) -> Option<String> {
+    body_html_without(element, title, &[])
+}
+
+/// [`body_html`], also leaving out the `skip` elements (those a selector already read).
+pub fn body_html_without(
+    element: ElementRef<'_>,
+    title: &str,
+    skip: &[ElementRef<'_>],
+) -> Option<String> {
     let mut container = BODY_CLASSES
         .iter()
         .find_map(|css| first(element, css).filter(|e| e.id() != element.id()))
         .unwrap_or(element);
     let time_sel = selector("time, amp-timeago");
     let kept = |el: &ElementRef<'_>| -> bool {
+        if skip.iter().any(|s| s.id() == el.id()) {
+            return false;
+        }
         let name = el.value().name();
         if matches!(
             name,
-            "header" | "footer" | "time" | "amp-timeago" | "script" | "style" | "noscript"
-                | "button" | "svg" | "aside"
+            "header"
+                | "footer"
+                | "time"
+                | "amp-timeago"
+                | "script"
+                | "style"
+                | "noscript"
+                | "button"
+                | "svg"
+                | "aside"
         ) {
             return false;
         }
-        if matches!(name, "h1" | "h2" | "h3" | "h4")
-            && !title.is_empty()
+        if !title.is_empty()
+            && matches!(
+                name,
+                "h1" | "h2" | "h3" | "h4" | "div" | "p" | "span" | "strong"
+            )
             && super::text::line(&el.inner_html()) == title
         {
             return false;
         }
         // A timestamp link or label ("4m ago", "12.50 BST").
-        let has_time = time_sel.as_ref().is_some_and(|s| el.select(s).next().is_some());
+        let has_time = time_sel
+            .as_ref()
+            .is_some_and(|s| el.select(s).next().is_some());
         !(has_time && text_of(*el).trim().chars().count() < 40)
     };
     // Descend through single wrappers (`<div><h3>…</h3><div>…</div></div>`).
@@ -192,11 +220,10 @@ pub fn page_date(doc: &Html) -> Option<Timestamp> {
 /// configured zone), else today in the configured zone.
 pub fn anchor_date(input: &Input<'_>, page: Option<Timestamp>) -> Date {
     let tz = &input.options.timezone;
-    input.options.date.unwrap_or_else(|| {
-        page.unwrap_or(input.now)
-            .to_zoned(tz.clone())
-            .date()
-    })
+    input
+        .options
+        .date
+        .unwrap_or_else(|| page.unwrap_or(input.now).to_zoned(tz.clone()).date())
 }
 
 /// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`: a clock time anywhere in a

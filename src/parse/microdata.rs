@@ -62,6 +62,18 @@ pub fn parse(
             items.extend(updates.into_iter().map(|u| update(u, page)));
         }
     }
+    if title.is_none() {
+        title = dom::selector("meta[property=\"og:title\"]")
+            .and_then(|s| {
+                doc.select(&s)
+                    .find_map(|m| m.attr("content").map(str::to_string))
+            })
+            .or_else(|| {
+                dom::selector("title").and_then(|s| doc.select(&s).next().map(dom::text_of))
+            })
+            .map(|t| text::line(&t))
+            .filter(|t| !t.is_empty());
+    }
     items.retain(|i| !i.text.is_empty() || !i.title.is_empty());
     if items.is_empty() {
         return Err(Miss { blogs: blogs.len() });
@@ -168,13 +180,32 @@ fn update(element: ElementRef<'_>, page: Option<&str>) -> Item {
         }
         None => (String::new(), None),
     };
+    // A `<meta content>` body is plain text: the HTML is the item's visible body.
+    let (text, html) = match html {
+        Some(html) => (text, Some(html)),
+        None => match dom::body_html(element, &title) {
+            Some(dom_html) => {
+                let dom_text = text::html_to_text(&dom_html);
+                let text = if text.is_empty() || (!text.contains('\n') && dom_text.contains('\n')) {
+                    dom_text
+                } else {
+                    text
+                };
+                (text, Some(sanitize::clean(&dom_html)))
+            }
+            None => (text, None),
+        },
+    };
     let url = prop(&own, "url").and_then(|u| absolute(&u, page));
     let id = url
         .clone()
         .filter(|u| !ids::is_page_url(u, page))
         .or_else(|| {
             dom::element_id(element).map(|id| {
-                sanitize::clean_line(&format!("{}#{id}", page.map(ids::strip_fragment).unwrap_or("")))
+                sanitize::clean_line(&format!(
+                    "{}#{id}",
+                    page.map(ids::strip_fragment).unwrap_or("")
+                ))
             })
         })
         .unwrap_or_else(|| ids::derived(page, published_raw.trim(), &title, &text));
@@ -226,7 +257,11 @@ fn plain_entries(
     for entry in entries {
         let time = time_sel.as_ref().and_then(|s| entry.select(s).next());
         let raw = time
-            .map(|t| t.value().attr("datetime").map_or_else(|| dom::text_of(t), str::to_string))
+            .map(|t| {
+                t.value()
+                    .attr("datetime")
+                    .map_or_else(|| dom::text_of(t), str::to_string)
+            })
             .unwrap_or_default();
         let parsed = dates::parse(&raw);
         full.push(parsed);
@@ -240,7 +275,12 @@ fn plain_entries(
         let text = html.as_deref().map(text::html_to_text).unwrap_or_default();
         let id = dom::element_id(entry).map_or_else(
             || ids::derived(page, raw.trim(), &title, &text),
-            |id| sanitize::clean_line(&format!("{}#{id}", page.map(ids::strip_fragment).unwrap_or(""))),
+            |id| {
+                sanitize::clean_line(&format!(
+                    "{}#{id}",
+                    page.map(ids::strip_fragment).unwrap_or("")
+                ))
+            },
         );
         items.push(Item {
             id: EntryId(id),

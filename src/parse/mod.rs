@@ -90,6 +90,8 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
     match format {
         Format::Auto => match detect(input) {
             Format::Auto => Err(ParseError::Unsupported(Format::Auto)),
+            // An HTML page from a source that configured selectors is read with them.
+            Format::Jsonld if input.options.selectors.is_some() => parse(input, Format::Html),
             detected => parse(input, detected),
         },
         Format::Rss | Format::Atom | Format::Jsonfeed => feed::parse(input, format),

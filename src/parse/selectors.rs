@@ -96,7 +96,18 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
                 ),
             },
             None => {
-                let html = dom::body_html(element, &headline);
+                let read: Vec<_> = [
+                    &selectors.time,
+                    &selectors.title,
+                    &selectors.author,
+                    &selectors.link,
+                ]
+                .into_iter()
+                .flatten()
+                .filter_map(|spec| dom::first(element, dom::split_spec(spec).0))
+                .filter(|e| e.id() != element.id())
+                .collect();
+                let html = dom::body_html_without(element, &headline, &read);
                 let text = html.as_deref().map(text::html_to_text).unwrap_or_default();
                 (text, html.map(|h| sanitize::clean(&h)))
             }
@@ -155,4 +166,185 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         items,
         ..Document::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Selectors;
+    use crate::parse::ParseOptions;
+    use jiff::Timestamp;
+
+    /// The markup the demo serves at `/<slug>/live` (src/demo/render.rs `html_page`).
+    const DEMO_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Launch day &amp; more</title></head>
+<body><header class="masthead">The Liveblog Demo Gazette</header><main><h1>Launch day</h1>
+<article class="post" id="update-2">
+  <time datetime="2024-05-01T14:05:00+02:00">14:05</time>
+  <h2>Engines &ldquo;go&rdquo;</h2>
+  <p class="byline">Jane Doe</p>
+  <div class="post-body">
+<p>First <strong>paragraph</strong>.</p><p>Second. <a href="/launch/pic">pic</a></p>
+<p><strong>Update:</strong> more</p>
+  </div>
+</article>
+<article class="post" id="update-1">
+  <time datetime="2024-05-01T13:52:00+02:00">13:52</time>
+  <p class="byline">John Roe</p>
+  <div class="post-body">
+<p>No headline here.</p>
+  </div>
+</article>
+</main></body></html>"#;
+
+    fn options(selectors: Selectors) -> ParseOptions {
+        ParseOptions {
+            selectors: Some(selectors),
+            ..ParseOptions::default()
+        }
+    }
+
+    fn run(page: &str, options: &ParseOptions) -> Result<Document, ParseError> {
+        parse(&Input {
+            bytes: page.as_bytes(),
+            content_type: Some("text/html"),
+            base_url: Some("http://127.0.0.1:8080/launch/live"),
+            now: Timestamp::UNIX_EPOCH,
+            options,
+        })
+    }
+
+    fn demo_selectors() -> Selectors {
+        Selectors {
+            entry: "article.post".into(),
+            time: Some("time@datetime".into()),
+            title: Some("h2".into()),
+            author: Some(".byline".into()),
+            body: Some(".post-body".into()),
+            link: None,
+        }
+    }
+
+    #[test]
+    fn demo_page() {
+        let doc = run(DEMO_PAGE, &options(demo_selectors())).unwrap_or_default();
+        assert_eq!(doc.title.as_deref(), Some("Launch day & more"));
+        assert_eq!(doc.items.len(), 2);
+        let first = &doc.items[0];
+        assert_eq!(first.title, "Engines “go”");
+        assert_eq!(first.author.as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            first.published.map(|t| t.to_string()).as_deref(),
+            Some("2024-05-01T12:05:00Z")
+        );
+        assert_eq!(
+            first.text,
+            "First paragraph.\n\nSecond. pic\n\nUpdate: more"
+        );
+        assert!(
+            first
+                .html
+                .as_deref()
+                .is_some_and(|h| h.contains("<strong>"))
+        );
+        // No link selector: the element's own id makes the id.
+        assert_eq!(first.id.0, "http://127.0.0.1:8080/launch/live#update-2");
+        assert_eq!(doc.items[1].title, "");
+        assert_eq!(doc.items[1].text, "No headline here.");
+    }
+
+    #[test]
+    fn links_clock_times_and_defaults() {
+        let page = r#"<div class="e"><span class="t">23:55</span><a href="/p/2">Two</a><p>b</p></div>
+            <div class="e"><span class="t">Updated at 9.05pm</span><a href="p/1">One</a><p>a</p></div>
+            <div class="e"><span class="t">00:10</span><a href="https://x.org/0">Zero</a></div>"#;
+        let mut opts = options(Selectors {
+            entry: "div.e".into(),
+            time: Some(".t".into()),
+            title: Some("a".into()),
+            link: Some("a@href".into()),
+            ..Selectors::default()
+        });
+        opts.date = jiff::civil::Date::new(2024, 3, 2).ok();
+        let doc = run(page, &opts).unwrap_or_default();
+        let got: Vec<(String, String, String)> = doc
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.published.map(|t| t.to_string()).unwrap_or_default(),
+                    i.url.clone().unwrap_or_default(),
+                    i.id.0.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "2024-03-02T23:55:00Z".to_string(),
+                    "http://127.0.0.1:8080/p/2".to_string(),
+                    "http://127.0.0.1:8080/p/2".to_string()
+                ),
+                (
+                    "2024-03-02T21:05:00Z".to_string(),
+                    "http://127.0.0.1:8080/launch/p/1".to_string(),
+                    "http://127.0.0.1:8080/launch/p/1".to_string()
+                ),
+                (
+                    "2024-03-02T00:10:00Z".to_string(),
+                    "https://x.org/0".to_string(),
+                    "https://x.org/0".to_string()
+                ),
+            ]
+        );
+        // Body without a body selector: the entry minus its time and headline.
+        assert_eq!(doc.items[0].text, "b");
+        // Clock times in the configured zone; the day from `now` without `--date`.
+        let mut opts = options(Selectors {
+            entry: "div.e".into(),
+            time: Some(".t".into()),
+            ..Selectors::default()
+        });
+        opts.timezone = jiff::tz::TimeZone::fixed(jiff::tz::offset(2));
+        let doc = run(page, &opts).unwrap_or_default();
+        assert_eq!(
+            doc.items[0].published.map(|t| t.to_string()).as_deref(),
+            Some("1970-01-01T21:55:00Z")
+        );
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let none = ParseOptions::default();
+        assert!(
+            matches!(run(DEMO_PAGE, &none), Err(ParseError::Invalid { reason, .. }) if reason.contains("selectors"))
+        );
+        let bad = options(Selectors {
+            entry: "article[".into(),
+            ..Selectors::default()
+        });
+        assert!(
+            matches!(run(DEMO_PAGE, &bad), Err(ParseError::Invalid { reason, .. }) if reason.contains("entry selector"))
+        );
+        let bad_time = options(Selectors {
+            entry: "article".into(),
+            time: Some("::nope@x".into()),
+            ..Selectors::default()
+        });
+        assert!(matches!(
+            run(DEMO_PAGE, &bad_time),
+            Err(ParseError::Invalid { .. })
+        ));
+        let missing = options(Selectors {
+            entry: "li.entry".into(),
+            ..Selectors::default()
+        });
+        match run(DEMO_PAGE, &missing) {
+            Err(e @ ParseError::NoEntries { .. }) => {
+                assert!(e.to_string().contains("li.entry"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

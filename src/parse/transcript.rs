@@ -141,9 +141,14 @@ fn prepare_lines(text: &str) -> Vec<Line> {
     lines
 }
 
-/// `## Heading` → `Heading`, `**14:05**` → `14:05`.
+/// `## Heading` → `Heading`, `**14:05**` → `14:05`, `[text](https://...)` → `text`;
+/// a line that is only an image (`![alt](src)`) becomes empty.
 fn strip_markdown(line: &str) -> String {
-    let mut s = line;
+    if line.starts_with("![") && line.ends_with(')') && line.contains("](") {
+        return String::new();
+    }
+    let unlinked = markdown_links(line);
+    let mut s = unlinked.as_str();
     if s.starts_with('#') {
         let rest = s.trim_start_matches('#');
         if rest.starts_with(' ') || rest.is_empty() {
@@ -159,6 +164,36 @@ fn strip_markdown(line: &str) -> String {
         }
     }
     s.to_string()
+}
+
+/// `[text](url)` → `text` when `url` looks like a link (no spaces).
+fn markdown_links(line: &str) -> String {
+    if !line.contains("](") {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let after_open = &rest[open + 1..];
+        let Some(close) = after_open.find("](") else {
+            break;
+        };
+        let label = &after_open[..close];
+        let target = &after_open[close + 2..];
+        let Some(end) = target.find(')') else { break };
+        let url = &target[..end];
+        if label.contains('[') || url.is_empty() || url.contains(char::is_whitespace) {
+            out.push_str(&rest[..open + 1]);
+            rest = after_open;
+            continue;
+        }
+        let prefix = &rest[..open];
+        out.push_str(prefix.strip_suffix('!').unwrap_or(prefix));
+        out.push_str(label);
+        rest = &target[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The line lower-cased, without trailing punctuation and a trailing count: the form
@@ -329,6 +364,9 @@ const CHROME_PREFIX: &[&str] = &[
     "(c) ",
     "all rights reserved",
     "last updated",
+    "url source",
+    "markdown content",
+    "published time",
     "first published",
     "last modified",
     "advertisement",
@@ -788,7 +826,7 @@ fn weekday(word: &str) -> bool {
     lower.len() >= 3
         && DAYS
             .iter()
-            .any(|day| day.starts_with(&lower) || lower == &day[..3])
+            .any(|day| day.starts_with(&lower) || lower == day[..3])
 }
 
 fn month(word: &str) -> Option<i8> {
@@ -979,7 +1017,7 @@ fn headline_text(line: &str) -> String {
 /// The page URL for items' `url`: only a web address (a local file has no permalink).
 fn permalink(page: Option<&str>) -> Option<String> {
     page.filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-        .map(|url| clean_line(url))
+        .map(clean_line)
 }
 
 /// A transcript with no time line: one entry per paragraph block, in page order.
@@ -1255,8 +1293,8 @@ fn slots(lines: &[Line], times: &[(usize, Option<usize>)], floor: usize) -> Vec<
         is_headline(&lines[candidate]).then_some(candidate)
     };
     let count = times.len();
-    // The first entry's "before" candidate is often the page title: count from the second.
-    let before_votes = (1..count).filter(|&k| before(k).is_some()).count();
+    // Ties go to the usual headline-first form.
+    let before_votes = (0..count).filter(|&k| before(k).is_some()).count();
     let after_votes = (0..count).filter(|&k| {
         after(k).is_some_and(|h| next_text(h + 1, end_of(k).min(lines.len())).is_some())
     });
@@ -1265,12 +1303,12 @@ fn slots(lines: &[Line], times: &[(usize, Option<usize>)], floor: usize) -> Vec<
 
     let mut slots = Vec::with_capacity(count);
     if time_first {
-        for k in 0..count {
+        for (k, &(time, updated)) in times.iter().enumerate() {
             let headline = after(k);
             let start = headline.map_or(after_of(k), |h| h + 1);
             slots.push(Slot {
-                time: times[k].0,
-                updated: times[k].1,
+                time,
+                updated,
                 headline,
                 body: (
                     start.min(lines.len()),
@@ -1280,7 +1318,7 @@ fn slots(lines: &[Line], times: &[(usize, Option<usize>)], floor: usize) -> Vec<
         }
     } else {
         let headlines: Vec<Option<usize>> = (0..count).map(before).collect();
-        for k in 0..count {
+        for (k, &(time, updated)) in times.iter().enumerate() {
             let start = after_of(k).min(lines.len());
             let end = match times.get(k + 1) {
                 Some(next) => headlines[k + 1].unwrap_or(next.0),
@@ -1289,8 +1327,8 @@ fn slots(lines: &[Line], times: &[(usize, Option<usize>)], floor: usize) -> Vec<
             .min(lines.len())
             .max(start);
             slots.push(Slot {
-                time: times[k].0,
-                updated: times[k].1,
+                time,
+                updated,
                 headline: headlines[k],
                 body: (start, end),
             });
@@ -1471,6 +1509,32 @@ mod tests {
     }
 
     #[test]
+    fn reader_service_markdown() {
+        assert_eq!(strip_markdown("## **Mayor resigns**"), "Mayor resigns");
+        assert_eq!(strip_markdown("![photo](https://e.org/a.jpg)"), "");
+        assert_eq!(
+            strip_markdown("Read [the report](https://e.org/r) and [x] (y)."),
+            "Read the report and [x] (y)."
+        );
+        let text = "Title: Floods live\n\nURL Source: https://e.org/live\n\nMarkdown Content:\n\
+                    ## Mayor resigns\n\n**14:05 , Jane Doe**\n\nShe [said](https://e.org/s) so.\n";
+        let doc = parse_text(text, Date::new(2026, 11, 21).ok()).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Floods live"));
+        assert_eq!(doc.items.len(), 1);
+        assert_eq!(doc.items[0].title, "Mayor resigns");
+        assert_eq!(doc.items[0].author.as_deref(), Some("Jane Doe"));
+        assert_eq!(doc.items[0].text, "She said so.");
+    }
+
+    #[test]
+    fn one_entry_headline_first() {
+        let text = "Head of it\n\n14:05\n\nShort first line\n\nMore body.\n";
+        let doc = parse_text(text, Date::new(2026, 11, 21).ok()).unwrap();
+        assert_eq!(doc.items[0].title, "Head of it");
+        assert_eq!(doc.items[0].text, "Short first line\n\nMore body.");
+    }
+
+    #[test]
     fn dates_in_text() {
         let d = Date::new(2026, 11, 21).unwrap();
         assert_eq!(find_date("Sat 21 Nov 2026 14.05 GMT"), Some(d));
@@ -1482,14 +1546,13 @@ mod tests {
 
     #[test]
     fn minimal_transcript() {
-        let text =
-            "Newest\n\n14:05 , Jane Doe\n\nOne.\nTwo.\n\nOlder\n\n13:52 , John Roe\n\nThree.\n";
+        let text = "Newest entry\n\n14:05 , Jane Doe\n\nOne.\nTwo.\n\nOlder entry\n\n13:52 , John Roe\n\nThree.\n";
         let doc = parse_text(text, Date::new(2026, 11, 21).ok()).unwrap();
         assert_eq!(doc.items.len(), 2);
-        assert_eq!(doc.items[0].title, "Newest");
+        assert_eq!(doc.items[0].title, "Newest entry");
         assert_eq!(doc.items[0].text, "One.\nTwo.");
         assert_eq!(doc.items[0].author.as_deref(), Some("Jane Doe"));
-        assert_eq!(doc.items[1].title, "Older");
+        assert_eq!(doc.items[1].title, "Older entry");
         assert_eq!(
             doc.items[1].published.map(|t| t.to_string()),
             Some("2026-11-21T13:52:00Z".to_string())
