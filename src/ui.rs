@@ -550,16 +550,29 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         })
         .collect();
     let key_width = rows.iter().map(|(keys, _)| keys.width()).max().unwrap_or(4).min(18);
-    let rect = centered(area, (key_width + 34) as u16, rows.len() as u16 + 2);
-    let lines: Vec<Line<'_>> = rows
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
+    // Two columns when one does not fit the height (80x24 and smaller).
+    let columns = if rows.len() + 2 > usize::from(area.height) { 2 } else { 1 };
+    let column_width = (key_width + 30).min(usize::from(area.width).saturating_sub(2) / columns).max(key_width + 4);
+    let per_column = rows.len().div_ceil(columns);
+    let cell = |row: Option<&(String, &str)>| -> Vec<Span<'static>> {
+        match row {
+            Some((keys, what)) => vec![
                 Span::styled(format!(" {} ", fit(keys, key_width)), Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw(*what),
-            ])
+                Span::raw(fit(what, column_width - key_width - 2)),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let lines: Vec<Line<'_>> = (0..per_column)
+        .map(|index| {
+            let mut spans = cell(rows.get(index));
+            if columns == 2 {
+                spans.extend(cell(rows.get(index + per_column)));
+            }
+            Line::from(spans)
         })
         .collect();
+    let rect = centered(area, (columns * column_width + 2) as u16, per_column as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys — any key closes ")),

@@ -186,7 +186,8 @@ fn feedparser_version() -> Option<String> {
         // The script's "feedparser is not importable".
         Some(3) => {
             skip(&format!(
-                "feedparser is not importable by python3 ({}); pip install feedparser",
+                "feedparser or chardet is not importable by python3 ({}); \
+                 pip install feedparser==6.0.14 chardet==7.7.0",
                 String::from_utf8_lossy(&output.stderr).trim()
             ));
             None
