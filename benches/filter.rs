@@ -53,23 +53,36 @@ fn report(rows: &[Prepared], runs: usize) {
     let now = Timestamp::now();
     let bytes: usize = rows.iter().map(|row| row.joined().len()).sum();
     println!(
-        "\nfilter over {} entries ({:.0} MB of folded text), {runs} runs per keystroke:",
+        "\nfilter over {} entries ({:.0} MB of folded text), {runs} runs per keystroke, load {}:",
         rows.len(),
-        bytes as f64 / 1e6
+        bytes as f64 / 1e6,
+        common::load()
     );
-    println!("  {:<16} {:>9} {:>9} {:>9} {:>9}", "typed", "matches", "p50 ms", "p99 ms", "max ms");
-    let mut all = Vec::new();
+    println!(
+        "  {:<16} {:>8} | wall: {:>7} {:>7} {:>7} | on-CPU: {:>7} {:>7}",
+        "typed", "matches", "p50 ms", "p99 ms", "max ms", "p50 ms", "p99 ms"
+    );
+    let (mut all_wall, mut all_cpu) = (Vec::new(), Vec::new());
     for text in keystrokes() {
         let matches = keystroke(rows, &text, now).len();
-        let mut samples = common::time_runs(runs, || {
+        let (mut wall, mut cpu) = common::time_runs_cpu(runs, || {
             black_box(keystroke(rows, black_box(&text), now));
         });
-        all.extend_from_slice(&samples);
-        let (p50, p99, max) = common::percentiles(&mut samples);
-        println!("  {:<16} {matches:>9} {p50:>9.2} {p99:>9.2} {max:>9.2}", format!("{text:?}"));
+        all_wall.extend_from_slice(&wall);
+        all_cpu.extend_from_slice(&cpu);
+        let (p50, p99, max) = common::percentiles(&mut wall);
+        let (c50, c99, _) = common::percentiles(&mut cpu);
+        println!(
+            "  {:<16} {matches:>8} |       {p50:>7.2} {p99:>7.2} {max:>7.2} |         {c50:>7.2} {c99:>7.2}",
+            format!("{text:?}")
+        );
     }
-    let (p50, p99, max) = common::percentiles(&mut all);
-    println!("  {:<16} {:>9} {p50:>9.2} {p99:>9.2} {max:>9.2}", "all keystrokes", "");
+    let (p50, p99, max) = common::percentiles(&mut all_wall);
+    let (c50, c99, _) = common::percentiles(&mut all_cpu);
+    println!(
+        "  {:<16} {:>8} |       {p50:>7.2} {p99:>7.2} {max:>7.2} |         {c50:>7.2} {c99:>7.2}",
+        "all keystrokes", ""
+    );
 }
 
 /// The whole keystroke in the reader: `update(FilterChar)` on an `App` over `count`
@@ -77,34 +90,53 @@ fn report(rows: &[Prepared], runs: usize) {
 fn report_app(count: usize, runs: usize) {
     let now = Timestamp::now();
     let mut app = App::new(Vec::new(), common::entries(count, 7), TimeZone::UTC, now);
-    update(&mut app, Action::Resize { width: 120, height: 40 });
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
     let mut samples: Vec<Duration> = Vec::new();
+    let mut cpu_samples: Vec<Duration> = Vec::new();
     for _ in 0..runs {
         update(&mut app, Action::StartFilter);
         for c in TYPED.chars() {
+            let cpu = common::thread_cpu();
             let started = Instant::now();
             update(&mut app, Action::FilterChar(c));
             samples.push(started.elapsed());
+            cpu_samples.push(common::thread_cpu().saturating_sub(cpu));
         }
         update(&mut app, Action::FilterCancel);
     }
     let (p50, p99, max) = common::percentiles(&mut samples);
+    let (c50, c99, _) = common::percentiles(&mut cpu_samples);
     println!(
-        "\napp::update(FilterChar) over {count} entries, {} keystrokes: p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
-        samples.len()
+        "\napp::update(FilterChar) over {count} entries, {} keystrokes, load {}: wall p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms; on-CPU p50 {c50:.2} ms, p99 {c99:.2} ms",
+        samples.len(),
+        common::load()
     );
 }
 
 fn bench(c: &mut Criterion) {
     let quick = common::quick();
     let now = Timestamp::now();
-    for (count, runs) in [(100_000, if quick { 20 } else { 100 }), (1_000_000, if quick { 5 } else { 30 })] {
+    for (count, runs) in [
+        (100_000, if quick { 20 } else { 100 }),
+        (1_000_000, if quick { 5 } else { 30 }),
+    ] {
         let started = Instant::now();
         let rows = prepared(count);
-        println!("\nbuilt {count} prepared entries in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "\nbuilt {count} prepared entries in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         report(&rows, runs);
         let mut group = c.benchmark_group(format!("filter/{count}"));
-        group.sample_size(10).measurement_time(Duration::from_secs(if count > 100_000 { 8 } else { 3 }));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if count > 100_000 { 8 } else { 3 }));
         group.throughput(Throughput::Elements(count as u64));
         for text in ["c", "cease", "ceasefire", "ceasefire kyiv"] {
             group.bench_with_input(BenchmarkId::from_parameter(text), text, |b, text| {

@@ -42,7 +42,11 @@ pub fn opml(action: OpmlAction, config_path: Option<&Path>) -> Result<ExitCode, 
             let outlines: Vec<Outline<'_>> = config
                 .sources
                 .iter()
-                .map(|source| Outline { title: &source.id.0, url: &source.url, format: source.format.name() })
+                .map(|source| Outline {
+                    title: &source.id.0,
+                    url: &source.url,
+                    format: source.format.name(),
+                })
                 .collect();
             let mut out = io::stdout().lock();
             out.write_all(opml::export(&outlines).as_bytes())?;
@@ -56,21 +60,36 @@ pub fn opml(action: OpmlAction, config_path: Option<&Path>) -> Result<ExitCode, 
 fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
     let text = if file == Path::new("-") {
         let mut text = String::new();
-        io::stdin().read_to_string(&mut text).map_err(|err| Failure::Work(format!("-: {err}")))?;
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| Failure::Work(format!("-: {err}")))?;
         text
     } else {
-        std::fs::read_to_string(file).map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?
+        std::fs::read_to_string(file)
+            .map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?
     };
-    let subscriptions = opml::import(&text).map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?;
+    let subscriptions =
+        opml::import(&text).map_err(|err| Failure::Work(format!("{}: {err}", file.display())))?;
     let target = config_path
         .map(Path::to_path_buf)
         .or_else(default_config_path)
-        .ok_or_else(|| Failure::Work("no config directory on this platform: pass --config FILE".to_string()))?;
+        .ok_or_else(|| {
+            Failure::Work("no config directory on this platform: pass --config FILE".to_string())
+        })?;
     // The existing config must be valid: we append to it, and never write a broken one.
-    let existing = if target.exists() { Some(Config::load(Some(&target))?) } else { None };
-    let mut names: Vec<String> =
-        existing.iter().flat_map(|config| config.sources.iter().map(|s| s.id.0.clone())).collect();
-    let urls: Vec<String> = existing.iter().flat_map(|config| config.sources.iter().map(|s| s.url.clone())).collect();
+    let existing = if target.exists() {
+        Some(Config::load(Some(&target))?)
+    } else {
+        None
+    };
+    let mut names: Vec<String> = existing
+        .iter()
+        .flat_map(|config| config.sources.iter().map(|s| s.id.0.clone()))
+        .collect();
+    let urls: Vec<String> = existing
+        .iter()
+        .flat_map(|config| config.sources.iter().map(|s| s.url.clone()))
+        .collect();
 
     let mut added = String::new();
     let mut count = 0;
@@ -80,7 +99,10 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
             skipped += 1;
             continue;
         }
-        let base = subscription.title.clone().unwrap_or_else(|| subscription.url.clone());
+        let base = subscription
+            .title
+            .clone()
+            .unwrap_or_else(|| subscription.url.clone());
         let mut name = base.clone();
         let mut suffix = 2;
         while names.contains(&name) {
@@ -90,7 +112,10 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
         names.push(name.clone());
         added.push_str("\n[[source]]\n");
         if !subscription.categories.is_empty() {
-            added.push_str(&format!("# categories: {}\n", subscription.categories.join(", ")));
+            added.push_str(&format!(
+                "# categories: {}\n",
+                subscription.categories.join(", ")
+            ));
         }
         added.push_str(&format!("name = {}\n", toml_string(&name)));
         added.push_str(&format!("url = {}\n", toml_string(&subscription.url)));
@@ -98,7 +123,8 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
     }
     if count > 0 {
         let mut text = match &existing {
-            Some(_) => std::fs::read_to_string(&target).map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
+            Some(_) => std::fs::read_to_string(&target)
+                .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
             None => "# liveblog configuration (see config.example.toml)\n".to_string(),
         };
         if !text.ends_with('\n') {
@@ -108,14 +134,18 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
         // Check what we are about to write, then replace the file in one step.
         Config::parse(&text, &target.display().to_string())?;
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| Failure::Work(format!("{}: {err}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|err| Failure::Work(format!("{}: {err}", parent.display())))?;
         }
         let temporary = target.with_extension("toml.new");
         std::fs::write(&temporary, &text)
             .and_then(|()| std::fs::rename(&temporary, &target))
             .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?;
     }
-    println!("imported {count} sources into {} ({skipped} already there)", target.display());
+    println!(
+        "imported {count} sources into {} ({skipped} already there)",
+        target.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -124,15 +154,25 @@ fn toml_string(text: &str) -> String {
 }
 
 /// Runs a config action.
-pub fn config(action: ConfigAction, config_path: Option<&Path>, cache: Option<&Path>) -> Result<ExitCode, Failure> {
+pub fn config(
+    action: ConfigAction,
+    config_path: Option<&Path>,
+    cache: Option<&Path>,
+) -> Result<ExitCode, Failure> {
     match action {
         ConfigAction::Path => {
-            let file = config_path.map(Path::to_path_buf).or_else(default_config_path);
+            let file = config_path
+                .map(Path::to_path_buf)
+                .or_else(default_config_path);
             let config = Config::load(config_path)?;
             let mut out = io::stdout().lock();
             match &file {
                 Some(file) if file.exists() => writeln!(out, "config\t{}", file.display())?,
-                Some(file) => writeln!(out, "config\t{} (not there: the built-in default is used)", file.display())?,
+                Some(file) => writeln!(
+                    out,
+                    "config\t{} (not there: the built-in default is used)",
+                    file.display()
+                )?,
                 None => writeln!(out, "config\t(none: the built-in default is used)")?,
             }
             writeln!(out, "cache\t{}", config.cache_path(cache).display())?;
@@ -155,7 +195,10 @@ pub fn config(action: ConfigAction, config_path: Option<&Path>, cache: Option<&P
                     let config = Config::load(Some(&file))?;
                     println!("{}: ok ({} sources)", file.display(), config.sources.len());
                 }
-                Some(file) => println!("{}: no such file; the built-in default is used", file.display()),
+                Some(file) => println!(
+                    "{}: no such file; the built-in default is used",
+                    file.display()
+                ),
                 None => println!("no config file; the built-in default is used"),
             }
             Ok(ExitCode::SUCCESS)

@@ -10,10 +10,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::ingest::Ingested;
+use crate::keys::KeyMap;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
 use crate::store::SourceState;
-use crate::keys::KeyMap;
 use crate::ui;
 
 /// Something the user or the world did.
@@ -349,10 +349,12 @@ impl App {
             .collect();
         let now = self.now;
         let query = &self.filter.query;
+        let key_events_only = self.key_events_only;
         self.visible = self
             .rows
             .iter()
             .enumerate()
+            .filter(|(_, row)| !key_events_only || row.entry.item.flags.is_key())
             .filter(|(_, row)| {
                 !hidden.contains(&row.entry.source) && query.matches_prepared(&row.prepared, now)
             })
@@ -427,8 +429,14 @@ impl App {
         let mut effects = Vec::new();
         if let Some(alert) = &self.alert_query {
             // Oldest first, so notifications arrive in the order things happened.
-            for entry in applied.new.iter().rev().filter(|entry| alert.matches(entry, self.now)) {
-                self.alerted.insert((entry.source.clone(), entry.item.id.clone()));
+            for entry in applied
+                .new
+                .iter()
+                .rev()
+                .filter(|entry| alert.matches(entry, self.now))
+            {
+                self.alerted
+                    .insert((entry.source.clone(), entry.item.id.clone()));
                 effects.push(Effect::Alert(Box::new(entry.clone())));
             }
         }
@@ -502,13 +510,17 @@ impl App {
             (Some(_), false) => None,
         };
         self.history_position = position;
-        let input = position.and_then(|position| self.filter_history.get(position).cloned()).unwrap_or_default();
+        let input = position
+            .and_then(|position| self.filter_history.get(position).cloned())
+            .unwrap_or_default();
         self.set_filter_input(input);
     }
 
     /// Opens the entry at `position` in the list (and marks it read).
     fn open_at(&mut self, position: usize, effects: &mut Vec<Effect>) {
-        let Some(key) = self.key_at(position) else { return };
+        let Some(key) = self.key_at(position) else {
+            return;
+        };
         self.selected = position;
         self.clamp();
         if self.mark_read(&key) {
@@ -633,14 +645,24 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.remember_filter();
                 app.notice = Some(format!("filter: {name}"));
             }
-            None => app.notice = Some(format!("no saved filter {} (add them under [filters])", index + 1)),
+            None => {
+                app.notice = Some(format!(
+                    "no saved filter {} (add them under [filters])",
+                    index + 1
+                ))
+            }
         },
         Action::MarkAllRead => {
             let keys: Vec<EntryKey> = app
                 .visible
                 .iter()
                 .filter(|&&index| !app.rows[index].entry.read)
-                .map(|&index| (app.rows[index].entry.source.clone(), app.rows[index].entry.item.id.clone()))
+                .map(|&index| {
+                    (
+                        app.rows[index].entry.source.clone(),
+                        app.rows[index].entry.item.id.clone(),
+                    )
+                })
                 .collect();
             for key in &keys {
                 app.mark_read(key);
@@ -651,7 +673,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OldestUnread => {
-            match app.visible.iter().rposition(|&index| !app.rows[index].entry.read) {
+            match app
+                .visible
+                .iter()
+                .rposition(|&index| !app.rows[index].entry.read)
+            {
                 Some(position) => {
                     app.view = View::List;
                     app.selected = position;
@@ -664,7 +690,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.key_events_only = !app.key_events_only;
             app.refilter();
             app.notice = Some(
-                if app.key_events_only { "key events, pinned and summaries only" } else { "all entries" }.to_string(),
+                if app.key_events_only {
+                    "key events, pinned and summaries only"
+                } else {
+                    "all entries"
+                }
+                .to_string(),
             );
         }
         Action::FilterCancel => {
@@ -750,9 +781,15 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         (View::SavedFilters { selected }, action) => {
             let count = app.saved_filters.len();
             match action {
-                Action::Up => app.view = View::SavedFilters { selected: selected.saturating_sub(1) },
+                Action::Up => {
+                    app.view = View::SavedFilters {
+                        selected: selected.saturating_sub(1),
+                    }
+                }
                 Action::Down => {
-                    app.view = View::SavedFilters { selected: (selected + 1).min(count.saturating_sub(1)) };
+                    app.view = View::SavedFilters {
+                        selected: (selected + 1).min(count.saturating_sub(1)),
+                    };
                 }
                 Action::Open => effects.extend(update(app, Action::ApplySavedFilter(selected))),
                 Action::Back => app.view = View::List,
@@ -782,7 +819,9 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         (View::Sources, Action::Scroll(lines)) => {
-            let target = app.source_selected.saturating_add_signed(lines.signum() as isize);
+            let target = app
+                .source_selected
+                .saturating_add_signed(lines.signum() as isize);
             app.source_selected = target.min(app.sources.len().saturating_sub(1));
         }
         (View::Detail { key, scroll }, action) => {

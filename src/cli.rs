@@ -207,27 +207,44 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Dump { source, format, json, date } => {
-            dump(&source, format, json, date, cli.config.as_deref()).await
-        }
+        Command::Dump {
+            source,
+            format,
+            json,
+            date,
+        } => dump(&source, format, json, date, cli.config.as_deref()).await,
         Command::Refresh => {
             let config = Config::load(cli.config.as_deref())?;
             refresh(&config, &config.cache_path(cli.cache.as_deref())).await
         }
-        Command::Tail { filter, json, source, since } => {
+        Command::Tail {
+            filter,
+            json,
+            source,
+            since,
+        } => {
             let mut config = Config::load(cli.config.as_deref())?;
             let query = parse_query(filter.as_deref())?;
-            if let Some(unknown) = source.iter().find(|name| !config.sources.iter().any(|s| &s.id.0 == *name)) {
-                return Err(Failure::Usage(format!("--source: no source named `{unknown}` in the config")));
+            if let Some(unknown) = source
+                .iter()
+                .find(|name| !config.sources.iter().any(|s| &s.id.0 == *name))
+            {
+                return Err(Failure::Usage(format!(
+                    "--source: no source named `{unknown}` in the config"
+                )));
             }
             if !source.is_empty() {
-                config.sources.retain(|configured| source.contains(&configured.id.0));
+                config
+                    .sources
+                    .retain(|configured| source.contains(&configured.id.0));
             }
             let cache = config.cache_path(cli.cache.as_deref());
             tail(&config, &cache, &query, json, since).await
         }
         Command::Opml { action } => crate::admin::opml(action, cli.config.as_deref()),
-        Command::Config { action } => crate::admin::config(action, cli.config.as_deref(), cli.cache.as_deref()),
+        Command::Config { action } => {
+            crate::admin::config(action, cli.config.as_deref(), cli.cache.as_deref())
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "liveblog", &mut io::stdout());
@@ -275,7 +292,10 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
             url: source.url,
             format: source.format,
             interval: source.interval,
-            options: crate::parse::ParseOptions { timezone: config.timezone.clone(), ..Default::default() },
+            options: crate::parse::ParseOptions {
+                timezone: config.timezone.clone(),
+                ..Default::default()
+            },
             retention: Default::default(),
         })
         .collect();
@@ -326,7 +346,10 @@ async fn dump(
         .iter()
         .find(|configured| configured.url == source)
         .map(|configured| configured.options.clone())
-        .unwrap_or_else(|| ParseOptions { timezone: config.timezone.clone(), ..Default::default() });
+        .unwrap_or_else(|| ParseOptions {
+            timezone: config.timezone.clone(),
+            ..Default::default()
+        });
     options.date = date;
     if format == Format::Html && options.selectors.is_none() {
         return Err(Failure::Usage(format!(

@@ -230,17 +230,33 @@ impl Config {
                 .ok()
                 .filter(|count| (1..=256).contains(count))
                 .ok_or_else(|| {
-                    locate(Some(value.span()), Some(key), format!("{key} must be a whole number from 1 to 256"))
+                    locate(
+                        Some(value.span()),
+                        Some(key),
+                        format!("{key} must be a whole number from 1 to 256"),
+                    )
                 }),
         };
         let entries_limit = |value: &Option<Spanned<i64>>| match value {
             None => Ok(None),
-            Some(value) => usize::try_from(*value.get_ref()).ok().filter(|&n| n > 0).map(Some).ok_or_else(|| {
-                locate(Some(value.span()), Some("max_entries"), "max_entries must be a whole number above 0".to_string())
-            }),
+            Some(value) => usize::try_from(*value.get_ref())
+                .ok()
+                .filter(|&n| n > 0)
+                .map(Some)
+                .ok_or_else(|| {
+                    locate(
+                        Some(value.span()),
+                        Some("max_entries"),
+                        "max_entries must be a whole number above 0".to_string(),
+                    )
+                }),
         };
         let general_retention = Retention {
-            max_age: general.max_age.as_ref().map(|value| duration(value, "max_age")).transpose()?,
+            max_age: general
+                .max_age
+                .as_ref()
+                .map(|value| duration(value, "max_age"))
+                .transpose()?,
             max_entries: entries_limit(&general.max_entries)?,
         };
         let defaults = Concurrency::default();
@@ -332,13 +348,18 @@ impl Config {
                 url,
                 format,
                 interval,
-                options: ParseOptions { selectors, timezone: timezone.clone(), date: None },
+                options: ParseOptions {
+                    selectors,
+                    timezone: timezone.clone(),
+                    date: None,
+                },
                 retention: Retention {
                     max_age: match &raw_source.max_age {
                         Some(value) => Some(duration(value, "max_age")?),
                         None => general_retention.max_age,
                     },
-                    max_entries: entries_limit(&raw_source.max_entries)?.or(general_retention.max_entries),
+                    max_entries: entries_limit(&raw_source.max_entries)?
+                        .or(general_retention.max_entries),
                 },
             });
         }
@@ -478,9 +499,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// Parses `20MB`, `512KB`, `1GB` or a plain byte count.
 pub fn parse_size(text: &str) -> Result<usize, String> {
-    let hint = || format!("invalid size `{text}`: write a number and a unit, like 512KB, 20MB or 1GB");
+    let hint =
+        || format!("invalid size `{text}`: write a number and a unit, like 512KB, 20MB or 1GB");
     let trimmed = text.trim();
-    let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
     let (digits, unit) = trimmed.split_at(split);
     let number: usize = digits.parse().map_err(|_| hint())?;
     let scale: usize = match unit.trim().to_ascii_uppercase().as_str() {
@@ -490,7 +514,10 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         "GB" | "G" | "GIB" => 1024 * 1024 * 1024,
         _ => return Err(hint()),
     };
-    number.checked_mul(scale).filter(|&size| size > 0).ok_or_else(hint)
+    number
+        .checked_mul(scale)
+        .filter(|&size| size > 0)
+        .ok_or_else(hint)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -536,9 +563,19 @@ mod tests {
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0MB").is_err());
         let err = Config::parse("[general]\nmax_per_host = 0\n", "c.toml").unwrap_err();
-        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("max_per_host")));
-        let config = Config::parse("[general]\nmax_body = \"1MB\"\nmax_connections = 4\n", "c.toml").expect("valid");
-        assert_eq!((config.max_body, config.concurrency.total), (1024 * 1024, 4));
+        assert_eq!(
+            (err.line, err.key.as_deref()),
+            (Some(2), Some("max_per_host"))
+        );
+        let config = Config::parse(
+            "[general]\nmax_body = \"1MB\"\nmax_connections = 4\n",
+            "c.toml",
+        )
+        .expect("valid");
+        assert_eq!(
+            (config.max_body, config.concurrency.total),
+            (1024 * 1024, 4)
+        );
     }
 
     #[test]
@@ -555,14 +592,24 @@ mod tests {
         let config = Config::parse(text, "c.toml").expect("valid");
         assert_eq!(config.sources[0].retention.max_entries, Some(1000));
         assert_eq!(config.sources[1].retention.max_entries, Some(10));
-        assert_eq!(config.sources[1].retention.max_age, Some(Duration::from_secs(30 * 86_400)));
+        assert_eq!(
+            config.sources[1].retention.max_age,
+            Some(Duration::from_secs(30 * 86_400))
+        );
         let err = Config::parse("[general]\nmax_entries = -1\n", "c.toml").unwrap_err();
-        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("max_entries")));
+        assert_eq!(
+            (err.line, err.key.as_deref()),
+            (Some(2), Some("max_entries"))
+        );
     }
 
     #[test]
     fn keys_are_rebound_and_checked() {
-        let config = Config::parse("[keys]\nquit = \"x\"\ndown = [\"j\", \"ctrl-n\"]\n", "c.toml").expect("valid");
+        let config = Config::parse(
+            "[keys]\nquit = \"x\"\ndown = [\"j\", \"ctrl-n\"]\n",
+            "c.toml",
+        )
+        .expect("valid");
         assert_eq!(config.keys.labels(crate::keys::Command::Quit), vec!["x"]);
         let err = Config::parse("[keys]\nexplode = \"e\"\n", "c.toml").unwrap_err();
         assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("explode")));

@@ -86,7 +86,10 @@ impl FetchError {
     /// What the failure says about polling again (`Retry-After`).
     pub fn hints(&self) -> Hints {
         match self {
-            FetchError::Status { retry_after, .. } => Hints { retry_after: *retry_after, ..Hints::default() },
+            FetchError::Status { retry_after, .. } => Hints {
+                retry_after: *retry_after,
+                ..Hints::default()
+            },
             _ => Hints::default(),
         }
     }
@@ -103,7 +106,10 @@ pub struct Concurrency {
 
 impl Default for Concurrency {
     fn default() -> Concurrency {
-        Concurrency { total: 16, per_host: 2 }
+        Concurrency {
+            total: 16,
+            per_host: 2,
+        }
     }
 }
 
@@ -133,15 +139,24 @@ impl Limits {
     }
 
     /// Waits for a slot for `url`'s host and one overall; released when dropped.
-    async fn acquire(&self, url: &str) -> (Option<OwnedSemaphorePermit>, Option<OwnedSemaphorePermit>) {
+    async fn acquire(
+        &self,
+        url: &str,
+    ) -> (Option<OwnedSemaphorePermit>, Option<OwnedSemaphorePermit>) {
         let host = url::Url::parse(url)
             .ok()
-            .map(|url| format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0)))
+            .map(|url| {
+                format!(
+                    "{}:{}",
+                    url.host_str().unwrap_or(""),
+                    url.port_or_known_default().unwrap_or(0)
+                )
+            })
             .unwrap_or_default();
         let host_semaphore = match self.hosts.lock() {
-            Ok(mut hosts) => Some(Arc::clone(
-                hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.concurrency.per_host.max(1)))),
-            )),
+            Ok(mut hosts) => Some(Arc::clone(hosts.entry(host).or_insert_with(|| {
+                Arc::new(Semaphore::new(self.concurrency.per_host.max(1)))
+            }))),
             Err(_) => None,
         };
         let host_permit = match host_semaphore {
@@ -315,12 +330,15 @@ pub fn hints(headers: &HeaderMap) -> Hints {
     let max_age = header(headers, CACHE_CONTROL).and_then(|value| {
         value.split(',').find_map(|directive| {
             let (name, seconds) = directive.trim().split_once('=')?;
-            (name.trim().eq_ignore_ascii_case("max-age")).then(|| seconds.trim().trim_matches('"').parse::<u64>().ok())?
+            (name.trim().eq_ignore_ascii_case("max-age"))
+                .then(|| seconds.trim().trim_matches('"').parse::<u64>().ok())?
         })
     });
     let expires = || {
         let expires = http_date(&header(headers, EXPIRES)?)?;
-        let date = header(headers, DATE).and_then(|value| http_date(&value)).unwrap_or_else(jiff::Timestamp::now);
+        let date = header(headers, DATE)
+            .and_then(|value| http_date(&value))
+            .unwrap_or_else(jiff::Timestamp::now);
         let seconds = expires.as_second() - date.as_second();
         u64::try_from(seconds).ok()
     };
@@ -332,11 +350,17 @@ pub fn hints(headers: &HeaderMap) -> Hints {
     });
     // A server can ask for a pause, not for silence: a day is the most we honour.
     let cap = |seconds: u64| Duration::from_secs(seconds.min(86_400));
-    Hints { fresh_for: max_age.or_else(expires).map(cap), retry_after: retry_after.map(cap), ttl: None }
+    Hints {
+        fresh_for: max_age.or_else(expires).map(cap),
+        retry_after: retry_after.map(cap),
+        ttl: None,
+    }
 }
 
 fn http_date(value: &str) -> Option<jiff::Timestamp> {
-    jiff::fmt::rfc2822::parse(value.trim()).ok().map(|zoned| zoned.timestamp())
+    jiff::fmt::rfc2822::parse(value.trim())
+        .ok()
+        .map(|zoned| zoned.timestamp())
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {

@@ -53,15 +53,26 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
         source: poll.source.clone(),
         state,
         applied,
-        not_modified, next_poll: poll.next_poll })
+        not_modified,
+        next_poll: poll.next_poll,
+    })
 }
 
 /// [`ingest`], then the source's retention, after a poll that brought a document.
-pub fn ingest_retaining(store: &mut Store, poll: &Poll, retention: Retention) -> Result<Ingested, StoreError> {
+pub fn ingest_retaining(
+    store: &mut Store,
+    poll: &Poll,
+    retention: Retention,
+) -> Result<Ingested, StoreError> {
     let ingested = ingest(store, poll)?;
     let limited = retention.max_age.is_some() || retention.max_entries.is_some();
     if limited && matches!(poll.outcome, PollOutcome::Parsed { .. }) {
-        store.prune(&poll.source, retention.max_age, retention.max_entries, poll.finished)?;
+        store.prune(
+            &poll.source,
+            retention.max_age,
+            retention.max_entries,
+            poll.finished,
+        )?;
     }
     Ok(ingested)
 }

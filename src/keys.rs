@@ -149,7 +149,9 @@ impl Command {
 
     /// The command named `name` in the config.
     pub fn from_name(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|command| command.name() == name)
+        Command::ALL
+            .into_iter()
+            .find(|command| command.name() == name)
     }
 
     fn default_keys(self) -> &'static [&'static str] {
@@ -198,10 +200,16 @@ impl Key {
         let mut rest = text;
         loop {
             let lower = rest.to_ascii_lowercase();
-            if let Some(tail) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+            if let Some(tail) = lower
+                .strip_prefix("ctrl-")
+                .or_else(|| lower.strip_prefix("c-"))
+            {
                 ctrl = true;
                 rest = &rest[rest.len() - tail.len()..];
-            } else if let Some(tail) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+            } else if let Some(tail) = lower
+                .strip_prefix("alt-")
+                .or_else(|| lower.strip_prefix("m-"))
+            {
                 alt = true;
                 rest = &rest[rest.len() - tail.len()..];
             } else {
@@ -228,7 +236,11 @@ impl Key {
                 "delete" | "del" => KeyCode::Delete,
                 other => match other.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
                     Some(n @ 1..=12) => KeyCode::F(n),
-                    _ => return Err(format!("unknown key `{text}`: write a character, ctrl-x, Enter, Esc, Space, Up, PageDown, F1…")),
+                    _ => {
+                        return Err(format!(
+                            "unknown key `{text}`: write a character, ctrl-x, Enter, Esc, Space, Up, PageDown, F1…"
+                        ));
+                    }
                 },
             },
         };
@@ -238,7 +250,9 @@ impl Key {
     fn from_event(event: &KeyEvent) -> Key {
         let code = match event.code {
             // Shifted letters arrive as their capital; the SHIFT flag adds nothing.
-            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
             code => code,
         };
         Key {
@@ -300,19 +314,26 @@ impl Default for KeyMap {
 impl KeyMap {
     /// The default map with `overrides` (command name → keys) replacing the default keys
     /// of each named command. A key taken from another command is taken away from it.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<KeyMap, (String, String)> {
+    pub fn with_overrides(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<KeyMap, (String, String)> {
         let mut map = KeyMap::default();
         for (name, keys) in overrides {
             let command = Command::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
-                (name.clone(), format!("unknown command `{name}`: use one of {}", names.join(", ")))
+                (
+                    name.clone(),
+                    format!("unknown command `{name}`: use one of {}", names.join(", ")),
+                )
             })?;
             let parsed: Vec<Key> = keys
                 .iter()
                 .map(|key| Key::parse(key).map_err(|message| (name.clone(), message)))
                 .collect::<Result<_, _>>()?;
-            map.bindings.retain(|(key, bound)| *bound != command && !parsed.contains(key));
-            map.bindings.extend(parsed.into_iter().map(|key| (key, command)));
+            map.bindings
+                .retain(|(key, bound)| *bound != command && !parsed.contains(key));
+            map.bindings
+                .extend(parsed.into_iter().map(|key| (key, command)));
         }
         Ok(map)
     }
@@ -320,12 +341,19 @@ impl KeyMap {
     /// The commands bound to this key press (several: their meaning depends on the view).
     pub fn commands(&self, event: &KeyEvent) -> impl Iterator<Item = Command> + '_ {
         let key = Key::from_event(event);
-        self.bindings.iter().filter(move |(bound, _)| *bound == key).map(|(_, command)| *command)
+        self.bindings
+            .iter()
+            .filter(move |(bound, _)| *bound == key)
+            .map(|(_, command)| *command)
     }
 
     /// The keys bound to `command`, as the help shows them.
     pub fn labels(&self, command: Command) -> Vec<String> {
-        self.bindings.iter().filter(|(_, bound)| *bound == command).map(|(key, _)| key.label()).collect()
+        self.bindings
+            .iter()
+            .filter(|(_, bound)| *bound == command)
+            .map(|(key, _)| key.label())
+            .collect()
     }
 }
 
@@ -370,14 +398,11 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     let in_sources = app.view == View::Sources;
     // A key may serve two commands (Space pages the list and toggles a source): the view
     // decides which one it means.
-    let command = app
-        .keymap
-        .commands(&key)
-        .find(|command| match command {
-            Command::ToggleSource => in_sources,
-            Command::PageDown if in_sources => false,
-            _ => true,
-        })?;
+    let command = app.keymap.commands(&key).find(|command| match command {
+        Command::ToggleSource => in_sources,
+        Command::PageDown if in_sources => false,
+        _ => true,
+    })?;
     Some(match command {
         Command::Down => Action::Down,
         Command::Up => Action::Up,
@@ -415,9 +440,26 @@ mod tests {
 
     #[test]
     fn parses_key_names() {
-        assert_eq!(Key::parse("q"), Ok(Key { code: KeyCode::Char('q'), ctrl: false, alt: false }));
-        assert_eq!(Key::parse("ctrl-D"), Ok(Key { code: KeyCode::Char('d'), ctrl: true, alt: false }));
-        assert_eq!(Key::parse("PageDown").map(|k| k.code), Ok(KeyCode::PageDown));
+        assert_eq!(
+            Key::parse("q"),
+            Ok(Key {
+                code: KeyCode::Char('q'),
+                ctrl: false,
+                alt: false
+            })
+        );
+        assert_eq!(
+            Key::parse("ctrl-D"),
+            Ok(Key {
+                code: KeyCode::Char('d'),
+                ctrl: true,
+                alt: false
+            })
+        );
+        assert_eq!(
+            Key::parse("PageDown").map(|k| k.code),
+            Ok(KeyCode::PageDown)
+        );
         assert_eq!(Key::parse("F5").map(|k| k.code), Ok(KeyCode::F(5)));
         assert!(Key::parse("Hyper").is_err());
         assert!(Key::parse("").is_err());

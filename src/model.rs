@@ -108,6 +108,28 @@ pub struct Item {
     pub text: String,
     /// The body as the source's HTML, when it had one (kept for the detail view).
     pub html: Option<String>,
+    /// What the publisher marks the entry as (pinned, key event, summary).
+    #[serde(default)]
+    pub flags: Flags,
+}
+
+/// Marks a publisher puts on live-blog entries (the Guardian's `attributes`, a
+/// transcript's "Key points").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Flags {
+    /// Pinned to the top of the live blog.
+    pub pinned: bool,
+    /// A key event.
+    pub key_event: bool,
+    /// A summary of the story so far.
+    pub summary: bool,
+}
+
+impl Flags {
+    /// Pinned, key event or summary: what the "key events" view shows.
+    pub fn is_key(self) -> bool {
+        self.pinned || self.key_event || self.summary
+    }
 }
 
 impl Item {

@@ -31,12 +31,18 @@ pub fn import(text: &str) -> Result<Vec<Subscription>, ImportError> {
 }
 
 fn import_opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
-    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
     let document = roxmltree::Document::parse_with_options(text, options)
         .map_err(|err| ImportError(format!("not valid OPML: {err}")))?;
     let root = document.root_element();
     if !root.has_tag_name("opml") {
-        return Err(ImportError(format!("not OPML: the root element is <{}>", root.tag_name().name())));
+        return Err(ImportError(format!(
+            "not OPML: the root element is <{}>",
+            root.tag_name().name()
+        )));
     }
     let mut found = Vec::new();
     if let Some(body) = root.children().find(|node| node.has_tag_name("body")) {
@@ -46,13 +52,19 @@ fn import_opml(text: &str) -> Result<Vec<Subscription>, ImportError> {
 }
 
 fn walk(node: roxmltree::Node<'_, '_>, path: &mut Vec<String>, found: &mut Vec<Subscription>) {
-    for outline in node.children().filter(|child| child.has_tag_name("outline")) {
+    for outline in node
+        .children()
+        .filter(|child| child.has_tag_name("outline"))
+    {
         let title = outline
             .attribute("title")
             .or_else(|| outline.attribute("text"))
             .map(crate::sanitize::clean_line)
             .filter(|title| !title.is_empty());
-        match outline.attribute("xmlUrl").or_else(|| outline.attribute("xmlurl")) {
+        match outline
+            .attribute("xmlUrl")
+            .or_else(|| outline.attribute("xmlurl"))
+        {
             Some(url) if !url.trim().is_empty() => {
                 let mut categories = path.clone();
                 if let Some(category) = outline.attribute("category") {
@@ -64,7 +76,11 @@ fn walk(node: roxmltree::Node<'_, '_>, path: &mut Vec<String>, found: &mut Vec<S
                             .map(str::to_string),
                     );
                 }
-                found.push(Subscription { title, url: url.trim().to_string(), categories });
+                found.push(Subscription {
+                    title,
+                    url: url.trim().to_string(),
+                    categories,
+                });
             }
             _ => {
                 path.push(title.unwrap_or_default());
@@ -86,7 +102,10 @@ fn import_newsboat_urls(text: &str) -> Vec<Subscription> {
         }
         let mut words = split_quoted(line).into_iter();
         let Some(url) = words.next() else { continue };
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://")) {
+        if !(url.starts_with("http://")
+            || url.starts_with("https://")
+            || url.starts_with("file://"))
+        {
             continue;
         }
         let mut title = None;
@@ -98,7 +117,11 @@ fn import_newsboat_urls(text: &str) -> Vec<Subscription> {
                 None => categories.push(word),
             }
         }
-        found.push(Subscription { title, url, categories });
+        found.push(Subscription {
+            title,
+            url,
+            categories,
+        });
     }
     found
 }
@@ -141,7 +164,11 @@ pub fn export(outlines: &[Outline<'_>]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>liveblog subscriptions</title>\n  </head>\n  <body>\n",
     );
     for outline in outlines {
-        let kind = if outline.format == "atom" { "atom" } else { "rss" };
+        let kind = if outline.format == "atom" {
+            "atom"
+        } else {
+            "rss"
+        };
         let _ = writeln!(
             out,
             "    <outline type=\"{kind}\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{url}\"/>",
@@ -205,7 +232,11 @@ mod tests {
 
     #[test]
     fn export_round_trips() {
-        let text = export(&[Outline { title: "A & <B>", url: "https://x.example/?a=1&b=2", format: "rss" }]);
+        let text = export(&[Outline {
+            title: "A & <B>",
+            url: "https://x.example/?a=1&b=2",
+            format: "rss",
+        }]);
         let subs = import(&text).expect("own export");
         assert_eq!(subs[0].title.as_deref(), Some("A & <B>"));
         assert_eq!(subs[0].url, "https://x.example/?a=1&b=2");

@@ -10,9 +10,9 @@ use tokio::task::JoinHandle;
 
 use crate::config::SourceConfig;
 use crate::fetch::{Fetched, Fetcher, Validators};
-use crate::schedule::{Hints, Schedule, jitter};
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
+use crate::schedule::{Hints, Schedule, jitter};
 
 /// The result of polling one source once.
 #[derive(Debug, Clone)]
@@ -79,7 +79,10 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             })
             .await;
             match parsed {
-                Ok(Ok((document, validators))) => PollOutcome::Parsed { document, validators },
+                Ok(Ok((document, validators))) => PollOutcome::Parsed {
+                    document,
+                    validators,
+                },
                 Ok(Err(err)) => PollOutcome::Failed(err.to_string()),
                 Err(join_error) => PollOutcome::Failed(format!("parser failed: {join_error}")),
             }
@@ -161,7 +164,11 @@ async fn run_source(
     loop {
         let mut poll = poll_once(&fetcher, &source, &validators).await;
         let mut hints = poll.hints;
-        if let PollOutcome::Parsed { validators: next, document } = &poll.outcome {
+        if let PollOutcome::Parsed {
+            validators: next,
+            document,
+        } = &poll.outcome
+        {
             validators = next.clone();
             hints.ttl = document.ttl;
         }
@@ -170,7 +177,9 @@ async fn run_source(
             PollOutcome::Failed(error) => {
                 tracing::warn!(source = %source.id, %error, retry_in = ?delay, failures = schedule.failures, "poll failed");
             }
-            PollOutcome::NotModified => tracing::debug!(source = %source.id, next_in = ?delay, "not modified"),
+            PollOutcome::NotModified => {
+                tracing::debug!(source = %source.id, next_in = ?delay, "not modified")
+            }
             PollOutcome::Parsed { document, .. } => {
                 tracing::info!(source = %source.id, entries = document.items.len(), next_in = ?delay, "polled");
             }

@@ -49,7 +49,11 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
     }
     let mut app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
     app.keymap = config.keys.clone();
-    app.saved_filters = config.filters.iter().map(|(name, query)| (name.clone(), query.clone())).collect();
+    app.saved_filters = config
+        .filters
+        .iter()
+        .map(|(name, query)| (name.clone(), query.clone()))
+        .collect();
     app.alert_query = Some(config.alerts.query.trim())
         .filter(|query| !query.is_empty())
         .and_then(|query| Query::parse(query).ok());
@@ -67,8 +71,11 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();
     let worker_ui = ui_tx.clone();
-    let retention: HashMap<SourceId, Retention> =
-        config.sources.iter().map(|source| (source.id.clone(), source.retention)).collect();
+    let retention: HashMap<SourceId, Retention> = config
+        .sources
+        .iter()
+        .map(|source| (source.id.clone(), source.retention))
+        .collect();
     let worker = std::thread::spawn(move || {
         for request in store_rx {
             let result = match request {
@@ -76,7 +83,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
                     ingest_retaining(&mut store, &poll, keep)
                 }
-                    .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
+                .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
             };
@@ -155,7 +162,9 @@ fn run_alert_command(command: &str, entry: &crate::model::Entry) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let json = crate::output::JsonEntry::new(&entry.source.0, &entry.item);
-    let Ok(line) = serde_json::to_string(&json) else { return };
+    let Ok(line) = serde_json::to_string(&json) else {
+        return;
+    };
     let spawned = Command::new("sh")
         .arg("-c")
         .arg(command)

@@ -33,7 +33,10 @@ pub struct Schedule {
 impl Schedule {
     /// A schedule polling every `interval`.
     pub fn new(interval: Duration) -> Schedule {
-        Schedule { interval, failures: 0 }
+        Schedule {
+            interval,
+            failures: 0,
+        }
     }
 
     /// Records a poll's outcome and returns how long to wait before the next one.
@@ -47,7 +50,9 @@ impl Schedule {
             self.failures = self.failures.saturating_add(1);
             // interval × 2^failures, capped: 1 failure doubles the wait.
             let factor = 2u32.saturating_pow(self.failures.min(16));
-            self.interval.saturating_mul(factor).min(MAX_BACKOFF.max(self.interval))
+            self.interval
+                .saturating_mul(factor)
+                .min(MAX_BACKOFF.max(self.interval))
         };
         let server_floor = [hints.fresh_for, hints.retry_after, hints.ttl]
             .into_iter()
@@ -103,13 +108,25 @@ mod tests {
     #[test]
     fn server_hints_are_lower_bounds() {
         let mut schedule = Schedule::new(MIN);
-        let max_age = Hints { fresh_for: Some(5 * MIN), ..Hints::default() };
+        let max_age = Hints {
+            fresh_for: Some(5 * MIN),
+            ..Hints::default()
+        };
         assert_eq!(schedule.next_delay(true, &max_age, 0.0), 5 * MIN);
-        let short = Hints { fresh_for: Some(Duration::from_secs(5)), ..Hints::default() };
+        let short = Hints {
+            fresh_for: Some(Duration::from_secs(5)),
+            ..Hints::default()
+        };
         assert_eq!(schedule.next_delay(true, &short, 0.0), MIN);
-        let retry = Hints { retry_after: Some(30 * MIN), ..Hints::default() };
+        let retry = Hints {
+            retry_after: Some(30 * MIN),
+            ..Hints::default()
+        };
         assert_eq!(schedule.next_delay(false, &retry, 0.0), 30 * MIN);
-        let ttl = Hints { ttl: Some(15 * MIN), ..Hints::default() };
+        let ttl = Hints {
+            ttl: Some(15 * MIN),
+            ..Hints::default()
+        };
         assert_eq!(schedule.next_delay(true, &ttl, 0.0), 15 * MIN);
     }
 
@@ -117,7 +134,10 @@ mod tests {
     fn jitter_adds_at_most_a_tenth() {
         let mut schedule = Schedule::new(MIN);
         let wait = schedule.next_delay(true, &Hints::default(), 0.999);
-        assert!(wait >= MIN && wait < MIN + MIN / 10 + Duration::from_millis(1), "{wait:?}");
+        assert!(
+            wait >= MIN && wait < MIN + MIN / 10 + Duration::from_millis(1),
+            "{wait:?}"
+        );
         for salt in ["a", "b", "c"] {
             let value = jitter(salt);
             assert!((0.0..1.0).contains(&value));
@@ -127,6 +147,9 @@ mod tests {
     #[test]
     fn backoff_never_shortens_a_long_interval() {
         let mut schedule = Schedule::new(2 * MAX_BACKOFF);
-        assert_eq!(schedule.next_delay(false, &Hints::default(), 0.0), 2 * MAX_BACKOFF);
+        assert_eq!(
+            schedule.next_delay(false, &Hints::default(), 0.0),
+            2 * MAX_BACKOFF
+        );
     }
 }

@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use rusqlite::types::Type;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::model::{Entry, EntryId, Item, SourceId};
+use crate::model::{Entry, EntryId, Flags, Item, SourceId};
 use crate::query::{Prepared, Query, register_functions};
 
 /// How long a connection waits for another process's lock before giving up.
@@ -60,14 +60,23 @@ const MIGRATIONS: &[&str] = &[
         last_error    TEXT
     );",
     // 2: removed entries, the folded search text and its FTS5 trigram index (kept in
-    // step by triggers, so in the same transaction as every write), next poll times.
+    // step by [`FTS_TRIGGERS`], so in the same transaction as every write), next poll times.
     "ALTER TABLE entries ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE entries ADD COLUMN folded TEXT NOT NULL DEFAULT '';
     ALTER TABLE sources ADD COLUMN next_poll INTEGER;
     CREATE INDEX entries_source_sort ON entries (source, sort_time);
     CREATE VIRTUAL TABLE entries_fts USING fts5(
         folded, content = 'entries', content_rowid = 'rowid', tokenize = 'trigram'
-    );
+    );",
+    // 3: small facts about the reader itself (when the last TUI session ended).
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
+    // 4: the publisher's marks (bit 0 pinned, bit 1 key event, bit 2 summary).
+    "ALTER TABLE entries ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
+];
+
+/// Keeps the FTS index in step with `entries`, inside the writing transaction. Created
+/// by migration 2 after the index is built over the rows cached before it.
+const FTS_TRIGGERS: &str = "
     CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
         INSERT INTO entries_fts (rowid, folded) VALUES (new.rowid, new.folded);
     END;
@@ -77,14 +86,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER entries_fts_update AFTER UPDATE OF folded ON entries BEGIN
         INSERT INTO entries_fts (entries_fts, rowid, folded) VALUES ('delete', old.rowid, old.folded);
         INSERT INTO entries_fts (rowid, folded) VALUES (new.rowid, new.folded);
-    END;",
-    // 3: small facts about the reader itself (when the last TUI session ended).
-    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
-];
+    END;";
 
 /// The columns of `entries` that [`entry_from_row`] reads, in its order.
-const ENTRY_COLUMNS: &str =
-    "source, id, published, updated, title, author, url, text, html, first_seen, edited, read";
+const ENTRY_COLUMNS: &str = "source, id, published, updated, title, author, url, text, html, first_seen, edited, read, flags";
 
 /// The columns of `sources` that [`source_from_row`] reads, in its order.
 const SOURCE_COLUMNS: &str =
@@ -213,6 +218,9 @@ impl Store {
             tx.execute_batch(sql).map_err(fail(path, &doing))?;
             if index + 1 == 2 {
                 backfill_folded(&tx).map_err(fail(path, &doing))?;
+                tx.execute_batch("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild');")
+                    .and_then(|()| tx.execute_batch(FTS_TRIGGERS))
+                    .map_err(fail(path, &doing))?;
             }
             tx.pragma_update(
                 None,
@@ -255,22 +263,22 @@ impl Store {
         {
             let mut select = tx
                 .prepare_cached(
-                    "SELECT rowid, updated, title, author, url, text, first_seen, read
+                    "SELECT rowid, updated, title, author, url, text, first_seen, read, flags
                      FROM entries WHERE source = ?1 AND id = ?2",
                 )
                 .map_err(&err)?;
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO entries (source, id, published, updated, title, author, url,
-                         text, html, first_seen, sort_time, edited, read, folded)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12)",
+                         text, html, first_seen, sort_time, edited, read, folded, flags)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?13)",
                 )
                 .map_err(&err)?;
             let mut update = tx
                 .prepare_cached(
                     "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
                          url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
-                         folded = ?11, removed = 0
+                         folded = ?11, removed = 0, flags = ?12
                      WHERE source = ?1 AND id = ?2",
                 )
                 .map_err(&err)?;
@@ -306,6 +314,7 @@ impl Store {
                                 now.as_millisecond(),
                                 entry.sort_time().as_millisecond(),
                                 Prepared::new(&entry).joined(),
+                                flags_bits(entry.item.flags),
                             ])
                             .map_err(&err)?;
                         new.push((tx.last_insert_rowid(), entry));
@@ -331,6 +340,7 @@ impl Store {
                                 entry.item.html,
                                 entry.sort_time().as_millisecond(),
                                 Prepared::new(&entry).joined(),
+                                flags_bits(entry.item.flags),
                             ])
                             .map_err(&err)?;
                         updated.push((cached.rowid, entry));
@@ -364,7 +374,12 @@ impl Store {
 
     /// Cached entries matching `query` at `now`, newest first, at most `limit`: one SQL
     /// query (FTS5 narrows, the folded text decides), for histories too long to load.
-    pub fn query(&self, query: &Query, now: Timestamp, limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
+    pub fn query(
+        &self,
+        query: &Query,
+        now: Timestamp,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
         let err = fail(&self.path, "searching entries");
         let filter = query.to_sql(now);
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
@@ -374,7 +389,10 @@ impl Store {
         );
         let mut statement = self.conn.prepare(&sql).map_err(&err)?;
         let rows = statement
-            .query_map(rusqlite::params_from_iter(filter.params.iter()), entry_from_row)
+            .query_map(
+                rusqlite::params_from_iter(filter.params.iter()),
+                entry_from_row,
+            )
             .map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
@@ -384,7 +402,11 @@ impl Store {
         let err = fail(&self.path, "reading the last session");
         let value: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'last_session'", [], |row| row.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'last_session'",
+                [],
+                |row| row.get(0),
+            )
             .optional()
             .map_err(&err)?;
         Ok(value.and_then(|value| value.parse().ok()))
@@ -406,7 +428,10 @@ impl Store {
     /// Marks these entries read, in one transaction.
     pub fn mark_all_read(&mut self, keys: &[(SourceId, EntryId)]) -> Result<(), StoreError> {
         let err = fail(&self.path, "marking entries read");
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
         {
             let mut update = tx
                 .prepare_cached("UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2")
@@ -428,13 +453,19 @@ impl Store {
         now: Timestamp,
     ) -> Result<usize, StoreError> {
         let err = fail(&self.path, "applying retention");
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
         let mut deleted = 0;
         if let Some(max_age) = max_age {
             let age_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
             let cutoff = now.as_millisecond().saturating_sub(age_ms);
             deleted += tx
-                .execute("DELETE FROM entries WHERE source = ?1 AND sort_time < ?2", params![source.0, cutoff])
+                .execute(
+                    "DELETE FROM entries WHERE source = ?1 AND sort_time < ?2",
+                    params![source.0, cutoff],
+                )
                 .map_err(&err)?;
         }
         if let Some(max_entries) = max_entries {
@@ -587,7 +618,11 @@ impl Store {
 /// Fills `folded` for entries cached before schema version 2.
 fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let entries: Vec<(i64, Entry)> = {
-        let mut select = tx.prepare(&format!("SELECT rowid, {ENTRY_COLUMNS} FROM entries"))?;
+        // The columns schema version 1 had (the flags column comes later).
+        let mut select = tx.prepare(
+            "SELECT rowid, source, id, published, updated, title, author, url, text, html,
+                 first_seen, edited, read FROM entries",
+        )?;
         let rows = select.query_map([], |row| {
             let rowid: i64 = row.get(0)?;
             let entry = entry_from_row_at(row, 1)?;
@@ -605,8 +640,17 @@ fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
 /// Marks entries of `source` that a live blog no longer lists as removed: those the
 /// cache has within the time span the document covers, but the document lacks. Older
 /// entries are left alone (a feed's window moving on is not a removal).
-fn mark_removed(tx: &rusqlite::Transaction<'_>, source: &SourceId, items: &[Item]) -> rusqlite::Result<()> {
-    let Some(oldest) = items.iter().map(Item::time).collect::<Option<Vec<_>>>().and_then(|times| times.into_iter().min()) else {
+fn mark_removed(
+    tx: &rusqlite::Transaction<'_>,
+    source: &SourceId,
+    items: &[Item],
+) -> rusqlite::Result<()> {
+    let Some(oldest) = items
+        .iter()
+        .map(Item::time)
+        .collect::<Option<Vec<_>>>()
+        .and_then(|times| times.into_iter().min())
+    else {
         // An empty document, or undated items: no span to reason about.
         return Ok(());
     };
@@ -615,10 +659,12 @@ fn mark_removed(tx: &rusqlite::Transaction<'_>, source: &SourceId, items: &[Item
         let mut select = tx.prepare_cached(
             "SELECT id FROM entries WHERE source = ?1 AND removed = 0 AND sort_time >= ?2",
         )?;
-        let rows = select.query_map(params![source.0, oldest.as_millisecond()], |row| row.get(0))?;
+        let rows =
+            select.query_map(params![source.0, oldest.as_millisecond()], |row| row.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
-    let mut update = tx.prepare_cached("UPDATE entries SET removed = 1 WHERE source = ?1 AND id = ?2")?;
+    let mut update =
+        tx.prepare_cached("UPDATE entries SET removed = 1 WHERE source = ?1 AND id = ?2")?;
     for id in cached.iter().filter(|id| !listed.contains(id.as_str())) {
         update.execute(params![source.0, id])?;
     }
@@ -634,6 +680,7 @@ struct Cached {
     text: String,
     first_seen: Timestamp,
     read: bool,
+    flags: i64,
 }
 
 impl Cached {
@@ -647,12 +694,14 @@ impl Cached {
             text: row.get(5)?,
             first_seen: timestamp(row, 6)?,
             read: row.get(7)?,
+            flags: row.get(8)?,
         })
     }
 
     /// Whether `item` (already truncated to milliseconds) is an edit of this entry.
     fn differs(&self, item: &Item) -> bool {
-        self.title != item.title
+        self.flags != flags_bits(item.flags)
+            || self.title != item.title
             || self.text != item.text
             || self.author != item.author
             || self.url != item.url
@@ -774,10 +823,15 @@ fn entry_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Entry> {
             url: row.get(at + 6)?,
             text: row.get(at + 7)?,
             html: row.get(at + 8)?,
+            flags: Default::default(),
         },
         first_seen: timestamp(row, at + 9)?,
         edited: row.get(at + 10)?,
         read: row.get(at + 11)?,
+    })
+    .map(|mut entry: Entry| {
+        entry.item.flags = flags_from_bits(row.get(at + 12).unwrap_or(0));
+        entry
     })
 }
 
@@ -792,4 +846,16 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceState> {
         last_success: optional_timestamp(row, 5)?,
         last_error: row.get(6)?,
     })
+}
+
+fn flags_bits(flags: Flags) -> i64 {
+    i64::from(flags.pinned) | i64::from(flags.key_event) << 1 | i64::from(flags.summary) << 2
+}
+
+fn flags_from_bits(bits: i64) -> Flags {
+    Flags {
+        pinned: bits & 1 != 0,
+        key_event: bits & 2 != 0,
+        summary: bits & 4 != 0,
+    }
 }

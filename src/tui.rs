@@ -147,7 +147,9 @@ fn notify(entry: &crate::model::Entry) -> std::io::Result<()> {
     let title = clean(&entry.source.0);
     let body = clean(&entry.item.display_title());
     let mut stdout = std::io::stdout();
-    stdout.write_all(format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07").as_bytes())?;
+    stdout.write_all(
+        format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07").as_bytes(),
+    )?;
     stdout.flush()
 }
 

@@ -58,15 +58,25 @@ const SOURCE_COLORS: [Color; 6] = [
 
 impl Theme {
     fn of(app: &App) -> Theme {
-        Theme { color: !app.no_color }
+        Theme {
+            color: !app.no_color,
+        }
     }
 
     fn fg(self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     fn dim(self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     fn source(self, index: usize) -> Style {
@@ -75,11 +85,19 @@ impl Theme {
 
     fn matched(self) -> Style {
         let style = Style::new().add_modifier(Modifier::UNDERLINED);
-        if self.color { style.fg(Color::Black).bg(Color::Yellow) } else { style.add_modifier(Modifier::BOLD) }
+        if self.color {
+            style.fg(Color::Black).bg(Color::Yellow)
+        } else {
+            style.add_modifier(Modifier::BOLD)
+        }
     }
 
     fn bar(self) -> Style {
-        if self.color { Style::new().bg(Color::DarkGray).fg(Color::White) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new().bg(Color::DarkGray).fg(Color::White)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
 
     fn error(self) -> Style {
@@ -111,7 +129,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 }
 
 fn source_index(app: &App, entry: &Entry) -> usize {
-    app.sources.iter().position(|source| source.id == entry.source).unwrap_or(0)
+    app.sources
+        .iter()
+        .position(|source| source.id == entry.source)
+        .unwrap_or(0)
 }
 
 /// `14:05` for today in the display zone, `20 Nov 14:05` before.
@@ -145,7 +166,13 @@ fn time_column(app: &App, position: usize, entry: &Entry) -> String {
     let previous = position
         .checked_sub(1)
         .and_then(|previous| app.visible.get(previous))
-        .map(|&index| app.rows[index].entry.sort_time().to_zoned(zone.clone()).date());
+        .map(|&index| {
+            app.rows[index]
+                .entry
+                .sort_time()
+                .to_zoned(zone.clone())
+                .date()
+        });
     let today = app.now.to_zoned(zone.clone()).date();
     let first_of_day = previous != Some(local.date());
     let clock = local.strftime("%H:%M").to_string();
@@ -195,25 +222,58 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let catch_up = app.last_session.is_some_and(|last| {
                 entry.first_seen <= last
                     && position > 0
-                    && app.visible.get(position - 1).is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
+                    && app
+                        .visible
+                        .get(position - 1)
+                        .is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
             });
-            let title_style = if entry.read { Style::new() } else { Style::new().add_modifier(Modifier::BOLD) };
-            let title_style = if alerted { title_style.patch(theme.error()) } else { title_style };
+            let title_style = if entry.read {
+                Style::new()
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            let title_style = if alerted {
+                title_style.patch(theme.error())
+            } else {
+                title_style
+            };
             let mut spans = vec![
                 marker,
                 Span::raw(" "),
                 Span::styled(time_column(app, position, entry), theme.dim()),
                 Span::raw(" "),
-                Span::styled(fit(&clean_line(&entry.source.0), source_width), theme.source(source_index(app, entry))),
+                Span::styled(
+                    fit(&clean_line(&entry.source.0), source_width),
+                    theme.source(source_index(app, entry)),
+                ),
                 Span::raw(" "),
             ];
-            spans.extend(highlighted(&clean_line(&entry.item.display_title()), &terms, title_style, theme));
+            spans.extend(highlighted(
+                &clean_line(&entry.item.display_title()),
+                &terms,
+                title_style,
+                theme,
+            ));
+            let flags = entry.item.flags;
+            let badge = match (flags.pinned, flags.key_event, flags.summary) {
+                (true, _, _) => Some(" [pinned]"),
+                (_, true, _) => Some(" [key event]"),
+                (_, _, true) => Some(" [summary]"),
+                _ => None,
+            };
+            if let Some(badge) = badge {
+                spans.push(Span::styled(badge, theme.fg(Color::Yellow)));
+            }
             if entry.edited {
                 spans.push(Span::styled(" (edited)", theme.dim()));
             }
             let mut line = Line::from(spans);
             if catch_up {
-                line = line.style(Style::new().add_modifier(Modifier::UNDERLINED).add_modifier(Modifier::DIM));
+                line = line.style(
+                    Style::new()
+                        .add_modifier(Modifier::UNDERLINED)
+                        .add_modifier(Modifier::DIM),
+                );
             }
             ListItem::new(line)
         })
@@ -222,9 +282,12 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, area, &mut state);
     if app.visible.len() > height && area.width > 20 {
-        let mut scrollbar = ScrollbarState::new(app.visible.len().saturating_sub(height)).position(start);
+        let mut scrollbar =
+            ScrollbarState::new(app.visible.len().saturating_sub(height)).position(start);
         frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
             area,
             &mut scrollbar,
         );
@@ -233,18 +296,26 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
 
 /// `text` as spans, with the parts matching the filter's terms highlighted.
 fn highlighted(text: &str, terms: &[String], base: Style, theme: Theme) -> Vec<Span<'static>> {
-    let ranges = if terms.is_empty() { Vec::new() } else { highlight_ranges(text, terms) };
+    let ranges = if terms.is_empty() {
+        Vec::new()
+    } else {
+        highlight_ranges(text, terms)
+    };
     let mut spans = Vec::new();
     let mut at = 0;
     for range in ranges {
         if range.start < at || range.end > text.len() {
             continue;
         }
-        if let (Some(before), Some(matched)) = (text.get(at..range.start), text.get(range.clone())) {
+        if let (Some(before), Some(matched)) = (text.get(at..range.start), text.get(range.clone()))
+        {
             if !before.is_empty() {
                 spans.push(Span::styled(before.to_string(), base));
             }
-            spans.push(Span::styled(matched.to_string(), base.patch(theme.matched())));
+            spans.push(Span::styled(
+                matched.to_string(),
+                base.patch(theme.matched()),
+            ));
             at = range.end;
         }
     }
@@ -271,12 +342,16 @@ fn empty_message(app: &App) -> String {
         };
     }
     if app.key_events_only {
-        return "No key events, pinned or summary entries here.\n\nPress K to show everything.".to_string();
+        return "No key events, pinned or summary entries here.\n\nPress K to show everything."
+            .to_string();
     }
     if app.filter.input.is_empty() {
         "Every source is hidden: press s and space to show one.".to_string()
     } else {
-        format!("No entries match `{}`.\n\nEsc clears the filter.", clean_line(&app.filter.input))
+        format!(
+            "No entries match `{}`.\n\nEsc clears the filter.",
+            clean_line(&app.filter.input)
+        )
     }
 }
 
@@ -343,15 +418,28 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The links in an entry's HTML, in order, without duplicates: `(text, absolute URL)`.
 pub fn links(entry: &Entry) -> Vec<(String, String)> {
-    let Some(html) = &entry.item.html else { return Vec::new() };
-    let base = entry.item.url.as_deref().and_then(|url| url::Url::parse(url).ok());
+    let Some(html) = &entry.item.html else {
+        return Vec::new();
+    };
+    let base = entry
+        .item
+        .url
+        .as_deref()
+        .and_then(|url| url::Url::parse(url).ok());
     let document = scraper::Html::parse_fragment(html);
-    let Ok(anchors) = scraper::Selector::parse("a[href]") else { return Vec::new() };
+    let Ok(anchors) = scraper::Selector::parse("a[href]") else {
+        return Vec::new();
+    };
     let mut found: Vec<(String, String)> = Vec::new();
     for anchor in document.select(&anchors) {
-        let Some(href) = anchor.value().attr("href") else { continue };
+        let Some(href) = anchor.value().attr("href") else {
+            continue;
+        };
         let url = match &base {
-            Some(base) => base.join(href.trim()).map(|url| url.to_string()).unwrap_or_else(|_| href.to_string()),
+            Some(base) => base
+                .join(href.trim())
+                .map(|url| url.to_string())
+                .unwrap_or_else(|_| href.to_string()),
             None => href.trim().to_string(),
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -379,7 +467,12 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
         lines.push(Line::from(highlighted(&line, &terms, bold, theme)));
     }
     let mut meta = vec![clean_line(&entry.source.0)];
-    if let Some(author) = entry.item.author.as_deref().filter(|author| !author.is_empty()) {
+    if let Some(author) = entry
+        .item
+        .author
+        .as_deref()
+        .filter(|author| !author.is_empty())
+    {
         meta.push(clean_line(author));
     }
     if let Some(published) = entry.item.published {
@@ -392,18 +485,27 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
     if let Some(updated) = entry.item.updated
         && Some(updated) != entry.item.published
     {
-        meta.push(format!("updated {}", clock(updated, &app.timezone, app.now)));
+        meta.push(format!(
+            "updated {}",
+            clock(updated, &app.timezone, app.now)
+        ));
     }
     for line in wrap(&meta.join(" · "), width) {
         lines.push(Line::styled(line, theme.source(source_index(app, entry))));
     }
     let badges = badges(entry);
     if !badges.is_empty() {
-        lines.push(Line::styled(badges.join(" "), theme.fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+        lines.push(Line::styled(
+            badges.join(" "),
+            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
     }
     if let Some(url) = &entry.item.url {
         for line in wrap(&clean_line(url), width) {
-            lines.push(Line::styled(line, theme.dim().add_modifier(Modifier::UNDERLINED)));
+            lines.push(Line::styled(
+                line,
+                theme.dim().add_modifier(Modifier::UNDERLINED),
+            ));
         }
     }
     lines.push(Line::raw(""));
@@ -415,7 +517,11 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
         lines.push(Line::raw(""));
         lines.push(Line::styled("Links", bold));
         for (number, (text, url)) in links.iter().enumerate() {
-            let label = if text.is_empty() { String::new() } else { format!("{text} — ") };
+            let label = if text.is_empty() {
+                String::new()
+            } else {
+                format!("{text} — ")
+            };
             for line in wrap(&format!("[{}] {label}{url}", number + 1), width) {
                 lines.push(Line::styled(line, theme.fg(Color::Blue)));
             }
@@ -428,6 +534,16 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
 /// them, pinned / key event / summary).
 fn badges(entry: &Entry) -> Vec<&'static str> {
     let mut badges = Vec::new();
+    let flags = entry.item.flags;
+    if flags.pinned {
+        badges.push("[pinned]");
+    }
+    if flags.key_event {
+        badges.push("[key event]");
+    }
+    if flags.summary {
+        badges.push("[summary]");
+    }
     if entry.edited {
         badges.push("[edited since you first saw it]");
     }
@@ -436,15 +552,27 @@ fn badges(entry: &Entry) -> Vec<&'static str> {
 
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scroll: usize) {
     let lines = detail_lines(entry, app, area.width);
-    let inner = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
+    let inner = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
+    );
     let total = lines.len();
-    let visible: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(usize::from(inner.height)).collect();
+    let visible: Vec<Line<'static>> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
     hyperlink_urls(frame.buffer_mut(), inner, &links(entry));
     if total > usize::from(area.height) && area.width > 20 {
-        let mut scrollbar = ScrollbarState::new(total.saturating_sub(usize::from(area.height))).position(scroll);
+        let mut scrollbar =
+            ScrollbarState::new(total.saturating_sub(usize::from(area.height))).position(scroll);
         frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
             area,
             &mut scrollbar,
         );
@@ -461,11 +589,19 @@ fn hyperlink_urls(buffer: &mut Buffer, area: Rect, links: &[(String, String)]) {
         }
         for y in area.top()..area.bottom() {
             let row: String = (area.left()..area.right())
-                .map(|x| buffer.cell((x, y)).map_or(" ", |cell| cell.symbol()).to_string())
+                .map(|x| {
+                    buffer
+                        .cell((x, y))
+                        .map_or(" ", |cell| cell.symbol())
+                        .to_string()
+                })
                 .collect();
-            let Some(start) = row.find(url.as_str()) else { continue };
+            let Some(start) = row.find(url.as_str()) else {
+                continue;
+            };
             // Cells are one column each here: URLs are ASCII.
-            let first = area.left() + u16::try_from(row[..start].chars().count()).unwrap_or(u16::MAX);
+            let first =
+                area.left() + u16::try_from(row[..start].chars().count()).unwrap_or(u16::MAX);
             for offset in 0..u16::try_from(url.len()).unwrap_or(0) {
                 if let Some(cell) = buffer.cell_mut((first.saturating_add(offset), y)) {
                     let symbol = format!("\x1b]8;;{url}\x1b\\{}\x1b]8;;\x1b\\", cell.symbol());
@@ -510,8 +646,14 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
             };
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{check} ")),
-                Span::styled(fit(&clean_line(&source.id.0), name_width), theme.source(index)),
-                Span::raw(format!(" {:>5} · {:>4} unread  ", source.entries, source.unread)),
+                Span::styled(
+                    fit(&clean_line(&source.id.0), name_width),
+                    theme.source(index),
+                ),
+                Span::raw(format!(
+                    " {:>5} entries · {:>4} unread  ",
+                    source.entries, source.unread
+                )),
                 status,
                 Span::styled(
                     source
@@ -549,15 +691,29 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App) {
             (!keys.is_empty()).then(|| (keys.join(" "), command.description()))
         })
         .collect();
-    let key_width = rows.iter().map(|(keys, _)| keys.width()).max().unwrap_or(4).min(18);
+    let key_width = rows
+        .iter()
+        .map(|(keys, _)| keys.width())
+        .max()
+        .unwrap_or(4)
+        .min(18);
     // Two columns when one does not fit the height (80x24 and smaller).
-    let columns = if rows.len() + 2 > usize::from(area.height) { 2 } else { 1 };
-    let column_width = (key_width + 30).min(usize::from(area.width).saturating_sub(2) / columns).max(key_width + 4);
+    let columns = if rows.len() + 2 > usize::from(area.height) {
+        2
+    } else {
+        1
+    };
+    let column_width = (key_width + 30)
+        .min(usize::from(area.width).saturating_sub(2) / columns)
+        .max(key_width + 4);
     let per_column = rows.len().div_ceil(columns);
     let cell = |row: Option<&(String, &str)>| -> Vec<Span<'static>> {
         match row {
             Some((keys, what)) => vec![
-                Span::styled(format!(" {} ", fit(keys, key_width)), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!(" {} ", fit(keys, key_width)),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
                 Span::raw(fit(what, column_width - key_width - 2)),
             ],
             None => Vec::new(),
@@ -572,7 +728,11 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App) {
             Line::from(spans)
         })
         .collect();
-    let rect = centered(area, (columns * column_width + 2) as u16, per_column as u16 + 2);
+    let rect = centered(
+        area,
+        (columns * column_width + 2) as u16,
+        per_column as u16 + 2,
+    );
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys — any key closes ")),
@@ -585,7 +745,10 @@ fn draw_saved_filters(frame: &mut Frame<'_>, area: Rect, app: &App, selected: us
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(" Saved filters — Enter or 1-9 applies, Esc closes ");
     if app.saved_filters.is_empty() {
-        frame.render_widget(Paragraph::new(" None yet: add them under [filters] in the config.").block(block), rect);
+        frame.render_widget(
+            Paragraph::new(" None yet: add them under [filters] in the config.").block(block),
+            rect,
+        );
         return;
     }
     let items: Vec<ListItem<'_>> = app
@@ -593,16 +756,25 @@ fn draw_saved_filters(frame: &mut Frame<'_>, area: Rect, app: &App, selected: us
         .iter()
         .enumerate()
         .map(|(index, (name, query))| {
-            let number = if index < 9 { format!("{} ", index + 1) } else { "  ".to_string() };
+            let number = if index < 9 {
+                format!("{} ", index + 1)
+            } else {
+                "  ".to_string()
+            };
             ListItem::new(Line::from(vec![
                 Span::styled(number, Style::new().add_modifier(Modifier::BOLD)),
-                Span::styled(format!("{:<12} ", clean_line(name)), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("{:<12} ", clean_line(name)),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
                 Span::raw(clean_line(query)),
             ]))
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(selected));
-    let list = List::new(items).block(block).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, rect, &mut state);
 }
 
@@ -617,7 +789,10 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             base.add_modifier(Modifier::BOLD),
         ));
         if let Some(error) = &app.filter.error {
-            left.push(Span::styled(format!(" ✗ {error} "), base.patch(theme.error())));
+            left.push(Span::styled(
+                format!(" ✗ {error} "),
+                base.patch(theme.error()),
+            ));
         }
     }
     let hidden = app.rows.len() - app.visible.len();
@@ -632,7 +807,8 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if app.new_above > 0 {
         left.push(Span::styled(
             format!(" · ↑ {} new", app.new_above),
-            base.patch(theme.fg(Color::LightYellow)).add_modifier(Modifier::BOLD),
+            base.patch(theme.fg(Color::LightYellow))
+                .add_modifier(Modifier::BOLD),
         ));
     }
     if app.follow {
@@ -640,13 +816,25 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let failing: Vec<String> = app
         .failing_sources()
-        .map(|source| format!("{}: {}", source.id, source.state.last_error.as_deref().unwrap_or("")))
+        .map(|source| {
+            format!(
+                "{}: {}",
+                source.id,
+                source.state.last_error.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     if !failing.is_empty() {
-        left.push(Span::styled(format!(" · ✗ {}", clean_line(&failing.join("; "))), base.patch(theme.error())));
+        left.push(Span::styled(
+            format!(" · ✗ {}", clean_line(&failing.join("; "))),
+            base.patch(theme.error()),
+        ));
     }
     if let Some(notice) = &app.notice {
-        left.push(Span::styled(format!(" · {}", clean_line(notice)), base.patch(theme.fg(Color::LightCyan))));
+        left.push(Span::styled(
+            format!(" · {}", clean_line(notice)),
+            base.patch(theme.fg(Color::LightCyan)),
+        ));
     }
     let right = " ? help ";
     let used: usize = left.iter().map(|span| span.content.width()).sum();
@@ -680,7 +868,12 @@ mod tests {
     #[test]
     fn ages() {
         let now = Timestamp::from_second(10_000_000).expect("time");
-        let ago = |seconds: i64| age(Timestamp::from_second(10_000_000 - seconds).expect("time"), now);
+        let ago = |seconds: i64| {
+            age(
+                Timestamp::from_second(10_000_000 - seconds).expect("time"),
+                now,
+            )
+        };
         assert_eq!(ago(5), "just now");
         assert_eq!(ago(240), "4 min ago");
         assert_eq!(ago(3 * 3600), "3 h ago");

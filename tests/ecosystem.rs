@@ -10,12 +10,16 @@ use assert_cmd::Command;
 fn liveblog() -> Command {
     let mut command = Command::cargo_bin("liveblog").expect("binary");
     // Never touch the user's files.
-    command.env("XDG_CONFIG_HOME", "/nonexistent-liveblog-test").env("XDG_STATE_HOME", std::env::temp_dir());
+    command
+        .env("XDG_CONFIG_HOME", "/nonexistent-liveblog-test")
+        .env("XDG_STATE_HOME", std::env::temp_dir());
     command
 }
 
 fn configs(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/configs").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/configs")
+        .join(kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("config folder")
         .map(|entry| entry.expect("entry").path())
@@ -28,10 +32,26 @@ fn configs(kind: &str) -> Vec<PathBuf> {
 
 #[test]
 fn valid_configs_check_ok() {
-    for file in configs("valid").into_iter().chain([Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")]) {
-        let output = liveblog().args(["config", "check"]).arg(&file).output().expect("run");
-        assert!(output.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
-        assert!(String::from_utf8_lossy(&output.stdout).contains(": ok ("), "{}", file.display());
+    for file in configs("valid")
+        .into_iter()
+        .chain([Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")])
+    {
+        let output = liveblog()
+            .args(["config", "check"])
+            .arg(&file)
+            .output()
+            .expect("run");
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains(": ok ("),
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -39,21 +59,47 @@ fn valid_configs_check_ok() {
 fn invalid_configs_name_file_line_and_key() {
     for file in configs("invalid") {
         let text = std::fs::read_to_string(&file).expect("read");
-        let expect = text.lines().next().and_then(|line| line.strip_prefix("# expect: ")).expect("expect header");
-        let output = liveblog().args(["config", "check"]).arg(&file).output().expect("run");
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# expect: "))
+            .expect("expect header");
+        let output = liveblog()
+            .args(["config", "check"])
+            .arg(&file)
+            .output()
+            .expect("run");
         assert_eq!(output.status.code(), Some(2), "{}", file.display());
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(stderr.trim().lines().count(), 1, "{}: one line: {stderr}", file.display());
-        assert!(stderr.contains(&file.display().to_string()), "{}: names the file: {stderr}", file.display());
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "{}: one line: {stderr}",
+            file.display()
+        );
+        assert!(
+            stderr.contains(&file.display().to_string()),
+            "{}: names the file: {stderr}",
+            file.display()
+        );
         for part in expect.split(", ") {
             let wanted = match part.strip_prefix("key ") {
                 Some(key) => format!("key `{key}`"),
                 None => part.to_string(),
             };
-            assert!(stderr.contains(&wanted), "{}: wanted {wanted:?} in {stderr}", file.display());
+            assert!(
+                stderr.contains(&wanted),
+                "{}: wanted {wanted:?} in {stderr}",
+                file.display()
+            );
         }
         // Every other command refuses the same config the same way.
-        let output = liveblog().arg("--config").arg(&file).arg("sources").output().expect("run");
+        let output = liveblog()
+            .arg("--config")
+            .arg(&file)
+            .arg("sources")
+            .output()
+            .expect("run");
         assert_eq!(output.status.code(), Some(2), "{}", file.display());
     }
 }
@@ -62,12 +108,26 @@ fn invalid_configs_name_file_line_and_key() {
 fn config_path_names_config_cache_and_log() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = dir.path().join("c.db");
-    let output = liveblog().arg("--cache").arg(&cache).args(["config", "path"]).output().expect("run");
+    let output = liveblog()
+        .arg("--cache")
+        .arg(&cache)
+        .args(["config", "path"])
+        .output()
+        .expect("run");
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.lines().any(|line| line.starts_with("config\t")), "{stdout}");
-    assert!(stdout.contains(&format!("cache\t{}", cache.display())), "{stdout}");
-    assert!(stdout.lines().any(|line| line.starts_with("log\t")), "{stdout}");
+    assert!(
+        stdout.lines().any(|line| line.starts_with("config\t")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("cache\t{}", cache.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|line| line.starts_with("log\t")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -82,17 +142,51 @@ fn opml_import_then_export_round_trips() {
         <outline type="rss" title="Atom one" xmlUrl="https://atom.example/feed"/></body></opml>"#,
     )
     .expect("write");
-    liveblog().arg("--config").arg(&config).args(["opml", "import"]).arg(&opml).assert().success();
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["opml", "import"])
+        .arg(&opml)
+        .assert()
+        .success();
     // Importing again adds nothing; a newsboat urls file adds the new one.
-    liveblog().arg("--config").arg(&config).args(["opml", "import"]).arg(&opml).assert().success();
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["opml", "import"])
+        .arg(&opml)
+        .assert()
+        .success();
     let urls = dir.path().join("urls");
-    std::fs::write(&urls, "https://wire.example/rss\nhttps://third.example/rss \"news\" \"~Third\"\n").expect("write");
-    liveblog().arg("--config").arg(&config).args(["opml", "import"]).arg(&urls).assert().success();
-    liveblog().args(["config", "check"]).arg(&config).assert().success();
-    let output = liveblog().arg("--config").arg(&config).args(["opml", "export"]).output().expect("run");
+    std::fs::write(
+        &urls,
+        "https://wire.example/rss\nhttps://third.example/rss \"news\" \"~Third\"\n",
+    )
+    .expect("write");
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["opml", "import"])
+        .arg(&urls)
+        .assert()
+        .success();
+    liveblog()
+        .args(["config", "check"])
+        .arg(&config)
+        .assert()
+        .success();
+    let output = liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["opml", "export"])
+        .output()
+        .expect("run");
     let exported = String::from_utf8_lossy(&output.stdout);
     assert_eq!(exported.matches("<outline ").count(), 3, "{exported}");
-    assert!(exported.contains("Wire &amp; Co") && exported.contains("https://third.example/rss"), "{exported}");
+    assert!(
+        exported.contains("Wire &amp; Co") && exported.contains("https://third.example/rss"),
+        "{exported}"
+    );
 }
 
 #[test]
@@ -102,22 +196,43 @@ fn opml_import_of_garbage_fails_without_touching_the_config() {
     std::fs::write(&config, "[general]\ninterval = \"5m\"\n").expect("write");
     let bad = dir.path().join("bad.opml");
     std::fs::write(&bad, "<opml><body><outline").expect("write");
-    liveblog().arg("--config").arg(&config).args(["opml", "import"]).arg(&bad).assert().code(1);
-    assert_eq!(std::fs::read_to_string(&config).expect("read"), "[general]\ninterval = \"5m\"\n");
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["opml", "import"])
+        .arg(&bad)
+        .assert()
+        .code(1);
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("read"),
+        "[general]\ninterval = \"5m\"\n"
+    );
 }
 
 #[test]
 fn completions_man_and_version() {
     for shell in ["bash", "zsh", "fish"] {
-        let output = liveblog().args(["completions", shell]).output().expect("run");
+        let output = liveblog()
+            .args(["completions", shell])
+            .output()
+            .expect("run");
         assert!(output.status.success(), "{shell}");
-        assert!(String::from_utf8_lossy(&output.stdout).contains("liveblog"), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("liveblog"),
+            "{shell}"
+        );
     }
     let output = liveblog().arg("man").output().expect("run");
     let man = String::from_utf8_lossy(&output.stdout);
-    assert!(man.contains(".TH liveblog") && man.contains("dump"), "{man}");
+    assert!(
+        man.contains(".TH liveblog") && man.contains("dump"),
+        "{man}"
+    );
     let output = liveblog().arg("--version").output().expect("run");
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("liveblog {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("liveblog {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -127,9 +242,20 @@ fn tail_into_a_closed_pipe_exits_cleanly() {
     let items: String = (0..20)
         .map(|n| format!("<item><guid>g{n}</guid><title>Item {n}</title><pubDate>Sat, 21 Nov 2026 10:{n:02}:00 GMT</pubDate></item>"))
         .collect();
-    std::fs::write(&feed, format!("<rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>")).expect("write");
+    std::fs::write(
+        &feed,
+        format!("<rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>"),
+    )
+    .expect("write");
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("[[source]]\nname = \"file\"\nurl = \"{}\"\n", feed.display())).expect("write");
+    std::fs::write(
+        &config,
+        format!(
+            "[[source]]\nname = \"file\"\nurl = \"{}\"\n",
+            feed.display()
+        ),
+    )
+    .expect("write");
     // `liveblog tail | head -3`: head closes the pipe after three lines.
     let mut tail = StdCommand::new(assert_cmd::cargo::cargo_bin("liveblog"))
         .arg("--config")
@@ -143,7 +269,11 @@ fn tail_into_a_closed_pipe_exits_cleanly() {
         .spawn()
         .expect("spawn");
     let stdout = tail.stdout.take().expect("stdout");
-    let head = StdCommand::new("head").arg("-3").stdin(stdout).output().expect("head");
+    let head = StdCommand::new("head")
+        .arg("-3")
+        .stdin(stdout)
+        .output()
+        .expect("head");
     assert_eq!(String::from_utf8_lossy(&head.stdout).lines().count(), 3);
     let started = Instant::now();
     loop {
@@ -151,11 +281,15 @@ fn tail_into_a_closed_pipe_exits_cleanly() {
             assert!(status.success(), "tail exit {status:?}");
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "tail did not exit after the pipe closed");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "tail did not exit after the pipe closed"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut tail.stderr.take().expect("stderr"), &mut stderr).expect("read");
+    std::io::Read::read_to_string(&mut tail.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -164,13 +298,34 @@ fn tail_since_prints_cached_entries_first_and_source_filters() {
     let dir = tempfile::tempdir().expect("tempdir");
     let feed = dir.path().join("feed.xml");
     let now = jiff::Timestamp::now();
-    let recent = (now - jiff::SignedDuration::from_mins(10)).strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let recent = (now - jiff::SignedDuration::from_mins(10))
+        .strftime("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
     std::fs::write(&feed, format!("<rss version=\"2.0\"><channel><title>t</title><item><guid>r</guid><title>Recent</title><pubDate>{recent}</pubDate></item></channel></rss>")).expect("write");
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("[[source]]\nname = \"file\"\nurl = \"{}\"\n", feed.display())).expect("write");
+    std::fs::write(
+        &config,
+        format!(
+            "[[source]]\nname = \"file\"\nurl = \"{}\"\n",
+            feed.display()
+        ),
+    )
+    .expect("write");
     let cache = dir.path().join("c.db");
-    liveblog().arg("--config").arg(&config).arg("--cache").arg(&cache).arg("refresh").assert().success();
-    liveblog().arg("--config").arg(&config).args(["tail", "--source", "nope"]).assert().code(2);
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .arg("--cache")
+        .arg(&cache)
+        .arg("refresh")
+        .assert()
+        .success();
+    liveblog()
+        .arg("--config")
+        .arg(&config)
+        .args(["tail", "--source", "nope"])
+        .assert()
+        .code(2);
     // The cache already has the entry: tail prints it first because of --since, then
     // nothing new arrives; stop it after the first line.
     let mut tail = StdCommand::new(assert_cmd::cargo::cargo_bin("liveblog"))

@@ -10,8 +10,23 @@ use liveblog::store::Store;
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
-    "ceasefire", "Kyïv", "kyiv", "peace", "deal", "drone", "Zoë", "Ångström", "strike",
-    "talks", "opinion", "Straße", "rain", "storm", "deal-breaker", "東京", "ok",
+    "ceasefire",
+    "Kyïv",
+    "kyiv",
+    "peace",
+    "deal",
+    "drone",
+    "Zoë",
+    "Ångström",
+    "strike",
+    "talks",
+    "opinion",
+    "Straße",
+    "rain",
+    "storm",
+    "deal-breaker",
+    "東京",
+    "ok",
 ];
 const SOURCES: &[&str] = &["Guardian live", "BBC News", "Kyïv Independent"];
 const AUTHORS: &[&str] = &["Dan Dalton", "Zoë Ångström", "", "Jane Roe"];
@@ -21,7 +36,13 @@ fn sentence() -> impl Strategy<Value = String> {
 }
 
 fn item_strategy() -> impl Strategy<Value = (usize, String, String, usize, i64)> {
-    (0..SOURCES.len(), sentence(), sentence(), 0..AUTHORS.len(), 0i64..72 * 3600)
+    (
+        0..SOURCES.len(),
+        sentence(),
+        sentence(),
+        0..AUTHORS.len(),
+        0i64..72 * 3600,
+    )
 }
 
 fn term() -> impl Strategy<Value = String> {
@@ -33,8 +54,13 @@ fn term() -> impl Strategy<Value = String> {
         word.clone().prop_map(|w| format!("-{w}")),
         (word.clone(), word.clone()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
         (word.clone(), word.clone()).prop_map(|(a, b)| format!("{a} OR {b}")),
-        prop::sample::select(vec!["source:bbc", "source:kyiv", "author:dalton", "author:zoe"])
-            .prop_map(str::to_string),
+        prop::sample::select(vec![
+            "source:bbc",
+            "source:kyiv",
+            "author:dalton",
+            "author:zoe"
+        ])
+        .prop_map(str::to_string),
         word.clone().prop_map(|w| format!("title:{w}")),
         prop::sample::select(vec!["since:2h", "since:1d", "since:30m"]).prop_map(str::to_string),
         (word.clone(), word).prop_map(|(a, b)| format!("({a} OR -{b})")),
@@ -63,6 +89,7 @@ proptest! {
                 url: None,
                 text: body,
                 html: None,
+                flags: Default::default(),
             };
             store.apply(&SourceId(SOURCES[source].to_string()), &[item], now).expect("apply");
         }
@@ -96,8 +123,11 @@ fn sql_query_is_newest_first_and_limited() {
             url: None,
             text: "Kyïv".to_string(),
             html: None,
+            flags: Default::default(),
         };
-        store.apply(&SourceId("s".into()), &[item], now).expect("apply");
+        store
+            .apply(&SourceId("s".into()), &[item], now)
+            .expect("apply");
     }
     let query = Query::parse("kyiv drone").expect("query");
     let found = store.query(&query, now, Some(3)).expect("query");

@@ -26,6 +26,7 @@ fn item(id: &str, published: Option<i64>, title: &str) -> Item {
         url: Some(format!("https://example.org/live#{id}")),
         text: format!("Body of {id}."),
         html: Some(format!("<p>Body of {id}.</p>")),
+        flags: Default::default(),
     }
 }
 

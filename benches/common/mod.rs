@@ -13,25 +13,142 @@ use liveblog::model::{Entry, EntryId, Item, SourceId};
 
 /// News words; the filter benches type prefixes of `ceasefire` and of `kyiv`.
 const WORDS: &[&str] = &[
-    "the", "a", "of", "to", "in", "and", "on", "for", "with", "after", "minister", "said",
-    "government", "police", "officials", "report", "city", "people", "election", "vote",
-    "talks", "ceasefire", "centre", "central", "cease", "council", "court", "crisis",
-    "market", "prices", "energy", "storm", "flood", "fire", "troops", "border", "aid",
-    "kyiv", "kyoto", "gaza", "london", "washington", "brussels", "paris", "berlin", "delhi",
-    "president", "prime", "leader", "opposition", "party", "budget", "tax", "health",
-    "hospital", "school", "strike", "union", "workers", "rescue", "missing", "killed",
-    "injured", "drone", "missile", "attack", "defence", "summit", "deal", "peace", "war",
-    "statement", "spokesperson", "confirmed", "denied", "update", "latest", "live", "today",
-    "yesterday", "morning", "evening", "night", "weekend", "announced", "expected", "could",
-    "would", "has", "have", "been", "was", "were", "will", "not", "but", "also", "more",
-    "than", "over", "under", "new", "first", "last", "year", "week", "day", "hours",
-    "thousands", "millions", "billion", "percent", "rate", "bank", "inflation", "growth",
-    "celebration", "cabinet", "campaign", "candidate", "capital", "coalition", "committee",
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "on",
+    "for",
+    "with",
+    "after",
+    "minister",
+    "said",
+    "government",
+    "police",
+    "officials",
+    "report",
+    "city",
+    "people",
+    "election",
+    "vote",
+    "talks",
+    "ceasefire",
+    "centre",
+    "central",
+    "cease",
+    "council",
+    "court",
+    "crisis",
+    "market",
+    "prices",
+    "energy",
+    "storm",
+    "flood",
+    "fire",
+    "troops",
+    "border",
+    "aid",
+    "kyiv",
+    "kyoto",
+    "gaza",
+    "london",
+    "washington",
+    "brussels",
+    "paris",
+    "berlin",
+    "delhi",
+    "president",
+    "prime",
+    "leader",
+    "opposition",
+    "party",
+    "budget",
+    "tax",
+    "health",
+    "hospital",
+    "school",
+    "strike",
+    "union",
+    "workers",
+    "rescue",
+    "missing",
+    "killed",
+    "injured",
+    "drone",
+    "missile",
+    "attack",
+    "defence",
+    "summit",
+    "deal",
+    "peace",
+    "war",
+    "statement",
+    "spokesperson",
+    "confirmed",
+    "denied",
+    "update",
+    "latest",
+    "live",
+    "today",
+    "yesterday",
+    "morning",
+    "evening",
+    "night",
+    "weekend",
+    "announced",
+    "expected",
+    "could",
+    "would",
+    "has",
+    "have",
+    "been",
+    "was",
+    "were",
+    "will",
+    "not",
+    "but",
+    "also",
+    "more",
+    "than",
+    "over",
+    "under",
+    "new",
+    "first",
+    "last",
+    "year",
+    "week",
+    "day",
+    "hours",
+    "thousands",
+    "millions",
+    "billion",
+    "percent",
+    "rate",
+    "bank",
+    "inflation",
+    "growth",
+    "celebration",
+    "cabinet",
+    "campaign",
+    "candidate",
+    "capital",
+    "coalition",
+    "committee",
 ];
 
 const AUTHORS: &[&str] = &[
-    "Martin Belam", "Léonie Chao-Fong", "Tom Ambrose", "Helen Sullivan", "Jakub Krupa",
-    "Rachel Hall", "Adam Fulton", "Sam Jones", "Maya Yang", "Ben Quinn",
+    "Martin Belam",
+    "Léonie Chao-Fong",
+    "Tom Ambrose",
+    "Helen Sullivan",
+    "Jakub Krupa",
+    "Rachel Hall",
+    "Adam Fulton",
+    "Sam Jones",
+    "Maya Yang",
+    "Ben Quinn",
 ];
 
 /// Sources the entries come from.
@@ -40,8 +157,16 @@ pub const SOURCES: usize = 25;
 /// The name of source `index`.
 pub fn source_name(index: usize) -> String {
     const NAMES: &[&str] = &[
-        "BBC World", "Guardian World", "Al Jazeera", "NPR News", "DW", "Reuters", "AP",
-        "France 24", "Kyiv Independent", "Times of India",
+        "BBC World",
+        "Guardian World",
+        "Al Jazeera",
+        "NPR News",
+        "DW",
+        "Reuters",
+        "AP",
+        "France 24",
+        "Kyiv Independent",
+        "Times of India",
     ];
     format!("{} {}", NAMES[index % NAMES.len()], index / NAMES.len() + 1)
 }
@@ -112,7 +237,10 @@ pub fn item(rng: &mut Rng, n: usize) -> Item {
     }
     let published = Timestamp::from_second(1_760_000_000 + 60 * n as i64).ok();
     Item {
-        id: EntryId(format!("https://example.org/live/{n}#block-{:016x}", rng.next())),
+        id: EntryId(format!(
+            "https://example.org/live/{n}#block-{:016x}",
+            rng.next()
+        )),
         published,
         updated: None,
         title,
@@ -120,6 +248,7 @@ pub fn item(rng: &mut Rng, n: usize) -> Item {
         url: Some(format!("https://example.org/live/{n}")),
         text,
         html: None,
+        flags: Default::default(),
     }
 }
 
@@ -164,6 +293,36 @@ pub fn time_runs(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
             started.elapsed()
         })
         .collect()
+}
+
+/// This thread's time on a CPU so far (`/proc/thread-self/schedstat`, ns precision):
+/// unlike wall time, not inflated when other processes share the cores.
+pub fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+/// Like [`time_runs`], returning (wall, on-CPU) time of each run.
+pub fn time_runs_cpu(runs: usize, mut f: impl FnMut()) -> (Vec<Duration>, Vec<Duration>) {
+    f();
+    (0..runs)
+        .map(|_| {
+            let cpu = thread_cpu();
+            let started = Instant::now();
+            f();
+            let wall = started.elapsed();
+            (wall, thread_cpu().saturating_sub(cpu))
+        })
+        .unzip()
+}
+
+/// The 1-minute load average, to print beside timings taken on a shared machine.
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().next().unwrap_or("?").to_string())
+        .unwrap_or_default()
 }
 
 /// True when `cargo bench -- --quick`-style short runs were asked for (`LIVEBLOG_BENCH_QUICK=1`).

@@ -172,6 +172,7 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>) -> Item {
         url,
         text,
         html,
+        flags: Default::default(),
     }
 }
 

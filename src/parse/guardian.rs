@@ -52,7 +52,11 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         return Err(no_entries());
     }
     super::ids::dedupe(&mut items, web_url);
-    Ok(Document { title, items, ..Document::default() })
+    Ok(Document {
+        title,
+        items,
+        ..Document::default()
+    })
 }
 
 fn no_entries() -> ParseError {
@@ -165,6 +169,33 @@ fn item(block: &Map<String, Value>, web_url: Option<&str>) -> Option<Item> {
             names.push(name);
         }
     }
+    if names.is_empty()
+        && let Some(created_by) = block.get("createdBy").and_then(Value::as_object)
+    {
+        let full = [
+            str_of(created_by, "firstName"),
+            str_of(created_by, "lastName"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let full = text::line(&full);
+        if !full.is_empty() {
+            names.push(full);
+        }
+    }
+    let attributes = block.get("attributes").and_then(Value::as_object);
+    let flag = |name: &str| {
+        attributes
+            .and_then(|attributes| attributes.get(name))
+            .is_some_and(|value| value.as_bool() == Some(true) || value.as_str() == Some("true"))
+    };
+    let flags = crate::model::Flags {
+        pinned: flag("pinned"),
+        key_event: flag("keyEvent"),
+        summary: flag("summary"),
+    };
     let url = web_url.and_then(|page| {
         let page = super::ids::strip_fragment(page);
         let page = page.split_once('?').map_or(page, |(p, _)| p);
@@ -179,5 +210,6 @@ fn item(block: &Map<String, Value>, web_url: Option<&str>) -> Option<Item> {
         url,
         text,
         html: (!html.trim().is_empty()).then(|| sanitize::clean(&html)),
+        flags,
     })
 }

@@ -300,6 +300,7 @@ fn item(update: &Map<String, Value>, page: Option<&str>, base: Option<&str>) -> 
         url,
         text,
         html,
+        flags: Default::default(),
     }
 }
 

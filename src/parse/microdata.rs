@@ -218,6 +218,7 @@ fn update(element: ElementRef<'_>, page: Option<&str>) -> Item {
         url,
         text,
         html,
+        flags: Default::default(),
     }
 }
 
@@ -291,6 +292,7 @@ fn plain_entries(
             url: None,
             text,
             html: html.map(|h| sanitize::clean(&h)),
+            flags: Default::default(),
         });
     }
     let anchor = dom::anchor_date(input, blog_date);

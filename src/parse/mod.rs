@@ -43,7 +43,11 @@ pub struct ParseOptions {
 }
 
 /// No selectors, UTC, no anchor date.
-pub static DEFAULT_OPTIONS: ParseOptions = ParseOptions { selectors: None, timezone: TimeZone::UTC, date: None };
+pub static DEFAULT_OPTIONS: ParseOptions = ParseOptions {
+    selectors: None,
+    timezone: TimeZone::UTC,
+    date: None,
+};
 
 impl Default for ParseOptions {
     fn default() -> ParseOptions {

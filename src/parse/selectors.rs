@@ -141,6 +141,7 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
             url,
             text: body_text,
             html,
+            flags: Default::default(),
         });
     }
     if items.is_empty() {

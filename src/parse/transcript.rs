@@ -990,6 +990,10 @@ fn summary_item(points: &[String], page: Option<&str>) -> Item {
         url: None,
         text: text::tidy_body(&text::decode_entities(&body.join("\n"))),
         html: None,
+        flags: crate::model::Flags {
+            summary: true,
+            ..Default::default()
+        },
     }
 }
 
@@ -1067,6 +1071,7 @@ fn undated(lines: &[Line], page: Option<&str>) -> Document {
             url: permalink(page),
             text: text_body,
             html: None,
+            flags: Default::default(),
         });
         index += 1;
     }
@@ -1236,6 +1241,7 @@ fn dated(all: &[Line], input: &Input<'_>) -> Document {
             url: permalink(page),
             text: text_body,
             html: None,
+            flags: Default::default(),
         });
     }
     Document {

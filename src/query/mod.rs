@@ -248,7 +248,11 @@ impl Prepared {
         for (end, (index, _)) in ends.iter_mut().zip(joined.match_indices('\n')) {
             *end = index;
         }
-        Prepared { folded: joined.into(), ends, time }
+        Prepared {
+            folded: joined.into(),
+            ends,
+            time,
+        }
     }
 }
 
@@ -784,6 +788,7 @@ mod tests {
                 url: None,
                 text: text.to_string(),
                 html: None,
+                flags: Default::default(),
             },
             first_seen: now(),
             edited: false,

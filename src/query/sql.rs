@@ -28,7 +28,10 @@ impl Query {
     /// Needs the functions from [`register_functions`] on the connection.
     pub fn to_sql(&self, now: Timestamp) -> SqlFilter {
         let Some(root) = &self.root else {
-            return SqlFilter { clause: "1".to_string(), params: Vec::new() };
+            return SqlFilter {
+                clause: "1".to_string(),
+                params: Vec::new(),
+            };
         };
         let mut params = Vec::new();
         let condition = compile(root, now, &mut params);
@@ -40,7 +43,10 @@ impl Query {
             .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
             .collect();
         if fts.is_empty() {
-            return SqlFilter { clause: condition, params };
+            return SqlFilter {
+                clause: condition,
+                params,
+            };
         }
         params.insert(0, Value::Text(fts.join(" AND ")));
         SqlFilter {
@@ -78,7 +84,8 @@ fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
             // The in-memory test is `time_ns >= now_ns - seconds`; times are stored in
             // whole milliseconds, so the bound rounds up to the next millisecond.
             let bound_ns = now.as_nanosecond() - i128::from(*seconds) * 1_000_000_000;
-            let bound_ms = bound_ns.div_euclid(1_000_000) + i128::from(bound_ns.rem_euclid(1_000_000) != 0);
+            let bound_ms =
+                bound_ns.div_euclid(1_000_000) + i128::from(bound_ns.rem_euclid(1_000_000) != 0);
             params.push(Value::Integer(i64::try_from(bound_ms).unwrap_or(i64::MIN)));
             "(sort_time >= ?)".to_string()
         }
@@ -87,9 +94,16 @@ fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
 
 fn join(nodes: &[Node], separator: &str, now: Timestamp, params: &mut Vec<Value>) -> String {
     if nodes.is_empty() {
-        return if separator == " AND " { "1".to_string() } else { "0".to_string() };
+        return if separator == " AND " {
+            "1".to_string()
+        } else {
+            "0".to_string()
+        };
     }
-    let parts: Vec<String> = nodes.iter().map(|node| compile(node, now, params)).collect();
+    let parts: Vec<String> = nodes
+        .iter()
+        .map(|node| compile(node, now, params))
+        .collect();
     format!("({})", parts.join(separator))
 }
 
@@ -108,11 +122,15 @@ fn required_substrings(node: &Node, out: &mut Vec<String>) {
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("lb_phrase", 2, flags, |ctx| {
-        let (ValueRef::Text(folded), ValueRef::Text(words)) = (ctx.get_raw(0), ctx.get_raw(1)) else {
+        let (ValueRef::Text(folded), ValueRef::Text(words)) = (ctx.get_raw(0), ctx.get_raw(1))
+        else {
             return Ok(false);
         };
         let folded = String::from_utf8_lossy(folded);
-        let words: Vec<String> = String::from_utf8_lossy(words).split(' ').map(str::to_string).collect();
+        let words: Vec<String> = String::from_utf8_lossy(words)
+            .split(' ')
+            .map(str::to_string)
+            .collect();
         let prepared = Prepared::from_joined(&folded, Timestamp::UNIX_EPOCH);
         Ok(phrase_in(&prepared.folded, &words, &prepared.ends))
     })?;
@@ -121,7 +139,8 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
             return Ok(String::new());
         };
         let part: i64 = ctx.get(1)?;
-        let prepared = Prepared::from_joined(&String::from_utf8_lossy(folded), Timestamp::UNIX_EPOCH);
+        let prepared =
+            Prepared::from_joined(&String::from_utf8_lossy(folded), Timestamp::UNIX_EPOCH);
         Ok(match part {
             0 => prepared.title().to_string(),
             1 => prepared.author().to_string(),

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# liveblog vs newsboat, side by side, in one run: 50 RSS feeds x 100 items served on
+# 127.0.0.1 (ETag / Last-Modified, 304 on a conditional GET), then ROUNDS alternating
+# rounds of: cold `liveblog refresh` (empty cache), cold `newsboat -x reload` (empty
+# cache), warm liveblog (every poll a 304), warm newsboat. Wall time and peak RSS of each
+# run come from /usr/bin/time; prints the medians and the liveblog/newsboat ratios.
+#
+#   bench/compare-newsboat.sh            # ROUNDS=5 FEEDS=50 ITEMS=100 THREADS=8
+#
+# Both get the same concurrency: newsboat `reload-threads $THREADS`, liveblog
+# `max_per_host = $THREADS` (every feed is on the one host 127.0.0.1).
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+FEEDS=${FEEDS:-50}
+ITEMS=${ITEMS:-100}
+THREADS=${THREADS:-8}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HERE="$ROOT/bench"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+    if ! apt-get install -y "$@" >/dev/null 2>&1; then
+        apt-get update >/dev/null && apt-get install -y "$@" >/dev/null
+    fi
+}
+need newsboat || apt_install newsboat
+[ -x /usr/bin/time ] || apt_install time
+need python3 || apt_install python3
+
+(cd "$ROOT" && cargo build --release --quiet --bin liveblog)
+LIVEBLOG="$ROOT/target/release/liveblog"
+
+WORK=$(mktemp -d)
+SERVER=""
+cleanup() {
+    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+python3 "$HERE/feeds.py" generate "$WORK/www" "$FEEDS" "$ITEMS"
+python3 "$HERE/feeds.py" serve "$WORK/www" "$WORK/port" &
+SERVER=$!
+for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+PORT=$(cat "$WORK/port")
+BASE="http://127.0.0.1:$PORT"
+stats() { python3 -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())" "$BASE/__stats"; }
+
+# liveblog config
+{
+    printf '[general]\ninterval = "1h"\ntimeout = "20s"\ntimezone = "UTC"\n'
+    printf 'max_per_host = %s\nmax_connections = %s\n' "$THREADS" "$((THREADS * 2))"
+    for n in $(seq -f '%02g' 0 $((FEEDS - 1))); do
+        printf '\n[[source]]\nname = "feed %s"\nurl = "%s/feed-%s.xml"\nformat = "rss"\n' "$n" "$BASE" "$n"
+    done
+} > "$WORK/liveblog.toml"
+# newsboat urls + config
+for n in $(seq -f '%02g' 0 $((FEEDS - 1))); do echo "$BASE/feed-$n.xml"; done > "$WORK/urls"
+printf 'reload-threads %s\nshow-read-feeds yes\n' "$THREADS" > "$WORK/newsboat.conf"
+
+# run NAME CMD...: one timed run; appends "NAME wall_s peak_kb" to results
+run() {
+    local name=$1; shift
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || {
+        echo "  $name failed:"; tail -5 "$WORK/out"; exit 1; }
+    echo "$name $(cat "$WORK/time")" >> "$WORK/results"
+    printf '  %-16s %6ss  %7s KB  server: %s\n' "$name" $(cat "$WORK/time") "$(stats)"
+}
+
+echo "liveblog $("$LIVEBLOG" --version | cut -d' ' -f2) vs $(newsboat -v | head -1 | cut -d' ' -f1-2)," \
+    "$FEEDS feeds x $ITEMS items on $BASE, $ROUNDS rounds, $(nproc) cores"
+stats >/dev/null
+for round in $(seq 1 "$ROUNDS"); do
+    echo "round $round/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))"
+    rm -rf "$WORK/lb" "$WORK/nb"; mkdir -p "$WORK/lb" "$WORK/nb"
+    run liveblog-cold "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh
+    run newsboat-cold newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
+    # newsboat stores a new feed's ETag only from its second reload on (the feed's row
+    # is written after the first download), so prime both once, untimed, before the
+    # warm runs: then every warm poll is a conditional GET answered 304.
+    "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh >/dev/null
+    newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db" >/dev/null
+    stats >/dev/null
+    run liveblog-warm "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh
+    run newsboat-warm newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
+done
+
+python3 - "$WORK/results" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, wall, kb = line.split()
+    runs.setdefault(name, []).append((float(wall), int(kb)))
+med = lambda name, i: statistics.median(r[i] for r in runs[name])
+print("\nmedians                 wall s   peak RSS MB")
+for name in ["liveblog-cold", "newsboat-cold", "liveblog-warm", "newsboat-warm"]:
+    print(f"  {name:<20} {med(name, 0):8.2f}   {med(name, 1) / 1024:8.1f}")
+for phase in ["cold", "warm"]:
+    lb, nb = med(f"liveblog-{phase}", 0), med(f"newsboat-{phase}", 0)
+    lm, nm = med(f"liveblog-{phase}", 1), med(f"newsboat-{phase}", 1)
+    ratio = lb / nb if nb > 0 else float("inf")
+    print(f"{phase}: wall liveblog/newsboat = {ratio:.2f}x (target <= 0.5x: {'met' if ratio <= 0.5 else 'MISSED'}); "
+          f"peak RSS {lm / 1024:.1f} MB vs {nm / 1024:.1f} MB ({'less' if lm < nm else 'MORE'})")
+EOF
