@@ -305,6 +305,9 @@ impl Fetcher {
             FetchError::Redirects
         } else if err.is_connect() {
             FetchError::Connect(root_cause(err))
+        } else if err.is_body() || err.is_decode() {
+            // reqwest's own words ("error decoding response body") hide the cause.
+            FetchError::Transport(format!("response body cut short or corrupt: {}", root_cause(err)))
         } else {
             FetchError::Transport(one_line(err))
         }

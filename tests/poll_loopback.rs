@@ -395,7 +395,6 @@ async fn an_unchanged_body_without_validators_is_fetched_but_changes_nothing() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: parse::detect falls back to Format::Text for any body, so a binary (image/png, NUL bytes) response becomes a junk entry instead of a failed poll"]
 async fn a_binary_body_is_a_failed_poll_not_an_entry() {
     let server = serve(rss(&three())).await;
     let site = server.site().clone();
