@@ -307,7 +307,10 @@ impl Fetcher {
             FetchError::Connect(root_cause(err))
         } else if err.is_body() || err.is_decode() {
             // reqwest's own words ("error decoding response body") hide the cause.
-            FetchError::Transport(format!("response body cut short or corrupt: {}", root_cause(err)))
+            FetchError::Transport(format!(
+                "response body cut short or corrupt: {}",
+                root_cause(err)
+            ))
         } else {
             FetchError::Transport(one_line(err))
         }

@@ -45,11 +45,24 @@ pub fn detect(input: &Input<'_>) -> Format {
 /// Why these bytes are not text at all (an image, an archive, a PDF…), if they are not:
 /// such a body is an error, never a "transcript" of junk entries.
 pub fn binary_reason(input: &Input<'_>) -> Option<String> {
-    let content_type = input.content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let declared_binary = ["image/", "audio/", "video/", "font/"].iter().any(|prefix| content_type.starts_with(prefix))
+    let content_type = input
+        .content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let declared_binary = ["image/", "audio/", "video/", "font/"]
+        .iter()
+        .any(|prefix| content_type.starts_with(prefix))
         || matches!(
             content_type.as_str(),
-            "application/octet-stream" | "application/pdf" | "application/zip" | "application/gzip" | "application/x-gzip"
+            "application/octet-stream"
+                | "application/pdf"
+                | "application/zip"
+                | "application/gzip"
+                | "application/x-gzip"
         );
     let head = &input.bytes[..input.bytes.len().min(HEAD)];
     const MAGIC: [(&[u8], &str); 7] = [
@@ -66,11 +79,15 @@ pub fn binary_reason(input: &Input<'_>) -> Option<String> {
     }
     // UTF-16 text has NULs; anything else with NULs or mostly control bytes is binary.
     let utf16 = encoding::decode_utf16(head).is_some();
-    let controls = head.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b)).count();
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+        .count();
     if !utf16 && (head.contains(&0) || controls * 10 > head.len().max(1)) {
         return Some("the body is binary data, not a feed or a page".to_string());
     }
-    declared_binary.then(|| format!("the server says the body is {content_type}, not a feed or a page"))
+    declared_binary
+        .then(|| format!("the server says the body is {content_type}, not a feed or a page"))
 }
 
 fn detect_json(bytes: &[u8], head: &str) -> Format {
@@ -152,6 +169,66 @@ fn detect_markup(head: &str) -> Option<Format> {
     }
 }
 
+/// Elements nested deeper than this make a page hostile: html5ever's tree building slows
+/// down with depth (100,000 nested `<div>`s take minutes). Real pages stay in the tens.
+pub const MAX_HTML_DEPTH: usize = 2_000;
+
+/// An upper bound on how deeply `html`'s elements nest, counted cheaply without
+/// building a tree: opening tags add one, closing tags take one, void and self-closing
+/// elements count nothing. Stops counting once past `limit`.
+pub fn html_depth_exceeds(html: &[u8], limit: usize) -> bool {
+    const VOID: [&[u8]; 14] = [
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"source", b"track", b"wbr", b"param",
+    ];
+    let mut depth: usize = 0;
+    let mut at = 0;
+    while let Some(offset) = html[at..].iter().position(|&b| b == b'<') {
+        let start = at + offset + 1;
+        let closing = html.get(start) == Some(&b'/');
+        let name_start = start + usize::from(closing);
+        let name_len = html[name_start.min(html.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        at = name_start + name_len.max(1);
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let end = html[at.min(html.len())..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map(|p| at + p);
+        let self_closing = end.is_some_and(|end| end > 0 && html[end - 1] == b'/');
+        if self_closing || VOID.contains(&name.as_slice()) {
+            continue;
+        }
+        if name == b"script" || name == b"style" {
+            // Their text is not markup: skip to the closing tag.
+            let close = if name == b"script" {
+                &b"</script"[..]
+            } else {
+                &b"</style"[..]
+            };
+            at = html[at.min(html.len())..]
+                .windows(close.len())
+                .position(|window| window.eq_ignore_ascii_case(close))
+                .map_or(html.len(), |p| at + p);
+            continue;
+        }
+        depth += 1;
+        if depth > limit {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,56 +273,40 @@ mod tests {
             Format::Jsonld
         );
     }
-}
 
-/// Elements nested deeper than this make a page hostile: html5ever's tree building slows
-/// down with depth (100,000 nested `<div>`s take minutes). Real pages stay in the tens.
-pub const MAX_HTML_DEPTH: usize = 2_000;
-
-/// An upper bound on how deeply `html`'s elements nest, counted cheaply without
-/// building a tree: opening tags add one, closing tags take one, void and self-closing
-/// elements count nothing. Stops counting once past `limit`.
-pub fn html_depth_exceeds(html: &[u8], limit: usize) -> bool {
-    const VOID: [&[u8]; 14] = [
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track", b"wbr", b"param",
-    ];
-    let mut depth: usize = 0;
-    let mut at = 0;
-    while let Some(offset) = html[at..].iter().position(|&b| b == b'<') {
-        let start = at + offset + 1;
-        let closing = html.get(start) == Some(&b'/');
-        let name_start = start + usize::from(closing);
-        let name_len = html[name_start.min(html.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        at = name_start + name_len.max(1);
-        if name_len == 0 {
-            continue;
-        }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        if closing {
-            depth = depth.saturating_sub(1);
-            continue;
-        }
-        let end = html[at.min(html.len())..].iter().position(|&b| b == b'>').map(|p| at + p);
-        let self_closing = end.is_some_and(|end| end > 0 && html[end - 1] == b'/');
-        if self_closing || VOID.contains(&name.as_slice()) {
-            continue;
-        }
-        if name == b"script" || name == b"style" {
-            // Their text is not markup: skip to the closing tag.
-            let close = if name == b"script" { &b"</script"[..] } else { &b"</style"[..] };
-            at = html[at.min(html.len())..]
-                .windows(close.len())
-                .position(|window| window.eq_ignore_ascii_case(close))
-                .map_or(html.len(), |p| at + p);
-            continue;
-        }
-        depth += 1;
-        if depth > limit {
-            return true;
-        }
+    #[test]
+    fn nesting_depth_is_bounded_cheaply() {
+        let deep = "<div>".repeat(50_000);
+        assert!(html_depth_exceeds(deep.as_bytes(), MAX_HTML_DEPTH));
+        assert!(!html_depth_exceeds(
+            format!(
+                "<html><body>{}</body></html>",
+                "<div>x</div>".repeat(10_000)
+            )
+            .as_bytes(),
+            MAX_HTML_DEPTH
+        ));
+        assert!(!html_depth_exceeds(
+            b"<script>if (a<b) { x = '<div><div>' }</script>",
+            1
+        ));
     }
-    false
+
+    #[test]
+    fn binary_bodies_are_named() {
+        let png = Input {
+            bytes: b"\x89PNG\r\n\x1a\n\0\0",
+            content_type: Some("image/png"),
+            base_url: None,
+            now: Timestamp::UNIX_EPOCH,
+            options: &crate::parse::DEFAULT_OPTIONS,
+        };
+        assert!(binary_reason(&png).is_some_and(|reason| reason.contains("PNG")));
+        let text = Input {
+            bytes: "Headline\n\n14:05, Jane\n\nBody".as_bytes(),
+            content_type: Some("text/plain"),
+            ..png
+        };
+        assert_eq!(binary_reason(&text), None);
+    }
 }

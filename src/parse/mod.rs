@@ -92,10 +92,12 @@ pub fn detect(input: &Input<'_>) -> Format {
 /// Parses a document in `format` (`Auto` detects first).
 pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> {
     match format {
-        Format::Auto | Format::Text if detect::binary_reason(input).is_some() => Err(ParseError::Invalid {
-            format,
-            reason: detect::binary_reason(input).unwrap_or_default(),
-        }),
+        Format::Auto | Format::Text if detect::binary_reason(input).is_some() => {
+            Err(ParseError::Invalid {
+                format,
+                reason: detect::binary_reason(input).unwrap_or_default(),
+            })
+        }
         Format::Auto => match detect(input) {
             Format::Auto => Err(ParseError::Unsupported(Format::Auto)),
             // An HTML page from a source that configured selectors is read with them.
@@ -103,10 +105,15 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
             detected => parse(input, detected),
         },
         Format::Rss | Format::Atom | Format::Jsonfeed => feed::parse(input, format),
-        Format::Jsonld | Format::Html if detect::html_depth_exceeds(input.bytes, detect::MAX_HTML_DEPTH) => {
+        Format::Jsonld | Format::Html
+            if detect::html_depth_exceeds(input.bytes, detect::MAX_HTML_DEPTH) =>
+        {
             Err(ParseError::Invalid {
                 format,
-                reason: format!("HTML nested more than {} elements deep", detect::MAX_HTML_DEPTH),
+                reason: format!(
+                    "HTML nested more than {} elements deep",
+                    detect::MAX_HTML_DEPTH
+                ),
             })
         }
         Format::Jsonld => jsonld::parse(input),
