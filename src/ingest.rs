@@ -26,34 +26,33 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
     state.source = Some(poll.source.clone());
     state.url = Some(poll.url.clone());
     state.last_attempt = Some(poll.finished);
-    let mut applied = Applied::default();
-    let mut not_modified = false;
     match &poll.outcome {
-        PollOutcome::NotModified => {
-            not_modified = true;
+        PollOutcome::NotModified | PollOutcome::Parsed { .. } => {
             state.last_success = Some(poll.finished);
             state.last_error = None;
         }
+        PollOutcome::Failed(error) => state.last_error = Some(error.clone()),
+    }
+    let applied = match &poll.outcome {
         PollOutcome::Parsed {
             document,
             validators,
         } => {
-            applied = store.apply(&poll.source, &document.items, poll.finished)?;
             state.etag = validators.etag.clone();
             state.last_modified = validators.last_modified.clone();
-            state.last_success = Some(poll.finished);
-            state.last_error = None;
+            // Entries and state in one transaction: a crash keeps both or neither.
+            store.apply_poll(&poll.source, &document.items, &state, poll.finished)?
         }
-        PollOutcome::Failed(error) => {
-            state.last_error = Some(error.clone());
+        PollOutcome::NotModified | PollOutcome::Failed(_) => {
+            store.record_poll(&poll.source, &state)?;
+            Applied::default()
         }
-    }
-    store.record_poll(&poll.source, &state)?;
+    };
     Ok(Ingested {
         source: poll.source.clone(),
         state,
         applied,
-        not_modified,
+        not_modified: matches!(poll.outcome, PollOutcome::NotModified),
         next_poll: poll.next_poll,
     })
 }

@@ -244,117 +244,33 @@ impl Store {
         now: Timestamp,
     ) -> Result<Applied, StoreError> {
         let err = fail(&self.path, "storing entries");
-        let now = truncate(now);
-        let mut seen = HashSet::new();
-        let unique: Vec<&Item> = items.iter().filter(|item| seen.insert(&item.id)).collect();
-
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO sources (name) VALUES (?1)",
-            [&source.0],
-        )
-        .map_err(&err)?;
-        // (rowid, entry), so the result sorts exactly as `entries` would list it.
-        let mut new = Vec::new();
-        let mut updated = Vec::new();
-        {
-            let mut select = tx
-                .prepare_cached(
-                    "SELECT rowid, updated, title, author, url, text, first_seen, read, flags
-                     FROM entries WHERE source = ?1 AND id = ?2",
-                )
-                .map_err(&err)?;
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO entries (source, id, published, updated, title, author, url,
-                         text, html, first_seen, sort_time, edited, read, folded, flags)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?13)",
-                )
-                .map_err(&err)?;
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
-                         url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
-                         folded = ?11, removed = 0, flags = ?12
-                     WHERE source = ?1 AND id = ?2",
-                )
-                .map_err(&err)?;
-            // Oldest first, so that ties of sort_time list the newest (highest rowid) first.
-            for item in unique.into_iter().rev() {
-                let item = stored_item(item);
-                let cached = select
-                    .query_row(params![source.0, item.id.0], Cached::from_row)
-                    .optional()
-                    .map_err(&err)?;
-                let published = item.published.map(Timestamp::as_millisecond);
-                let item_updated = item.updated.map(Timestamp::as_millisecond);
-                match cached {
-                    None => {
-                        let entry = Entry {
-                            source: source.clone(),
-                            item,
-                            first_seen: now,
-                            edited: false,
-                            read: false,
-                        };
-                        insert
-                            .execute(params![
-                                source.0,
-                                entry.item.id.0,
-                                published,
-                                item_updated,
-                                entry.item.title,
-                                entry.item.author,
-                                entry.item.url,
-                                entry.item.text,
-                                entry.item.html,
-                                now.as_millisecond(),
-                                entry.sort_time().as_millisecond(),
-                                Prepared::new(&entry).joined(),
-                                flags_bits(entry.item.flags),
-                            ])
-                            .map_err(&err)?;
-                        new.push((tx.last_insert_rowid(), entry));
-                    }
-                    Some(cached) if cached.differs(&item) => {
-                        let entry = Entry {
-                            source: source.clone(),
-                            item,
-                            first_seen: cached.first_seen,
-                            edited: true,
-                            read: cached.read,
-                        };
-                        update
-                            .execute(params![
-                                source.0,
-                                entry.item.id.0,
-                                published,
-                                item_updated,
-                                entry.item.title,
-                                entry.item.author,
-                                entry.item.url,
-                                entry.item.text,
-                                entry.item.html,
-                                entry.sort_time().as_millisecond(),
-                                Prepared::new(&entry).joined(),
-                                flags_bits(entry.item.flags),
-                            ])
-                            .map_err(&err)?;
-                        updated.push((cached.rowid, entry));
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        mark_removed(&tx, source, items).map_err(&err)?;
+        let applied = apply_in(&tx, &self.path, source, items, now)?;
         tx.commit().map_err(&err)?;
-        Ok(Applied {
-            new: newest_first(new),
-            updated: newest_first(updated),
-        })
+        Ok(applied)
+    }
+
+    /// One poll in one transaction: its entries ([`Store::apply`]) and the source's
+    /// state ([`Store::record_poll`]) are stored together or not at all.
+    pub fn apply_poll(
+        &mut self,
+        source: &SourceId,
+        items: &[Item],
+        state: &SourceState,
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let err = fail(&self.path, "storing a poll");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let applied = apply_in(&tx, &self.path, source, items, now)?;
+        record_in(&tx, &self.path, source, state)?;
+        tx.commit().map_err(&err)?;
+        Ok(applied)
     }
 
     /// Cached entries, newest first (by sort time, then latest inserted), at most `limit`.
@@ -568,53 +484,181 @@ impl Store {
         state: &SourceState,
     ) -> Result<(), StoreError> {
         let err = fail(&self.path, "recording a poll");
-        let error = state.last_error.as_deref().map(one_line);
-        let ok = error.is_none();
-        let last_success = if ok {
-            state.last_success.or(state.last_attempt)
-        } else {
-            None
-        };
-        let last_attempt = state.last_attempt.or(last_success);
-        let ms = |t: Option<Timestamp>| t.map(Timestamp::as_millisecond);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
-        tx.execute(
-            "INSERT INTO sources
-                 (name, url, etag, last_modified, last_attempt, last_success, last_error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (name) DO UPDATE SET
-                 url = COALESCE(excluded.url, sources.url),
-                 etag = CASE WHEN ?8 THEN excluded.etag ELSE sources.etag END,
-                 last_modified = CASE WHEN ?8
-                     THEN excluded.last_modified ELSE sources.last_modified END,
-                 last_attempt = COALESCE(excluded.last_attempt, sources.last_attempt),
-                 last_success = CASE WHEN ?8
-                     THEN excluded.last_success ELSE sources.last_success END,
-                 last_error = excluded.last_error",
-            params![
-                source.0,
-                state.url,
-                if ok { state.etag.as_deref() } else { None },
-                if ok {
-                    state.last_modified.as_deref()
-                } else {
-                    None
-                },
-                ms(last_attempt),
-                ms(last_success),
-                error,
-                ok,
-            ],
-        )
-        .map_err(&err)?;
+        record_in(&tx, &self.path, source, state)?;
         tx.commit().map_err(&err)
     }
 }
 
-/// What `apply` needs to know of a cached entry.
+/// [`Store::apply`] inside a transaction the caller commits.
+fn apply_in(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    source: &SourceId,
+    items: &[Item],
+    now: Timestamp,
+) -> Result<Applied, StoreError> {
+    let err = fail(path, "storing entries");
+    let now = truncate(now);
+    let mut seen = HashSet::new();
+    let unique: Vec<&Item> = items.iter().filter(|item| seen.insert(&item.id)).collect();
+
+    tx.execute(
+        "INSERT OR IGNORE INTO sources (name) VALUES (?1)",
+        [&source.0],
+    )
+    .map_err(&err)?;
+    // (rowid, entry), so the result sorts exactly as `entries` would list it.
+    let mut new = Vec::new();
+    let mut updated = Vec::new();
+    {
+        let mut select = tx
+            .prepare_cached(
+                "SELECT rowid, updated, title, author, url, text, first_seen, read, flags
+                 FROM entries WHERE source = ?1 AND id = ?2",
+            )
+            .map_err(&err)?;
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO entries (source, id, published, updated, title, author, url,
+                     text, html, first_seen, sort_time, edited, read, folded, flags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?13)",
+            )
+            .map_err(&err)?;
+        let mut update = tx
+            .prepare_cached(
+                "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
+                     url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
+                     folded = ?11, removed = 0, flags = ?12
+                 WHERE source = ?1 AND id = ?2",
+            )
+            .map_err(&err)?;
+        // Oldest first, so that ties of sort_time list the newest (highest rowid) first.
+        for item in unique.into_iter().rev() {
+            let item = stored_item(item);
+            let cached = select
+                .query_row(params![source.0, item.id.0], Cached::from_row)
+                .optional()
+                .map_err(&err)?;
+            let published = item.published.map(Timestamp::as_millisecond);
+            let item_updated = item.updated.map(Timestamp::as_millisecond);
+            match cached {
+                None => {
+                    let entry = Entry {
+                        source: source.clone(),
+                        item,
+                        first_seen: now,
+                        edited: false,
+                        read: false,
+                    };
+                    insert
+                        .execute(params![
+                            source.0,
+                            entry.item.id.0,
+                            published,
+                            item_updated,
+                            entry.item.title,
+                            entry.item.author,
+                            entry.item.url,
+                            entry.item.text,
+                            entry.item.html,
+                            now.as_millisecond(),
+                            entry.sort_time().as_millisecond(),
+                            Prepared::new(&entry).joined(),
+                            flags_bits(entry.item.flags),
+                        ])
+                        .map_err(&err)?;
+                    new.push((tx.last_insert_rowid(), entry));
+                }
+                Some(cached) if cached.differs(&item) => {
+                    let entry = Entry {
+                        source: source.clone(),
+                        item,
+                        first_seen: cached.first_seen,
+                        edited: true,
+                        read: cached.read,
+                    };
+                    update
+                        .execute(params![
+                            source.0,
+                            entry.item.id.0,
+                            published,
+                            item_updated,
+                            entry.item.title,
+                            entry.item.author,
+                            entry.item.url,
+                            entry.item.text,
+                            entry.item.html,
+                            entry.sort_time().as_millisecond(),
+                            Prepared::new(&entry).joined(),
+                            flags_bits(entry.item.flags),
+                        ])
+                        .map_err(&err)?;
+                    updated.push((cached.rowid, entry));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    mark_removed(&tx, source, items).map_err(&err)?;
+    Ok(Applied {
+        new: newest_first(new),
+        updated: newest_first(updated),
+    })
+}
+
+/// [`Store::record_poll`] inside a transaction the caller commits.
+fn record_in(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    source: &SourceId,
+    state: &SourceState,
+) -> Result<(), StoreError> {
+    let err = fail(path, "recording a poll");
+    let error = state.last_error.as_deref().map(one_line);
+    let ok = error.is_none();
+    let last_success = if ok {
+        state.last_success.or(state.last_attempt)
+    } else {
+        None
+    };
+    let last_attempt = state.last_attempt.or(last_success);
+    let ms = |t: Option<Timestamp>| t.map(Timestamp::as_millisecond);
+    tx.execute(
+        "INSERT INTO sources
+             (name, url, etag, last_modified, last_attempt, last_success, last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (name) DO UPDATE SET
+             url = COALESCE(excluded.url, sources.url),
+             etag = CASE WHEN ?8 THEN excluded.etag ELSE sources.etag END,
+             last_modified = CASE WHEN ?8
+                 THEN excluded.last_modified ELSE sources.last_modified END,
+             last_attempt = COALESCE(excluded.last_attempt, sources.last_attempt),
+             last_success = CASE WHEN ?8
+                 THEN excluded.last_success ELSE sources.last_success END,
+             last_error = excluded.last_error",
+        params![
+            source.0,
+            state.url,
+            if ok { state.etag.as_deref() } else { None },
+            if ok {
+                state.last_modified.as_deref()
+            } else {
+                None
+            },
+            ms(last_attempt),
+            ms(last_success),
+            error,
+            ok,
+        ],
+    )
+    .map_err(&err)?;
+    Ok(())
+}
+
 /// Fills `folded` for entries cached before schema version 2.
 fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let entries: Vec<(i64, Entry)> = {
@@ -671,6 +715,7 @@ fn mark_removed(
     Ok(())
 }
 
+/// What `apply` needs to know of a cached entry.
 struct Cached {
     rowid: i64,
     updated: Option<Timestamp>,
