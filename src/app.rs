@@ -363,8 +363,11 @@ impl App {
         let found = anchor.and_then(|key| self.position_of(&key));
         match found {
             Some(position) => {
+                // The selected entry keeps its row on screen, unless that would leave
+                // matching rows hidden above a list that fits below them.
+                let fill = self.visible.len().saturating_sub(self.list_height());
                 self.selected = position;
-                self.offset = position.saturating_sub(anchor_screen_row);
+                self.offset = position.saturating_sub(anchor_screen_row).min(fill);
             }
             None => {
                 self.selected = 0;

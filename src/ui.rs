@@ -6,7 +6,6 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -565,7 +564,6 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scro
         .take(usize::from(inner.height))
         .collect();
     frame.render_widget(Paragraph::new(visible), inner);
-    hyperlink_urls(frame.buffer_mut(), inner, &links(entry));
     if total > usize::from(area.height) && area.width > 20 {
         let mut scrollbar =
             ScrollbarState::new(total.saturating_sub(usize::from(area.height))).position(scroll);
@@ -576,39 +574,6 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scro
             area,
             &mut scrollbar,
         );
-    }
-}
-
-/// Makes the URLs shown in `area` clickable with OSC 8: each cell of a URL carries the
-/// hyperlink sequence around its character (zero-width, so layout is unchanged). The
-/// URLs were cleaned, and only characters that cannot end the sequence are kept.
-fn hyperlink_urls(buffer: &mut Buffer, area: Rect, links: &[(String, String)]) {
-    for (_, url) in links {
-        if !url.chars().all(|c| c.is_ascii_graphic()) {
-            continue;
-        }
-        for y in area.top()..area.bottom() {
-            let row: String = (area.left()..area.right())
-                .map(|x| {
-                    buffer
-                        .cell((x, y))
-                        .map_or(" ", |cell| cell.symbol())
-                        .to_string()
-                })
-                .collect();
-            let Some(start) = row.find(url.as_str()) else {
-                continue;
-            };
-            // Cells are one column each here: URLs are ASCII.
-            let first =
-                area.left() + u16::try_from(row[..start].chars().count()).unwrap_or(u16::MAX);
-            for offset in 0..u16::try_from(url.len()).unwrap_or(0) {
-                if let Some(cell) = buffer.cell_mut((first.saturating_add(offset), y)) {
-                    let symbol = format!("\x1b]8;;{url}\x1b\\{}\x1b]8;;\x1b\\", cell.symbol());
-                    cell.set_symbol(&symbol);
-                }
-            }
-        }
     }
 }
 
