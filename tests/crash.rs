@@ -30,10 +30,15 @@ fn write_feeds(dir: &Path) -> std::path::PathBuf {
         let feed = dir.join(format!("blog{source}.xml"));
         std::fs::write(
             &feed,
-            format!("<rss version=\"2.0\"><channel><title>Blog {source}</title>{items}</channel></rss>"),
+            format!(
+                "<rss version=\"2.0\"><channel><title>Blog {source}</title>{items}</channel></rss>"
+            ),
         )
         .expect("write feed");
-        config.push_str(&format!("[[source]]\nname = \"blog {source}\"\nurl = \"{}\"\n", feed.display()));
+        config.push_str(&format!(
+            "[[source]]\nname = \"blog {source}\"\nurl = \"{}\"\n",
+            feed.display()
+        ));
     }
     let path = dir.join("config.toml");
     std::fs::write(&path, config).expect("write config");
@@ -42,14 +47,26 @@ fn write_feeds(dir: &Path) -> std::path::PathBuf {
 
 fn liveblog(dir: &Path, config: &Path, cache: &Path) -> Command {
     let mut command = Command::new(assert_cmd::cargo::cargo_bin("liveblog"));
-    command.arg("--config").arg(config).arg("--cache").arg(cache).env("XDG_STATE_HOME", dir);
+    command
+        .arg("--config")
+        .arg(config)
+        .arg("--cache")
+        .arg(cache)
+        .env("XDG_STATE_HOME", dir);
     command
 }
 
 /// (entries, distinct keys) as `list --json` reports them.
 fn listed(dir: &Path, config: &Path, cache: &Path) -> (usize, usize) {
-    let output = liveblog(dir, config, cache).args(["list", "--json"]).output().expect("list");
-    assert!(output.status.success(), "list failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = liveblog(dir, config, cache)
+        .args(["list", "--json"])
+        .output()
+        .expect("list");
+    assert!(
+        output.status.success(),
+        "list failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let mut keys = HashSet::new();
     let mut count = 0;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -74,13 +91,20 @@ fn sigkill_during_refresh_loses_nothing_committed() {
     let cache = dir.path().join("cache.db");
     let mut committed = 0;
     // Kill points spread over a refresh's life: opening, parsing, writing, committing.
-    for (round, delay_ms) in [5u64, 20, 40, 60, 90, 120, 160, 220, 300, 400].into_iter().enumerate() {
+    for (round, delay_ms) in [5u64, 20, 40, 60, 90, 120, 160, 220, 300, 400]
+        .into_iter()
+        .enumerate()
+    {
         // Entries edited each round, so every refresh has writing to do.
         if round % 3 == 2 {
             for source in 0..SOURCES {
                 let feed = dir.path().join(format!("blog{source}.xml"));
                 let text = std::fs::read_to_string(&feed).expect("read");
-                std::fs::write(&feed, text.replace("Body text", &format!("Edited {round} body text"))).expect("write");
+                std::fs::write(
+                    &feed,
+                    text.replace("Body text", &format!("Edited {round} body text")),
+                )
+                .expect("write");
             }
         }
         let mut child = liveblog(dir.path(), &config, &cache)
@@ -96,13 +120,23 @@ fn sigkill_during_refresh_loses_nothing_committed() {
         assert_eq!(integrity(&cache), "ok", "round {round}: cache corrupt");
         let (count, distinct) = listed(dir.path(), &config, &cache);
         assert_eq!(count, distinct, "round {round}: duplicates after a kill");
-        assert!(count >= committed, "round {round}: {committed} entries before, {count} after");
+        assert!(
+            count >= committed,
+            "round {round}: {committed} entries before, {count} after"
+        );
         // A source's entries arrive in one transaction: all of them or none.
-        assert_eq!(count % ITEMS, 0, "round {round}: a half-stored poll ({count} entries)");
+        assert_eq!(
+            count % ITEMS,
+            0,
+            "round {round}: a half-stored poll ({count} entries)"
+        );
         committed = count;
     }
     // And it still works.
-    let status = liveblog(dir.path(), &config, &cache).arg("refresh").status().expect("refresh");
+    let status = liveblog(dir.path(), &config, &cache)
+        .arg("refresh")
+        .status()
+        .expect("refresh");
     assert!(status.success());
     let (count, distinct) = listed(dir.path(), &config, &cache);
     assert_eq!((count, distinct), (SOURCES * ITEMS, SOURCES * ITEMS));
@@ -126,7 +160,11 @@ fn two_processes_refreshing_one_cache_both_succeed() {
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let (count, distinct) = listed(dir.path(), &config, &cache);
     assert_eq!((count, distinct), (SOURCES * ITEMS, SOURCES * ITEMS));

@@ -37,32 +37,74 @@ fn entry(source: &str, id: &str, time: &str, title: &str, text: &str, html: Opti
 
 fn app(width: u16, height: u16) -> App {
     let mut entries = vec![
-        entry("Storm live", "s3", "2026-11-21T17:58:00Z", "Mireille makes landfall near Port Ébène", "The eye crossed the coast at 17:50.", None),
-        entry("Election night", "e2", "2026-11-21T17:55:00Z", "Running tally after 180 of 220 seats", "Civic Alliance 79, People's Front 78.", None),
+        entry(
+            "Storm live",
+            "s3",
+            "2026-11-21T17:58:00Z",
+            "Mireille makes landfall near Port Ébène",
+            "The eye crossed the coast at 17:50.",
+            None,
+        ),
+        entry(
+            "Election night",
+            "e2",
+            "2026-11-21T17:55:00Z",
+            "Running tally after 180 of 220 seats",
+            "Civic Alliance 79, People's Front 78.",
+            None,
+        ),
         entry(
             "Storm live",
             "s2",
             "2026-11-21T17:40:00Z",
             "Power outages pass 200,000",
             "The grid operator says 200,000 homes are without power. Crews cannot go out until the wind drops below 50mph. Updates on the operator's site and from the mayor's office.",
-            Some("<p>The grid operator says 200,000 homes are without power.</p><p><a href=\"https://grid.example/outages\">Outage map</a> and <a href=\"/mayor\">the mayor</a>.</p>"),
+            Some(
+                "<p>The grid operator says 200,000 homes are without power.</p><p><a href=\"https://grid.example/outages\">Outage map</a> and <a href=\"/mayor\">the mayor</a>.</p>",
+            ),
         ),
-        entry("Launch", "l1", "2026-11-21T17:20:00Z", "", "Lift-off! Lyra clears the tower on a column of flame.", None),
-        entry("Election night", "e1", "2026-11-20T23:58:00Z", "Polls close across Velmora", "Counting starts now.", None),
+        entry(
+            "Launch",
+            "l1",
+            "2026-11-21T17:20:00Z",
+            "",
+            "Lift-off! Lyra clears the tower on a column of flame.",
+            None,
+        ),
+        entry(
+            "Election night",
+            "e1",
+            "2026-11-20T23:58:00Z",
+            "Polls close across Velmora",
+            "Counting starts now.",
+            None,
+        ),
     ];
     entries[1].item.flags.key_event = true;
     entries[2].edited = true;
     entries[4].read = true;
     let sources = vec![
-        (SourceId("Storm live".into()), SourceState { last_success: Some(at("2026-11-21T17:59:00Z")), ..Default::default() }),
+        (
+            SourceId("Storm live".into()),
+            SourceState {
+                last_success: Some(at("2026-11-21T17:59:00Z")),
+                ..Default::default()
+            },
+        ),
         (
             SourceId("Election night".into()),
-            SourceState { last_error: Some("HTTP 503 Service Unavailable".into()), ..Default::default() },
+            SourceState {
+                last_error: Some("HTTP 503 Service Unavailable".into()),
+                ..Default::default()
+            },
         ),
         (SourceId("Launch".into()), SourceState::default()),
     ];
     let mut app = App::new(sources, entries, TimeZone::UTC, at("2026-11-21T18:00:00Z"));
-    app.saved_filters = vec![("storm".into(), "source:storm".into()), ("breaking".into(), "landfall OR power".into())];
+    app.saved_filters = vec![
+        ("storm".into(), "source:storm".into()),
+        ("breaking".into(), "landfall OR power".into()),
+    ];
     update(&mut app, Action::Resize { width, height });
     app
 }
@@ -70,7 +112,9 @@ fn app(width: u16, height: u16) -> App {
 fn render(app: &App) -> String {
     let (width, height) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| liveblog::ui::draw(frame, app)).expect("draw");
+    terminal
+        .draw(|frame| liveblog::ui::draw(frame, app))
+        .expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..height {
@@ -116,7 +160,10 @@ fn detail_with_links_and_badges() {
 
 #[test]
 fn filter_typed_with_highlights() {
-    let typed: Vec<Action> = "power OR landfall".chars().map(Action::FilterChar).collect();
+    let typed: Vec<Action> = "power OR landfall"
+        .chars()
+        .map(Action::FilterChar)
+        .collect();
     snapshot("filter", &[vec![Action::StartFilter], typed].concat());
 }
 

@@ -1,0 +1,142 @@
+//! The real binary driven by keys in tmux, as a user would: the demo shows entries,
+//! filtering and the sources panel work, and quitting leaves the terminal clean.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.run(&["send-keys", "-t", "t", key]);
+            // Esc followed at once by a key would read as Alt+key.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn wait_for(&self, what: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{what}: no {needle:?} on screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is missing (CI=true): .ci/run installs it"
+        );
+        eprintln!("note: tmux not installed; skipping");
+    }
+    found
+}
+
+#[test]
+fn demo_in_tmux_at_80x24_and_120x40() {
+    if !tmux_available() {
+        return;
+    }
+    for (width, height) in [(80, 24), (120, 40)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tmux = Tmux {
+            socket: format!("liveblog-test-{}-{width}", std::process::id()),
+        };
+        let binary = assert_cmd::cargo::cargo_bin("liveblog");
+        // The pane's shell prints a marker once the reader has exited, so we can see
+        // what is left on the terminal afterwards.
+        let command = format!(
+            "XDG_STATE_HOME={} {} --demo; stty -a | grep -o ' echo ' ; echo READER-EXITED-$?; sleep 60",
+            dir.path().display(),
+            binary.display()
+        );
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            &command,
+        ]);
+        let screen = tmux.wait_for("entries", "Hurricane Mirei");
+        assert!(
+            screen.contains("Aurora-3") && screen.contains(" entries"),
+            "{screen}"
+        );
+
+        tmux.keys(&["/", "g", "o", "a", "l"]);
+        let screen = tmux.wait_for("filter", "/goal");
+        assert!(
+            screen.contains("GOAL"),
+            "the filter finds the goals:\n{screen}"
+        );
+        assert!(screen.contains("hidden"), "{screen}");
+        tmux.keys(&["Escape"]);
+        let screen = tmux.wait_for("filter cleared", " entries");
+        assert!(!screen.contains("/goal"), "{screen}");
+
+        tmux.keys(&["s"]);
+        tmux.wait_for("sources panel", "Sources");
+        tmux.keys(&["j", "Space"]);
+        let screen = tmux.wait_for("source hidden", "[ ]");
+        assert!(screen.contains("[x]"), "{screen}");
+        tmux.keys(&["Escape", "?"]);
+        tmux.wait_for("help", "Keys");
+        tmux.keys(&["Escape", "Enter"]);
+        tmux.keys(&["Escape", "q"]);
+
+        // The reader exits, the alternate screen is gone and echo is back on.
+        let screen = tmux.wait_for("exit", "READER-EXITED-0");
+        assert!(
+            screen.lines().any(|line| line.trim() == "echo"),
+            "terminal left without echo:\n{screen}"
+        );
+        assert!(
+            !screen.contains(" entries ·"),
+            "the reader's screen is still shown:\n{screen}"
+        );
+    }
+}
