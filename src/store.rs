@@ -603,7 +603,7 @@ fn apply_in(
             }
         }
     }
-    mark_removed(&tx, source, items).map_err(&err)?;
+    mark_removed(tx, source, items).map_err(&err)?;
     Ok(Applied {
         new: newest_first(new),
         updated: newest_first(updated),
