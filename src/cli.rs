@@ -482,9 +482,17 @@ async fn tail(
     let _poller = Poller::spawn(fetcher, sources, poll_tx);
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut pipe_check = tokio::time::interval(std::time::Duration::from_millis(250));
     loop {
         let poll = tokio::select! {
             poll = poll_rx.recv() => poll,
+            // `tail | head -3`: once the reader is gone, stop now, not at the next write.
+            _ = pipe_check.tick() => {
+                if stdout_closed() {
+                    return Err(Failure::ClosedPipe);
+                }
+                continue;
+            }
             _ = tokio::signal::ctrl_c() => None,
             _ = terminate.recv() => None,
             _ = hangup.recv() => None,
@@ -568,4 +576,18 @@ fn list(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// True when stdout is a pipe whose reading end has closed (`poll` reports an error or
+/// hang-up on it). A terminal or a file never reports that.
+fn stdout_closed() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdout = std::io::stdout();
+    let mut fds = [PollFd::new(&stdout, PollFlags::empty())];
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    poll(&mut fds, Some(&zero)).is_ok()
+        && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
 }

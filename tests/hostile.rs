@@ -72,19 +72,6 @@ struct Case {
     name: &'static str,
     behaviour: Option<Behaviour>,
     expect: &'static [&'static str],
-    /// A known bug in src that this case shows (see the ignored `bug_*` tests).
-    known: Known,
-}
-
-/// Whether a case currently behaves as it should.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Known {
-    /// It does.
-    Fine,
-    /// It fails in time, in one line, but the line does not say why.
-    UnclearError,
-    /// It does not finish in bounded time: left out of the combined runs.
-    Unbounded,
 }
 
 fn nested_json() -> Vec<u8> {
@@ -134,13 +121,11 @@ fn cases() -> Vec<Case> {
             name: "not-found",
             behaviour: Some(Behaviour::status("404 Not Found", vec![])),
             expect: &["404"],
-            known: Known::Fine,
         },
         Case {
             name: "server-error",
             behaviour: Some(Behaviour::status("500 Internal Server Error", vec![])),
             expect: &["500"],
-            known: Known::Fine,
         },
         Case {
             name: "rate-limited",
@@ -149,13 +134,11 @@ fn cases() -> Vec<Case> {
                 vec![("Retry-After", "120".to_string())],
             )),
             expect: &["429"],
-            known: Known::Fine,
         },
         Case {
             name: "hang",
             behaviour: Some(Behaviour::Hang),
             expect: &["timed out"],
-            known: Known::Fine,
         },
         Case {
             name: "drip",
@@ -164,7 +147,6 @@ fn cases() -> Vec<Case> {
                 every: Duration::from_millis(200),
             }),
             expect: &["timed out"],
-            known: Known::Fine,
         },
         Case {
             name: "drip-headers",
@@ -172,7 +154,6 @@ fn cases() -> Vec<Case> {
                 every: Duration::from_millis(100),
             }),
             expect: &["timed out"],
-            known: Known::Fine,
         },
         Case {
             name: "huge",
@@ -181,7 +162,6 @@ fn cases() -> Vec<Case> {
                 content_length: true,
             }),
             expect: &["larger than"],
-            known: Known::Fine,
         },
         Case {
             name: "huge-chunked",
@@ -190,19 +170,16 @@ fn cases() -> Vec<Case> {
                 content_length: false,
             }),
             expect: &["larger than"],
-            known: Known::Fine,
         },
         Case {
             name: "gzip-bomb",
             behaviour: Some(Behaviour::GzipBomb),
             expect: &["larger than"],
-            known: Known::Fine,
         },
         Case {
             name: "redirect-loop",
             behaviour: Some(Behaviour::RedirectLoop),
             expect: &["redirect"],
-            known: Known::Fine,
         },
         Case {
             name: "truncated",
@@ -211,19 +188,16 @@ fn cases() -> Vec<Case> {
                 body: good_feed().as_bytes()[..200].to_vec(),
             }),
             expect: &["truncated", "incomplete", "closed", "end of file", "before"],
-            known: Known::UnclearError,
         },
         Case {
             name: "invalid-utf8",
             behaviour: Some(Behaviour::ok(RSS, invalid_utf8_feed())),
             expect: &["not valid", "utf-8", "utf8", "no entries"],
-            known: Known::Fine,
         },
         Case {
             name: "html-error-page",
             behaviour: Some(Behaviour::ok(RSS, html_page)),
             expect: &["not valid", "no entries", "html"],
-            known: Known::Fine,
         },
         Case {
             name: "garbage",
@@ -235,25 +209,21 @@ fn cases() -> Vec<Case> {
                 "unrecognised",
                 "unrecognized",
             ],
-            known: Known::Fine,
         },
         Case {
             name: "nested-json",
             behaviour: Some(Behaviour::ok("application/json", nested_json())),
             expect: &["not valid", "recursion", "too deep", "nest"],
-            known: Known::Fine,
         },
         Case {
             name: "nested-html",
             behaviour: Some(Behaviour::ok("text/html", nested_html())),
             expect: &["no entries", "not valid"],
-            known: Known::Unbounded,
         },
         Case {
             name: "closed-port",
             behaviour: None,
             expect: &["cannot connect"],
-            known: Known::Fine,
         },
     ]
 }
@@ -566,29 +536,11 @@ fn good_source_alone_succeeds() {
     });
 }
 
-/// Checks one failing poll of the combined runs: strictly, or (for a case with a known
-/// unclear-error bug, when not strict) only that it failed in one line.
-fn check_case(poll: &Poll, case: &Case, strict: bool) -> String {
-    if strict || case.known == Known::Fine {
-        assert_failed(poll, case.expect)
-    } else {
-        assert_failed(poll, &[""])
-    }
-}
-
-/// The cases a combined run includes: all when strict, else those that end in time.
-fn combined_cases(strict: bool) -> Vec<Case> {
-    cases()
-        .into_iter()
-        .filter(|case| strict || case.known != Known::Unbounded)
-        .collect()
-}
-
 /// Every hostile source and one good one, polled concurrently through one fetcher:
 /// the good one succeeds, each other fails for its own reason, all in about the timeout.
-async fn all_at_once(strict: bool) {
+async fn all_at_once() {
     let good = Hostile::start(Behaviour::ok(RSS, good_feed())).await;
-    let cases = combined_cases(strict);
+    let cases = cases();
     let mut servers = Vec::new();
     let mut sources = vec![source("good", &good.url("/feed.xml"))];
     for case in &cases {
@@ -627,7 +579,7 @@ async fn all_at_once(strict: bool) {
     );
     for ((poll, done), case) in results[1..].iter().zip(&cases) {
         assert_eq!(poll.source.0, case.name);
-        let error = check_case(poll, case, strict);
+        let error = assert_failed(poll, case.expect);
         let took = done.duration_since(started);
         assert!(took < BOUND, "{}: took {took:?}", case.name);
         eprintln!("{}: {took:?}: {error}", case.name);
@@ -641,16 +593,7 @@ async fn all_at_once(strict: bool) {
 
 #[test]
 fn all_at_once_the_good_source_is_unaffected() {
-    bounded(async {
-        all_at_once(false).await;
-    });
-}
-
-#[test]
-fn all_at_once_every_case_strictly() {
-    bounded(async {
-        all_at_once(true).await;
-    });
+    bounded(all_at_once());
 }
 
 // ---------------------------------------------------------------------------------
@@ -727,14 +670,14 @@ fn run_liveblog(args: &[&std::ffi::OsStr]) -> Run {
 }
 
 /// `liveblog refresh`, twice, over the good source and the hostile ones; then `list`.
-fn refresh_binary(strict: bool) {
+fn refresh_binary() {
     // The servers run on their own runtime's worker threads while the binary runs.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    let cases = combined_cases(strict);
+    let cases = cases();
     let (good, servers, sources) = runtime.block_on(async {
         let good = Hostile::start(Behaviour::ok(RSS, good_feed())).await;
         let mut servers = Vec::new();
@@ -806,13 +749,11 @@ fn refresh_binary(strict: bool) {
                 .unwrap_or_else(|| panic!("no line for {}:\n{}", case.name, run.stdout));
             let lower = line.to_lowercase();
             assert!(lower.contains("error"), "{line}");
-            if strict || case.known == Known::Fine {
-                assert!(
-                    case.expect.iter().any(|word| lower.contains(word)),
-                    "{line} does not say any of {:?}",
-                    case.expect
-                );
-            }
+            assert!(
+                case.expect.iter().any(|word| lower.contains(word)),
+                "{line} does not say any of {:?}",
+                case.expect
+            );
         }
         assert!(
             run.elapsed < 2 * TIMEOUT + Duration::from_secs(2),
@@ -853,20 +794,12 @@ fn refresh_binary(strict: bool) {
 
 #[test]
 fn refresh_binary_over_hostile_config() {
-    refresh_binary(false);
-}
-
-#[test]
-fn refresh_binary_over_every_hostile_case_strictly() {
-    refresh_binary(true);
+    refresh_binary();
 }
 
 // ---------------------------------------------------------------------------------
 // The schedule on tokio's paused clock: no real sleeping.
 
-// Needs tokio's `test-util` feature, which Cargo.toml does not enable (yet): add
-// `tokio = { version = "1", features = ["test-util"] }` under [dev-dependencies], then
-// delete the `cfg(any())` line below to run these tests.
-#[cfg(any())]
+// Needs tokio's `test-util` feature (a dev-dependency in Cargo.toml).
 #[path = "hostile/paused_clock.rs"]
 mod paused_clock;

@@ -33,6 +33,7 @@ fuzz_target!(|bytes: &[u8]| {
             url: Some(url),
             text: body,
             html: None,
+            flags: Default::default(),
         },
         first_seen: now,
         edited: false,

@@ -183,7 +183,10 @@ pub fn html_depth_exceeds(html: &[u8], limit: usize) -> bool {
     ];
     let mut depth: usize = 0;
     let mut at = 0;
-    while let Some(offset) = html[at..].iter().position(|&b| b == b'<') {
+    while let Some(offset) = html
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         let start = at + offset + 1;
         let closing = html.get(start) == Some(&b'/');
         let name_start = start + usize::from(closing);
