@@ -339,7 +339,14 @@ impl App {
     /// Recomputes `visible` from the filter and the source toggles, keeping the
     /// selected entry selected (and where it was on screen) when it is still shown.
     fn refilter(&mut self) {
-        let anchor = self.key_at(self.selected);
+        self.refilter_within(None);
+    }
+
+    /// Recomputes `visible` (from `candidates` when the new filter can only narrow the
+    /// last one, else from every row), keeping the selected entry selected and where it
+    /// was on screen when it is still shown.
+    fn refilter_within(&mut self, candidates: Option<Vec<usize>>) {
+        let anchor_row = self.visible.get(self.selected).copied();
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
         let hidden: HashSet<&SourceId> = self
             .sources
@@ -350,17 +357,20 @@ impl App {
         let now = self.now;
         let query = &self.filter.query;
         let key_events_only = self.key_events_only;
-        self.visible = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| !key_events_only || row.entry.item.flags.is_key())
-            .filter(|(_, row)| {
-                !hidden.contains(&row.entry.source) && query.matches_prepared(&row.prepared, now)
-            })
-            .map(|(index, _)| index)
-            .collect();
-        let found = anchor.and_then(|key| self.position_of(&key));
+        let keep = |row: &Row| {
+            (!key_events_only || row.entry.item.flags.is_key())
+                && !hidden.contains(&row.entry.source)
+                && query.matches_prepared(&row.prepared, now)
+        };
+        self.visible = match candidates {
+            Some(candidates) => candidates
+                .into_iter()
+                .filter(|&index| keep(&self.rows[index]))
+                .collect(),
+            None => filter_rows(&self.rows, &keep),
+        };
+        // `visible` is in row order, so the anchor is found by bisection.
+        let found = anchor_row.and_then(|row| self.visible.binary_search(&row).ok());
         match found {
             Some(position) => {
                 // The selected entry keeps its row on screen, unless that would leave
@@ -533,12 +543,30 @@ impl App {
     }
 
     fn set_filter_input(&mut self, input: String) {
+        let previous = std::mem::take(&mut self.filter.input);
         self.filter.input = input;
         match Query::parse(&self.filter.input) {
             Ok(query) => {
+                // Typing on at the end of a query made only of positive terms can only
+                // narrow it: filter what is shown instead of everything. (Not when the
+                // typing turns a word into a field or a phrase: `title` → `title:x`.)
+                let appended = self.filter.input.strip_prefix(previous.as_str());
+                let narrows = self.filter.error.is_none()
+                    && !previous.trim().is_empty()
+                    && appended.is_some_and(|text| {
+                        !text.contains([':', '"', '(', ')', '-', '“', '”', '„'])
+                    })
+                    && self.filter.query.is_positive_conjunction()
+                    && query.is_positive_conjunction();
                 self.filter.query = query;
                 self.filter.error = None;
-                self.refilter();
+                if narrows {
+                    let candidates = std::mem::take(&mut self.visible);
+                    self.visible = candidates.clone();
+                    self.refilter_within(Some(candidates));
+                } else {
+                    self.refilter();
+                }
             }
             Err(error) => self.filter.error = Some(error),
         }
@@ -576,6 +604,44 @@ impl Row {
         let prepared = Prepared::new(&entry);
         Row { entry, prepared }
     }
+}
+
+/// Indexes of the rows `keep` accepts, in order; a long list is split across threads
+/// (each keystroke in the filter runs this over every loaded entry).
+fn filter_rows(rows: &[Row], keep: &(dyn Fn(&Row) -> bool + Sync)) -> Vec<usize> {
+    const PER_THREAD: usize = 50_000;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rows.len() / PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| keep(row))
+            .map(|(index, _)| index)
+            .collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(chunk)
+            .enumerate()
+            .map(|(part, rows)| {
+                scope.spawn(move || {
+                    rows.iter()
+                        .enumerate()
+                        .filter(|(_, row)| keep(row))
+                        .map(|(index, _)| part * chunk + index)
+                        .collect::<Vec<usize>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Newest first; a stable sort keeps the given order among equal times.

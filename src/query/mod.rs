@@ -466,6 +466,19 @@ impl Query {
         })
     }
 
+    /// True when the query is words, phrases and field tests joined by AND only (no OR,
+    /// no `-`, no `since:`): adding to such a query can only narrow what it matches.
+    pub fn is_positive_conjunction(&self) -> bool {
+        fn positive(node: &Node) -> bool {
+            match node {
+                Node::And(nodes) => nodes.iter().all(positive),
+                Node::Word(_) | Node::Phrase { .. } | Node::Field(..) => true,
+                Node::Or(_) | Node::Not(_) | Node::Since(_) => false,
+            }
+        }
+        self.root.as_ref().is_none_or(positive)
+    }
+
     /// True when the query has no terms (matches everything).
     pub fn is_empty(&self) -> bool {
         self.root.is_none()

@@ -1,0 +1,95 @@
+//! Typing a filter narrows the list incrementally (only the rows shown are tested again
+//! when a query can only narrow); the result must always equal filtering from scratch.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use liveblog::app::{Action, App, update};
+use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "kyiv", "Kyïv", "title", "drone", "strike", "peace", "deal", "bbc", "ok", "x",
+];
+const SOURCES: &[&str] = &["bbc", "guardian"];
+
+fn entries(specs: &[(usize, usize, usize)]) -> Vec<Entry> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(index, &(source, title, body))| Entry {
+            source: SourceId(SOURCES[source].to_string()),
+            item: Item {
+                id: EntryId(format!("e{index}")),
+                published: Timestamp::from_second(1_800_000_000 - index as i64 * 60).ok(),
+                updated: None,
+                title: format!("{} {}", WORDS[title], WORDS[(title + 3) % WORDS.len()]),
+                author: None,
+                url: None,
+                text: format!("{} and {}", WORDS[body], WORDS[(body + 5) % WORDS.len()]),
+                html: None,
+                flags: Flags::default(),
+            },
+            first_seen: Timestamp::from_second(1_800_000_000).expect("time"),
+            edited: false,
+            read: false,
+        })
+        .collect()
+}
+
+fn app(entries: Vec<Entry>) -> App {
+    let sources = SOURCES
+        .iter()
+        .map(|name| (SourceId(name.to_string()), Default::default()))
+        .collect();
+    App::new(
+        sources,
+        entries,
+        TimeZone::UTC,
+        Timestamp::from_second(1_800_000_000).expect("time"),
+    )
+}
+
+/// The rows the app's current input matches, tested one by one.
+fn from_scratch(app: &App) -> Vec<usize> {
+    let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
+    app.rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| query.matches(&row.entry, app.now))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn typed_filter_equals_filter_from_scratch(
+        specs in prop::collection::vec((0..SOURCES.len(), 0..WORDS.len(), 0..WORDS.len()), 1..40),
+        typed in prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(WORDS).prop_map(str::to_string),
+                prop::sample::select(vec![" ", ":", "title:", "source:", "\"", "-", " OR ", "(", ")", "since:1h"])
+                    .prop_map(str::to_string),
+            ],
+            1..6,
+        ),
+        backspaces in 0usize..3,
+    ) {
+        let mut typing = app(entries(&specs));
+        update(&mut typing, Action::StartFilter);
+        let text: String = typed.concat();
+        for c in text.chars() {
+            update(&mut typing, Action::FilterChar(c));
+            if typing.filter.error.is_none() {
+                prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after typing {:?}", typing.filter.input);
+            }
+        }
+        for _ in 0..backspaces {
+            update(&mut typing, Action::FilterBackspace);
+        }
+        if typing.filter.error.is_none() {
+            prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after backspaces {:?}", typing.filter.input);
+        }
+    }
+}
