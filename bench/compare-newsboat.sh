@@ -28,8 +28,9 @@ need newsboat || apt_install newsboat
 [ -x /usr/bin/time ] || apt_install time
 need python3 || apt_install python3
 
-(cd "$ROOT" && cargo build --release --quiet --bin liveblog)
-LIVEBLOG="$ROOT/target/release/liveblog"
+# LIVEBLOG_BIN=path uses that binary instead of building target/release/liveblog.
+if [ -z "${LIVEBLOG_BIN:-}" ]; then (cd "$ROOT" && cargo build --release --quiet --bin liveblog); fi
+LIVEBLOG=${LIVEBLOG_BIN:-"$ROOT/target/release/liveblog"}
 
 WORK=$(mktemp -d)
 SERVER=""

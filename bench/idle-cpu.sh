@@ -9,8 +9,9 @@ set -euo pipefail
 IDLE=${IDLE:-20}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 command -v tmux >/dev/null || { apt-get install -y tmux >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y tmux >/dev/null; }; }
-(cd "$ROOT" && cargo build --release --quiet --bin liveblog)
-LIVEBLOG="$ROOT/target/release/liveblog"
+# LIVEBLOG_BIN=path uses that binary instead of building target/release/liveblog.
+if [ -z "${LIVEBLOG_BIN:-}" ]; then (cd "$ROOT" && cargo build --release --quiet --bin liveblog); fi
+LIVEBLOG=${LIVEBLOG_BIN:-"$ROOT/target/release/liveblog"}
 
 WORK=$(mktemp -d)
 SESSION="liveblog-idle-$$"

@@ -163,6 +163,8 @@ pub struct Entry {
     pub first_seen: Timestamp,
     /// The source changed it after we first saw it.
     pub edited: bool,
+    /// The body before the source's last change to it, when it changed.
+    pub previous_text: Option<String>,
     /// The user opened it.
     pub read: bool,
 }

@@ -72,6 +72,8 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
     // 4: the publisher's marks (bit 0 pinned, bit 1 key event, bit 2 summary).
     "ALTER TABLE entries ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
+    // 5: the body before the last edit, so the reader can show what changed.
+    "ALTER TABLE entries ADD COLUMN previous_text TEXT;",
 ];
 
 /// Keeps the FTS index in step with `entries`, inside the writing transaction. Created
@@ -89,7 +91,7 @@ const FTS_TRIGGERS: &str = "
     END;";
 
 /// The columns of `entries` that [`entry_from_row`] reads, in its order.
-const ENTRY_COLUMNS: &str = "source, id, published, updated, title, author, url, text, html, first_seen, edited, read, flags";
+const ENTRY_COLUMNS: &str = "source, id, published, updated, title, author, url, text, html, first_seen, edited, read, flags, previous_text";
 
 /// The columns of `sources` that [`source_from_row`] reads, in its order.
 const SOURCE_COLUMNS: &str =
@@ -517,7 +519,7 @@ fn apply_in(
     {
         let mut select = tx
             .prepare_cached(
-                "SELECT rowid, updated, title, author, url, text, first_seen, read, flags
+                "SELECT rowid, updated, title, author, url, text, first_seen, read, flags, previous_text
                  FROM entries WHERE source = ?1 AND id = ?2",
             )
             .map_err(&err)?;
@@ -532,7 +534,8 @@ fn apply_in(
             .prepare_cached(
                 "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
                      url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
-                     folded = ?11, removed = 0, flags = ?12
+                     folded = ?11, removed = 0, flags = ?12,
+                     previous_text = CASE WHEN text = ?8 THEN previous_text ELSE text END
                  WHERE source = ?1 AND id = ?2",
             )
             .map_err(&err)?;
@@ -552,6 +555,7 @@ fn apply_in(
                         item,
                         first_seen: now,
                         edited: false,
+                        previous_text: None,
                         read: false,
                     };
                     insert
@@ -574,11 +578,17 @@ fn apply_in(
                     new.push((tx.last_insert_rowid(), entry));
                 }
                 Some(cached) if cached.differs(&item) => {
+                    let previous_text = if cached.text == item.text {
+                        cached.previous_text.clone()
+                    } else {
+                        Some(cached.text.clone())
+                    };
                     let entry = Entry {
                         source: source.clone(),
                         item,
                         first_seen: cached.first_seen,
                         edited: true,
+                        previous_text,
                         read: cached.read,
                     };
                     update
@@ -726,6 +736,7 @@ struct Cached {
     first_seen: Timestamp,
     read: bool,
     flags: i64,
+    previous_text: Option<String>,
 }
 
 impl Cached {
@@ -740,6 +751,7 @@ impl Cached {
             first_seen: timestamp(row, 6)?,
             read: row.get(7)?,
             flags: row.get(8)?,
+            previous_text: row.get(9)?,
         })
     }
 
@@ -873,6 +885,8 @@ fn entry_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Entry> {
         first_seen: timestamp(row, at + 9)?,
         edited: row.get(at + 10)?,
         read: row.get(at + 11)?,
+        // Schema version 1 (read while migrating) has neither column.
+        previous_text: row.get(at + 13).unwrap_or(None),
     })
     .map(|mut entry: Entry| {
         entry.item.flags = flags_from_bits(row.get(at + 12).unwrap_or(0));

@@ -511,6 +511,35 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
     for line in wrap(&clean(&entry.item.text), width) {
         lines.push(Line::from(highlighted(&line, &terms, Style::new(), theme)));
     }
+    if let Some(previous) = entry
+        .previous_text
+        .as_deref()
+        .filter(|previous| *previous != entry.item.text)
+    {
+        // What the edit changed: the paragraphs it removed or rewrote, as they were.
+        let now: Vec<&str> = entry.item.text.split('\n').map(str::trim).collect();
+        let changed: Vec<&str> = previous
+            .split('\n')
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !now.contains(line))
+            .collect();
+        lines.push(Line::raw(""));
+        let heading = if changed.is_empty() {
+            "Edited: text added"
+        } else {
+            "Edited: before the change"
+        };
+        lines.push(Line::styled(heading, bold.patch(theme.fg(Color::Yellow))));
+        for line in changed
+            .iter()
+            .flat_map(|line| wrap(&clean(line), width.saturating_sub(2)))
+        {
+            lines.push(Line::styled(
+                format!("- {line}"),
+                theme.dim().add_modifier(Modifier::CROSSED_OUT),
+            ));
+        }
+    }
     let links = links(entry);
     if !links.is_empty() {
         lines.push(Line::raw(""));

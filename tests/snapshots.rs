@@ -31,6 +31,7 @@ fn entry(source: &str, id: &str, time: &str, title: &str, text: &str, html: Opti
         },
         first_seen: at(time),
         edited: false,
+        previous_text: None,
         read: false,
     }
 }

@@ -48,6 +48,7 @@ fn entry(source: &str, id: &str, time: &str, title: &str, text: &str) -> Entry {
         },
         first_seen: time,
         edited: false,
+        previous_text: None,
         read: false,
     }
 }

@@ -265,6 +265,7 @@ pub fn entries(count: usize, seed: u64) -> Vec<Entry> {
                 item,
                 first_seen,
                 edited: false,
+                previous_text: None,
                 read: rng.below(3) == 0,
             }
         })

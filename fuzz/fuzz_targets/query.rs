@@ -37,6 +37,7 @@ fuzz_target!(|bytes: &[u8]| {
         },
         first_seen: now,
         edited: false,
+        previous_text: None,
         read: false,
     };
     let _ = query.matches(&entry, now);

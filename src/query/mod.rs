@@ -805,6 +805,7 @@ mod tests {
             },
             first_seen: now(),
             edited: false,
+            previous_text: None,
             read: false,
         }
     }
