@@ -83,6 +83,9 @@ fn app(width: u16, height: u16) -> App {
     ];
     entries[1].item.flags.key_event = true;
     entries[2].edited = true;
+    entries[2].previous_text = Some(
+        "The grid operator says 150,000 homes are without power. Crews cannot go out until the wind drops below 50mph. Updates on the operator's site and from the mayor's office.".to_string(),
+    );
     entries[4].read = true;
     let sources = vec![
         (
