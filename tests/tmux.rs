@@ -140,3 +140,57 @@ fn demo_in_tmux_at_80x24_and_120x40() {
         );
     }
 }
+
+#[test]
+fn quitting_with_a_request_in_flight_takes_under_a_second() {
+    if !tmux_available() {
+        return;
+    }
+    // A server that accepts and never answers: the poll hangs for the whole timeout.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(16) {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[general]\ntimeout = \"60s\"\n[[source]]\nname = \"hang\"\nurl = \"http://127.0.0.1:{port}/feed\"\n"),
+    )
+    .expect("config");
+    let tmux = Tmux {
+        socket: format!("liveblog-test-quit-{}", std::process::id()),
+    };
+    let command = format!(
+        "XDG_STATE_HOME={dir} {binary} --config {config} --cache {dir}/c.db; echo READER-EXITED-$?; sleep 60",
+        dir = dir.path().display(),
+        binary = assert_cmd::cargo::cargo_bin("liveblog").display(),
+        config = config.display(),
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    tmux.wait_for("reader up", "? help");
+    std::thread::sleep(Duration::from_millis(500)); // the poll is now hanging
+    let started = Instant::now();
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", "READER-EXITED-0");
+    // `keys` waits 150 ms after sending; the screen is read every 100 ms.
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+}
