@@ -436,6 +436,15 @@ impl App {
             source.next_poll = ingested.next_poll;
         }
         let applied = ingested.applied;
+        if !applied.removed.is_empty() {
+            // Kept and marked: nothing the user saw vanishes.
+            let removed: HashSet<&EntryId> = applied.removed.iter().collect();
+            for row in &mut self.rows {
+                if row.entry.source == ingested.source && removed.contains(&row.entry.item.id) {
+                    row.entry.removed = true;
+                }
+            }
+        }
         if applied.new.is_empty() && applied.updated.is_empty() {
             return Vec::new();
         }

@@ -540,11 +540,17 @@ fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     };
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
-        let status = match (&state.last_error, state.last_success) {
+        let mut status = match (&state.last_error, state.last_success) {
             (Some(error), _) => format!("failing: {error}"),
             (None, Some(time)) => format!("ok, last success {}", when(time)),
             (None, None) => "never polled".to_string(),
         };
+        if let Some(next) = store
+            .next_poll(&source.id)?
+            .filter(|next| *next > Timestamp::now())
+        {
+            status.push_str(&format!(", next poll {}", when(next)));
+        }
         let clean = crate::sanitize::clean_line;
         writeln!(
             out,

@@ -48,6 +48,9 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
             Applied::default()
         }
     };
+    if poll.next_poll.is_some() {
+        store.set_next_poll(&poll.source, poll.next_poll)?;
+    }
     Ok(Ingested {
         source: poll.source.clone(),
         state,

@@ -165,6 +165,8 @@ pub struct Entry {
     pub edited: bool,
     /// The body before the source's last change to it, when it changed.
     pub previous_text: Option<String>,
+    /// The source no longer lists it (a live blog deleted it); kept, never dropped.
+    pub removed: bool,
     /// The user opened it.
     pub read: bool,
 }

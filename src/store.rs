@@ -91,7 +91,7 @@ const FTS_TRIGGERS: &str = "
     END;";
 
 /// The columns of `entries` that [`entry_from_row`] reads, in its order.
-const ENTRY_COLUMNS: &str = "source, id, published, updated, title, author, url, text, html, first_seen, edited, read, flags, previous_text";
+const ENTRY_COLUMNS: &str = "source, id, published, updated, title, author, url, text, html, first_seen, edited, read, flags, previous_text, removed";
 
 /// The columns of `sources` that [`source_from_row`] reads, in its order.
 const SOURCE_COLUMNS: &str =
@@ -114,6 +114,8 @@ pub struct Applied {
     pub new: Vec<Entry>,
     /// Entries whose text, title or `updated` changed, newest first.
     pub updated: Vec<Entry>,
+    /// Entries the source no longer lists (kept in the cache, marked removed).
+    pub removed: Vec<EntryId>,
 }
 
 /// What the cache knows about a source's polling.
@@ -313,6 +315,39 @@ impl Store {
             )
             .map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Records when the poller will poll `source` next (shown by `liveblog sources`).
+    pub fn set_next_poll(
+        &mut self,
+        source: &SourceId,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording the next poll");
+        self.conn
+            .execute(
+                "UPDATE sources SET next_poll = ?2 WHERE name = ?1",
+                params![source.0, at.map(Timestamp::as_millisecond)],
+            )
+            .map_err(&err)?;
+        Ok(())
+    }
+
+    /// When a running reader or `tail` said it would poll `source` next.
+    pub fn next_poll(&self, source: &SourceId) -> Result<Option<Timestamp>, StoreError> {
+        let err = fail(&self.path, "reading the next poll");
+        let ms: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT next_poll FROM sources WHERE name = ?1",
+                [&source.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&err)?;
+        Ok(ms
+            .flatten()
+            .and_then(|ms| Timestamp::from_millisecond(ms).ok()))
     }
 
     /// When the last interactive session ended, if one did.
@@ -556,6 +591,7 @@ fn apply_in(
                         first_seen: now,
                         edited: false,
                         previous_text: None,
+                        removed: false,
                         read: false,
                     };
                     insert
@@ -589,6 +625,7 @@ fn apply_in(
                         first_seen: cached.first_seen,
                         edited: true,
                         previous_text,
+                        removed: false,
                         read: cached.read,
                     };
                     update
@@ -613,10 +650,11 @@ fn apply_in(
             }
         }
     }
-    mark_removed(tx, source, items).map_err(&err)?;
+    let removed = mark_removed(tx, source, items).map_err(&err)?;
     Ok(Applied {
         new: newest_first(new),
         updated: newest_first(updated),
+        removed,
     })
 }
 
@@ -698,7 +736,7 @@ fn mark_removed(
     tx: &rusqlite::Transaction<'_>,
     source: &SourceId,
     items: &[Item],
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<EntryId>> {
     let Some(oldest) = items
         .iter()
         .map(Item::time)
@@ -706,7 +744,7 @@ fn mark_removed(
         .and_then(|times| times.into_iter().min())
     else {
         // An empty document, or undated items: no span to reason about.
-        return Ok(());
+        return Ok(Vec::new());
     };
     let listed: HashSet<&str> = items.iter().map(|item| item.id.0.as_str()).collect();
     let cached: Vec<String> = {
@@ -719,10 +757,15 @@ fn mark_removed(
     };
     let mut update =
         tx.prepare_cached("UPDATE entries SET removed = 1 WHERE source = ?1 AND id = ?2")?;
-    for id in cached.iter().filter(|id| !listed.contains(id.as_str())) {
+    let mut removed = Vec::new();
+    for id in cached
+        .into_iter()
+        .filter(|id| !listed.contains(id.as_str()))
+    {
         update.execute(params![source.0, id])?;
+        removed.push(EntryId(id));
     }
-    Ok(())
+    Ok(removed)
 }
 
 /// What `apply` needs to know of a cached entry.
@@ -887,6 +930,7 @@ fn entry_from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Entry> {
         read: row.get(at + 11)?,
         // Schema version 1 (read while migrating) has neither column.
         previous_text: row.get(at + 13).unwrap_or(None),
+        removed: row.get(at + 14).unwrap_or(false),
     })
     .map(|mut entry: Entry| {
         entry.item.flags = flags_from_bits(row.get(at + 12).unwrap_or(0));

@@ -266,6 +266,9 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             if entry.edited {
                 spans.push(Span::styled(" (edited)", theme.dim()));
             }
+            if entry.removed {
+                spans.push(Span::styled(" (removed by the source)", theme.error()));
+            }
             let mut line = Line::from(spans);
             if catch_up {
                 line = line.style(
@@ -574,6 +577,9 @@ fn badges(entry: &Entry) -> Vec<&'static str> {
     }
     if entry.edited {
         badges.push("[edited since you first saw it]");
+    }
+    if entry.removed {
+        badges.push("[removed by the source]");
     }
     badges
 }

@@ -32,6 +32,7 @@ fn entries(specs: &[(usize, usize, usize)]) -> Vec<Entry> {
             first_seen: Timestamp::from_second(1_800_000_000).expect("time"),
             edited: false,
             previous_text: None,
+            removed: false,
             read: false,
         })
         .collect()

@@ -32,6 +32,7 @@ fn entry(source: &str, id: &str, time: &str, title: &str, text: &str, html: Opti
         first_seen: at(time),
         edited: false,
         previous_text: None,
+        removed: false,
         read: false,
     }
 }

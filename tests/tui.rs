@@ -49,6 +49,7 @@ fn entry(source: &str, id: &str, time: &str, title: &str, text: &str) -> Entry {
         first_seen: time,
         edited: false,
         previous_text: None,
+        removed: false,
         read: false,
     }
 }
@@ -204,7 +205,11 @@ fn ingest_action(source: &str, new: Vec<Entry>, updated: Vec<Entry>) -> Action {
     Action::Ingested(Box::new(Ingested {
         source: SourceId(source.to_string()),
         state,
-        applied: Applied { new, updated },
+        applied: Applied {
+            new,
+            updated,
+            ..Applied::default()
+        },
         not_modified: false,
         next_poll: None,
     }))

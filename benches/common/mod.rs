@@ -266,6 +266,7 @@ pub fn entries(count: usize, seed: u64) -> Vec<Entry> {
                 first_seen,
                 edited: false,
                 previous_text: None,
+                removed: false,
                 read: rng.below(3) == 0,
             }
         })

@@ -38,6 +38,7 @@ fuzz_target!(|bytes: &[u8]| {
         first_seen: now,
         edited: false,
         previous_text: None,
+        removed: false,
         read: false,
     };
     let _ = query.matches(&entry, now);

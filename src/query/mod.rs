@@ -806,6 +806,7 @@ mod tests {
             first_seen: now(),
             edited: false,
             previous_text: None,
+            removed: false,
             read: false,
         }
     }
