@@ -116,11 +116,39 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
                 ),
             })
         }
-        Format::Jsonld => jsonld::parse(input),
+        Format::Jsonld => jsonld::parse(input).map(drop_repeated_headlines),
         Format::Guardian => guardian::parse(input),
         Format::Text => transcript::parse(input),
         Format::Html => selectors::parse(input),
     }
+}
+
+/// Some live blogs put one label on every update as its "headline" (The Independent's
+/// "Women's World Cup"): a headline most updates share says nothing about any of them,
+/// so it is dropped and the entry is shown by its first words instead.
+fn drop_repeated_headlines(mut document: Document) -> Document {
+    let count = document.items.len();
+    if count < 4 {
+        return document;
+    }
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in &document.items {
+        let title = item.title.trim();
+        if !title.is_empty() {
+            *seen.entry(title.to_string()).or_default() += 1;
+        }
+    }
+    let labels: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, uses)| uses * 2 > count)
+        .map(|(title, _)| title)
+        .collect();
+    for item in &mut document.items {
+        if labels.iter().any(|label| label == item.title.trim()) {
+            item.title.clear();
+        }
+    }
+    document
 }
 
 #[cfg(test)]
@@ -163,6 +191,28 @@ mod tests {
                 let _ = parse(&input(doc.as_bytes()), format);
             }
         }
+    }
+
+    #[test]
+    fn a_headline_most_updates_share_is_a_label_not_a_headline() {
+        let updates: Vec<String> = (0..6)
+            .map(|n| {
+                let headline = if n == 2 { "England through" } else { "World Cup" };
+                format!(r#"{{"@type":"BlogPosting","@id":"u{n}","headline":"{headline}","articleBody":"Body {n}","datePublished":"2023-08-14T0{n}:00:00Z"}}"#)
+            })
+            .collect();
+        let page = format!(
+            r#"<html><script type="application/ld+json">{{"@type":"LiveBlogPosting","headline":"World Cup LIVE","liveBlogUpdate":[{}]}}</script></html>"#,
+            updates.join(",")
+        );
+        let doc = parse(&input(page.as_bytes()), Format::Jsonld).expect("parses");
+        let titles: Vec<&str> = doc.items.iter().map(|item| item.title.as_str()).collect();
+        assert_eq!(
+            titles.iter().filter(|title| title.is_empty()).count(),
+            5,
+            "{titles:?}"
+        );
+        assert!(titles.contains(&"England through"));
     }
 
     #[test]
