@@ -231,8 +231,8 @@ pub struct App {
     pub key_events_only: bool,
     /// Entries first seen after this were new since the last session (a line marks it).
     pub last_session: Option<Timestamp>,
-    /// Draw without colour (`NO_COLOR`).
-    pub no_color: bool,
+    /// The colours (`Mono` when `NO_COLOR` is set).
+    pub theme: crate::model::Theme,
 }
 
 impl App {
@@ -277,7 +277,7 @@ impl App {
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,
-            no_color: false,
+            theme: crate::model::Theme::Dark,
         };
         app.rows = entries.into_iter().map(Row::new).collect();
         sort_rows(&mut app.rows);

@@ -14,7 +14,7 @@ use toml::Spanned;
 
 use crate::fetch::{Concurrency, DEFAULT_MAX_BODY};
 use crate::keys::KeyMap;
-use crate::model::{Format, Selectors, SourceId};
+use crate::model::{Format, Selectors, SourceId, Theme};
 use crate::parse::ParseOptions;
 use crate::query::Query;
 
@@ -66,6 +66,8 @@ pub struct Config {
     pub keys: KeyMap,
     /// Mouse wheel and clicks in the TUI (`[general] mouse = false` turns them off).
     pub mouse: bool,
+    /// The colours.
+    pub theme: Theme,
 }
 
 /// One configured source.
@@ -139,6 +141,7 @@ struct RawGeneral {
     timezone: Option<Spanned<String>>,
     cache: Option<String>,
     mouse: Option<bool>,
+    theme: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -399,7 +402,23 @@ impl Config {
             locate(span, Some(&command), message)
         })?;
 
+        let theme = match general.theme.as_ref() {
+            None => Theme::Dark,
+            Some(value) => match value.get_ref().as_str() {
+                "dark" => Theme::Dark,
+                "light" => Theme::Light,
+                "mono" => Theme::Mono,
+                other => {
+                    return Err(locate(
+                        Some(value.span()),
+                        Some("theme"),
+                        format!("unknown theme `{other}`: use dark, light or mono"),
+                    ));
+                }
+            },
+        };
         Ok(Config {
+            theme,
             keys,
             mouse: general.mouse.unwrap_or(true),
             path: None,

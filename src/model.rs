@@ -213,3 +213,17 @@ pub struct Document {
 pub fn rfc3339(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
+
+/// The reader's colours. All use the 16 ANSI colours, so the terminal's own palette
+/// decides the shades.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// For dark backgrounds.
+    #[default]
+    Dark,
+    /// For light backgrounds.
+    Light,
+    /// No colour: bold, reverse and underline only (also what `NO_COLOR` gives).
+    Mono,
+}

@@ -57,7 +57,12 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
     app.alert_query = Some(config.alerts.query.trim())
         .filter(|query| !query.is_empty())
         .and_then(|query| Query::parse(query).ok());
-    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    app.theme = if no_color {
+        crate::model::Theme::Mono
+    } else {
+        config.theme
+    };
     app.last_session = store.last_session()?;
     Ok((store, app, validators))
 }

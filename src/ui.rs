@@ -44,6 +44,7 @@ pub fn layout(width: u16, height: u16) -> Areas {
 #[derive(Debug, Clone, Copy)]
 struct Theme {
     color: bool,
+    light: bool,
 }
 
 const SOURCE_COLORS: [Color; 6] = [
@@ -58,7 +59,8 @@ const SOURCE_COLORS: [Color; 6] = [
 impl Theme {
     fn of(app: &App) -> Theme {
         Theme {
-            color: !app.no_color,
+            color: app.theme != crate::model::Theme::Mono,
+            light: app.theme == crate::model::Theme::Light,
         }
     }
 
@@ -72,7 +74,11 @@ impl Theme {
 
     fn dim(self) -> Style {
         if self.color {
-            Style::new().fg(Color::DarkGray)
+            Style::new().fg(if self.light {
+                Color::Gray
+            } else {
+                Color::DarkGray
+            })
         } else {
             Style::new().add_modifier(Modifier::DIM)
         }
@@ -92,7 +98,9 @@ impl Theme {
     }
 
     fn bar(self) -> Style {
-        if self.color {
+        if self.color && self.light {
+            Style::new().bg(Color::Gray).fg(Color::Black)
+        } else if self.color {
             Style::new().bg(Color::DarkGray).fg(Color::White)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -100,7 +108,16 @@ impl Theme {
     }
 
     fn error(self) -> Style {
-        self.fg(Color::LightRed)
+        self.fg(if self.light {
+            Color::Red
+        } else {
+            Color::LightRed
+        })
+    }
+
+    /// Text on the status bar that must stand out from it.
+    fn bar_accent(self, dark: Color, light: Color) -> Style {
+        self.fg(if self.light { light } else { dark })
     }
 }
 
@@ -807,7 +824,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if app.new_above > 0 {
         left.push(Span::styled(
             format!(" · ↑ {} new", app.new_above),
-            base.patch(theme.fg(Color::LightYellow))
+            base.patch(theme.bar_accent(Color::LightYellow, Color::Blue))
                 .add_modifier(Modifier::BOLD),
         ));
     }
@@ -833,7 +850,7 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if let Some(notice) = &app.notice {
         left.push(Span::styled(
             format!(" · {}", clean_line(notice)),
-            base.patch(theme.fg(Color::LightCyan)),
+            base.patch(theme.bar_accent(Color::LightCyan, Color::Magenta)),
         ));
     }
     let right = " ? help ";

@@ -199,6 +199,23 @@ fn key_events_view() {
 }
 
 #[test]
+fn mono_theme_list() {
+    for (width, height) in SIZES {
+        let mut app = app(width, height);
+        app.theme = liveblog::model::Theme::Mono;
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| liveblog::ui::draw(frame, &app))
+            .expect("draw");
+        // No cell carries a colour: only modifiers remain.
+        for cell in terminal.backend().buffer().content() {
+            assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
+            assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
+        }
+    }
+}
+
+#[test]
 fn nothing_matches() {
     let typed: Vec<Action> = "zzz".chars().map(Action::FilterChar).collect();
     snapshot("no_match", &[vec![Action::StartFilter], typed].concat());
