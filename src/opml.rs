@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::sanitize::escape_xml;
+
 /// One subscription found in an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
@@ -172,27 +174,11 @@ pub fn export(outlines: &[Outline<'_>]) -> String {
         let _ = writeln!(
             out,
             "    <outline type=\"{kind}\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{url}\"/>",
-            title = escape(outline.title),
-            url = escape(outline.url),
+            title = escape_xml(outline.title),
+            url = escape_xml(outline.url),
         );
     }
     out.push_str("  </body>\n</opml>\n");
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 

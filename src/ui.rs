@@ -144,6 +144,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_status(frame, areas.status, app);
 }
 
+/// Columns for source names: the longest name, between 4 and `max`.
+fn name_width(app: &App, max: usize) -> usize {
+    let longest = app
+        .sources
+        .iter()
+        .map(|source| source.id.0.width())
+        .max()
+        .unwrap_or(8);
+    longest.clamp(4, max)
+}
+
 fn source_index(app: &App, entry: &Entry) -> usize {
     app.sources
         .iter()
@@ -212,13 +223,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let height = usize::from(area.height);
     let start = app.offset.min(app.visible.len());
-    let source_width = app
-        .sources
-        .iter()
-        .map(|source| source.id.0.width())
-        .max()
-        .unwrap_or(8)
-        .clamp(4, if area.width < 80 { 10 } else { 16 });
+    let source_width = name_width(app, if area.width < 80 { 10 } else { 16 });
     let terms = app.filter.query.highlight_terms();
     let items: Vec<ListItem<'_>> = app.visible[start..]
         .iter()
@@ -640,13 +645,7 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new("No sources configured."), inner);
         return;
     }
-    let name_width = app
-        .sources
-        .iter()
-        .map(|s| s.id.0.width())
-        .max()
-        .unwrap_or(8)
-        .clamp(4, if area.width < 80 { 14 } else { 24 });
+    let name_width = name_width(app, if area.width < 80 { 14 } else { 24 });
     let items: Vec<ListItem<'_>> = app
         .sources
         .iter()

@@ -106,21 +106,7 @@ impl Page {
     }
 }
 
-/// Escapes text for XML/HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::sanitize::escape_xml as escape;
 
 /// Makes JSON safe inside an HTML `<script>` element.
 pub(crate) fn script_safe_json(json: &str) -> String {

@@ -13,14 +13,7 @@ pub fn detect(input: &Input<'_>) -> Format {
         None => String::from_utf8_lossy(head_bytes).into_owned(),
     };
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    let content_type = input
-        .content_type
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let content_type = media_type(input);
 
     if head.starts_with('{') || head.starts_with('[') {
         return detect_json(input.bytes, head);
@@ -42,17 +35,21 @@ pub fn detect(input: &Input<'_>) -> Format {
     }
 }
 
-/// Why these bytes are not text at all (an image, an archive, a PDF…), if they are not:
-/// such a body is an error, never a "transcript" of junk entries.
-pub fn binary_reason(input: &Input<'_>) -> Option<String> {
-    let content_type = input
-        .content_type
-        .unwrap_or("")
+/// The media type of `Content-Type`, lowercased, without parameters (`; charset=`).
+fn media_type(input: &Input<'_>) -> String {
+    let value = input.content_type.unwrap_or("");
+    value
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Why these bytes are not text at all (an image, an archive, a PDF…), if they are not:
+/// such a body is an error, never a "transcript" of junk entries.
+pub fn binary_reason(input: &Input<'_>) -> Option<String> {
+    let content_type = media_type(input);
     let declared_binary = ["image/", "audio/", "video/", "font/"]
         .iter()
         .any(|prefix| content_type.starts_with(prefix))
