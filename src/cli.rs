@@ -573,7 +573,7 @@ fn list(
     json: bool,
     limit: Option<usize>,
 ) -> Result<ExitCode, Failure> {
-    let store = Store::open(cache)?;
+    let mut store = Store::open(cache)?;
     let now = Timestamp::now();
     let mut out = io::stdout().lock();
     // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.

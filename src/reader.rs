@@ -23,6 +23,12 @@ use crate::tui::{self, Edge};
 /// How many cached entries the reader loads at start.
 pub const WINDOW: usize = 50_000;
 
+/// How long the cache worker waits for work before it updates the search index.
+const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Rows the search index takes in per idle moment (a few tens of milliseconds of work).
+const INDEX_BATCH: usize = 500;
+
 /// Work for the cache worker.
 enum StoreRequest {
     /// A poll to store.
@@ -82,7 +88,19 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         .map(|source| (source.id.clone(), source.retention))
         .collect();
     let worker = std::thread::spawn(move || {
-        for request in store_rx {
+        loop {
+            let request = match store_rx.recv_timeout(INDEX_WHEN_IDLE) {
+                Ok(request) => request,
+                // Quiet for a while: let the search index take in a batch of new rows,
+                // so `list --filter` finds it up to date.
+                Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(err) = store.catch_up_index(Some(INDEX_BATCH)) {
+                        tracing::warn!(%err, "search index");
+                    }
+                    continue;
+                }
+                Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             let result = match request {
                 StoreRequest::Poll(poll) => {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();

@@ -203,3 +203,82 @@ fn a_first_version_cache_is_upgraded_in_place() {
         .expect("check");
     assert_eq!(check, "ok");
 }
+
+#[test]
+fn the_search_index_follows_edits_and_deletions_it_took_in_late() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.db");
+    let mut store = Store::open(&path).expect("store");
+    let search = |store: &mut Store, text: &str| -> Vec<String> {
+        let query = Query::parse(text).expect("query");
+        store
+            .query(&query, now(), None)
+            .expect("query")
+            .into_iter()
+            .map(|e| e.item.id.0)
+            .collect()
+    };
+    store
+        .apply(
+            &source(),
+            &[
+                item("a", 1, "drone strike in Kharkiv"),
+                item("b", 2, "ceasefire talks"),
+            ],
+            now(),
+        )
+        .expect("apply");
+    assert_eq!(search(&mut store, "kharkiv"), ["a"]);
+    // Edited twice before the index sees it, once after.
+    store
+        .apply(
+            &source(),
+            &[
+                item("a", 1, "drone strike in Odesa"),
+                item("b", 2, "ceasefire talks"),
+            ],
+            now(),
+        )
+        .expect("apply");
+    store
+        .apply(
+            &source(),
+            &[
+                item("a", 1, "drone strike in Lviv"),
+                item("b", 2, "ceasefire talks"),
+            ],
+            now(),
+        )
+        .expect("apply");
+    assert!(search(&mut store, "kharkiv").is_empty());
+    assert!(search(&mut store, "odesa").is_empty());
+    assert_eq!(search(&mut store, "lviv"), ["a"]);
+    store
+        .apply(
+            &source(),
+            &[
+                item("a", 1, "drone strike near Dnipro"),
+                item("b", 2, "ceasefire talks"),
+            ],
+            now(),
+        )
+        .expect("apply");
+    assert_eq!(search(&mut store, "dnipro"), ["a"]);
+    // Deleted by retention, before and after being indexed.
+    store
+        .apply(&source(), &[item("c", 500, "old news from Kherson")], now())
+        .expect("apply");
+    store.prune(&source(), None, Some(2), now()).expect("prune");
+    assert!(search(&mut store, "kherson").is_empty());
+    store.prune(&source(), None, Some(1), now()).expect("prune");
+    assert!(search(&mut store, "ceasefire").is_empty());
+    assert_eq!(store.index_backlog().expect("backlog"), 0);
+    drop(store);
+    let connection = rusqlite::Connection::open(&path).expect("open");
+    connection
+        .execute(
+            "INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .expect("the FTS index matches its content");
+}

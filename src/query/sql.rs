@@ -4,8 +4,8 @@
 //! The cache stores each entry's [`Prepared::joined`] form in the `folded` column, so
 //! words are `instr` over exactly the text the in-memory matcher sees; phrases and
 //! field tests call back into the same Rust code (`lb_phrase`, `lb_part`). An FTS5
-//! trigram index over `folded` narrows the scan first for words of three characters or
-//! more, which a trigram index matches as substrings — the same semantics as `instr`.
+//! trigram index over `folded` narrows the scan first: an entry can contain a word of
+//! three characters or more only if it contains every trigram of it.
 
 use jiff::Timestamp;
 use rusqlite::Connection;
@@ -37,11 +37,20 @@ impl Query {
         let condition = compile(root, now, &mut params);
         let mut required = Vec::new();
         required_substrings(root, &mut required);
-        let fts: Vec<String> = required
-            .into_iter()
-            .filter(|term| term.chars().count() >= 3)
-            .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
-            .collect();
+        // The index keeps no positions (`detail = 'none'`: a third of the cost to keep
+        // up), so a term is asked for as all of its trigrams: a superset of the entries
+        // containing it, which the exact test in `condition` then decides.
+        let mut fts: Vec<String> = Vec::new();
+        for term in required {
+            let chars: Vec<char> = term.chars().collect();
+            for window in chars.windows(3) {
+                let trigram: String = window.iter().collect();
+                let quoted = format!("\"{}\"", trigram.replace('"', "\"\""));
+                if !fts.contains(&quoted) {
+                    fts.push(quoted);
+                }
+            }
+        }
         if fts.is_empty() {
             return SqlFilter {
                 clause: condition,
