@@ -94,6 +94,8 @@ pub enum Action {
     PreviousEntry,
     /// The mouse wheel turned: positive is down, in lines.
     Scroll(i32),
+    /// Older cached entries loaded after the first frame (never counted as new).
+    Backfill(Vec<Row>),
     /// A click on this screen row.
     Click(u16),
 }
@@ -506,6 +508,34 @@ impl App {
         effects
     }
 
+    /// Adds older cached entries behind the ones shown; the selection and the screen do
+    /// not move. Entries a poll already brought in are kept as they are.
+    fn backfill(&mut self, rows: Vec<Row>) {
+        let known: HashSet<(&SourceId, &EntryId)> = self
+            .rows
+            .iter()
+            .map(|row| (&row.entry.source, &row.entry.item.id))
+            .collect();
+        let fresh: Vec<Row> = rows
+            .into_iter()
+            .filter(|row| !known.contains(&(&row.entry.source, &row.entry.item.id)))
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        let anchor = self.key_at(self.selected);
+        let anchor_screen_row = self.selected.saturating_sub(self.offset);
+        self.rows.extend(fresh);
+        sort_rows(&mut self.rows);
+        self.recount_sources();
+        self.refilter_within(None);
+        if let Some(position) = anchor.and_then(|key| self.position_of(&key)) {
+            self.selected = position;
+            self.offset = position.saturating_sub(anchor_screen_row);
+        }
+        self.clamp();
+    }
+
     /// Adds the current filter to the history (once, most recent last).
     fn remember_filter(&mut self) {
         self.history_position = None;
@@ -679,6 +709,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Ingested(ingested) => effects.extend(app.merge(*ingested)),
+        Action::Backfill(rows) => app.backfill(rows),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;

@@ -10,7 +10,7 @@ use std::sync::mpsc as std_mpsc;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use crate::app::{Action, App, Effect};
+use crate::app::{Action, App, Effect, Row};
 use crate::config::{Config, Retention};
 use crate::fetch::{Fetcher, Validators};
 use crate::ingest::ingest_retaining;
@@ -20,8 +20,15 @@ use crate::query::Query;
 use crate::store::Store;
 use crate::tui::{self, Edge};
 
-/// How many cached entries the reader loads at start.
+/// How many cached entries the reader holds (the rest stay in the cache, for `list`).
 pub const WINDOW: usize = 50_000;
+
+/// How many it loads before the first frame; the rest of the window follows from the
+/// cache worker, so the first screen never waits for a long history.
+pub const FIRST_SCREEN: usize = 1_000;
+
+/// Entries per message while the rest of the window loads.
+const BACKFILL_CHUNK: usize = 10_000;
 
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -42,7 +49,7 @@ enum StoreRequest {
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
 pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Validators>)> {
     let store = Store::open(cache)?;
-    let entries = store.entries(Some(WINDOW))?;
+    let entries = store.entries(Some(FIRST_SCREEN))?;
     let mut sources = Vec::new();
     let mut validators = Vec::new();
     for source in &config.sources {
@@ -88,6 +95,24 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         .map(|source| (source.id.clone(), source.retention))
         .collect();
     let worker = std::thread::spawn(move || {
+        // The rest of the window, older than what the first frame showed, in chunks
+        // (each folded for filtering here, off the UI thread).
+        let mut skip = FIRST_SCREEN;
+        while skip < WINDOW {
+            let chunk = match store.entries_from(skip, Some(BACKFILL_CHUNK.min(WINDOW - skip))) {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    let _ = worker_ui.send(Action::Notice(err.to_string()));
+                    break;
+                }
+            };
+            let loaded = chunk.len();
+            let rows = chunk.into_iter().map(Row::new).collect();
+            if loaded == 0 || worker_ui.send(Action::Backfill(rows)).is_err() {
+                break;
+            }
+            skip += loaded;
+        }
         loop {
             let request = match store_rx.recv_timeout(INDEX_WHEN_IDLE) {
                 Ok(request) => request,

@@ -284,16 +284,28 @@ impl Store {
 
     /// Cached entries, newest first (by sort time, then latest inserted), at most `limit`.
     pub fn entries(&self, limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
+        self.entries_from(0, limit)
+    }
+
+    /// Cached entries newest first, skipping the newest `skip`, at most `limit`.
+    pub fn entries_from(
+        &self,
+        skip: usize,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
         let err = fail(&self.path, "reading entries");
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
         let mut statement = self
             .conn
             .prepare_cached(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries
-                 ORDER BY sort_time DESC, rowid DESC LIMIT ?1"
+                 ORDER BY sort_time DESC, rowid DESC LIMIT ?1 OFFSET ?2"
             ))
             .map_err(&err)?;
-        let rows = statement.query_map([limit], entry_from_row).map_err(&err)?;
+        let rows = statement
+            .query_map([limit, skip], entry_from_row)
+            .map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
 

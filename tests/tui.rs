@@ -1302,3 +1302,34 @@ fn wide_and_combining_titles_keep_rows_within_the_width() {
         }
     }
 }
+
+#[test]
+fn older_entries_loaded_after_the_first_frame_move_nothing() {
+    let mut app = App::new(sources(), entries()[..6].to_vec(), TimeZone::UTC, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    let selected = app.selected_entry().unwrap().item.id.clone();
+    let before = draw_app(&app);
+    let older: Vec<liveblog::app::Row> = entries()[6..]
+        .iter()
+        .cloned()
+        .map(liveblog::app::Row::new)
+        .collect();
+    // A duplicate of an entry already shown is ignored.
+    let mut with_duplicate = older.clone();
+    with_duplicate.push(liveblog::app::Row::new(entries()[0].clone()));
+    update(&mut app, Action::Backfill(with_duplicate));
+    assert_eq!(app.rows.len(), entries().len());
+    assert_eq!(app.selected_entry().unwrap().item.id, selected);
+    assert_eq!(app.new_above, 0, "older entries are not new");
+    let after = draw_app(&app);
+    assert_eq!(before.selected_row(), after.selected_row());
+    assert_eq!(before.rows[..3], after.rows[..3]);
+}
