@@ -166,6 +166,9 @@ impl From<crate::store::StoreError> for Failure {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        // Parses and file reads run on blocking threads: a few are enough, and each
+        // thread costs memory (glibc gives it an allocator arena of its own).
+        .max_blocking_threads(2)
         .enable_all()
         .build()
     {
@@ -392,8 +395,11 @@ fn print_item(
 async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     let mut store = Store::open(cache)?;
     let fetcher = Fetcher::for_config(config)?;
-    let mut tasks = Vec::new();
-    for source in &config.sources {
+    // Polls are stored as they finish (not in config order), so a finished document
+    // does not wait in memory for a slow source; the summary keeps config order.
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut task_source = std::collections::HashMap::new();
+    for (index, source) in config.sources.iter().enumerate() {
         let state = store.source_state(&source.id)?;
         let validators = Validators {
             etag: state.etag,
@@ -401,23 +407,31 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
         };
         let fetcher = fetcher.clone();
         let source = source.clone();
-        tasks.push(tokio::spawn(async move {
-            poll_once(&fetcher, &source, &validators).await
-        }));
+        let handle = tasks.spawn(async move { poll_once(&fetcher, &source, &validators).await });
+        task_source.insert(handle.id(), index);
     }
     let mut failures = 0;
-    let mut out = io::stdout().lock();
-    for (task, source) in tasks.into_iter().zip(&config.sources) {
-        let poll = task.await.unwrap_or_else(|err| Poll {
-            source: source.id.clone(),
-            url: source.url.clone(),
-            outcome: PollOutcome::Failed(format!("poll task failed: {err}")),
-            finished: Timestamp::now(),
-            hints: Default::default(),
-            next_poll: None,
-        });
+    let mut lines = vec![String::new(); config.sources.len()];
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (index, poll) = match joined {
+            Ok((id, poll)) => (task_source.get(&id).copied().unwrap_or_default(), poll),
+            Err(err) => {
+                let index = task_source.get(&err.id()).copied().unwrap_or_default();
+                let source = &config.sources[index];
+                let poll = Poll {
+                    source: source.id.clone(),
+                    url: source.url.clone(),
+                    outcome: PollOutcome::Failed(format!("poll task failed: {err}")),
+                    finished: Timestamp::now(),
+                    hints: Default::default(),
+                    next_poll: None,
+                };
+                (index, poll)
+            }
+        };
+        let source = &config.sources[index];
         let ingested = ingest_retaining(&mut store, &poll, source.retention)?;
-        let line = match &poll.outcome {
+        lines[index] = match &poll.outcome {
             PollOutcome::Failed(error) => {
                 failures += 1;
                 format!("{}: error: {error}", source.id)
@@ -430,7 +444,10 @@ async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
                 ingested.applied.updated.len()
             ),
         };
-        writeln!(out, "{}", crate::sanitize::clean_line(&line))?;
+    }
+    let mut out = io::stdout().lock();
+    for line in &lines {
+        writeln!(out, "{}", crate::sanitize::clean_line(line))?;
     }
     out.flush()?;
     Ok(if failures == 0 {

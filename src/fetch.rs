@@ -279,7 +279,12 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         // Read chunk by chunk so a huge (or decompression-bomb) body stops at the cap.
-        let mut bytes = Vec::new();
+        // Sized from Content-Length when the server sends one: growing by doubling would hold
+        // up to twice the body at the end.
+        let expected = response
+            .content_length()
+            .map_or(0, |length| length.min(self.max_body as u64));
+        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|err| self.classify(&err))? {
             if bytes.len() + chunk.len() > self.max_body {
                 return Err(FetchError::TooLarge(self.max_body));

@@ -14,6 +14,11 @@ use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
 use crate::schedule::{Hints, Schedule, jitter};
 
+/// Parses that may run at once: one per core.
+static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |cores| cores.get()))
+});
+
 /// The result of polling one source once.
 #[derive(Debug, Clone)]
 pub struct Poll {
@@ -66,7 +71,10 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             hints = body.hints;
             let format = source.format;
             let options = source.options.clone();
-            // Parsing a large page is CPU work: keep it off the async workers.
+            // Parsing a large page is CPU work: keep it off the async workers, and run no
+            // more parses at once than there are cores (more only holds more documents
+            // in memory at the same time, finishing none sooner).
+            let _slot = PARSE_SLOTS.acquire().await;
             let parsed = tokio::task::spawn_blocking(move || {
                 let input = Input {
                     bytes: &body.bytes,
