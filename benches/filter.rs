@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::app::{Action, App, update};
 use liveblog::query::{Prepared, Query};
+use liveblog::reader;
 
 /// What the user types, one keystroke at a time.
 const TYPED: &str = "ceasefire kyiv";
@@ -145,7 +146,10 @@ fn bench(c: &mut Criterion) {
         }
         group.finish();
     }
+    // The reader holds `reader::WINDOW` (50,000) entries; 1,000,000 is the quality bar.
+    report_app(reader::WINDOW, if quick { 3 } else { 10 });
     report_app(100_000, if quick { 3 } else { 10 });
+    report_app(1_000_000, if quick { 2 } else { 5 });
 }
 
 criterion_group!(benches, bench);

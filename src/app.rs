@@ -364,13 +364,7 @@ impl App {
                 && !hidden.contains(&row.entry.source)
                 && query.matches_prepared(&row.prepared, now)
         };
-        self.visible = match candidates {
-            Some(candidates) => candidates
-                .into_iter()
-                .filter(|&index| keep(&self.rows[index]))
-                .collect(),
-            None => filter_rows(&self.rows, &keep),
-        };
+        self.visible = filter_rows(&self.rows, candidates.as_deref(), &keep);
         // `visible` is in row order, so the anchor is found by bisection.
         let found = anchor_row.and_then(|row| self.visible.binary_search(&row).ok());
         match found {
@@ -645,35 +639,36 @@ impl Row {
     }
 }
 
-/// Indexes of the rows `keep` accepts, in order; a long list is split across threads
-/// (each keystroke in the filter runs this over every loaded entry).
-fn filter_rows(rows: &[Row], keep: &(dyn Fn(&Row) -> bool + Sync)) -> Vec<usize> {
-    const PER_THREAD: usize = 50_000;
+/// Indexes of the rows `keep` accepts, in order, among `candidates` (every row when
+/// `None`); a long list is split across threads (each keystroke in the filter runs this
+/// over every loaded entry, or over what the last keystroke left).
+fn filter_rows(
+    rows: &[Row],
+    candidates: Option<&[usize]>,
+    keep: &(dyn Fn(&Row) -> bool + Sync),
+) -> Vec<usize> {
+    const PER_THREAD: usize = 25_000;
+    let count = candidates.map_or(rows.len(), <[usize]>::len);
+    let row_at = |position: usize| candidates.map_or(position, |candidates| candidates[position]);
+    let accepted = |range: std::ops::Range<usize>| -> Vec<usize> {
+        range
+            .map(row_at)
+            .filter(|&index| keep(&rows[index]))
+            .collect()
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(rows.len() / PER_THREAD)
+        .min(count / PER_THREAD)
         .max(1);
     if threads == 1 {
-        return rows
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| keep(row))
-            .map(|(index, _)| index)
-            .collect();
+        return accepted(0..count);
     }
-    let chunk = rows.len().div_ceil(threads);
+    let chunk = count.div_ceil(threads);
     std::thread::scope(|scope| {
-        let parts: Vec<_> = rows
-            .chunks(chunk)
-            .enumerate()
-            .map(|(part, rows)| {
-                scope.spawn(move || {
-                    rows.iter()
-                        .enumerate()
-                        .filter(|(_, row)| keep(row))
-                        .map(|(index, _)| part * chunk + index)
-                        .collect::<Vec<usize>>()
-                })
+        let parts: Vec<_> = (0..threads)
+            .map(|part| {
+                let range = part * chunk..((part + 1) * chunk).min(count);
+                scope.spawn(move || accepted(range))
             })
             .collect();
         parts
