@@ -81,6 +81,7 @@ pub async fn run(
     loop {
         if dirty {
             terminal.draw(|frame| ui::draw(frame, &app))?;
+            let _ = write_hyperlinks(&ui::hyperlinks(&app));
             dirty = false;
         }
         let action = tokio::select! {
@@ -150,6 +151,27 @@ fn notify(entry: &crate::model::Entry) -> std::io::Result<()> {
     stdout.write_all(
         format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07").as_bytes(),
     )?;
+    stdout.flush()
+}
+
+/// Rewrites each URL on screen in place, wrapped in an OSC 8 hyperlink: the same
+/// characters at the same cells, now clickable in terminals that support it (others
+/// ignore the sequence). The cursor is saved and restored around it.
+fn write_hyperlinks(links: &[(u16, u16, String)]) -> std::io::Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let mut bytes = String::from("\x1b7");
+    for (column, row, url) in links {
+        bytes.push_str(&format!(
+            "\x1b[{};{}H\x1b]8;;{url}\x1b\\\x1b[4m{url}\x1b[24m\x1b]8;;\x1b\\",
+            row + 1,
+            column + 1
+        ));
+    }
+    bytes.push_str("\x1b8");
+    let mut stdout = std::io::stdout();
+    stdout.write_all(bytes.as_bytes())?;
     stdout.flush()
 }
 

@@ -606,6 +606,47 @@ fn badges(entry: &Entry) -> Vec<&'static str> {
     badges
 }
 
+/// Where the detail view shows links: `(column, row, url)` of each URL written out in
+/// full on one screen line. The terminal loop makes them clickable with OSC 8 after a
+/// frame is drawn (ratatui's cells cannot carry the sequence: it would count its bytes
+/// as columns). Only plain ASCII URLs qualify, so nothing in one can end the sequence.
+pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
+    let View::Detail { key, scroll } = &app.view else {
+        return Vec::new();
+    };
+    let Some(entry) = app.find(key) else {
+        return Vec::new();
+    };
+    let area = layout(app.size.0, app.size.1).list;
+    let mut urls: Vec<String> = links(entry).into_iter().map(|(_, url)| url).collect();
+    urls.extend(entry.item.url.as_deref().map(clean_line));
+    urls.retain(|url| !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()));
+    let mut found = Vec::new();
+    let lines = detail_lines(entry, app, area.width);
+    for (row, line) in lines
+        .iter()
+        .skip(*scroll)
+        .take(usize::from(area.height))
+        .enumerate()
+    {
+        let text: String = line
+            .spans
+            .iter()
+            .map(|span| span.content.as_ref())
+            .collect();
+        for url in &urls {
+            if let Some(start) = text.find(url.as_str()) {
+                let column = 1 + text[..start].width();
+                if let (Ok(column), Ok(row)) = (u16::try_from(column), u16::try_from(row)) {
+                    found.push((area.x + column, area.y + row, url.clone()));
+                }
+                break;
+            }
+        }
+    }
+    found
+}
+
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scroll: usize) {
     let lines = detail_lines(entry, app, area.width);
     let inner = Rect::new(

@@ -220,3 +220,36 @@ fn nothing_matches() {
     let typed: Vec<Action> = "zzz".chars().map(Action::FilterChar).collect();
     snapshot("no_match", &[vec![Action::StartFilter], typed].concat());
 }
+
+#[test]
+fn hyperlinks_sit_exactly_on_the_urls_shown() {
+    for (width, height) in SIZES {
+        let mut app = app(width, height);
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Open);
+        let screen: Vec<String> = render(&app).lines().map(str::to_string).collect();
+        let links = liveblog::ui::hyperlinks(&app);
+        let urls: Vec<&str> = links.iter().map(|(_, _, url)| url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://news.example/live#s2",
+                "https://grid.example/outages",
+                "https://news.example/mayor"
+            ],
+            "{width}x{height}"
+        );
+        for (column, row, url) in &links {
+            let line = &screen[usize::from(*row)];
+            let shown: String = line
+                .chars()
+                .skip(usize::from(*column))
+                .take(url.len())
+                .collect();
+            assert_eq!(&shown, url, "{width}x{height} row {row}");
+        }
+    }
+    // Nothing to link outside the detail view.
+    assert!(liveblog::ui::hyperlinks(&app(80, 24)).is_empty());
+}
