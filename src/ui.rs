@@ -305,17 +305,7 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let mut state = ListState::default().with_selected(Some(app.selected.saturating_sub(start)));
     let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, area, &mut state);
-    if app.visible.len() > height && area.width > 20 {
-        let mut scrollbar =
-            ScrollbarState::new(app.visible.len().saturating_sub(height)).position(start);
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(None)
-                .end_symbol(None),
-            area,
-            &mut scrollbar,
-        );
-    }
+    draw_scrollbar(frame, area, app.visible.len(), start);
 }
 
 /// `text` as spans, with the parts matching the filter's terms highlighted.
@@ -662,17 +652,20 @@ fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scro
         .take(usize::from(inner.height))
         .collect();
     frame.render_widget(Paragraph::new(visible), inner);
-    if total > usize::from(area.height) && area.width > 20 {
-        let mut scrollbar =
-            ScrollbarState::new(total.saturating_sub(usize::from(area.height))).position(scroll);
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(None)
-                .end_symbol(None),
-            area,
-            &mut scrollbar,
-        );
+    draw_scrollbar(frame, area, total, scroll);
+}
+
+/// A scrollbar on the right of `area` when `total` lines do not fit, at `position`.
+fn draw_scrollbar(frame: &mut Frame<'_>, area: Rect, total: usize, position: usize) {
+    let height = usize::from(area.height);
+    if total <= height || area.width <= 20 {
+        return;
     }
+    let mut state = ScrollbarState::new(total - height).position(position);
+    let scrollbar = Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None);
+    frame.render_stateful_widget(scrollbar, area, &mut state);
 }
 
 fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
