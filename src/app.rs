@@ -169,6 +169,8 @@ pub struct Row {
     pub entry: Entry,
     /// Folded text for filtering.
     pub prepared: Prepared,
+    /// The body's links, `(text, URL)`, for the detail view.
+    pub links: Vec<(String, String)>,
 }
 
 /// The filter being typed or applied.
@@ -297,10 +299,14 @@ impl App {
 
     /// The entry with this key, if loaded.
     pub fn find(&self, key: &EntryKey) -> Option<&Entry> {
+        self.find_row(key).map(|row| &row.entry)
+    }
+
+    /// The loaded row with this key.
+    pub fn find_row(&self, key: &EntryKey) -> Option<&Row> {
         self.rows
             .iter()
-            .map(|row| &row.entry)
-            .find(|entry| entry.source == key.0 && entry.item.id == key.1)
+            .find(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
     }
 
     /// Rows the list shows at once.
@@ -626,16 +632,28 @@ impl App {
     /// Lines of the detail view's text at the current width (for scrolling bounds).
     fn detail_lines(&self, key: &EntryKey) -> usize {
         let area = ui::layout(self.size.0, self.size.1).list;
-        self.find(key)
-            .map_or(0, |entry| ui::detail_lines(entry, self, area.width).len())
+        self.find_row(key)
+            .map_or(0, |row| ui::detail_lines(row, self, area.width).len())
     }
 }
 
 impl Row {
     /// Wraps an entry with its search form.
-    pub fn new(entry: Entry) -> Row {
+    pub fn new(mut entry: Entry) -> Row {
         let prepared = Prepared::new(&entry);
-        Row { entry, prepared }
+        // The detail view needs only the body's links; the HTML itself stays in the
+        // cache, not in every held entry (it is the largest field).
+        let links = entry
+            .item
+            .html
+            .take()
+            .map(|html| crate::parse::links(&html, entry.item.url.as_deref()))
+            .unwrap_or_default();
+        Row {
+            entry,
+            prepared,
+            links,
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use ratatui::widgets::{
 };
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::{App, View};
+use crate::app::{App, Row, View};
 use crate::keys::Command;
 use crate::model::Entry;
 use crate::query::highlight_ranges;
@@ -126,8 +126,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let areas = layout(area.width, area.height);
     match &app.view {
-        View::Detail { key, scroll } => match app.find(key) {
-            Some(entry) => draw_detail(frame, areas.list, app, entry, *scroll),
+        View::Detail { key, scroll } => match app.find_row(key) {
+            Some(row) => draw_detail(frame, areas.list, app, row, *scroll),
             None => draw_list(frame, areas.list, app),
         },
         View::Sources => draw_sources(frame, areas.list, app),
@@ -430,48 +430,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The links in an entry's HTML, in order, without duplicates: `(text, absolute URL)`.
-pub fn links(entry: &Entry) -> Vec<(String, String)> {
-    let Some(html) = &entry.item.html else {
-        return Vec::new();
-    };
-    let base = entry
-        .item
-        .url
-        .as_deref()
-        .and_then(|url| url::Url::parse(url).ok());
-    let document = scraper::Html::parse_fragment(html);
-    let Ok(anchors) = scraper::Selector::parse("a[href]") else {
-        return Vec::new();
-    };
-    let mut found: Vec<(String, String)> = Vec::new();
-    for anchor in document.select(&anchors) {
-        let Some(href) = anchor.value().attr("href") else {
-            continue;
-        };
-        let url = match &base {
-            Some(base) => base
-                .join(href.trim())
-                .map(|url| url.to_string())
-                .unwrap_or_else(|_| href.to_string()),
-            None => href.trim().to_string(),
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            continue;
-        }
-        let url = clean_line(&url);
-        if found.iter().any(|(_, seen)| *seen == url) {
-            continue;
-        }
-        let text = clean_line(&anchor.text().collect::<String>());
-        found.push((text, url));
-    }
-    found
-}
-
 /// The detail view's lines at `width`: headline, badges and meta, link, the wrapped
 /// body, then the body's links, numbered.
-pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> {
+pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
+    let entry = &row.entry;
     let theme = Theme::of(app);
     let width = usize::from(width.saturating_sub(2)).max(10);
     let terms = app.filter.query.highlight_terms();
@@ -555,7 +517,7 @@ pub fn detail_lines(entry: &Entry, app: &App, width: u16) -> Vec<Line<'static>> 
             ));
         }
     }
-    let links = links(entry);
+    let links = &row.links;
     if !links.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Links", bold));
@@ -604,16 +566,16 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
     let View::Detail { key, scroll } = &app.view else {
         return Vec::new();
     };
-    let Some(entry) = app.find(key) else {
+    let Some(row) = app.find_row(key) else {
         return Vec::new();
     };
     let area = layout(app.size.0, app.size.1).list;
-    let mut urls: Vec<String> = links(entry).into_iter().map(|(_, url)| url).collect();
-    urls.extend(entry.item.url.as_deref().map(clean_line));
+    let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
+    urls.extend(row.entry.item.url.as_deref().map(clean_line));
     urls.retain(|url| !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()));
     let mut found = Vec::new();
-    let lines = detail_lines(entry, app, area.width);
-    for (row, line) in lines
+    let lines = detail_lines(row, app, area.width);
+    for (line_number, line) in lines
         .iter()
         .skip(*scroll)
         .take(usize::from(area.height))
@@ -627,7 +589,7 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
         for url in &urls {
             if let Some(start) = text.find(url.as_str()) {
                 let column = 1 + text[..start].width();
-                if let (Ok(column), Ok(row)) = (u16::try_from(column), u16::try_from(row)) {
+                if let (Ok(column), Ok(row)) = (u16::try_from(column), u16::try_from(line_number)) {
                     found.push((area.x + column, area.y + row, url.clone()));
                 }
                 break;
@@ -637,8 +599,8 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
     found
 }
 
-fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, entry: &Entry, scroll: usize) {
-    let lines = detail_lines(entry, app, area.width);
+fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, row: &Row, scroll: usize) {
+    let lines = detail_lines(row, app, area.width);
     let inner = Rect::new(
         area.x + 1,
         area.y,

@@ -123,6 +123,39 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
     }
 }
 
+/// The links in an entry's body HTML, in order, without duplicates: `(text, absolute
+/// URL)`, http(s) only, cleaned for the terminal. `base` resolves relative links.
+pub fn links(html: &str, base: Option<&str>) -> Vec<(String, String)> {
+    let base = base.and_then(|url| url::Url::parse(url).ok());
+    let document = scraper::Html::parse_fragment(html);
+    let Ok(anchors) = scraper::Selector::parse("a[href]") else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    for anchor in document.select(&anchors) {
+        let Some(href) = anchor.value().attr("href") else {
+            continue;
+        };
+        let url = match &base {
+            Some(base) => base
+                .join(href.trim())
+                .map(|url| url.to_string())
+                .unwrap_or_else(|_| href.to_string()),
+            None => href.trim().to_string(),
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            continue;
+        }
+        let url = crate::sanitize::clean_line(&url);
+        if found.iter().any(|(_, seen)| *seen == url) {
+            continue;
+        }
+        let text = crate::sanitize::clean_line(&anchor.text().collect::<String>());
+        found.push((text, url));
+    }
+    found
+}
+
 /// Some live blogs put one label on every update as its "headline" (The Independent's
 /// "Women's World Cup"): a headline most updates share says nothing about any of them,
 /// so it is dropped and the entry is shown by its first words instead.
