@@ -84,7 +84,10 @@ pub async fn run(
             let _ = write_hyperlinks(&ui::hyperlinks(&app));
             dirty = false;
         }
+        let filtering = app.filtering();
         let action = tokio::select! {
+            // Input first: a key waiting beats another step of a filter pass.
+            biased;
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => keys::action_for_key(&app, key),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
@@ -103,6 +106,8 @@ pub async fn run(
             _ = hangup.recv() => Some(Action::Quit),
             _ = interrupt.recv() => Some(Action::Quit),
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
+            // Nothing waits: run the filter pass a step further.
+            () = std::future::ready(()), if filtering => Some(Action::FilterStep),
         };
         let Some(action) = action else { continue };
         let mut effects = update(&mut app, action);

@@ -807,11 +807,22 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             ));
         }
     }
-    let hidden = app.rows.len() - app.visible.len();
-    let mut counts = format!(" {} entries", app.visible.len());
-    if hidden > 0 {
-        counts.push_str(&format!(" · {hidden} hidden"));
-    }
+    let counts = match app.filter_progress() {
+        // While a pass runs, what is shown so far grows: say so rather than count.
+        Some(progress) => format!(
+            " {}+ entries · filtering {:.0}%",
+            app.visible.len(),
+            (progress * 100.0).floor()
+        ),
+        None => {
+            let hidden = app.rows.len().saturating_sub(app.visible.len());
+            let mut counts = format!(" {} entries", app.visible.len());
+            if hidden > 0 {
+                counts.push_str(&format!(" · {hidden} hidden"));
+            }
+            counts
+        }
+    };
     left.push(Span::styled(counts, base));
     if app.key_events_only {
         left.push(Span::styled(" · key events", base));

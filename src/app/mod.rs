@@ -4,7 +4,10 @@
 //! [`update`] returns the [`Effect`]s the edge must carry out (poll now, mark read,
 //! copy a link). Drawing (`ui`) only reads an `&App`.
 
-use std::collections::{HashMap, HashSet};
+mod scan;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -15,6 +18,28 @@ use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
 use crate::store::SourceState;
 use crate::ui;
+
+pub use scan::Scan;
+
+/// How long filter passes run before a frame is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterBudget {
+    /// What a keystroke may spend filtering: its frame must follow the key within
+    /// 16 ms, drawing included.
+    pub first_step: Duration,
+    /// What each later step may spend. A key that arrives meanwhile waits at most this
+    /// long, plus its own first step. (Each step tests at least one chunk of rows.)
+    pub step: Duration,
+}
+
+impl Default for FilterBudget {
+    fn default() -> FilterBudget {
+        FilterBudget {
+            first_step: Duration::from_millis(6),
+            step: Duration::from_millis(4),
+        }
+    }
+}
 
 /// Something the user or the world did.
 #[derive(Debug, Clone)]
@@ -98,6 +123,8 @@ pub enum Action {
     Backfill(Vec<Row>),
     /// A click on this screen row.
     Click(u16),
+    /// Run the filter pass a step further (sent while one runs and no input waits).
+    FilterStep,
 }
 
 /// Work for the edge to do after an update.
@@ -189,10 +216,15 @@ pub struct Filter {
 /// The whole reader state.
 #[derive(Debug)]
 pub struct App {
-    /// Every loaded entry, newest first.
-    pub rows: Vec<Row>,
-    /// Indexes into `rows` that pass the filter and the source toggles, in order.
+    /// Every loaded entry, newest first (a deque: new entries go in front).
+    pub rows: VecDeque<Row>,
+    /// Indexes into `rows` that pass the filter and the source toggles, in order (so
+    /// far, while `scan` runs: more are only ever appended).
     pub visible: Vec<usize>,
+    /// The filter pass still running, if any (see [`Scan`]).
+    pub scan: Option<Scan>,
+    /// How long filter passes run between frames.
+    pub filter_budget: FilterBudget,
     /// Selected position within `visible`.
     pub selected: usize,
     /// First `visible` position drawn at the top of the list.
@@ -248,8 +280,10 @@ impl App {
         now: Timestamp,
     ) -> App {
         let mut app = App {
-            rows: Vec::new(),
+            rows: VecDeque::new(),
             visible: Vec::new(),
+            scan: None,
+            filter_budget: FilterBudget::default(),
             selected: 0,
             offset: 0,
             view: View::List,
@@ -284,7 +318,7 @@ impl App {
             theme: crate::model::Theme::Dark,
         };
         app.rows = entries.into_iter().map(Row::new).collect();
-        sort_rows(&mut app.rows);
+        sort_rows(app.rows.make_contiguous());
         app.recount_sources();
         app.refilter();
         app
@@ -347,39 +381,39 @@ impl App {
     /// Recomputes `visible` from the filter and the source toggles, keeping the
     /// selected entry selected (and where it was on screen) when it is still shown.
     fn refilter(&mut self) {
-        self.refilter_within(None);
+        let anchor = self.anchor();
+        self.visible.clear();
+        self.restart(Scan::all(), anchor);
     }
 
-    /// Recomputes `visible` (from `candidates` when the new filter can only narrow the
-    /// last one, else from every row), keeping the selected entry selected and where it
-    /// was on screen when it is still shown.
-    fn refilter_within(&mut self, candidates: Option<Vec<usize>>) {
-        let anchor_row = self.visible.get(self.selected).copied();
-        let anchor_screen_row = self.selected.saturating_sub(self.offset);
-        let hidden: HashSet<&SourceId> = self
-            .sources
-            .iter()
-            .filter(|source| !source.enabled)
-            .map(|source| &source.id)
-            .collect();
-        let now = self.now;
-        let query = &self.filter.query;
-        let key_events_only = self.key_events_only;
-        let keep = |row: &Row| {
-            (!key_events_only || row.entry.item.flags.is_key())
-                && !hidden.contains(&row.entry.source)
-                && query.matches_prepared(&row.prepared, now)
-        };
-        self.visible = filter_rows(&self.rows, candidates.as_deref(), &keep);
+    /// The selected row and its row on screen.
+    fn anchor(&self) -> Option<(usize, usize)> {
+        self.visible
+            .get(self.selected)
+            .map(|&row| (row, self.selected.saturating_sub(self.offset)))
+    }
+
+    /// Starts the filter pass `scan` (over an emptied `visible`) and runs its first
+    /// step, which always gets past `anchor`'s row so that the selected entry, if it
+    /// still matches, stays selected and where it was on screen.
+    fn restart(&mut self, scan: Scan, anchor: Option<(usize, usize)>) {
+        self.scan = Some(scan);
+        self.advance(
+            Some(Instant::now() + self.filter_budget.first_step),
+            anchor.map(|(row, _)| row),
+        );
         // `visible` is in row order, so the anchor is found by bisection.
-        let found = anchor_row.and_then(|row| self.visible.binary_search(&row).ok());
+        let found = anchor.and_then(|(row, screen_row)| {
+            let position = self.visible.binary_search(&row).ok()?;
+            Some((position, screen_row))
+        });
         match found {
-            Some(position) => {
+            Some((position, screen_row)) => {
                 // The selected entry keeps its row on screen, unless that would leave
                 // matching rows hidden above a list that fits below them.
                 let fill = self.visible.len().saturating_sub(self.list_height());
                 self.selected = position;
-                self.offset = position.saturating_sub(anchor_screen_row).min(fill);
+                self.offset = position.saturating_sub(screen_row).min(fill);
             }
             None => {
                 self.selected = 0;
@@ -389,11 +423,58 @@ impl App {
         self.clamp();
     }
 
-    fn position_of(&self, key: &EntryKey) -> Option<usize> {
-        self.visible.iter().position(|&index| {
-            let entry = &self.rows[index].entry;
-            entry.source == key.0 && entry.item.id == key.1
-        })
+    /// Whether a row passes the filter and the source toggles.
+    fn row_filter(&self) -> impl Fn(&Row) -> bool + Sync + '_ {
+        let hidden: HashSet<&SourceId> = self
+            .sources
+            .iter()
+            .filter(|source| !source.enabled)
+            .map(|source| &source.id)
+            .collect();
+        let now = self.now;
+        move |row: &Row| {
+            (!self.key_events_only || row.entry.item.flags.is_key())
+                && !hidden.contains(&row.entry.source)
+                && self.filter.query.matches_prepared(&row.prepared, now)
+        }
+    }
+
+    /// Runs the filter pass until `deadline` (to the end when `None`), past row
+    /// `through` at least; the matches join `visible` below what is there.
+    fn advance(&mut self, deadline: Option<Instant>, through: Option<usize>) {
+        let Some(mut scan) = self.scan.take() else {
+            return;
+        };
+        let mut visible = std::mem::take(&mut self.visible);
+        {
+            let keep_row = self.row_filter();
+            let rows = &self.rows;
+            let keep = |index: usize| keep_row(&rows[index]);
+            scan.step(rows.len(), &keep, deadline, through, &mut visible);
+        }
+        self.visible = visible;
+        if !scan.is_done(self.rows.len()) {
+            self.scan = Some(scan);
+        }
+    }
+
+    /// Whether a filter pass is still running (the loop then calls
+    /// [`Action::FilterStep`] whenever no input is waiting).
+    pub fn filtering(&self) -> bool {
+        self.scan.is_some()
+    }
+
+    /// How far the running filter pass is, from 0 to 1 (`None`: none is running).
+    pub fn filter_progress(&self) -> Option<f64> {
+        self.scan
+            .as_ref()
+            .map(|scan| scan.progress(self.rows.len()))
+    }
+
+    /// Runs the filter pass to its end (for what needs the whole list: the bottom,
+    /// the oldest unread, marking all read).
+    pub fn finish_filter(&mut self) {
+        self.advance(None, None);
     }
 
     /// Keeps the selection in range and on screen.
@@ -467,45 +548,107 @@ impl App {
         let anchor = self.key_at(self.selected);
         let was_at_top = self.selected == 0 && self.view != View::Help;
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
+        let old_selected = self.selected;
 
-        let mut edited: HashMap<EntryKey, Entry> = applied
-            .updated
-            .into_iter()
-            .map(|entry| ((entry.source.clone(), entry.item.id.clone()), entry))
-            .collect();
-        for row in &mut self.rows {
-            let key = (row.entry.source.clone(), row.entry.item.id.clone());
-            if let Some(entry) = edited.remove(&key) {
-                *row = Row::new(entry);
+        // Edits replace their rows in place (looked up without cloning every key).
+        let mut edited: HashMap<SourceId, HashMap<EntryId, Entry>> = HashMap::new();
+        for entry in applied.updated {
+            edited
+                .entry(entry.source.clone())
+                .or_default()
+                .insert(entry.item.id.clone(), entry);
+        }
+        let mut edited_in_place = false;
+        if !edited.is_empty() {
+            for row in &mut self.rows {
+                if let Some(entry) = edited
+                    .get_mut(&row.entry.source)
+                    .and_then(|by_id| by_id.remove(&row.entry.item.id))
+                {
+                    *row = Row::new(entry);
+                    edited_in_place = true;
+                }
             }
         }
         // Entries edited before we ever loaded them are simply new to this window.
         let mut fresh: Vec<Row> = applied
             .new
             .into_iter()
-            .chain(edited.into_values())
+            .chain(edited.into_values().flat_map(HashMap::into_values))
             .map(Row::new)
             .collect();
-        fresh.append(&mut self.rows);
-        self.rows = fresh;
-        sort_rows(&mut self.rows);
+        sort_rows(&mut fresh);
+        let all_newer = match (fresh.last(), self.rows.front()) {
+            (Some(oldest_fresh), Some(newest)) => {
+                oldest_fresh.entry.sort_time() >= newest.entry.sort_time()
+            }
+            _ => true,
+        };
+        if all_newer && !edited_in_place {
+            // The usual case, news arriving: the new rows go in front and only they are
+            // tested; what was shown, and any filter pass still running, moves down.
+            let added = self.prepend(fresh);
+            if self.follow && was_at_top {
+                self.selected = 0;
+                self.offset = 0;
+                self.new_above = 0;
+            } else if anchor.is_some() {
+                self.new_above += added;
+                self.selected = old_selected + added;
+                self.offset = self.selected.saturating_sub(anchor_screen_row);
+            }
+            self.clamp();
+            return effects;
+        }
+
+        let mut rows: Vec<Row> = fresh;
+        rows.extend(std::mem::take(&mut self.rows));
+        sort_rows(&mut rows);
+        self.rows = rows.into();
         self.recount_sources();
 
-        let old_selected = self.selected;
-        self.refilter();
+        let kept = self.refilter_keeping(anchor, anchor_screen_row);
         if self.follow && was_at_top {
             self.selected = 0;
             self.offset = 0;
             self.new_above = 0;
-        } else if let Some(key) = anchor
-            && let Some(position) = self.position_of(&key)
-        {
-            self.new_above += position.saturating_sub(old_selected);
-            self.selected = position;
-            self.offset = position.saturating_sub(anchor_screen_row);
+        } else if kept {
+            self.new_above += self.selected.saturating_sub(old_selected);
         }
         self.clamp();
         effects
+    }
+
+    /// Puts `fresh` (newest first, all at least as new as every row) in front of the
+    /// rows; returns how many of them the filter shows.
+    fn prepend(&mut self, fresh: Vec<Row>) -> usize {
+        let added = fresh.len();
+        for row in fresh.into_iter().rev() {
+            if let Some(source) = self
+                .sources
+                .iter_mut()
+                .find(|source| source.id == row.entry.source)
+            {
+                source.entries += 1;
+                source.unread += usize::from(!row.entry.read);
+            }
+            self.rows.push_front(row);
+        }
+        let shown: Vec<usize> = {
+            let keep = self.row_filter();
+            (0..added)
+                .filter(|&index| keep(&self.rows[index]))
+                .collect()
+        };
+        for index in &mut self.visible {
+            *index += added;
+        }
+        if let Some(scan) = &mut self.scan {
+            scan.shift(added);
+        }
+        let count = shown.len();
+        self.visible.splice(0..0, shown);
+        count
     }
 
     /// Adds older cached entries behind the ones shown; the selection and the screen do
@@ -516,24 +659,55 @@ impl App {
             .iter()
             .map(|row| (&row.entry.source, &row.entry.item.id))
             .collect();
-        let fresh: Vec<Row> = rows
+        let mut fresh: Vec<Row> = rows
             .into_iter()
             .filter(|row| !known.contains(&(&row.entry.source, &row.entry.item.id)))
             .collect();
         if fresh.is_empty() {
             return;
         }
+        sort_rows(&mut fresh);
+        let all_older = match (fresh.first(), self.rows.back()) {
+            (Some(newest_fresh), Some(oldest)) => {
+                newest_fresh.entry.sort_time() <= oldest.entry.sort_time()
+            }
+            _ => true,
+        };
+        if all_older {
+            // The usual case: older rows go behind, and a pass tests them there.
+            let start = self.rows.len();
+            self.rows.extend(fresh);
+            self.recount_sources();
+            let scan = match self.scan.take() {
+                // A running pass's tail reaches to the last row, these included.
+                Some(running) => running,
+                None => Scan::within(Vec::new(), start),
+            };
+            self.scan = Some(scan);
+            self.advance(Some(Instant::now() + self.filter_budget.step), None);
+            return;
+        }
         let anchor = self.key_at(self.selected);
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
-        self.rows.extend(fresh);
-        sort_rows(&mut self.rows);
+        let mut all: Vec<Row> = std::mem::take(&mut self.rows).into();
+        all.extend(fresh);
+        sort_rows(&mut all);
+        self.rows = all.into();
         self.recount_sources();
-        self.refilter_within(None);
-        if let Some(position) = anchor.and_then(|key| self.position_of(&key)) {
-            self.selected = position;
-            self.offset = position.saturating_sub(anchor_screen_row);
-        }
-        self.clamp();
+        self.refilter_keeping(anchor, anchor_screen_row);
+    }
+
+    /// Refilters after the rows were re-sorted (so `visible` is stale), keeping the entry
+    /// `anchor` selected on its row of the screen if it still matches; says if it did.
+    fn refilter_keeping(&mut self, anchor: Option<EntryKey>, screen_row: usize) -> bool {
+        let row = anchor.and_then(|key| {
+            self.rows
+                .iter()
+                .position(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
+        });
+        self.visible.clear();
+        self.restart(Scan::all(), row.map(|row| (row, screen_row)));
+        row.is_some_and(|row| self.visible.get(self.selected) == Some(&row))
     }
 
     /// Adds the current filter to the history (once, most recent last).
@@ -600,9 +774,14 @@ impl App {
                 self.filter.query = query;
                 self.filter.error = None;
                 if narrows {
-                    let candidates = std::mem::take(&mut self.visible);
-                    self.visible = candidates.clone();
-                    self.refilter_within(Some(candidates));
+                    let anchor = self.anchor();
+                    let matched = std::mem::take(&mut self.visible);
+                    let rows = self.rows.len();
+                    let scan = match self.scan.take() {
+                        Some(running) => running.narrowed(matched, rows),
+                        None => Scan::within(matched, rows),
+                    };
+                    self.restart(scan, anchor);
                 } else {
                     self.refilter();
                 }
@@ -657,45 +836,6 @@ impl Row {
     }
 }
 
-/// Indexes of the rows `keep` accepts, in order, among `candidates` (every row when
-/// `None`); a long list is split across threads (each keystroke in the filter runs this
-/// over every loaded entry, or over what the last keystroke left).
-fn filter_rows(
-    rows: &[Row],
-    candidates: Option<&[usize]>,
-    keep: &(dyn Fn(&Row) -> bool + Sync),
-) -> Vec<usize> {
-    const PER_THREAD: usize = 25_000;
-    let count = candidates.map_or(rows.len(), <[usize]>::len);
-    let row_at = |position: usize| candidates.map_or(position, |candidates| candidates[position]);
-    let accepted = |range: std::ops::Range<usize>| -> Vec<usize> {
-        range
-            .map(row_at)
-            .filter(|&index| keep(&rows[index]))
-            .collect()
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count / PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return accepted(0..count);
-    }
-    let chunk = count.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = (0..threads)
-            .map(|part| {
-                let range = part * chunk..((part + 1) * chunk).min(count);
-                scope.spawn(move || accepted(range))
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| part.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 /// Newest first; a stable sort keeps the given order among equal times.
 fn sort_rows(rows: &mut [Row]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.entry.sort_time()));
@@ -706,7 +846,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
     if !matches!(
         action,
-        Action::Tick(_) | Action::Ingested(_) | Action::Notice(_)
+        Action::Tick(_)
+            | Action::Ingested(_)
+            | Action::Notice(_)
+            | Action::Backfill(_)
+            | Action::FilterStep
     ) {
         app.notice = None;
     }
@@ -723,6 +867,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Ingested(ingested) => effects.extend(app.merge(*ingested)),
         Action::Backfill(rows) => app.backfill(rows),
+        Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;
@@ -775,6 +920,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::MarkAllRead => {
+            app.finish_filter();
             let keys: Vec<EntryKey> = app
                 .visible
                 .iter()
@@ -795,6 +941,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OldestUnread => {
+            app.finish_filter();
             match app
                 .visible
                 .iter()
@@ -985,6 +1132,7 @@ fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.clamp();
         }
         (View::List, Action::Bottom) => {
+            app.finish_filter();
             app.selected = app.visible.len().saturating_sub(1);
             app.clamp();
         }

@@ -1,0 +1,292 @@
+//! A filter pass over the loaded rows, done in steps.
+//!
+//! A keystroke must reach the screen within a frame even with a million entries
+//! loaded, and testing a million entries takes longer than that. So a pass tests rows
+//! newest first, for a time budget, on every core; the newest matches (the top of the
+//! list, what the user sees) are shown at once, and the reader's loop runs further steps
+//! whenever no input is waiting, so the rest of the list grows below the screen without
+//! moving what is on it.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Rows tested between looks at the clock: about a millisecond of work on one core.
+const CHUNK: usize = 8_192;
+
+/// What is left of a filter pass. Rows are tested in order: the rest of `candidates`
+/// (rows an earlier, broader filter accepted), then every row from `next_row` on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Row indexes to test, ascending, all below `next_row`.
+    candidates: Vec<usize>,
+    /// How many of `candidates` are tested.
+    tested_candidates: usize,
+    /// Every row from here to the end is still to test.
+    next_row: usize,
+    /// Rows tested so far in this pass (for the progress shown).
+    tested: usize,
+}
+
+impl Scan {
+    /// A pass over every row.
+    pub fn all() -> Scan {
+        Scan::default()
+    }
+
+    /// A pass over `candidates` (ascending) and then rows from `next_row` on.
+    pub fn within(candidates: Vec<usize>, next_row: usize) -> Scan {
+        Scan {
+            candidates,
+            tested_candidates: 0,
+            next_row,
+            tested: 0,
+        }
+    }
+
+    /// A pass that can only narrow the result of `self` (whose matches so far are
+    /// `matched`): it tests those matches, then whatever `self` had left.
+    pub fn narrowed(self, matched: Vec<usize>, rows: usize) -> Scan {
+        let mut candidates = matched;
+        candidates.extend_from_slice(&self.candidates[self.tested_candidates..]);
+        Scan::within(candidates, self.next_row.min(rows))
+    }
+
+    /// Nothing left to test among `rows` rows.
+    pub fn is_done(&self, rows: usize) -> bool {
+        self.tested_candidates >= self.candidates.len() && self.next_row >= rows
+    }
+
+    /// The next row to test, if any.
+    fn next_pending(&self, rows: usize) -> Option<usize> {
+        match self.candidates.get(self.tested_candidates) {
+            Some(&row) => Some(row),
+            None => (self.next_row < rows).then_some(self.next_row),
+        }
+    }
+
+    /// Rows still to test.
+    pub fn remaining(&self, rows: usize) -> usize {
+        self.candidates.len() - self.tested_candidates + rows.saturating_sub(self.next_row)
+    }
+
+    /// How far the pass is, from 0 to 1.
+    pub fn progress(&self, rows: usize) -> f64 {
+        let total = self.tested + self.remaining(rows);
+        if total == 0 {
+            1.0
+        } else {
+            self.tested as f64 / total as f64
+        }
+    }
+
+    /// `count` rows were put in front of the existing ones: every index moves.
+    pub fn shift(&mut self, count: usize) {
+        for index in &mut self.candidates {
+            *index += count;
+        }
+        self.next_row += count;
+    }
+
+    /// Tests rows until `deadline` (always at least one chunk, and never stopping before
+    /// passing row `through`), appending the matches to `matched` in row order.
+    pub fn step(
+        &mut self,
+        rows: usize,
+        keep: &(dyn Fn(usize) -> bool + Sync),
+        deadline: Option<Instant>,
+        through: Option<usize>,
+        matched: &mut Vec<usize>,
+    ) {
+        let mut first = true;
+        while let Some(next) = self.next_pending(rows) {
+            let passed = through.is_none_or(|row| next > row);
+            if !first && passed && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                break;
+            }
+            first = false;
+            if self.tested_candidates < self.candidates.len() {
+                let list = &self.candidates[self.tested_candidates..];
+                let must = through.map_or(0, |row| list.partition_point(|&index| index <= row));
+                let at = |position: usize| list[position];
+                let done = test(list.len(), &at, keep, deadline, must, matched);
+                self.tested_candidates += done;
+                self.tested += done;
+            } else {
+                let start = self.next_row;
+                let must = through.map_or(0, |row| (row + 1).saturating_sub(start));
+                let at = |position: usize| start + position;
+                let done = test(rows - start, &at, keep, deadline, must, matched);
+                self.next_row += done;
+                self.tested += done;
+            }
+        }
+    }
+}
+
+/// Cores to filter on (asked once: the answer does not change while we run).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Tests positions `0..count` (row `at(position)`) in chunks, on every core, until the
+/// deadline passes (after the first chunk and the first `must` positions); appends the
+/// accepted rows in order and returns how many positions were tested (a prefix).
+fn test(
+    count: usize,
+    at: &(dyn Fn(usize) -> usize + Sync),
+    keep: &(dyn Fn(usize) -> bool + Sync),
+    deadline: Option<Instant>,
+    must: usize,
+    matched: &mut Vec<usize>,
+) -> usize {
+    let chunks = count.div_ceil(CHUNK);
+    let must_chunks = must.div_ceil(CHUNK).max(1);
+    let range = |chunk: usize| chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
+    let accepted = |positions: Range<usize>| -> Vec<usize> {
+        positions.map(at).filter(|&row| keep(row)).collect()
+    };
+    let next_chunk = AtomicUsize::new(0);
+    // Takes the next chunk unless time is up; every chunk taken is finished, so the
+    // chunks tested are always a prefix.
+    let take = || loop {
+        let chunk = next_chunk.load(Ordering::Relaxed);
+        let late = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        if chunk >= chunks || (chunk >= must_chunks && late) {
+            return None;
+        }
+        if next_chunk
+            .compare_exchange(chunk, chunk + 1, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            return Some(chunk);
+        }
+    };
+    let work = || {
+        let mut out = Vec::new();
+        while let Some(chunk) = take() {
+            out.push((chunk, accepted(range(chunk))));
+        }
+        out
+    };
+    let mut parts = if chunks <= 1 || cores() == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..cores().min(chunks))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mut parts = work();
+            for helper in helpers {
+                // A helper cannot panic short of a bug in the query; its chunks are
+                // then untested, which the count below accounts for.
+                parts.extend(helper.join().unwrap_or_default());
+            }
+            parts
+        })
+    };
+    parts.sort_unstable_by_key(|(chunk, _)| *chunk);
+    let mut tested = 0;
+    for (chunk, rows) in parts {
+        if chunk * CHUNK != tested {
+            break; // a helper died: stop at the gap, the next step retests from there
+        }
+        tested = range(chunk).end;
+        matched.extend(rows);
+    }
+    tested
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(scan: &mut Scan, rows: usize, keep: &(dyn Fn(usize) -> bool + Sync)) -> Vec<usize> {
+        let mut matched = Vec::new();
+        scan.step(rows, keep, None, None, &mut matched);
+        matched
+    }
+
+    #[test]
+    fn a_whole_pass_finds_every_match_in_order() {
+        let rows = 100_000;
+        let keep = |row: usize| row % 7 == 3;
+        let mut scan = Scan::all();
+        let matched = run(&mut scan, rows, &keep);
+        assert_eq!(
+            matched,
+            (0..rows).filter(|&row| keep(row)).collect::<Vec<_>>()
+        );
+        assert!(scan.is_done(rows));
+        assert_eq!(scan.progress(rows), 1.0);
+    }
+
+    #[test]
+    fn steps_with_a_past_deadline_test_one_chunk_each_and_add_up() {
+        let rows = 5 * CHUNK + 17;
+        let keep = |row: usize| row % 3 == 0;
+        let mut scan = Scan::all();
+        let mut matched = Vec::new();
+        let mut steps = 0;
+        while !scan.is_done(rows) {
+            let before = scan.remaining(rows);
+            scan.step(rows, &keep, Some(Instant::now()), None, &mut matched);
+            assert!(scan.remaining(rows) < before, "every step makes progress");
+            steps += 1;
+        }
+        assert!(steps >= 3, "{steps} steps");
+        assert_eq!(
+            matched,
+            (0..rows).filter(|&row| keep(row)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_step_never_stops_before_the_row_it_must_pass() {
+        let rows = 10 * CHUNK;
+        let mut scan = Scan::all();
+        let mut matched = Vec::new();
+        let through = 6 * CHUNK + 5;
+        scan.step(
+            rows,
+            &|_| true,
+            Some(Instant::now()),
+            Some(through),
+            &mut matched,
+        );
+        assert!(matched.contains(&through));
+        assert!(!scan.is_done(rows));
+    }
+
+    #[test]
+    fn narrowing_tests_the_matches_then_what_was_left() {
+        let rows = 4 * CHUNK;
+        let mut scan = Scan::all();
+        let mut matched = Vec::new();
+        // Stop part way through a pass that keeps even rows.
+        scan.step(
+            rows,
+            &|row| row % 2 == 0,
+            Some(Instant::now()),
+            None,
+            &mut matched,
+        );
+        assert!(!scan.is_done(rows));
+        let mut narrowed = scan.narrowed(matched, rows);
+        let matched = run(&mut narrowed, rows, &|row| row % 4 == 0);
+        assert_eq!(
+            matched,
+            (0..rows).filter(|row| row % 4 == 0).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn shifting_moves_what_is_left_behind_rows_put_in_front() {
+        let mut scan = Scan::within(vec![1, 5, 9], 10);
+        scan.shift(3);
+        let matched = run(&mut scan, 15, &|_| true);
+        assert_eq!(matched, vec![4, 8, 12, 13, 14]);
+    }
+}

@@ -1,0 +1,297 @@
+//! Filter passes run in steps (so a keystroke is drawn within a frame over a million
+//! entries). With a zero budget every step tests one chunk of rows, so these tests see
+//! the pass part way, whatever the machine's speed: what is shown must only ever grow
+//! at the bottom, the selected entry must not move, and the end result must equal
+//! filtering from scratch, whatever arrives while the pass runs.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use liveblog::app::{Action, App, FilterBudget, Row, update};
+use liveblog::ingest::Ingested;
+use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use liveblog::store::Applied;
+
+const SOURCES: &[&str] = &["bbc", "guardian", "reuters"];
+const WORDS: &[&str] = &[
+    "ceasefire",
+    "Kyïv",
+    "drone",
+    "strike",
+    "peace",
+    "deal",
+    "storm",
+    "vote",
+    "talks",
+    "aid",
+    "market",
+    "border",
+];
+const BASE: i64 = 1_800_000_000;
+
+/// Entry `number`: newer numbers are newer entries; words vary with the number.
+fn entry(number: i64) -> Entry {
+    let word = |k: i64| WORDS[(number * 7 + k * 13).rem_euclid(WORDS.len() as i64) as usize];
+    Entry {
+        source: SourceId(SOURCES[number.rem_euclid(3) as usize].to_string()),
+        item: Item {
+            id: EntryId(format!("e{number}")),
+            published: Timestamp::from_second(BASE + number * 60).ok(),
+            updated: None,
+            title: format!("{} {} number {number}", word(1), word(2)),
+            author: None,
+            url: Some(format!("https://example.com/{number}")),
+            text: format!("{} and {} then {}", word(3), word(4), word(5)),
+            html: None,
+            flags: Flags::default(),
+        },
+        first_seen: Timestamp::from_second(BASE).expect("time"),
+        edited: false,
+        previous_text: None,
+        removed: false,
+        read: false,
+    }
+}
+
+/// An app over entries `from..to` whose passes test one chunk per step.
+fn app(from: i64, to: i64) -> App {
+    let sources = SOURCES
+        .iter()
+        .map(|name| (SourceId(name.to_string()), Default::default()))
+        .collect();
+    let mut app = App::new(
+        sources,
+        (from..to).rev().map(entry).collect(),
+        TimeZone::UTC,
+        Timestamp::from_second(BASE + to * 60).expect("time"),
+    );
+    app.filter_budget = FilterBudget {
+        first_step: Duration::ZERO,
+        step: Duration::ZERO,
+    };
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    app
+}
+
+fn key_of(app: &App, position: usize) -> String {
+    app.rows[app.visible[position]].entry.item.id.0.clone()
+}
+
+/// The ids the current filter shows, tested one by one over every row.
+fn from_scratch(app: &App) -> Vec<String> {
+    let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
+    app.rows
+        .iter()
+        .filter(|row| query.matches(&row.entry, app.now))
+        .map(|row| row.entry.item.id.0.clone())
+        .collect()
+}
+
+fn shown(app: &App) -> Vec<String> {
+    (0..app.visible.len()).map(|p| key_of(app, p)).collect()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    update(app, Action::StartFilter);
+    for c in text.chars() {
+        update(app, Action::FilterChar(c));
+    }
+}
+
+/// Steps the pass to its end, checking that each step only appends.
+fn finish_by_steps(app: &mut App) -> usize {
+    let mut steps = 0;
+    while app.filtering() {
+        let before = shown(app);
+        let selected = app.selected;
+        update(app, Action::FilterStep);
+        let after = shown(app);
+        assert_eq!(&after[..before.len()], &before[..], "a step only appends");
+        assert_eq!(app.selected, selected, "a step does not move the selection");
+        steps += 1;
+        assert!(steps < 1_000, "the pass ends");
+    }
+    steps
+}
+
+#[test]
+fn a_keystroke_shows_the_newest_matches_and_steps_bring_the_rest() {
+    let mut app = app(0, 60_000);
+    type_text(&mut app, "ceasefire");
+    assert!(
+        app.filtering(),
+        "one chunk per step cannot cover 60,000 rows"
+    );
+    let expected = from_scratch(&app);
+    let partial = shown(&app);
+    assert!(!partial.is_empty() && partial.len() < expected.len());
+    assert_eq!(
+        &expected[..partial.len()],
+        &partial[..],
+        "the top is right at once"
+    );
+    let progress = app.filter_progress().expect("running");
+    assert!(progress > 0.0 && progress < 1.0, "{progress}");
+    assert!(finish_by_steps(&mut app) >= 3);
+    assert_eq!(shown(&app), expected);
+    assert_eq!(app.filter_progress(), None);
+}
+
+#[test]
+fn typing_on_while_a_pass_runs_narrows_what_it_found_and_what_it_had_left() {
+    let mut app = app(0, 60_000);
+    type_text(&mut app, "ki");
+    assert!(app.filtering());
+    // More keys before the pass ends, some narrowing, one not.
+    for c in "yiv".chars() {
+        update(&mut app, Action::FilterChar(c));
+    }
+    update(&mut app, Action::FilterStep);
+    update(&mut app, Action::FilterChar(' '));
+    update(&mut app, Action::FilterChar('d'));
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
+    update(&mut app, Action::FilterBackspace);
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
+}
+
+#[test]
+fn news_arriving_during_a_pass_joins_the_top_and_the_entry_read_stays() {
+    let mut app = app(0, 60_000);
+    type_text(&mut app, "peace");
+    update(&mut app, Action::FilterAccept);
+    update(&mut app, Action::ToggleFollow); // follow off
+    for _ in 0..5 {
+        update(&mut app, Action::Down);
+    }
+    let reading = key_of(&app, app.selected);
+    let screen_row = app.selected - app.offset;
+    assert!(app.filtering());
+    let ingested = Ingested {
+        source: SourceId("bbc".to_string()),
+        state: Default::default(),
+        applied: Applied {
+            new: (60_000..60_050).rev().map(entry).collect(),
+            updated: Vec::new(),
+            removed: Vec::new(),
+        },
+        not_modified: false,
+        next_poll: None,
+    };
+    update(&mut app, Action::Ingested(Box::new(ingested)));
+    assert_eq!(
+        key_of(&app, app.selected),
+        reading,
+        "the entry read stays selected"
+    );
+    assert_eq!(
+        app.selected - app.offset,
+        screen_row,
+        "and on its row of the screen"
+    );
+    assert!(app.new_above > 0, "the new ones above are counted");
+    finish_by_steps(&mut app);
+    assert_eq!(key_of(&app, app.selected), reading);
+    assert_eq!(shown(&app), from_scratch(&app));
+    assert_eq!(app.rows.len(), 60_050);
+}
+
+#[test]
+fn an_edit_during_a_pass_is_filtered_like_any_row() {
+    let mut app = app(0, 30_000);
+    type_text(&mut app, "ceasefire");
+    assert!(app.filtering());
+    // Entry 10 (old, not yet tested) now mentions the ceasefire; entry 29,999 (newest)
+    // no longer does.
+    let mut old = entry(10);
+    old.item.text = "a ceasefire at last".to_string();
+    old.edited = true;
+    let mut newest = entry(29_999);
+    newest.item.title = "quiet".to_string();
+    newest.item.text = "nothing".to_string();
+    newest.edited = true;
+    let ingested = Ingested {
+        source: SourceId("bbc".to_string()),
+        state: Default::default(),
+        applied: Applied {
+            new: Vec::new(),
+            updated: vec![newest, old],
+            removed: Vec::new(),
+        },
+        not_modified: false,
+        next_poll: None,
+    };
+    update(&mut app, Action::Ingested(Box::new(ingested)));
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e10".to_string()));
+    assert!(!expected.contains(&"e29999".to_string()));
+}
+
+#[test]
+fn older_entries_loaded_during_a_pass_are_filtered_behind_the_rest() {
+    let mut app = app(20_000, 60_000);
+    type_text(&mut app, "storm");
+    assert!(app.filtering());
+    let older: Vec<Row> = (0..20_000).rev().map(entry).map(Row::new).collect();
+    update(&mut app, Action::Backfill(older));
+    finish_by_steps(&mut app);
+    assert_eq!(app.rows.len(), 60_000);
+    assert_eq!(shown(&app), from_scratch(&app));
+    // And with no pass running, a backfill starts one over the new rows only.
+    let older: Vec<Row> = (-10_000..0).rev().map(entry).map(Row::new).collect();
+    update(&mut app, Action::Backfill(older));
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
+}
+
+#[test]
+fn the_bottom_and_the_oldest_unread_wait_for_the_whole_list() {
+    let mut app = app(0, 60_000);
+    type_text(&mut app, "drone");
+    update(&mut app, Action::FilterAccept);
+    assert!(app.filtering());
+    update(&mut app, Action::Bottom);
+    assert!(!app.filtering());
+    let expected = from_scratch(&app);
+    assert_eq!(
+        key_of(&app, app.selected),
+        *expected.last().expect("matches")
+    );
+    update(&mut app, Action::Top);
+    update(&mut app, Action::FilterChar('x')); // not editing: no effect on the filter
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterBackspace);
+    update(&mut app, Action::FilterAccept);
+    update(&mut app, Action::OldestUnread);
+    assert!(!app.filtering());
+    assert_eq!(app.selected, app.visible.len() - 1);
+}
+
+#[test]
+fn a_selected_entry_deep_in_the_list_stays_selected_when_the_filter_changes() {
+    let mut app = app(0, 60_000);
+    update(&mut app, Action::ToggleFollow);
+    for _ in 0..1_000 {
+        update(&mut app, Action::PageDown);
+    }
+    let reading = key_of(&app, app.selected);
+    assert!(app.selected > 30_000, "{}", app.selected);
+    let title = app.rows[app.visible[app.selected]].entry.item.title.clone();
+    let word = title.split(' ').next().expect("a word").to_lowercase();
+    type_text(&mut app, &word);
+    // The first step goes at least as far as the selected row, whatever its budget.
+    assert_eq!(key_of(&app, app.selected), reading);
+    finish_by_steps(&mut app);
+    assert_eq!(key_of(&app, app.selected), reading);
+    assert_eq!(shown(&app), from_scratch(&app));
+}
