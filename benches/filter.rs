@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::app::{Action, App, update};
 use liveblog::query::{Prepared, Query};
-use liveblog::{reader, ui};
+use liveblog::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -187,7 +187,7 @@ fn bench(c: &mut Criterion) {
 
 /// Keystroke to frame in the reader, at its window and at the quality bar's million.
 fn report_reader(quick: bool) {
-    report_app(reader::WINDOW, if quick { 3 } else { 10 }, false);
+    report_app(liveblog::config::DEFAULT_WINDOW, if quick { 3 } else { 10 }, false);
     report_app(100_000, if quick { 3 } else { 10 }, false);
     report_app(1_000_000, if quick { 2 } else { 5 }, false);
     report_app(1_000_000, if quick { 2 } else { 5 }, true);

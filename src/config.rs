@@ -18,6 +18,10 @@ use crate::model::{Format, Selectors, SourceId, Theme};
 use crate::parse::ParseOptions;
 use crate::query::Query;
 
+/// How many cached entries the reader holds by default: weeks of a busy live blog,
+/// in about 150 MB (`[general] window` changes it).
+pub const DEFAULT_WINDOW: usize = 50_000;
+
 /// The configuration used when there is no config file.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
 
@@ -66,6 +70,9 @@ pub struct Config {
     pub keys: KeyMap,
     /// Mouse wheel and clicks in the TUI (`[general] mouse = false` turns them off).
     pub mouse: bool,
+    /// How many of the newest cached entries the reader holds, lists and filters as
+    /// you type (older ones stay in the cache, for `list`).
+    pub window: usize,
     /// The colours.
     pub theme: Theme,
 }
@@ -141,6 +148,7 @@ struct RawGeneral {
     timezone: Option<Spanned<String>>,
     cache: Option<String>,
     mouse: Option<bool>,
+    window: Option<Spanned<i64>>,
     theme: Option<Spanned<String>>,
 }
 
@@ -253,6 +261,19 @@ impl Config {
                         "max_entries must be a whole number above 0".to_string(),
                     )
                 }),
+        };
+        let window = match &general.window {
+            None => DEFAULT_WINDOW,
+            Some(value) => usize::try_from(*value.get_ref())
+                .ok()
+                .filter(|count| (1_000..=10_000_000).contains(count))
+                .ok_or_else(|| {
+                    locate(
+                        Some(value.span()),
+                        Some("window"),
+                        "window must be a whole number from 1000 to 10000000".to_string(),
+                    )
+                })?,
         };
         let general_retention = Retention {
             max_age: general
@@ -421,6 +442,7 @@ impl Config {
             theme,
             keys,
             mouse: general.mouse.unwrap_or(true),
+            window,
             path: None,
             interval,
             timeout,

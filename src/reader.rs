@@ -20,9 +20,6 @@ use crate::query::Query;
 use crate::store::Store;
 use crate::tui::{self, Edge};
 
-/// How many cached entries the reader holds (the rest stay in the cache, for `list`).
-pub const WINDOW: usize = 50_000;
-
 /// How many it loads before the first frame; the rest of the window follows from the
 /// cache worker, so the first screen never waits for a long history.
 pub const FIRST_SCREEN: usize = 1_000;
@@ -89,6 +86,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();
     let worker_ui = ui_tx.clone();
+    let window = config.window;
     let retention: HashMap<SourceId, Retention> = config
         .sources
         .iter()
@@ -98,8 +96,8 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         // The rest of the window, older than what the first frame showed, in chunks
         // (each folded for filtering here, off the UI thread).
         let mut skip = FIRST_SCREEN;
-        while skip < WINDOW {
-            let chunk = match store.entries_from(skip, Some(BACKFILL_CHUNK.min(WINDOW - skip))) {
+        while skip < window {
+            let chunk = match store.entries_from(skip, Some(BACKFILL_CHUNK.min(window - skip))) {
                 Ok(chunk) => chunk,
                 Err(err) => {
                     let _ = worker_ui.send(Action::Notice(err.to_string()));
