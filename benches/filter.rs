@@ -187,7 +187,11 @@ fn bench(c: &mut Criterion) {
 
 /// Keystroke to frame in the reader, at its window and at the quality bar's million.
 fn report_reader(quick: bool) {
-    report_app(liveblog::config::DEFAULT_WINDOW, if quick { 3 } else { 10 }, false);
+    report_app(
+        liveblog::config::DEFAULT_WINDOW,
+        if quick { 3 } else { 10 },
+        false,
+    );
     report_app(100_000, if quick { 3 } else { 10 }, false);
     report_app(1_000_000, if quick { 2 } else { 5 }, false);
     report_app(1_000_000, if quick { 2 } else { 5 }, true);

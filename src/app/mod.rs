@@ -35,8 +35,8 @@ pub struct FilterBudget {
 impl Default for FilterBudget {
     fn default() -> FilterBudget {
         FilterBudget {
-            first_step: Duration::from_millis(6),
-            step: Duration::from_millis(4),
+            first_step: Duration::from_millis(3),
+            step: Duration::from_millis(3),
         }
     }
 }
@@ -338,9 +338,18 @@ impl App {
 
     /// The loaded row with this key.
     pub fn find_row(&self, key: &EntryKey) -> Option<&Row> {
-        self.rows
-            .iter()
-            .find(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
+        self.row_index(key).map(|index| &self.rows[index])
+    }
+
+    /// Where the row with this key is in `rows`. The entry open or being marked is
+    /// nearly always the selected one: that is looked at first, before a scan of up to
+    /// the whole window (which the detail view would otherwise pay at every frame).
+    fn row_index(&self, key: &EntryKey) -> Option<usize> {
+        let is_key = |row: &Row| row.entry.source == key.0 && row.entry.item.id == key.1;
+        match self.visible.get(self.selected) {
+            Some(&index) if is_key(&self.rows[index]) => Some(index),
+            _ => self.rows.iter().position(is_key),
+        }
     }
 
     /// Rows the list shows at once.
@@ -791,11 +800,7 @@ impl App {
     }
 
     fn mark_read(&mut self, key: &EntryKey) -> bool {
-        let Some(row) = self
-            .rows
-            .iter_mut()
-            .find(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
-        else {
+        let Some(row) = self.row_index(key).map(|index| &mut self.rows[index]) else {
             return false;
         };
         if row.entry.read {
