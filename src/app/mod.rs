@@ -36,7 +36,7 @@ impl Default for FilterBudget {
     fn default() -> FilterBudget {
         FilterBudget {
             first_step: Duration::from_millis(3),
-            step: Duration::from_millis(3),
+            step: Duration::from_millis(4),
         }
     }
 }
