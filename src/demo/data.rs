@@ -37,7 +37,7 @@ pub(crate) struct Blog {
     pub title: String,
     /// The URL path segment: `/<slug>/live`, `/<slug>/rss.xml`, ...
     pub slug: String,
-    /// `jsonld`, `atom`, `rss` or `jsonfeed`.
+    /// `jsonld`, `atom`, `rss`, `jsonfeed` or `guardian`.
     pub format: String,
     /// One-line standfirst.
     pub description: String,
@@ -62,6 +62,15 @@ pub(crate) struct EntrySpec {
     pub body: String,
     /// The HTML of the "Update:" paragraph the entry gains when it is edited.
     pub update: Option<String>,
+    /// Marked a key event (only the `guardian` format carries the marks).
+    #[serde(default)]
+    pub key_event: bool,
+    /// Pinned to the top of the page.
+    #[serde(default)]
+    pub pinned: bool,
+    /// A summary of the story so far.
+    #[serde(default)]
+    pub summary: bool,
 }
 
 impl Blog {
@@ -72,6 +81,7 @@ impl Blog {
             "atom" => Ok(Format::Atom),
             "rss" => Ok(Format::Rss),
             "jsonfeed" => Ok(Format::Jsonfeed),
+            "guardian" => Ok(Format::Guardian),
             other => bail!("unsupported demo format {other:?}"),
         }
     }

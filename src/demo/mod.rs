@@ -7,7 +7,7 @@
 //! |----------------------|---------------------------------|----------------------|
 //! | storm (`storm`)      | `/storm/live` (JSON-LD page)    |                      |
 //! | launch (`launch`)    | `/launch/atom.xml` (Atom)       | `/launch/live`       |
-//! | election (`election`)| `/election/rss.xml` (RSS 2.0)   | `/election/live`     |
+//! | election (`election`)| `/election/live.json` (Guardian Content API, with key events) | `/election/live` |
 //! | cup final (`cup-final`) | `/cup-final/feed.json` (JSON Feed 1.1) | `/cup-final/live` |
 //!
 //! plus an index at `/`. The `/<slug>/live` pages are plain HTML with
@@ -148,6 +148,7 @@ fn source_path(slug: &str, format: Format) -> String {
         Format::Atom => format!("/{slug}/atom.xml"),
         Format::Rss => format!("/{slug}/rss.xml"),
         Format::Jsonfeed => format!("/{slug}/feed.json"),
+        Format::Guardian => format!("/{slug}/live.json"),
         _ => format!("/{slug}/live"),
     }
 }
@@ -185,6 +186,14 @@ fn render_blog(
                 path,
                 "application/feed+json; charset=utf-8",
                 render::json_feed(&page),
+            ),
+            (live, HTML, render::html_page(&page, false)),
+        ],
+        Format::Guardian => vec![
+            (
+                path,
+                "application/json; charset=utf-8",
+                render::guardian(&page),
             ),
             (live, HTML, render::html_page(&page, false)),
         ],
@@ -228,12 +237,18 @@ mod tests {
                     author: "Zoë Ångström".into(),
                     body: "<p>Fish &amp; chips</p><script>alert(1)</script>]]>".into(),
                     update: Some("It still is.".into()),
+                    key_event: true,
+                    pinned: false,
+                    summary: false,
                 },
                 EntrySpec {
                     headline: None,
                     author: "O'Brien".into(),
                     body: "<p>Body only.</p>".into(),
                     update: None,
+                    key_event: false,
+                    pinned: true,
+                    summary: false,
                 },
             ],
         }
@@ -298,7 +313,12 @@ mod tests {
         );
         assert_eq!(
             formats,
-            [Format::Jsonld, Format::Atom, Format::Rss, Format::Jsonfeed]
+            [
+                Format::Jsonld,
+                Format::Atom,
+                Format::Guardian,
+                Format::Jsonfeed
+            ]
         );
     }
 
@@ -382,6 +402,31 @@ mod tests {
     }
 
     #[test]
+    fn guardian_answer_reads_back_with_its_key_events_and_pins() {
+        let state = nasty_state("guardian");
+        let bytes = render::guardian(&Page::new(&state, BASE, "/nasty/live.json"));
+        let options = crate::parse::ParseOptions::default();
+        let input = crate::parse::Input {
+            bytes: &bytes,
+            content_type: Some("application/json"),
+            base_url: Some("http://127.0.0.1:8080/nasty/live.json"),
+            now: at(0),
+            options: &options,
+        };
+        for format in [Format::Guardian, Format::Auto] {
+            let document = crate::parse::parse(&input, format).expect("parses");
+            assert_eq!(document.items.len(), 2);
+            let first = &document.items[1];
+            assert!(first.title.starts_with("Q&A: is 1 < 2?"), "{}", first.title);
+            assert_eq!(first.author.as_deref(), Some("Zoë Ångström"));
+            assert!(first.flags.key_event && !first.flags.pinned);
+            assert!(first.text.contains("Fish & chips"), "{}", first.text);
+            assert!(document.items[0].flags.pinned);
+            assert!(first.updated > first.published);
+        }
+    }
+
+    #[test]
     fn json_ld_page_is_well_formed_and_script_safe() {
         let state = nasty_state("jsonld");
         let page = Page::new(&state, BASE, "/nasty/live");
@@ -444,13 +489,30 @@ mod tests {
                     assert_eq!(count, state.released.len());
                     continue;
                 }
-                let feed = parse_feed(&body);
-                assert_eq!(feed.entries.len(), state.released.len(), "{path}");
-                let times: Vec<_> = feed.entries.iter().map(|e| e.published).collect();
+                // Read back by the reader's own parsers, as the demo's reader does.
+                let options = crate::parse::ParseOptions::default();
+                let url = format!("{BASE}{path}");
+                let input = crate::parse::Input {
+                    bytes: &body,
+                    content_type: Some(content_type),
+                    base_url: Some(&url),
+                    now: at(48),
+                    options: &options,
+                };
+                let document = crate::parse::parse(&input, format).expect("parses");
+                assert_eq!(document.items.len(), state.released.len(), "{path}");
+                let times: Vec<_> = document.items.iter().map(|e| e.published).collect();
                 assert!(
                     times.windows(2).all(|w| w[0] >= w[1]),
                     "{path}: newest first"
                 );
+                if format == Format::Guardian {
+                    let flagged = |flag: fn(&crate::model::Flags) -> bool| {
+                        document.items.iter().filter(|e| flag(&e.flags)).count()
+                    };
+                    assert!(flagged(|f| f.key_event) >= 2, "{path}: key events");
+                    assert!(flagged(|f| f.pinned) == 1, "{path}: one pinned");
+                }
             }
         }
     }
@@ -489,6 +551,8 @@ mod tests {
             let body = response.bytes().await.expect("body");
             if source.format == Format::Jsonld {
                 assert!(body.starts_with(b"<!DOCTYPE html>"));
+            } else if source.format == Format::Guardian {
+                assert!(body.starts_with(b"{"));
             } else {
                 assert!(!parse_feed(&body).entries.is_empty());
             }

@@ -20,6 +20,8 @@ pub(crate) struct View {
     pub html: String,
     pub published: Timestamp,
     pub updated: Timestamp,
+    /// Key event, pinned, summary (as the Guardian marks blocks).
+    pub flags: crate::model::Flags,
 }
 
 /// A blog's metadata and released entries (newest first), with the URLs it is served at.
@@ -59,6 +61,11 @@ impl Page {
                     html,
                     published: released.published,
                     updated: released.updated,
+                    flags: crate::model::Flags {
+                        pinned: spec.pinned,
+                        key_event: spec.key_event,
+                        summary: spec.summary,
+                    },
                 })
             })
             .collect();
@@ -263,6 +270,52 @@ pub(crate) fn json_feed(page: &Page) -> Vec<u8> {
         "items": items,
     });
     let mut bytes = serde_json::to_vec_pretty(&feed).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A Guardian Content API answer for a live blog (`show-blocks=body`): each entry a
+/// block with its key-event, pinned and summary marks.
+pub(crate) fn guardian(page: &Page) -> Vec<u8> {
+    let blocks: Vec<Value> = page
+        .entries
+        .iter()
+        .map(|view| {
+            let (first_name, last_name) = view
+                .author
+                .split_once(' ')
+                .unwrap_or((view.author.as_str(), ""));
+            json!({
+                "id": format!("{}-{}", page.slug, view.number),
+                "title": view.headline.clone().unwrap_or_default(),
+                "bodyHtml": view.html,
+                "firstPublishedDate": page.rfc3339(view.published),
+                "publishedDate": page.rfc3339(view.published),
+                "lastModifiedDate": page.rfc3339(view.updated),
+                "createdBy": { "firstName": first_name, "lastName": last_name },
+                "contributors": [],
+                "attributes": {
+                    "keyEvent": view.flags.key_event,
+                    "pinned": view.flags.pinned,
+                    "summary": view.flags.summary,
+                },
+            })
+        })
+        .collect();
+    let answer = json!({
+        "response": {
+            "status": "ok",
+            "userTier": "developer",
+            "content": {
+                "id": format!("demo/{}", page.slug),
+                "type": "liveblog",
+                "webTitle": page.title,
+                "webUrl": page.page_url,
+                "blocks": { "body": blocks },
+            },
+        },
+    });
+    let mut bytes = serde_json::to_vec_pretty(&answer).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
