@@ -23,6 +23,7 @@ pub mod query;
 pub mod reader;
 pub mod sanitize;
 pub mod schedule;
+pub mod screen;
 pub mod store;
 pub mod tui;
 pub mod ui;

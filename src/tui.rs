@@ -11,12 +11,17 @@ use crossterm::event::{
 };
 use futures_util::StreamExt;
 use jiff::Timestamp;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::app::{Action, App, Effect, update};
+use crate::screen::ScrollingBackend;
 use crate::{keys, ui};
+
+/// The terminal the reader draws on: ratatui over a backend that scrolls lines that
+/// moved instead of rewriting them (see [`crate::screen`]).
+type Screen = Terminal<ScrollingBackend<std::io::Stdout>>;
 
 /// Restores the terminal when dropped, however the loop ends.
 struct TerminalGuard {
@@ -58,7 +63,10 @@ pub async fn run(
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminal = ratatui::try_init()?;
+    // ratatui's own setup (raw mode, the alternate screen, its panic hook), then our
+    // backend over the same stdout.
+    drop(ratatui::try_init()?);
+    let mut terminal: Screen = Terminal::new(ScrollingBackend::new(std::io::stdout())?)?;
     let _guard = TerminalGuard { mouse };
     if mouse {
         release_mouse_on_panic();
@@ -191,13 +199,14 @@ fn copy_osc52(text: &str) -> std::io::Result<()> {
 
 /// Runs `$BROWSER url` with the terminal handed over (a text browser needs it), then
 /// takes the terminal back.
-fn open_in_browser(terminal: &mut DefaultTerminal, url: &str) -> String {
+fn open_in_browser(terminal: &mut Screen, url: &str) -> String {
     let Some(browser) = std::env::var_os("BROWSER").filter(|value| !value.is_empty()) else {
         return "set $BROWSER to open links".to_string();
     };
     ratatui::restore();
     let status = std::process::Command::new(&browser).arg(url).status();
-    let reinit = ratatui::try_init().map(|fresh| *terminal = fresh);
+    let reinit = ratatui::try_init().map(drop);
+    // The browser drew over the screen: start again from a blank one.
     let _ = terminal.clear();
     match (status, reinit) {
         (_, Err(err)) => format!("terminal: {err}"),
