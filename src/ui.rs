@@ -216,7 +216,11 @@ fn time_column(app: &App, position: usize, entry: &Entry) -> String {
 fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
     if app.visible.is_empty() {
-        let message = empty_message(app);
+        let message = if app.filtering() {
+            "Filtering…".to_string()
+        } else {
+            empty_message(app)
+        };
         let paragraph = Paragraph::new(message).style(theme.dim());
         frame.render_widget(paragraph, area.inner(ratatui::layout::Margin::new(2, 1)));
         return;

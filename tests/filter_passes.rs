@@ -147,20 +147,37 @@ fn a_keystroke_shows_the_newest_matches_and_steps_bring_the_rest() {
 #[test]
 fn typing_on_while_a_pass_runs_narrows_what_it_found_and_what_it_had_left() {
     let mut app = app(0, 60_000);
-    type_text(&mut app, "ki");
+    type_text(&mut app, "ky");
     assert!(app.filtering());
     // More keys before the pass ends, some narrowing, one not.
-    for c in "yiv".chars() {
+    for c in "iv".chars() {
         update(&mut app, Action::FilterChar(c));
     }
     update(&mut app, Action::FilterStep);
     update(&mut app, Action::FilterChar(' '));
     update(&mut app, Action::FilterChar('d'));
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    let expected = from_scratch(&app);
+    assert!(
+        expected.len() > 1_000,
+        "`kyiv d` matches: {}",
+        expected.len()
+    );
+    assert!(
+        expected.len() < 50_000,
+        "and not everything: {}",
+        expected.len()
+    );
+    assert_eq!(shown(&app), expected);
     update(&mut app, Action::FilterBackspace);
     finish_by_steps(&mut app);
     assert_eq!(shown(&app), from_scratch(&app));
+    update(&mut app, Action::FilterChar('r'));
+    update(&mut app, Action::FilterChar('o'));
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert!(!expected.is_empty());
+    assert_eq!(shown(&app), expected);
 }
 
 #[test]
@@ -250,6 +267,11 @@ fn older_entries_loaded_during_a_pass_are_filtered_behind_the_rest() {
     // And with no pass running, a backfill starts one over the new rows only.
     let older: Vec<Row> = (-10_000..0).rev().map(entry).map(Row::new).collect();
     update(&mut app, Action::Backfill(older));
+    let left = app
+        .scan
+        .as_ref()
+        .map_or(0, |scan| scan.remaining(app.rows.len()));
+    assert!(left < 10_000, "only the new rows are tested: {left} left");
     finish_by_steps(&mut app);
     assert_eq!(shown(&app), from_scratch(&app));
 }
@@ -268,30 +290,91 @@ fn the_bottom_and_the_oldest_unread_wait_for_the_whole_list() {
         *expected.last().expect("matches")
     );
     update(&mut app, Action::Top);
-    update(&mut app, Action::FilterChar('x')); // not editing: no effect on the filter
+    // A new filter, so that a pass runs again.
     update(&mut app, Action::StartFilter);
     update(&mut app, Action::FilterBackspace);
     update(&mut app, Action::FilterAccept);
+    assert!(app.filtering());
     update(&mut app, Action::OldestUnread);
     assert!(!app.filtering());
     assert_eq!(app.selected, app.visible.len() - 1);
 }
 
-#[test]
-fn a_selected_entry_deep_in_the_list_stays_selected_when_the_filter_changes() {
-    let mut app = app(0, 60_000);
-    update(&mut app, Action::ToggleFollow);
-    for _ in 0..1_000 {
-        update(&mut app, Action::PageDown);
+/// Scrolls far down and selects position `target` (when every row is shown, the last
+/// row of a chunk of 4,096 or 8,192: a first step stops right after it), high on the
+/// screen.
+fn deep_selection_at(app: &mut App, target: usize) -> (String, usize) {
+    update(app, Action::ToggleFollow);
+    while app.selected + 100 < target {
+        update(app, Action::PageDown);
     }
-    let reading = key_of(&app, app.selected);
-    assert!(app.selected > 30_000, "{}", app.selected);
-    let title = app.rows[app.visible[app.selected]].entry.item.title.clone();
-    let word = title.split(' ').next().expect("a word").to_lowercase();
-    type_text(&mut app, &word);
+    // Down to the target and ten rows past (the list scrolls along the bottom row),
+    // then back up: the target sits ten rows above the bottom of the screen.
+    while app.selected < target + 10 {
+        update(app, Action::Down);
+    }
+    for _ in 0..10 {
+        update(app, Action::Up);
+    }
+    assert_eq!(app.selected, target);
+    let screen_row = app.selected - app.offset;
+    assert!((1..30).contains(&screen_row), "{screen_row}");
+    (key_of(app, app.selected), screen_row)
+}
+
+fn deep_selection(app: &mut App) -> (String, usize) {
+    deep_selection_at(app, 40_000)
+}
+
+#[test]
+fn a_refilter_under_the_reader_keeps_the_entry_read_on_its_row() {
+    let mut app = app(0, 60_000);
+    // A `since:` filter matching everything: the minute's tick refilters it.
+    type_text(&mut app, "since:1000d");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    let (reading, screen_row) = deep_selection_at(&mut app, 8_191);
+    let now = app.now;
+    update(&mut app, Action::Tick(now));
+    assert!(app.filtering(), "the tick started a pass");
     // The first step goes at least as far as the selected row, whatever its budget.
     assert_eq!(key_of(&app, app.selected), reading);
+    assert_eq!(
+        app.selected - app.offset,
+        screen_row,
+        "on the same row of the screen"
+    );
     finish_by_steps(&mut app);
     assert_eq!(key_of(&app, app.selected), reading);
+    assert_eq!(app.selected - app.offset, screen_row);
     assert_eq!(shown(&app), from_scratch(&app));
+    // A filter without `since:` is left alone by the tick.
+    let mut app = self::app(0, 10_000);
+    type_text(&mut app, "storm");
+    finish_by_steps(&mut app);
+    let now = app.now;
+    update(&mut app, Action::Tick(now));
+    assert!(!app.filtering());
+}
+
+#[test]
+fn typing_keeps_a_deep_selection_only_if_the_keystroke_reaches_it_in_time() {
+    // With no time to spare, the first step covers one chunk: the new list starts at
+    // its top rather than make the keystroke wait for row 40,000.
+    let mut app = app(0, 60_000);
+    let (reading, _) = deep_selection(&mut app);
+    let word = app.rows[app.visible[app.selected]].entry.item.title.clone();
+    let word = word.split(' ').next().expect("a word").to_lowercase();
+    type_text(&mut app, &word);
+    assert_eq!((app.selected, app.offset), (0, 0));
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
+    // With time enough, the entry stays selected, on its row of the screen.
+    let mut app = self::app(0, 60_000);
+    let (reading_again, screen_row) = deep_selection(&mut app);
+    assert_eq!(reading_again, reading);
+    app.filter_budget.first_step = Duration::from_secs(60);
+    type_text(&mut app, &word);
+    assert_eq!(key_of(&app, app.selected), reading);
+    assert_eq!(app.selected - app.offset, screen_row);
 }

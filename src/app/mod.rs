@@ -21,6 +21,15 @@ use crate::ui;
 
 pub use scan::Scan;
 
+/// How hard a new filter pass tries to keep the selected entry where it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// Always: the list changed under the reader (an edit, a source toggled).
+    Keep,
+    /// If the first step reaches it: the user typed, and the frame must follow at once.
+    WithinBudget,
+}
+
 /// How long filter passes run before a frame is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilterBudget {
@@ -392,7 +401,7 @@ impl App {
     fn refilter(&mut self) {
         let anchor = self.anchor();
         self.visible.clear();
-        self.restart(Scan::all(), anchor);
+        self.restart(Scan::all(), anchor, Anchor::Keep);
     }
 
     /// The selected row and its row on screen.
@@ -403,13 +412,20 @@ impl App {
     }
 
     /// Starts the filter pass `scan` (over an emptied `visible`) and runs its first
-    /// step, which always gets past `anchor`'s row so that the selected entry, if it
-    /// still matches, stays selected and where it was on screen.
-    fn restart(&mut self, scan: Scan, anchor: Option<(usize, usize)>) {
+    /// step, so that the selected entry (`anchor`), if it still matches, stays selected
+    /// and where it was on screen. With [`Anchor::Keep`] the step always gets past its
+    /// row, however long that takes; with [`Anchor::WithinBudget`] (a keystroke, which
+    /// must be drawn within a frame) only if it gets there in time, else the new list
+    /// starts at its top.
+    fn restart(&mut self, scan: Scan, anchor: Option<(usize, usize)>, keep: Anchor) {
         self.scan = Some(scan);
+        let through = match keep {
+            Anchor::Keep => anchor.map(|(row, _)| row),
+            Anchor::WithinBudget => None,
+        };
         self.advance(
             Some(Instant::now() + self.filter_budget.first_step),
-            anchor.map(|(row, _)| row),
+            through,
         );
         // `visible` is in row order, so the anchor is found by bisection.
         let found = anchor.and_then(|(row, screen_row)| {
@@ -419,10 +435,14 @@ impl App {
         match found {
             Some((position, screen_row)) => {
                 // The selected entry keeps its row on screen, unless that would leave
-                // matching rows hidden above a list that fits below them.
-                let fill = self.visible.len().saturating_sub(self.list_height());
+                // matching rows hidden above a list that fits below them (known only once
+                // the pass has ended: while it runs, more rows may follow).
                 self.selected = position;
-                self.offset = position.saturating_sub(screen_row).min(fill);
+                self.offset = position.saturating_sub(screen_row);
+                if self.scan.is_none() {
+                    let fill = self.visible.len().saturating_sub(self.list_height());
+                    self.offset = self.offset.min(fill);
+                }
             }
             None => {
                 self.selected = 0;
@@ -628,19 +648,24 @@ impl App {
         effects
     }
 
+    /// Counts a row joining the window in its source's totals.
+    fn count_in(&mut self, row: &Row) {
+        if let Some(source) = self
+            .sources
+            .iter_mut()
+            .find(|source| source.id == row.entry.source)
+        {
+            source.entries += 1;
+            source.unread += usize::from(!row.entry.read);
+        }
+    }
+
     /// Puts `fresh` (newest first, all at least as new as every row) in front of the
     /// rows; returns how many of them the filter shows.
     fn prepend(&mut self, fresh: Vec<Row>) -> usize {
         let added = fresh.len();
         for row in fresh.into_iter().rev() {
-            if let Some(source) = self
-                .sources
-                .iter_mut()
-                .find(|source| source.id == row.entry.source)
-            {
-                source.entries += 1;
-                source.unread += usize::from(!row.entry.read);
-            }
+            self.count_in(&row);
             self.rows.push_front(row);
         }
         let shown: Vec<usize> = {
@@ -663,11 +688,26 @@ impl App {
     /// Adds older cached entries behind the ones shown; the selection and the screen do
     /// not move. Entries a poll already brought in are kept as they are.
     fn backfill(&mut self, rows: Vec<Row>) {
-        let known: HashSet<(&SourceId, &EntryId)> = self
-            .rows
-            .iter()
-            .map(|row| (&row.entry.source, &row.entry.item.id))
-            .collect();
+        // An entry already held (a poll brought it, or the cache's order shifted between
+        // chunks) has the same sort time as its copy here: only the rows in the chunk's
+        // span of times are looked at, not the whole window at every chunk.
+        let newest = rows.iter().map(|row| row.entry.sort_time()).max();
+        let oldest = rows.iter().map(|row| row.entry.sort_time()).min();
+        let known: HashSet<(&SourceId, &EntryId)> = match (newest, oldest) {
+            (Some(newest), Some(oldest)) => {
+                let first = self
+                    .rows
+                    .partition_point(|row| row.entry.sort_time() > newest);
+                let end = self
+                    .rows
+                    .partition_point(|row| row.entry.sort_time() >= oldest);
+                self.rows
+                    .range(first..end.max(first))
+                    .map(|row| (&row.entry.source, &row.entry.item.id))
+                    .collect()
+            }
+            _ => HashSet::new(),
+        };
         let mut fresh: Vec<Row> = rows
             .into_iter()
             .filter(|row| !known.contains(&(&row.entry.source, &row.entry.item.id)))
@@ -685,8 +725,10 @@ impl App {
         if all_older {
             // The usual case: older rows go behind, and a pass tests them there.
             let start = self.rows.len();
+            for row in &fresh {
+                self.count_in(row);
+            }
             self.rows.extend(fresh);
-            self.recount_sources();
             let scan = match self.scan.take() {
                 // A running pass's tail reaches to the last row, these included.
                 Some(running) => running,
@@ -715,7 +757,7 @@ impl App {
                 .position(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
         });
         self.visible.clear();
-        self.restart(Scan::all(), row.map(|row| (row, screen_row)));
+        self.restart(Scan::all(), row.map(|row| (row, screen_row)), Anchor::Keep);
         row.is_some_and(|row| self.visible.get(self.selected) == Some(&row))
     }
 
@@ -790,9 +832,11 @@ impl App {
                         Some(running) => running.narrowed(matched, rows),
                         None => Scan::within(matched, rows),
                     };
-                    self.restart(scan, anchor);
+                    self.restart(scan, anchor, Anchor::WithinBudget);
                 } else {
-                    self.refilter();
+                    let anchor = self.anchor();
+                    self.visible.clear();
+                    self.restart(Scan::all(), anchor, Anchor::WithinBudget);
                 }
             }
             Err(error) => self.filter.error = Some(error),
@@ -866,7 +910,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             app.now = now;
-            if !app.filter.query.is_empty() {
+            // Only `since:` changes with the clock; any other filter stays as it is
+            // (and a pass that is running goes on).
+            if app.filter.query.depends_on_time() {
                 app.refilter();
             }
         }

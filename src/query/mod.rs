@@ -479,6 +479,19 @@ impl Query {
         self.root.as_ref().is_none_or(positive)
     }
 
+    /// True when what the query matches changes with the clock (it has `since:`).
+    pub fn depends_on_time(&self) -> bool {
+        fn timed(node: &Node) -> bool {
+            match node {
+                Node::Since(_) => true,
+                Node::And(nodes) | Node::Or(nodes) => nodes.iter().any(timed),
+                Node::Not(inner) => timed(inner),
+                Node::Word(_) | Node::Phrase { .. } | Node::Field(..) => false,
+            }
+        }
+        self.root.as_ref().is_some_and(timed)
+    }
+
     /// True when the query has no terms (matches everything).
     pub fn is_empty(&self) -> bool {
         self.root.is_none()
