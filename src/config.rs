@@ -235,18 +235,28 @@ impl Config {
                 .map_err(|message| locate(Some(value.span()), Some("max_body"), message))?,
             None => DEFAULT_MAX_BODY,
         };
-        let count = |value: &Option<Spanned<i64>>, key: &str, default: usize| match value {
+        let bounded = |value: &Option<Spanned<i64>>,
+                       key: &str,
+                       default: usize,
+                       range: std::ops::RangeInclusive<usize>| match value {
             None => Ok(default),
             Some(value) => usize::try_from(*value.get_ref())
                 .ok()
-                .filter(|count| (1..=256).contains(count))
+                .filter(|count| range.contains(count))
                 .ok_or_else(|| {
                     locate(
                         Some(value.span()),
                         Some(key),
-                        format!("{key} must be a whole number from 1 to 256"),
+                        format!(
+                            "{key} must be a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
                     )
                 }),
+        };
+        let count = |value: &Option<Spanned<i64>>, key: &str, default: usize| {
+            bounded(value, key, default, 1..=256)
         };
         let entries_limit = |value: &Option<Spanned<i64>>| match value {
             None => Ok(None),
@@ -262,19 +272,12 @@ impl Config {
                     )
                 }),
         };
-        let window = match &general.window {
-            None => DEFAULT_WINDOW,
-            Some(value) => usize::try_from(*value.get_ref())
-                .ok()
-                .filter(|count| (1_000..=10_000_000).contains(count))
-                .ok_or_else(|| {
-                    locate(
-                        Some(value.span()),
-                        Some("window"),
-                        "window must be a whole number from 1000 to 10000000".to_string(),
-                    )
-                })?,
-        };
+        let window = bounded(
+            &general.window,
+            "window",
+            DEFAULT_WINDOW,
+            1_000..=10_000_000,
+        )?;
         let general_retention = Retention {
             max_age: general
                 .max_age
