@@ -41,6 +41,13 @@ enum StoreRequest {
     MarkRead(SourceId, EntryId),
     /// The user marked these read.
     MarkAllRead(Vec<(SourceId, EntryId)>),
+    /// Entries matching a filter, older than those the reader holds.
+    Search {
+        /// The filter as typed.
+        query: String,
+        /// Only entries sorted before this.
+        before: Timestamp,
+    },
 }
 
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
@@ -59,6 +66,7 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
     }
     let mut app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
     app.keymap = config.keys.clone();
+    app.window = config.window;
     app.saved_filters = config
         .filters
         .iter()
@@ -132,6 +140,9 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                 .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
+                StoreRequest::Search { query, before } => {
+                    search_older(&mut store, query, before).map(Some)
+                }
             };
             let action = match result {
                 Ok(Some(action)) => action,
@@ -194,12 +205,44 @@ impl Edge for ReaderEdge {
             Effect::MarkAllRead(keys) => {
                 let _ = self.store.send(StoreRequest::MarkAllRead(keys.clone()));
             }
+            Effect::SearchCache { query, before } => {
+                let _ = self.store.send(StoreRequest::Search {
+                    query: query.clone(),
+                    before: *before,
+                });
+            }
             Effect::Alert(entry) if !self.alert_command.trim().is_empty() => {
                 run_alert_command(&self.alert_command, entry);
             }
             _ => {}
         }
     }
+}
+
+/// The cache's entries matching `query` sorted before `before`, as rows for the
+/// reader (folded here, off the UI thread).
+fn search_older(
+    store: &mut Store,
+    query: String,
+    before: Timestamp,
+) -> Result<Action, crate::store::StoreError> {
+    let rows = match Query::parse(&query) {
+        Ok(parsed) => store.query_before(
+            &parsed,
+            Timestamp::now(),
+            Some(before),
+            Some(crate::app::CACHE_MATCHES + 1),
+        )?,
+        // The reader only asks for a query that parsed; if not, nothing matches.
+        Err(_) => Vec::new(),
+    };
+    let more = rows.len() > crate::app::CACHE_MATCHES;
+    let rows = rows
+        .into_iter()
+        .take(crate::app::CACHE_MATCHES)
+        .map(Row::new)
+        .collect();
+    Ok(Action::CacheMatches { query, rows, more })
 }
 
 /// Runs the alert command (through `sh -c`) with the entry as one `--json` line on

@@ -317,10 +317,28 @@ impl Store {
         now: Timestamp,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.query_before(query, now, None, limit)
+    }
+
+    /// As [`Store::query`], among the entries sorted before `before` only (the reader
+    /// asks for the matches older than what it holds).
+    pub fn query_before(
+        &mut self,
+        query: &Query,
+        now: Timestamp,
+        before: Option<Timestamp>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
         // The index must hold every row before it narrows a search.
         self.catch_up_index(None)?;
         let err = fail(&self.path, "searching entries");
-        let filter = query.to_sql(now);
+        let mut filter = query.to_sql(now);
+        if let Some(before) = before {
+            filter.clause = format!("({}) AND sort_time < ?", filter.clause);
+            filter
+                .params
+                .push(rusqlite::types::Value::Integer(before.as_millisecond()));
+        }
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM entries WHERE {} ORDER BY sort_time DESC, rowid DESC LIMIT {limit}",

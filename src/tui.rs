@@ -142,9 +142,10 @@ pub async fn run(
                     let _ = notify(entry);
                     edge.handle(&effect);
                 }
-                Effect::Refresh(_) | Effect::MarkRead(..) | Effect::MarkAllRead(_) => {
-                    edge.handle(&effect)
-                }
+                Effect::Refresh(_)
+                | Effect::MarkRead(..)
+                | Effect::MarkAllRead(_)
+                | Effect::SearchCache { .. } => edge.handle(&effect),
             }
         }
         if app.quit {

@@ -841,6 +841,13 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if app.follow {
         left.push(Span::styled(" · following", base));
     }
+    // What the user just did comes first: a long error must not push it off the line.
+    if let Some(notice) = &app.notice {
+        left.push(Span::styled(
+            format!(" · {}", clean_line(notice)),
+            base.patch(theme.bar_accent(Color::LightCyan, Color::Magenta)),
+        ));
+    }
     let failing: Vec<String> = app
         .failing_sources()
         .map(|source| {
@@ -851,17 +858,14 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
             )
         })
         .collect();
-    if !failing.is_empty() {
-        left.push(Span::styled(
-            format!(" · ✗ {}", clean_line(&failing.join("; "))),
-            base.patch(theme.error()),
-        ));
-    }
-    if let Some(notice) = &app.notice {
-        left.push(Span::styled(
-            format!(" · {}", clean_line(notice)),
-            base.patch(theme.bar_accent(Color::LightCyan, Color::Magenta)),
-        ));
+    let failure = match failing.as_slice() {
+        [] => None,
+        [one] => Some(format!(" · ✗ {}", clean_line(one))),
+        // Several: the count, and the panel has each error.
+        many => Some(format!(" · ✗ {} sources failing (s shows why)", many.len())),
+    };
+    if let Some(failure) = failure {
+        left.push(Span::styled(failure, base.patch(theme.error())));
     }
     let right = " ? help ";
     let used: usize = left.iter().map(|span| span.content.width()).sum();

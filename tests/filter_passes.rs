@@ -378,3 +378,67 @@ fn typing_keeps_a_deep_selection_only_if_the_keystroke_reaches_it_in_time() {
     assert_eq!(key_of(&app, app.selected), reading);
     assert_eq!(app.selected - app.offset, screen_row);
 }
+
+#[test]
+fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
+    let mut app = app(10_000, 20_000);
+    // A window not yet full: nothing older to look for.
+    type_text(&mut app, "storm");
+    update(&mut app, Action::FilterAccept);
+    assert!(app.searching_cache.is_none());
+    app.window = 10_000;
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterChar(' '));
+    update(&mut app, Action::FilterChar('v'));
+    let effects = update(&mut app, Action::FilterAccept);
+    let oldest = app.rows.back().expect("rows").entry.sort_time();
+    assert_eq!(
+        effects,
+        vec![liveblog::app::Effect::SearchCache {
+            query: "storm v".to_string(),
+            before: oldest,
+        }]
+    );
+    assert_eq!(app.searching_cache.as_deref(), Some("storm v"));
+    // The cache answers with older matches: they join the list below the rest.
+    let older: Vec<Row> = (0..10_000)
+        .rev()
+        .map(entry)
+        .filter(|entry| {
+            liveblog::query::Query::parse("storm v")
+                .expect("parses")
+                .matches(entry, app.now)
+        })
+        .map(Row::new)
+        .collect();
+    let found = older.len();
+    assert!(found > 100);
+    update(
+        &mut app,
+        Action::CacheMatches {
+            query: "storm v".to_string(),
+            rows: older,
+            more: false,
+        },
+    );
+    finish_by_steps(&mut app);
+    assert!(app.searching_cache.is_none());
+    assert_eq!(app.rows.len(), 10_000 + found);
+    assert_eq!(shown(&app), from_scratch(&app));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some(format!("+{found} older matches from the cache").as_str())
+    );
+    // An answer for a filter since changed is dropped.
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterBackspace);
+    update(
+        &mut app,
+        Action::CacheMatches {
+            query: "storm v".to_string(),
+            rows: vec![Row::new(entry(-5))],
+            more: false,
+        },
+    );
+    assert_eq!(app.rows.len(), 10_000 + found);
+}

@@ -490,3 +490,39 @@ fn file_cache_uses_wal() {
     assert!(dir.path().join("cache.db-wal").exists());
     assert_eq!(store.path(), path.display().to_string());
 }
+
+#[test]
+fn a_search_before_a_time_finds_only_older_matches_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let page: Vec<Item> = (0..20)
+        .rev()
+        .map(|n| {
+            let title = if n % 2 == 0 { "Drone strike" } else { "Talks" };
+            item(&format!("e{n}"), Some(n * 60), title)
+        })
+        .collect();
+    store.apply(&source("war"), &page, ts(5_000)).unwrap();
+    let query = liveblog::query::Query::parse("drone").unwrap();
+    let all = store.query(&query, ts(5_000), None).unwrap();
+    assert_eq!(all.len(), 10);
+    // Older than e10: e8, e6, e4, e2, e0, newest first; the limit keeps the newest.
+    let older = store
+        .query_before(&query, ts(5_000), Some(ts(10 * 60)), None)
+        .unwrap();
+    assert_eq!(ids(&older), ["e8", "e6", "e4", "e2", "e0"]);
+    let limited = store
+        .query_before(&query, ts(5_000), Some(ts(10 * 60)), Some(2))
+        .unwrap();
+    assert_eq!(ids(&limited), ["e8", "e6"]);
+    // A `since:` query keeps its own bound beside the new one.
+    let recent = liveblog::query::Query::parse("drone since:80m").unwrap();
+    let found = store
+        .query_before(&recent, ts(5_000), Some(ts(10 * 60)), None)
+        .unwrap();
+    assert_eq!(
+        ids(&found),
+        ["e8", "e6", "e4"],
+        "80 min before 5,000 s is 200 s"
+    );
+}

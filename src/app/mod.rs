@@ -134,7 +134,19 @@ pub enum Action {
     Click(u16),
     /// Run the filter pass a step further (sent while one runs and no input waits).
     FilterStep,
+    /// The cache's matches for `query` older than every entry held (newest first).
+    CacheMatches {
+        /// The filter they were searched for (stale if the filter has changed since).
+        query: String,
+        /// The entries, ready to show.
+        rows: Vec<Row>,
+        /// The search stopped at its limit: the cache holds more.
+        more: bool,
+    },
 }
+
+/// Most older matches one search of the cache brings into the reader.
+pub const CACHE_MATCHES: usize = 1_000;
 
 /// Work for the edge to do after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +159,14 @@ pub enum Effect {
     CopyLink(String),
     /// Open this URL in the browser.
     OpenLink(String),
+    /// Search the cache for entries matching `query` sorted before `before` (older than
+    /// every entry the reader holds), at most [`CACHE_MATCHES`].
+    SearchCache {
+        /// The filter as typed.
+        query: String,
+        /// The sort time of the oldest entry held.
+        before: Timestamp,
+    },
     /// Record that the user has read all of these.
     MarkAllRead(Vec<EntryKey>),
     /// A new entry matched the alert query: bell, desktop notification, command.
@@ -278,6 +298,11 @@ pub struct App {
     pub last_session: Option<Timestamp>,
     /// The colours (`Mono` when `NO_COLOR` is set).
     pub theme: crate::model::Theme,
+    /// How many entries the reader holds at most (`[general] window`); once it holds
+    /// that many, an applied filter also searches the older ones in the cache.
+    pub window: usize,
+    /// The filter whose search of the cache is under way.
+    pub searching_cache: Option<String>,
 }
 
 impl App {
@@ -321,6 +346,8 @@ impl App {
             filter_history: Vec::new(),
             history_position: None,
             alert_query: None,
+            window: crate::config::DEFAULT_WINDOW,
+            searching_cache: None,
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,
@@ -761,6 +788,20 @@ impl App {
         row.is_some_and(|row| self.visible.get(self.selected) == Some(&row))
     }
 
+    /// Once the reader holds a full window, an applied filter also looks for matches
+    /// among the older entries in the cache (they join the list below, when found).
+    fn search_older(&mut self) -> Option<Effect> {
+        let input = self.filter.input.trim();
+        if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
+            return None;
+        }
+        let before = self.rows.back()?.entry.sort_time();
+        let query = self.filter.input.clone();
+        self.searching_cache = Some(query.clone());
+        self.notice = Some("searching the cache for older matches…".to_string());
+        Some(Effect::SearchCache { query, before })
+    }
+
     /// Adds the current filter to the history (once, most recent last).
     fn remember_filter(&mut self) {
         self.history_position = None;
@@ -947,6 +988,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::FilterAccept => {
             app.filter.editing = false;
             app.remember_filter();
+            effects.extend(app.search_older());
+        }
+        Action::CacheMatches { query, rows, more } => {
+            if app.searching_cache.as_deref() == Some(query.as_str()) {
+                app.searching_cache = None;
+            }
+            // A search for a filter since changed is dropped.
+            if query == app.filter.input {
+                let found = rows.len();
+                app.backfill(rows);
+                app.notice = Some(match (found, more) {
+                    (0, _) => "no older matches in the cache".to_string(),
+                    (_, false) => format!("+{found} older matches from the cache"),
+                    // The next search starts below these: `/` Enter pages on back.
+                    (_, true) => format!("+{found} older matches from the cache; / Enter for more"),
+                });
+            }
         }
         Action::FilterHistory(direction) => app.recall_filter(direction),
         Action::ToggleSavedFilters => {
@@ -962,6 +1020,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.set_filter_input(query);
                 app.remember_filter();
                 app.notice = Some(format!("filter: {name}"));
+                effects.extend(app.search_older());
             }
             None => {
                 app.notice = Some(format!(
