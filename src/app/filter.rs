@@ -1,0 +1,205 @@
+//! Filtering: a new query starts a pass (see [`super::scan`]), which keeps the selected
+//! entry where it was; the history of filters; the search of the cache beyond the
+//! window.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use super::{Anchor, App, Effect, Row, Scan};
+use crate::model::SourceId;
+use crate::query::Query;
+
+impl App {
+    /// Recomputes `visible` from the filter and the source toggles, keeping the
+    /// selected entry selected (and where it was on screen) when it is still shown.
+    pub(super) fn refilter(&mut self) {
+        let anchor = self.anchor();
+        self.visible.clear();
+        self.restart(Scan::all(), anchor, Anchor::Keep);
+    }
+
+    /// The selected row and its row on screen.
+    pub(super) fn anchor(&self) -> Option<(usize, usize)> {
+        self.visible
+            .get(self.selected)
+            .map(|&row| (row, self.selected.saturating_sub(self.offset)))
+    }
+
+    /// Starts the filter pass `scan` (over an emptied `visible`) and runs its first
+    /// step, so that the selected entry (`anchor`), if it still matches, stays selected
+    /// and where it was on screen. With [`Anchor::Keep`] the step always gets past its
+    /// row, however long that takes; with [`Anchor::WithinBudget`] (a keystroke, which
+    /// must be drawn within a frame) only if it gets there in time, else the new list
+    /// starts at its top.
+    pub(super) fn restart(&mut self, scan: Scan, anchor: Option<(usize, usize)>, keep: Anchor) {
+        self.scan = Some(scan);
+        let through = match keep {
+            Anchor::Keep => anchor.map(|(row, _)| row),
+            Anchor::WithinBudget => None,
+        };
+        self.advance(
+            Some(Instant::now() + self.filter_budget.first_step),
+            through,
+        );
+        // `visible` is in row order, so the anchor is found by bisection.
+        let found = anchor.and_then(|(row, screen_row)| {
+            let position = self.visible.binary_search(&row).ok()?;
+            Some((position, screen_row))
+        });
+        match found {
+            Some((position, screen_row)) => {
+                // The selected entry keeps its row on screen, unless that would leave
+                // matching rows hidden above a list that fits below them (known only once
+                // the pass has ended: while it runs, more rows may follow).
+                self.selected = position;
+                self.offset = position.saturating_sub(screen_row);
+                if self.scan.is_none() {
+                    let fill = self.visible.len().saturating_sub(self.list_height());
+                    self.offset = self.offset.min(fill);
+                }
+            }
+            None => {
+                self.selected = 0;
+                self.offset = 0;
+            }
+        }
+        self.clamp();
+    }
+
+    /// Whether a row passes the filter and the source toggles.
+    pub(super) fn row_filter(&self) -> impl Fn(&Row) -> bool + Sync + '_ {
+        let hidden: HashSet<&SourceId> = self
+            .sources
+            .iter()
+            .filter(|source| !source.enabled)
+            .map(|source| &source.id)
+            .collect();
+        let now = self.now;
+        move |row: &Row| {
+            (!self.key_events_only || row.entry.item.flags.is_key())
+                && !hidden.contains(&row.entry.source)
+                && self.filter.query.matches_prepared(&row.prepared, now)
+        }
+    }
+
+    /// Runs the filter pass until `deadline` (to the end when `None`), past row
+    /// `through` at least; the matches join `visible` below what is there.
+    pub(super) fn advance(&mut self, deadline: Option<Instant>, through: Option<usize>) {
+        let Some(mut scan) = self.scan.take() else {
+            return;
+        };
+        let mut visible = std::mem::take(&mut self.visible);
+        {
+            let keep_row = self.row_filter();
+            let rows = &self.rows;
+            let keep = |index: usize| keep_row(&rows[index]);
+            scan.step(rows.len(), &keep, deadline, through, &mut visible);
+        }
+        self.visible = visible;
+        if !scan.is_done(self.rows.len()) {
+            self.scan = Some(scan);
+        }
+    }
+
+    /// Whether a filter pass is still running (the loop then calls
+    /// [`Action::FilterStep`] whenever no input is waiting).
+    pub fn filtering(&self) -> bool {
+        self.scan.is_some()
+    }
+
+    /// How far the running filter pass is, from 0 to 1 (`None`: none is running).
+    pub fn filter_progress(&self) -> Option<f64> {
+        self.scan
+            .as_ref()
+            .map(|scan| scan.progress(self.rows.len()))
+    }
+
+    /// Runs the filter pass to its end (for what needs the whole list: the bottom,
+    /// the oldest unread, marking all read).
+    pub fn finish_filter(&mut self) {
+        self.advance(None, None);
+    }
+
+    /// Once the reader holds a full window, an applied filter also looks for matches
+    /// among the older entries in the cache (they join the list below, when found).
+    pub(super) fn search_older(&mut self) -> Option<Effect> {
+        let input = self.filter.input.trim();
+        if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
+            return None;
+        }
+        let before = self.rows.back()?.entry.sort_time();
+        let query = self.filter.input.clone();
+        self.searching_cache = Some(query.clone());
+        self.notice = Some("searching the cache for older matches…".to_string());
+        Some(Effect::SearchCache { query, before })
+    }
+
+    /// Adds the current filter to the history (once, most recent last).
+    pub(super) fn remember_filter(&mut self) {
+        self.history_position = None;
+        let input = self.filter.input.trim();
+        if input.is_empty() || self.filter.error.is_some() {
+            return;
+        }
+        let input = input.to_string();
+        self.filter_history.retain(|old| *old != input);
+        self.filter_history.push(input);
+    }
+
+    /// Steps through the history: -1 older, +1 newer; past the newest, an empty filter.
+    pub(super) fn recall_filter(&mut self, direction: i32) {
+        if self.filter_history.is_empty() {
+            return;
+        }
+        let last = self.filter_history.len() - 1;
+        let position = match (self.history_position, direction < 0) {
+            (None, true) => Some(last),
+            (None, false) => None,
+            (Some(position), true) => Some(position.saturating_sub(1)),
+            (Some(position), false) if position < last => Some(position + 1),
+            (Some(_), false) => None,
+        };
+        self.history_position = position;
+        let input = position
+            .and_then(|position| self.filter_history.get(position).cloned())
+            .unwrap_or_default();
+        self.set_filter_input(input);
+    }
+
+    pub(super) fn set_filter_input(&mut self, input: String) {
+        let previous = std::mem::take(&mut self.filter.input);
+        self.filter.input = input;
+        match Query::parse(&self.filter.input) {
+            Ok(query) => {
+                // Typing on at the end of a query made only of positive terms can only
+                // narrow it: filter what is shown instead of everything. (Not when the
+                // typing turns a word into a field or a phrase: `title` → `title:x`.)
+                let appended = self.filter.input.strip_prefix(previous.as_str());
+                let narrows = self.filter.error.is_none()
+                    && !previous.trim().is_empty()
+                    && appended.is_some_and(|text| {
+                        !text.contains([':', '"', '(', ')', '-', '“', '”', '„'])
+                    })
+                    && self.filter.query.is_positive_conjunction()
+                    && query.is_positive_conjunction();
+                self.filter.query = query;
+                self.filter.error = None;
+                if narrows {
+                    let anchor = self.anchor();
+                    let matched = std::mem::take(&mut self.visible);
+                    let rows = self.rows.len();
+                    let scan = match self.scan.take() {
+                        Some(running) => running.narrowed(matched, rows),
+                        None => Scan::within(matched, rows),
+                    };
+                    self.restart(scan, anchor, Anchor::WithinBudget);
+                } else {
+                    let anchor = self.anchor();
+                    self.visible.clear();
+                    self.restart(Scan::all(), anchor, Anchor::WithinBudget);
+                }
+            }
+            Err(error) => self.filter.error = Some(error),
+        }
+    }
+}

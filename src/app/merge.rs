@@ -1,0 +1,251 @@
+//! Entries joining the reader: news from a poll (in front, the entry being read kept in
+//! place), edits, and older entries loaded from the cache (behind).
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use super::{Anchor, App, Effect, EntryKey, Row, Scan, View, sort_rows};
+use crate::ingest::Ingested;
+use crate::model::{Entry, EntryId, SourceId};
+
+impl App {
+    pub(super) fn recount_sources(&mut self) {
+        let mut counts: HashMap<&SourceId, (usize, usize)> = HashMap::new();
+        for row in &self.rows {
+            let count = counts.entry(&row.entry.source).or_default();
+            count.0 += 1;
+            count.1 += usize::from(!row.entry.read);
+        }
+        for source in &mut self.sources {
+            let (entries, unread) = counts.get(&source.id).copied().unwrap_or_default();
+            source.entries = entries;
+            source.unread = unread;
+        }
+    }
+
+    /// Merges a poll's new and edited entries. The entry being read never moves: if the
+    /// user is at the top and following, the newest entry is selected; otherwise the
+    /// selection (and its place on screen) stays and "N new" counts what arrived above.
+    pub(super) fn merge(&mut self, ingested: Ingested) -> Vec<Effect> {
+        if let Some(source) = self
+            .sources
+            .iter_mut()
+            .find(|source| source.id == ingested.source)
+        {
+            source.state = ingested.state.clone();
+            source.next_poll = ingested.next_poll;
+        }
+        let applied = ingested.applied;
+        if !applied.removed.is_empty() {
+            // Kept and marked: nothing the user saw vanishes.
+            let removed: HashSet<&EntryId> = applied.removed.iter().collect();
+            for row in &mut self.rows {
+                if row.entry.source == ingested.source && removed.contains(&row.entry.item.id) {
+                    row.entry.removed = true;
+                }
+            }
+        }
+        if applied.new.is_empty() && applied.updated.is_empty() {
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if let Some(alert) = &self.alert_query {
+            // Oldest first, so notifications arrive in the order things happened.
+            for entry in applied
+                .new
+                .iter()
+                .rev()
+                .filter(|entry| alert.matches(entry, self.now))
+            {
+                self.alerted
+                    .insert((entry.source.clone(), entry.item.id.clone()));
+                effects.push(Effect::Alert(Box::new(entry.clone())));
+            }
+        }
+        let anchor = self.key_at(self.selected);
+        let was_at_top = self.selected == 0 && self.view != View::Help;
+        let anchor_screen_row = self.selected.saturating_sub(self.offset);
+        let old_selected = self.selected;
+
+        // Edits replace their rows in place (looked up without cloning every key).
+        let mut edited: HashMap<SourceId, HashMap<EntryId, Entry>> = HashMap::new();
+        for entry in applied.updated {
+            edited
+                .entry(entry.source.clone())
+                .or_default()
+                .insert(entry.item.id.clone(), entry);
+        }
+        let mut edited_in_place = false;
+        if !edited.is_empty() {
+            for row in &mut self.rows {
+                if let Some(entry) = edited
+                    .get_mut(&row.entry.source)
+                    .and_then(|by_id| by_id.remove(&row.entry.item.id))
+                {
+                    *row = Row::new(entry);
+                    edited_in_place = true;
+                }
+            }
+        }
+        // Entries edited before we ever loaded them are simply new to this window.
+        let mut fresh: Vec<Row> = applied
+            .new
+            .into_iter()
+            .chain(edited.into_values().flat_map(HashMap::into_values))
+            .map(Row::new)
+            .collect();
+        sort_rows(&mut fresh);
+        let all_newer = match (fresh.last(), self.rows.front()) {
+            (Some(oldest_fresh), Some(newest)) => {
+                oldest_fresh.entry.sort_time() >= newest.entry.sort_time()
+            }
+            _ => true,
+        };
+        if all_newer && !edited_in_place {
+            // The usual case, news arriving: the new rows go in front and only they are
+            // tested; what was shown, and any filter pass still running, moves down.
+            let added = self.prepend(fresh);
+            if self.follow && was_at_top {
+                self.selected = 0;
+                self.offset = 0;
+                self.new_above = 0;
+            } else if anchor.is_some() {
+                self.new_above += added;
+                self.selected = old_selected + added;
+                self.offset = self.selected.saturating_sub(anchor_screen_row);
+            }
+            self.clamp();
+            return effects;
+        }
+
+        let mut rows: Vec<Row> = fresh;
+        rows.extend(std::mem::take(&mut self.rows));
+        sort_rows(&mut rows);
+        self.rows = rows.into();
+        self.recount_sources();
+
+        let kept = self.refilter_keeping(anchor, anchor_screen_row);
+        if self.follow && was_at_top {
+            self.selected = 0;
+            self.offset = 0;
+            self.new_above = 0;
+        } else if kept {
+            self.new_above += self.selected.saturating_sub(old_selected);
+        }
+        self.clamp();
+        effects
+    }
+
+    /// Counts a row joining the window in its source's totals.
+    pub(super) fn count_in(&mut self, row: &Row) {
+        if let Some(source) = self
+            .sources
+            .iter_mut()
+            .find(|source| source.id == row.entry.source)
+        {
+            source.entries += 1;
+            source.unread += usize::from(!row.entry.read);
+        }
+    }
+
+    /// Puts `fresh` (newest first, all at least as new as every row) in front of the
+    /// rows; returns how many of them the filter shows.
+    pub(super) fn prepend(&mut self, fresh: Vec<Row>) -> usize {
+        let added = fresh.len();
+        for row in fresh.into_iter().rev() {
+            self.count_in(&row);
+            self.rows.push_front(row);
+        }
+        let shown: Vec<usize> = {
+            let keep = self.row_filter();
+            (0..added)
+                .filter(|&index| keep(&self.rows[index]))
+                .collect()
+        };
+        for index in &mut self.visible {
+            *index += added;
+        }
+        if let Some(scan) = &mut self.scan {
+            scan.shift(added);
+        }
+        let count = shown.len();
+        self.visible.splice(0..0, shown);
+        count
+    }
+
+    /// Adds older cached entries behind the ones shown; the selection and the screen do
+    /// not move. Entries a poll already brought in are kept as they are.
+    pub(super) fn backfill(&mut self, rows: Vec<Row>) {
+        // An entry already held (a poll brought it, or the cache's order shifted between
+        // chunks) has the same sort time as its copy here: only the rows in the chunk's
+        // span of times are looked at, not the whole window at every chunk.
+        let newest = rows.iter().map(|row| row.entry.sort_time()).max();
+        let oldest = rows.iter().map(|row| row.entry.sort_time()).min();
+        let known: HashSet<(&SourceId, &EntryId)> = match (newest, oldest) {
+            (Some(newest), Some(oldest)) => {
+                let first = self
+                    .rows
+                    .partition_point(|row| row.entry.sort_time() > newest);
+                let end = self
+                    .rows
+                    .partition_point(|row| row.entry.sort_time() >= oldest);
+                self.rows
+                    .range(first..end.max(first))
+                    .map(|row| (&row.entry.source, &row.entry.item.id))
+                    .collect()
+            }
+            _ => HashSet::new(),
+        };
+        let mut fresh: Vec<Row> = rows
+            .into_iter()
+            .filter(|row| !known.contains(&(&row.entry.source, &row.entry.item.id)))
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        sort_rows(&mut fresh);
+        let all_older = match (fresh.first(), self.rows.back()) {
+            (Some(newest_fresh), Some(oldest)) => {
+                newest_fresh.entry.sort_time() <= oldest.entry.sort_time()
+            }
+            _ => true,
+        };
+        if all_older {
+            // The usual case: older rows go behind, and a pass tests them there.
+            let start = self.rows.len();
+            for row in &fresh {
+                self.count_in(row);
+            }
+            self.rows.extend(fresh);
+            let scan = match self.scan.take() {
+                // A running pass's tail reaches to the last row, these included.
+                Some(running) => running,
+                None => Scan::within(Vec::new(), start),
+            };
+            self.scan = Some(scan);
+            self.advance(Some(Instant::now() + self.filter_budget.step), None);
+            return;
+        }
+        let anchor = self.key_at(self.selected);
+        let anchor_screen_row = self.selected.saturating_sub(self.offset);
+        let mut all: Vec<Row> = std::mem::take(&mut self.rows).into();
+        all.extend(fresh);
+        sort_rows(&mut all);
+        self.rows = all.into();
+        self.recount_sources();
+        self.refilter_keeping(anchor, anchor_screen_row);
+    }
+
+    /// Refilters after the rows were re-sorted (so `visible` is stale), keeping the entry
+    /// `anchor` selected on its row of the screen if it still matches; says if it did.
+    pub(super) fn refilter_keeping(&mut self, anchor: Option<EntryKey>, screen_row: usize) -> bool {
+        let row = anchor.and_then(|key| {
+            self.rows
+                .iter()
+                .position(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
+        });
+        self.visible.clear();
+        self.restart(Scan::all(), row.map(|row| (row, screen_row)), Anchor::Keep);
+        row.is_some_and(|row| self.visible.get(self.selected) == Some(&row))
+    }
+}

@@ -1,0 +1,153 @@
+//! Keys whose meaning depends on the view: the list, an entry, the panels.
+
+use super::{Action, App, Effect, EntryKey, View, update};
+
+/// Keys whose meaning depends on the view.
+pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    let page = app.list_height().saturating_sub(1).max(1) as isize;
+    match (app.view.clone(), action) {
+        (View::Help, _) => app.view = View::List,
+        (View::Sources, Action::Up) => app.source_selected = app.source_selected.saturating_sub(1),
+        (View::Sources, Action::Down) => {
+            app.source_selected =
+                (app.source_selected + 1).min(app.sources.len().saturating_sub(1));
+        }
+        (View::Sources, Action::Top) => app.source_selected = 0,
+        (View::Sources, Action::Bottom) => {
+            app.source_selected = app.sources.len().saturating_sub(1)
+        }
+        (View::Sources, Action::ToggleSource) => {
+            if let Some(source) = app.sources.get_mut(app.source_selected) {
+                source.enabled = !source.enabled;
+                app.refilter();
+            }
+        }
+        (View::Sources, Action::Open | Action::Back) => app.view = View::List,
+        (View::Sources, Action::Click(row)) => {
+            // The panel's first row is its title.
+            let index = usize::from(row).saturating_sub(1);
+            if row > 0 && index < app.sources.len() {
+                app.source_selected = index;
+            }
+        }
+        (View::SavedFilters { selected }, action) => {
+            let count = app.saved_filters.len();
+            match action {
+                Action::Up => {
+                    app.view = View::SavedFilters {
+                        selected: selected.saturating_sub(1),
+                    }
+                }
+                Action::Down => {
+                    app.view = View::SavedFilters {
+                        selected: (selected + 1).min(count.saturating_sub(1)),
+                    };
+                }
+                Action::Open => effects.extend(update(app, Action::ApplySavedFilter(selected))),
+                Action::Back => app.view = View::List,
+                _ => {}
+            }
+        }
+        (View::Detail { .. }, Action::NextEntry) => {
+            let next = (app.selected + 1).min(app.visible.len().saturating_sub(1));
+            app.open_at(next, effects);
+        }
+        (View::Detail { .. }, Action::PreviousEntry) => {
+            let previous = app.selected.saturating_sub(1);
+            app.open_at(previous, effects);
+        }
+        (View::List, Action::NextEntry) => app.move_selection(1),
+        (View::List, Action::PreviousEntry) => app.move_selection(-1),
+        (View::List, Action::Scroll(lines)) => app.move_selection(lines as isize),
+        (View::List, Action::Click(row)) => {
+            let position = app.offset + usize::from(row);
+            if position < app.visible.len() && usize::from(row) < app.list_height() {
+                if position == app.selected {
+                    app.open_at(position, effects);
+                } else {
+                    app.selected = position;
+                    app.clamp();
+                }
+            }
+        }
+        (View::Sources, Action::Scroll(lines)) => {
+            let target = app
+                .source_selected
+                .saturating_add_signed(lines.signum() as isize);
+            app.source_selected = target.min(app.sources.len().saturating_sub(1));
+        }
+        (View::Detail { key, scroll }, action) => {
+            let action = match action {
+                Action::Scroll(lines) if lines < 0 => Action::Up,
+                Action::Scroll(_) => Action::Down,
+                action => action,
+            };
+            let max_scroll = app.detail_lines(&key).saturating_sub(1);
+            let current = scroll;
+            let next = match action {
+                Action::Up => Some(current.saturating_sub(1)),
+                Action::Down => Some(current + 1),
+                Action::PageUp => Some(current.saturating_sub(page as usize)),
+                Action::PageDown => Some(current + page as usize),
+                Action::Top => Some(0),
+                Action::Bottom => Some(max_scroll),
+                _ => None,
+            };
+            match (next, action) {
+                (Some(next), _) => {
+                    app.view = View::Detail {
+                        key,
+                        scroll: next.min(max_scroll),
+                    }
+                }
+                (None, Action::Back) => app.view = View::List,
+                (None, Action::CopyLink) => link_effect(app, Some(key), Effect::CopyLink, effects),
+                (None, Action::OpenLink) => link_effect(app, Some(key), Effect::OpenLink, effects),
+                _ => {}
+            }
+        }
+        (View::List, Action::Up) => app.move_selection(-1),
+        (View::List, Action::Down) => app.move_selection(1),
+        (View::List, Action::PageUp) => app.move_selection(-page),
+        (View::List, Action::PageDown) => app.move_selection(page),
+        (View::List, Action::Top) => {
+            app.selected = 0;
+            app.clamp();
+        }
+        (View::List, Action::Bottom) => {
+            app.finish_filter();
+            app.selected = app.visible.len().saturating_sub(1);
+            app.clamp();
+        }
+        (View::List, Action::Open) => app.open_at(app.selected, effects),
+        (View::List, Action::Back) if !app.filter.input.is_empty() => {
+            app.set_filter_input(String::new())
+        }
+        (View::List, Action::CopyLink) => {
+            let key = app.key_at(app.selected);
+            link_effect(app, key, Effect::CopyLink, effects);
+        }
+        (View::List, Action::OpenLink) => {
+            let key = app.key_at(app.selected);
+            link_effect(app, key, Effect::OpenLink, effects);
+        }
+        _ => {}
+    }
+}
+
+/// Pushes `make(url)` for the entry's link, or says it has none.
+fn link_effect(
+    app: &mut App,
+    key: Option<EntryKey>,
+    make: fn(String) -> Effect,
+    effects: &mut Vec<Effect>,
+) {
+    match key
+        .as_ref()
+        .and_then(|key| app.find(key))
+        .and_then(|entry| entry.item.url.clone())
+    {
+        Some(url) => effects.push(make(url)),
+        None => app.notice = Some("this entry has no link".to_string()),
+    }
+}
