@@ -30,8 +30,13 @@ const BACKFILL_CHUNK: usize = 10_000;
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Rows the search index takes in per idle moment (a few tens of milliseconds of work).
-const INDEX_BATCH: usize = 500;
+/// Rows the search index takes in per idle moment (about 0.1 s of work on an index of
+/// a million rows: a poll that arrives meanwhile waits no longer).
+const INDEX_BATCH: usize = 1_000;
+
+/// How long the cache worker waits between batches while the index is behind (after a
+/// `refresh` of big feeds): it catches up in the background, not at the first search.
+const INDEX_WHILE_BEHIND: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Work for the cache worker.
 enum StoreRequest {
@@ -119,15 +124,26 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
             }
             skip += loaded;
         }
+        // Whether the index may still be behind (unknown at first: look soon).
+        let mut index_behind = true;
         loop {
-            let request = match store_rx.recv_timeout(INDEX_WHEN_IDLE) {
+            let wait = if index_behind {
+                INDEX_WHILE_BEHIND
+            } else {
+                INDEX_WHEN_IDLE
+            };
+            let request = match store_rx.recv_timeout(wait) {
                 Ok(request) => request,
                 // Quiet for a while: let the search index take in a batch of new rows,
-                // so `list --filter` finds it up to date.
+                // so that a search finds it up to date.
                 Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(err) = store.catch_up_index(Some(INDEX_BATCH)) {
-                        tracing::warn!(%err, "search index");
-                    }
+                    index_behind = match store.catch_up_index(Some(INDEX_BATCH)) {
+                        Ok(taken) => taken == INDEX_BATCH,
+                        Err(err) => {
+                            tracing::warn!(%err, "search index");
+                            false
+                        }
+                    };
                     continue;
                 }
                 Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
