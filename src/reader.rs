@@ -30,9 +30,10 @@ const BACKFILL_CHUNK: usize = 10_000;
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Rows the search index takes in per idle moment (about 0.1 s of work on an index of
-/// a million rows: a poll that arrives meanwhile waits no longer).
-const INDEX_BATCH: usize = 1_000;
+/// Rows the search index takes in per idle moment (a few tenths of a second of work on
+/// an index of a million rows: a poll that arrives meanwhile waits no longer; smaller
+/// batches cost more per row).
+const INDEX_BATCH: usize = 2_000;
 
 /// How long the cache worker waits between batches while the index is behind (after a
 /// `refresh` of big feeds): it catches up in the background, not at the first search.
