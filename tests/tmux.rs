@@ -194,3 +194,82 @@ fn quitting_with_a_request_in_flight_takes_under_a_second() {
         started.elapsed()
     );
 }
+
+/// Over a cache longer than the window, `Enter` on a filter finds the older matches the
+/// reader does not hold; typing over a full window shows the newest matches at once.
+#[test]
+fn enter_on_a_filter_finds_older_matches_in_the_cache() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 3,000 items, one in ten about a "comet"; the reader holds the newest 1,000.
+    let mut feed = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Long history</title><link>http://127.0.0.1/</link><description>d</description>\n",
+    );
+    for n in 0..3_000 {
+        let minutes = 3_000 - n;
+        let topic = if n % 10 == 0 { "comet" } else { "weather" };
+        feed.push_str(&format!(
+            "<item><guid isPermaLink=\"false\">item-{n}</guid><title>Update {n} on the {topic}</title>\
+             <description>Body {n}.</description><pubDate>{}</pubDate></item>\n",
+            jiff::Timestamp::from_second(1_800_000_000 - minutes * 60)
+                .expect("time")
+                .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        ));
+    }
+    feed.push_str("</channel></rss>\n");
+    let feed_path = dir.path().join("long.xml");
+    std::fs::write(&feed_path, feed).expect("feed");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[general]\nwindow = 1000\ninterval = \"1h\"\ntimezone = \"UTC\"\n\
+             [[source]]\nname = \"long\"\nurl = \"{}\"\n",
+            feed_path.display()
+        ),
+    )
+    .expect("config");
+    let cache = dir.path().join("cache.db");
+    let binary = assert_cmd::cargo::cargo_bin("liveblog");
+    let refresh = Command::new(&binary)
+        .args(["--config", &config.to_string_lossy()])
+        .args(["--cache", &cache.to_string_lossy(), "refresh"])
+        .output()
+        .expect("refresh");
+    assert!(refresh.status.success(), "{refresh:?}");
+
+    let tmux = Tmux {
+        socket: format!("liveblog-test-{}-window", std::process::id()),
+    };
+    let command = format!(
+        "{} --config {} --cache {}; sleep 60",
+        binary.display(),
+        config.display(),
+        cache.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    tmux.wait_for("the window", "1000 entries");
+    tmux.keys(&["/", "c", "o", "m", "e", "t"]);
+    let screen = tmux.wait_for("the filter", "100 entries · 900 hidden");
+    assert!(screen.contains("Update 2990 on the comet"), "{screen}");
+    tmux.keys(&["Enter"]);
+    // The 200 older comets (items 0 to 1990) come from the cache.
+    let screen = tmux.wait_for("the older matches", "+200 older matches from the cache");
+    assert!(screen.contains("300 entries"), "{screen}");
+    tmux.keys(&["G"]);
+    tmux.wait_for("the oldest match", "Update 0 on the comet");
+    tmux.keys(&["q"]);
+}
