@@ -98,6 +98,19 @@ fn shown(app: &App) -> Vec<String> {
     (0..app.visible.len()).map(|p| key_of(app, p)).collect()
 }
 
+/// The bottom line of a 120x40 frame of `app`.
+fn status_line(app: &App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    terminal
+        .draw(|frame| liveblog::ui::draw(frame, app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..120)
+        .map(|x| buffer[(x, 39)].symbol().to_string())
+        .collect()
+}
+
 fn type_text(app: &mut App, text: &str) {
     update(app, Action::StartFilter);
     for c in text.chars() {
@@ -139,9 +152,21 @@ fn a_keystroke_shows_the_newest_matches_and_steps_bring_the_rest() {
     );
     let progress = app.filter_progress().expect("running");
     assert!(progress > 0.0 && progress < 1.0, "{progress}");
+    // The status line says the count is not final yet, and how far the pass is.
+    let status = status_line(&app);
+    assert!(
+        status.contains(&format!("{}+ entries · filtering", partial.len())),
+        "{status}"
+    );
     assert!(finish_by_steps(&mut app) >= 3);
     assert_eq!(shown(&app), expected);
     assert_eq!(app.filter_progress(), None);
+    let status = status_line(&app);
+    let hidden = app.rows.len() - expected.len();
+    assert!(
+        status.contains(&format!("{} entries · {hidden} hidden", expected.len())),
+        "{status}"
+    );
 }
 
 #[test]
