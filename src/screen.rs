@@ -180,7 +180,7 @@ fn row_hash(buffer: &Buffer, y: u16) -> u64 {
 }
 
 /// The move of a block of rows that turns most of `shown` into `frame`, if one saves
-/// at least [`MIN_GAIN`] rows over writing in place. Regions tried: the whole screen,
+/// at least `MIN_GAIN` rows over writing in place. Regions tried: the whole screen,
 /// or all but its first row and / or its last one or two (a title, a status line).
 pub fn best_shift(shown: &Buffer, frame: &Buffer) -> Option<Shift> {
     if shown.area != frame.area || frame.area.height < 4 || frame.area.width < 2 {

@@ -102,7 +102,7 @@ impl App {
     }
 
     /// Whether a filter pass is still running (the loop then calls
-    /// [`Action::FilterStep`] whenever no input is waiting).
+    /// [`super::Action::FilterStep`] whenever no input is waiting).
     pub fn filtering(&self) -> bool {
         self.scan.is_some()
     }
