@@ -5,7 +5,7 @@
 //! `IMMEDIATE` transaction, so a writer waits for the lock instead of failing on a stale
 //! read snapshot.
 //!
-//! The schema is versioned by `PRAGMA user_version`: [`MIGRATIONS`]`[n]` takes the
+//! The schema is versioned by `PRAGMA user_version`: `MIGRATIONS``[n]` takes the
 //! schema from version `n` to `n + 1`. To change the schema, append a migration; never
 //! edit one that has shipped.
 //!

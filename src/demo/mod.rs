@@ -12,7 +12,7 @@
 //!
 //! plus an index at `/`. The `/<slug>/live` pages are plain HTML with
 //! `article.post`, `time@datetime`, `h2`, `.byline` and `.post-body`. The release
-//! schedule is in [`timeline`](self::timeline); a resource is replaced (with a new
+//! schedule is in `timeline`; a resource is replaced (with a new
 //! ETag) only when its blog changed, so conditional GETs see 304s in between.
 
 mod data;
