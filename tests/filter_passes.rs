@@ -454,9 +454,19 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
         app.notice.as_deref(),
         Some(format!("+{found} older matches from the cache").as_str())
     );
-    // An answer for a filter since changed is dropped.
+    let entries_before: usize = app.sources.iter().map(|source| source.entries).sum();
+    assert_eq!(entries_before, 10_000 + found, "the sources count them");
+    // Changing the filter lets the older matches go: no holes in the history below the
+    // window, no months-old unread entry for `u`.
     update(&mut app, Action::StartFilter);
     update(&mut app, Action::FilterBackspace);
+    assert_eq!(app.rows.len(), 10_000);
+    assert_eq!(app.cache_rows, 0);
+    let entries: usize = app.sources.iter().map(|source| source.entries).sum();
+    assert_eq!(entries, 10_000, "the sources' counts follow");
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
+    // An answer for a filter since changed is dropped.
     update(
         &mut app,
         Action::CacheMatches {
@@ -465,5 +475,33 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
             more: false,
         },
     );
-    assert_eq!(app.rows.len(), 10_000 + found);
+    assert_eq!(app.rows.len(), 10_000);
+}
+
+#[test]
+fn older_matches_leave_even_while_a_pass_runs_over_them() {
+    let mut app = app(10_000, 20_000);
+    app.window = 10_000;
+    type_text(&mut app, "storm");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    let older: Vec<Row> = (0..10_000).rev().map(entry).map(Row::new).collect();
+    update(
+        &mut app,
+        Action::CacheMatches {
+            query: "storm".to_string(),
+            rows: older,
+            more: false,
+        },
+    );
+    // A pass over the 10,000 older rows is running (one chunk per step) when the
+    // filter changes, narrowing: what it had left there goes too.
+    assert!(app.filtering());
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterChar(' '));
+    update(&mut app, Action::FilterChar('k'));
+    assert_eq!(app.rows.len(), 10_000);
+    assert!(app.visible.iter().all(|&index| index < 10_000));
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), from_scratch(&app));
 }

@@ -66,6 +66,35 @@ impl App {
         self.clamp();
     }
 
+    /// Lets go of the older entries a search of the cache brought in (they matched the
+    /// filter that is changing; kept, they would leave holes in the history below the
+    /// window and old unread entries for `u` to jump to).
+    fn drop_cache_rows(&mut self) {
+        if self.cache_rows == 0 {
+            return;
+        }
+        let keep = self.rows.len().saturating_sub(self.cache_rows);
+        self.cache_rows = 0;
+        for row in self.rows.range(keep..) {
+            if let Some(source) = self
+                .sources
+                .iter_mut()
+                .find(|source| source.id == row.entry.source)
+            {
+                source.entries = source.entries.saturating_sub(1);
+                source.unread = source.unread.saturating_sub(usize::from(!row.entry.read));
+            }
+        }
+        self.rows.truncate(keep);
+        // `visible` is ascending: the dropped rows are its tail.
+        let shown = self.visible.partition_point(|&index| index < keep);
+        self.visible.truncate(shown);
+        if let Some(scan) = &mut self.scan {
+            scan.truncate(keep);
+        }
+        self.clamp();
+    }
+
     /// Whether a row passes the filter and the source toggles.
     pub(super) fn row_filter(&self) -> impl Fn(&Row) -> bool + Sync + '_ {
         let hidden: HashSet<&SourceId> = self
@@ -167,6 +196,7 @@ impl App {
     }
 
     pub(super) fn set_filter_input(&mut self, input: String) {
+        self.drop_cache_rows();
         let previous = std::mem::take(&mut self.filter.input);
         self.filter.input = input;
         match Query::parse(&self.filter.input) {

@@ -306,6 +306,9 @@ pub struct App {
     pub window: usize,
     /// The filter whose search of the cache is under way.
     pub searching_cache: Option<String>,
+    /// How many rows at the end of `rows` a search of the cache brought in (older than
+    /// the window; they leave again when the filter changes).
+    pub cache_rows: usize,
 }
 
 impl App {
@@ -351,6 +354,7 @@ impl App {
             alert_query: None,
             window: crate::config::DEFAULT_WINDOW,
             searching_cache: None,
+            cache_rows: 0,
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,
@@ -567,7 +571,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             // A search for a filter since changed is dropped.
             if query == app.filter.input {
                 let found = rows.len();
+                let before = app.rows.len();
                 app.backfill(rows);
+                app.cache_rows += app.rows.len() - before;
                 app.notice = Some(match (found, more) {
                     (0, _) => "no older matches in the cache".to_string(),
                     (_, false) => format!("+{found} older matches from the cache"),

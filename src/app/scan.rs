@@ -81,6 +81,17 @@ impl Scan {
         }
     }
 
+    /// The rows from `rows` on are gone: nothing there is left to test.
+    pub fn truncate(&mut self, rows: usize) {
+        let tested = self.candidates[..self.tested_candidates]
+            .iter()
+            .filter(|&&index| index < rows)
+            .count();
+        self.candidates.retain(|&index| index < rows);
+        self.tested_candidates = tested;
+        self.next_row = self.next_row.min(rows);
+    }
+
     /// `count` rows were put in front of the existing ones: every index moves.
     pub fn shift(&mut self, count: usize) {
         for index in &mut self.candidates {
@@ -280,6 +291,18 @@ mod tests {
             matched,
             (0..rows).filter(|row| row % 4 == 0).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn truncating_forgets_what_was_left_past_the_end() {
+        let mut scan = Scan::within(vec![1, 5, 9, 12], 14);
+        let mut matched = Vec::new();
+        // One chunk covers everything: test two candidates by hand instead.
+        scan.tested_candidates = 2;
+        scan.truncate(10);
+        scan.step(10, &|_| true, None, None, &mut matched);
+        assert_eq!(matched, vec![9]);
+        assert!(scan.is_done(10));
     }
 
     #[test]
