@@ -126,6 +126,11 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
 /// The links in an entry's body HTML, in order, without duplicates: `(text, absolute
 /// URL)`, http(s) only, cleaned for the terminal. `base` resolves relative links.
 pub fn links(html: &str, base: Option<&str>) -> Vec<(String, String)> {
+    // Most bodies have no anchor at all: no need to parse them (this runs for every
+    // entry a poll brings in, on the reader's UI thread).
+    if !html.contains("<a") && !html.contains("<A") {
+        return Vec::new();
+    }
     let base = base.and_then(|url| url::Url::parse(url).ok());
     let document = scraper::Html::parse_fragment(html);
     let Ok(anchors) = scraper::Selector::parse("a[href]") else {
@@ -188,6 +193,21 @@ fn drop_repeated_headlines(mut document: Document) -> Document {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn links_are_resolved_in_either_case_and_bodies_without_anchors_have_none() {
+        let html = "<p>See <A HREF=\"/map\">the map</A> and <a href=\"https://x.example/a\">\
+                    this</a>, not <a href=\"javascript:alert(1)\">that</a>.</p>";
+        assert_eq!(
+            links(html, Some("https://example.org/live")),
+            vec![
+                ("the map".to_string(), "https://example.org/map".to_string()),
+                ("this".to_string(), "https://x.example/a".to_string()),
+            ]
+        );
+        assert!(links("<p>No links <abbr>here</abbr>.</p>", None).is_empty());
+        assert!(links("", None).is_empty());
+    }
 
     fn input(bytes: &[u8]) -> Input<'_> {
         Input {
