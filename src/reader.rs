@@ -10,7 +10,7 @@ use std::sync::mpsc as std_mpsc;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use crate::app::{Action, App, Effect, Row};
+use crate::app::{Action, App, Effect, PolledRows, Row};
 use crate::config::{Config, Retention};
 use crate::fetch::{Fetcher, Validators};
 use crate::ingest::ingest_retaining;
@@ -154,7 +154,14 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
                     ingest_retaining(&mut store, &poll, keep)
                 }
-                .map(|ingested| Some(Action::Ingested(Box::new(ingested)))),
+                .map(|ingested| {
+                    // Folded here, not on the UI thread.
+                    let rows = PolledRows::of(&ingested);
+                    Some(Action::Polled {
+                        ingested: Box::new(ingested),
+                        rows,
+                    })
+                }),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
                 StoreRequest::Search { query, before } => {

@@ -505,3 +505,48 @@ fn older_matches_leave_even_while_a_pass_runs_over_them() {
     finish_by_steps(&mut app);
     assert_eq!(shown(&app), from_scratch(&app));
 }
+
+#[test]
+fn rows_made_by_the_cache_worker_merge_as_entries_made_here_do() {
+    let ingested = || {
+        let mut edited = entry(10);
+        edited.item.text = "a storm at last".to_string();
+        edited.edited = true;
+        Ingested {
+            source: SourceId("bbc".to_string()),
+            state: Default::default(),
+            applied: Applied {
+                new: (20_000..20_020).rev().map(entry).collect(),
+                updated: vec![edited],
+                removed: Vec::new(),
+            },
+            not_modified: false,
+            next_poll: None,
+        }
+    };
+    let mut here = app(0, 20_000);
+    let mut worker = app(0, 20_000);
+    for app in [&mut here, &mut worker] {
+        type_text(app, "storm");
+        finish_by_steps(app);
+    }
+    update(&mut here, Action::Ingested(Box::new(ingested())));
+    let stored = ingested();
+    let rows = liveblog::app::PolledRows::of(&stored);
+    update(
+        &mut worker,
+        Action::Polled {
+            ingested: Box::new(stored),
+            rows,
+        },
+    );
+    finish_by_steps(&mut here);
+    finish_by_steps(&mut worker);
+    assert_eq!(shown(&here), shown(&worker));
+    assert_eq!(shown(&worker), from_scratch(&worker));
+    assert!(
+        shown(&worker).contains(&"e10".to_string()),
+        "the edit applies"
+    );
+    assert_eq!(worker.rows.len(), 20_020);
+}

@@ -4,9 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use super::{Anchor, App, Effect, EntryKey, Row, Scan, View, sort_rows};
+use super::{Anchor, App, Effect, EntryKey, PolledRows, Row, Scan, View, sort_rows};
 use crate::ingest::Ingested;
-use crate::model::{Entry, EntryId, SourceId};
+use crate::model::{EntryId, SourceId};
 
 impl App {
     pub(super) fn recount_sources(&mut self) {
@@ -26,7 +26,10 @@ impl App {
     /// Merges a poll's new and edited entries. The entry being read never moves: if the
     /// user is at the top and following, the newest entry is selected; otherwise the
     /// selection (and its place on screen) stays and "N new" counts what arrived above.
-    pub(super) fn merge(&mut self, ingested: Ingested) -> Vec<Effect> {
+    ///
+    /// `rows` holds the poll's new and edited entries already made rows (the cache
+    /// worker folds them, off the UI thread); when `None` they are made here.
+    pub(super) fn merge(&mut self, ingested: Ingested, rows: Option<PolledRows>) -> Vec<Effect> {
         if let Some(source) = self
             .sources
             .iter_mut()
@@ -67,32 +70,34 @@ impl App {
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
         let old_selected = self.selected;
 
+        let PolledRows { new, updated } = rows.unwrap_or_else(|| PolledRows {
+            new: applied.new.into_iter().map(Row::new).collect(),
+            updated: applied.updated.into_iter().map(Row::new).collect(),
+        });
         // Edits replace their rows in place (looked up without cloning every key).
-        let mut edited: HashMap<SourceId, HashMap<EntryId, Entry>> = HashMap::new();
-        for entry in applied.updated {
+        let mut edited: HashMap<SourceId, HashMap<EntryId, Row>> = HashMap::new();
+        for row in updated {
             edited
-                .entry(entry.source.clone())
+                .entry(row.entry.source.clone())
                 .or_default()
-                .insert(entry.item.id.clone(), entry);
+                .insert(row.entry.item.id.clone(), row);
         }
         let mut edited_in_place = false;
         if !edited.is_empty() {
             for row in &mut self.rows {
-                if let Some(entry) = edited
+                if let Some(edit) = edited
                     .get_mut(&row.entry.source)
                     .and_then(|by_id| by_id.remove(&row.entry.item.id))
                 {
-                    *row = Row::new(entry);
+                    *row = edit;
                     edited_in_place = true;
                 }
             }
         }
         // Entries edited before we ever loaded them are simply new to this window.
-        let mut fresh: Vec<Row> = applied
-            .new
+        let mut fresh: Vec<Row> = new
             .into_iter()
             .chain(edited.into_values().flat_map(HashMap::into_values))
-            .map(Row::new)
             .collect();
         sort_rows(&mut fresh);
         let all_newer = match (fresh.last(), self.rows.front()) {

@@ -111,6 +111,14 @@ pub enum Action {
     Tick(Timestamp),
     /// A poll was stored: new and edited entries, and the source's state.
     Ingested(Box<Ingested>),
+    /// The same, with the new and edited entries already made rows by the cache worker
+    /// (folding and finding links cost time the UI thread should not spend).
+    Polled {
+        /// What the poll stored.
+        ingested: Box<Ingested>,
+        /// Its new and edited entries as rows.
+        rows: PolledRows,
+    },
     /// A transient message for the status line (e.g. the result of an effect).
     Notice(String),
     /// Recall an older (-1) or newer (+1) filter from this session's history.
@@ -146,6 +154,26 @@ pub enum Action {
         /// The search stopped at its limit: the cache holds more.
         more: bool,
     },
+}
+
+/// A poll's new and edited entries made rows (see [`Action::Polled`]).
+#[derive(Debug, Clone)]
+pub struct PolledRows {
+    /// The new entries, as `Applied::new` lists them.
+    pub new: Vec<Row>,
+    /// The edited entries, as `Applied::updated` lists them.
+    pub updated: Vec<Row>,
+}
+
+impl PolledRows {
+    /// Makes the rows of what `ingested` stored.
+    pub fn of(ingested: &Ingested) -> PolledRows {
+        let rows = |entries: &[Entry]| entries.iter().cloned().map(Row::new).collect();
+        PolledRows {
+            new: rows(&ingested.applied.new),
+            updated: rows(&ingested.applied.updated),
+        }
+    }
 }
 
 /// Most older matches one search of the cache brings into the reader.
@@ -512,9 +540,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         action,
         Action::Tick(_)
             | Action::Ingested(_)
+            | Action::Polled { .. }
             | Action::Notice(_)
             | Action::Backfill(_)
             | Action::FilterStep
+            | Action::CacheMatches { .. }
     ) {
         app.notice = None;
     }
@@ -531,7 +561,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.refilter();
             }
         }
-        Action::Ingested(ingested) => effects.extend(app.merge(*ingested)),
+        Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
+        Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
         Action::Backfill(rows) => app.backfill(rows),
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
