@@ -9,6 +9,27 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server of its own (named after this test process and `name`) running
+    /// `command` in a detached session `t` of `width` x `height`.
+    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("liveblog-test-{}-{name}", std::process::id()),
+        };
+        let (width, height) = (width.to_string(), height.to_string());
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width,
+            "-y",
+            &height,
+            command,
+        ]);
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .arg("-L")
@@ -79,9 +100,6 @@ fn demo_in_tmux_at_80x24_and_120x40() {
     }
     for (width, height) in [(80, 24), (120, 40)] {
         let dir = tempfile::tempdir().expect("tempdir");
-        let tmux = Tmux {
-            socket: format!("liveblog-test-{}-{width}", std::process::id()),
-        };
         let binary = assert_cmd::cargo::cargo_bin("liveblog");
         // The pane's shell prints a marker once the reader has exited, so we can see
         // what is left on the terminal afterwards.
@@ -90,17 +108,7 @@ fn demo_in_tmux_at_80x24_and_120x40() {
             dir.path().display(),
             binary.display()
         );
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            &command,
-        ]);
+        let tmux = Tmux::start(&width.to_string(), width, height, &command);
         let screen = tmux.wait_for("entries", "Hurricane Mirei");
         assert!(
             screen.contains("Aurora-3") && screen.contains(" entries"),
@@ -162,26 +170,13 @@ fn quitting_with_a_request_in_flight_takes_under_a_second() {
         format!("[general]\ntimeout = \"60s\"\n[[source]]\nname = \"hang\"\nurl = \"http://127.0.0.1:{port}/feed\"\n"),
     )
     .expect("config");
-    let tmux = Tmux {
-        socket: format!("liveblog-test-quit-{}", std::process::id()),
-    };
     let command = format!(
         "XDG_STATE_HOME={dir} {binary} --config {config} --cache {dir}/c.db; echo READER-EXITED-$?; sleep 60",
         dir = dir.path().display(),
         binary = assert_cmd::cargo::cargo_bin("liveblog").display(),
         config = config.display(),
     );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
+    let tmux = Tmux::start("quit", 80, 24, &command);
     tmux.wait_for("reader up", "? help");
     std::thread::sleep(Duration::from_millis(500)); // the poll is now hanging
     let started = Instant::now();
@@ -241,26 +236,13 @@ fn enter_on_a_filter_finds_older_matches_in_the_cache() {
         .expect("refresh");
     assert!(refresh.status.success(), "{refresh:?}");
 
-    let tmux = Tmux {
-        socket: format!("liveblog-test-{}-window", std::process::id()),
-    };
     let command = format!(
         "{} --config {} --cache {}; sleep 60",
         binary.display(),
         config.display(),
         cache.display()
     );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let tmux = Tmux::start("window", 120, 30, &command);
     tmux.wait_for("the window", "1000 entries");
     tmux.keys(&["/", "c", "o", "m", "e", "t"]);
     let screen = tmux.wait_for("the filter", "100 entries · 900 hidden");
