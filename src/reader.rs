@@ -154,9 +154,9 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
                     ingest_retaining(&mut store, &poll, keep)
                 }
-                .map(|ingested| {
+                .map(|mut ingested| {
                     // Folded here, not on the UI thread.
-                    let rows = PolledRows::of(&ingested);
+                    let rows = PolledRows::take(&mut ingested);
                     Some(Action::Polled {
                         ingested: Box::new(ingested),
                         rows,

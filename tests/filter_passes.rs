@@ -531,8 +531,8 @@ fn rows_made_by_the_cache_worker_merge_as_entries_made_here_do() {
         finish_by_steps(app);
     }
     update(&mut here, Action::Ingested(Box::new(ingested())));
-    let stored = ingested();
-    let rows = liveblog::app::PolledRows::of(&stored);
+    let mut stored = ingested();
+    let rows = liveblog::app::PolledRows::take(&mut stored);
     update(
         &mut worker,
         Action::Polled {

@@ -75,17 +75,10 @@ impl App {
         }
         let keep = self.rows.len().saturating_sub(self.cache_rows);
         self.cache_rows = 0;
-        for row in self.rows.range(keep..) {
-            if let Some(source) = self
-                .sources
-                .iter_mut()
-                .find(|source| source.id == row.entry.source)
-            {
-                source.entries = source.entries.saturating_sub(1);
-                source.unread = source.unread.saturating_sub(usize::from(!row.entry.read));
-            }
+        let dropped: Vec<Row> = self.rows.drain(keep..).collect();
+        for row in &dropped {
+            self.count(row, false);
         }
-        self.rows.truncate(keep);
         // `visible` is ascending: the dropped rows are its tail.
         let shown = self.visible.partition_point(|&index| index < keep);
         self.visible.truncate(shown);

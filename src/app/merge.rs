@@ -48,17 +48,20 @@ impl App {
                 }
             }
         }
-        if applied.new.is_empty() && applied.updated.is_empty() {
+        let PolledRows { new, updated } =
+            rows.unwrap_or_else(|| PolledRows::of(applied.new, applied.updated));
+        if new.is_empty() && updated.is_empty() {
             return Vec::new();
         }
         let mut effects = Vec::new();
         if let Some(alert) = &self.alert_query {
             // Oldest first, so notifications arrive in the order things happened.
-            for entry in applied
-                .new
+            // The rows' folded text is there already: no need to fold again.
+            for entry in new
                 .iter()
                 .rev()
-                .filter(|entry| alert.matches(entry, self.now))
+                .filter(|row| alert.matches_prepared(&row.prepared, self.now))
+                .map(|row| &row.entry)
             {
                 self.alerted
                     .insert((entry.source.clone(), entry.item.id.clone()));
@@ -70,10 +73,6 @@ impl App {
         let anchor_screen_row = self.selected.saturating_sub(self.offset);
         let old_selected = self.selected;
 
-        let PolledRows { new, updated } = rows.unwrap_or_else(|| PolledRows {
-            new: applied.new.into_iter().map(Row::new).collect(),
-            updated: applied.updated.into_iter().map(Row::new).collect(),
-        });
         // Edits replace their rows in place (looked up without cloning every key).
         let mut edited: HashMap<SourceId, HashMap<EntryId, Row>> = HashMap::new();
         for row in updated {
@@ -141,15 +140,22 @@ impl App {
         effects
     }
 
-    /// Counts a row joining the window in its source's totals.
-    pub(super) fn count_in(&mut self, row: &Row) {
-        if let Some(source) = self
+    /// Counts a row joining the window (`joins`) or leaving it in its source's totals.
+    pub(super) fn count(&mut self, row: &Row, joins: bool) {
+        let Some(source) = self
             .sources
             .iter_mut()
             .find(|source| source.id == row.entry.source)
-        {
+        else {
+            return;
+        };
+        let unread = usize::from(!row.entry.read);
+        if joins {
             source.entries += 1;
-            source.unread += usize::from(!row.entry.read);
+            source.unread += unread;
+        } else {
+            source.entries = source.entries.saturating_sub(1);
+            source.unread = source.unread.saturating_sub(unread);
         }
     }
 
@@ -158,7 +164,7 @@ impl App {
     pub(super) fn prepend(&mut self, fresh: Vec<Row>) -> usize {
         let added = fresh.len();
         for row in fresh.into_iter().rev() {
-            self.count_in(&row);
+            self.count(&row, true);
             self.rows.push_front(row);
         }
         let shown: Vec<usize> = {
@@ -219,7 +225,7 @@ impl App {
             // The usual case: older rows go behind, and a pass tests them there.
             let start = self.rows.len();
             for row in &fresh {
-                self.count_in(row);
+                self.count(row, true);
             }
             self.rows.extend(fresh);
             let scan = match self.scan.take() {

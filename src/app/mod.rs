@@ -166,12 +166,21 @@ pub struct PolledRows {
 }
 
 impl PolledRows {
-    /// Makes the rows of what `ingested` stored.
-    pub fn of(ingested: &Ingested) -> PolledRows {
-        let rows = |entries: &[Entry]| entries.iter().cloned().map(Row::new).collect();
+    /// Makes rows of the entries `ingested` stored, taking them out of it (the merge
+    /// reads them from the rows).
+    pub fn take(ingested: &mut Ingested) -> PolledRows {
+        let applied = &mut ingested.applied;
+        PolledRows::of(
+            std::mem::take(&mut applied.new),
+            std::mem::take(&mut applied.updated),
+        )
+    }
+
+    /// Makes rows of new and edited entries.
+    fn of(new: Vec<Entry>, updated: Vec<Entry>) -> PolledRows {
         PolledRows {
-            new: rows(&ingested.applied.new),
-            updated: rows(&ingested.applied.updated),
+            new: new.into_iter().map(Row::new).collect(),
+            updated: updated.into_iter().map(Row::new).collect(),
         }
     }
 }
