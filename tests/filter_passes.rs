@@ -550,3 +550,56 @@ fn rows_made_by_the_cache_worker_merge_as_entries_made_here_do() {
     );
     assert_eq!(worker.rows.len(), 20_020);
 }
+
+#[test]
+fn new_entries_matching_the_alert_query_raise_alerts_oldest_first() {
+    let query = liveblog::query::Query::parse("kyiv").expect("parses");
+    let news = || Ingested {
+        source: SourceId("bbc".to_string()),
+        state: Default::default(),
+        applied: Applied {
+            new: (1_000..1_030).rev().map(entry).collect(),
+            updated: Vec::new(),
+            removed: Vec::new(),
+        },
+        not_modified: false,
+        next_poll: None,
+    };
+    let expected: Vec<String> = (1_000..1_030)
+        .map(entry)
+        .filter(|entry| {
+            query.matches(
+                entry,
+                Timestamp::from_second(BASE + 2_000 * 60).expect("time"),
+            )
+        })
+        .map(|entry| entry.item.id.0)
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    // Through both paths: rows made here, and rows made by the cache worker.
+    for worker in [false, true] {
+        let mut app = app(0, 1_000);
+        app.alert_query = Some(query.clone());
+        let mut ingested = news();
+        let action = if worker {
+            let rows = liveblog::app::PolledRows::take(&mut ingested);
+            Action::Polled {
+                ingested: Box::new(ingested),
+                rows,
+            }
+        } else {
+            Action::Ingested(Box::new(ingested))
+        };
+        let effects = update(&mut app, action);
+        let alerted: Vec<String> = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                liveblog::app::Effect::Alert(entry) => Some(entry.item.id.0.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(alerted, expected, "oldest first (worker: {worker})");
+        assert_eq!(app.alerted.len(), expected.len());
+        assert_eq!(app.rows.len(), 1_030);
+    }
+}
