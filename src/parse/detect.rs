@@ -1,6 +1,7 @@
 //! Format detection from the content (first) and the content type (as a fallback).
 
-use super::{Input, encoding};
+use super::encoding;
+use super::input::Input;
 use crate::model::Format;
 
 /// How much of the document the sniffing looks at.

@@ -7,7 +7,8 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use scraper::{ElementRef, Html, Selector};
 
-use super::{Input, dates};
+use super::dates;
+use super::input::Input;
 
 /// An HTML page's bytes as text: the charset from the content type, a BOM or a
 /// `<meta charset>` (through encoding_rs), else UTF-8 (lossy).

@@ -8,7 +8,8 @@
 
 use feed_rs::parser::{Builder, ParseFeedError};
 
-use super::{Input, ParseError, dates, encoding, ids, repair, text};
+use super::input::{Input, ParseError};
+use super::{dates, encoding, ids, repair, text};
 use crate::model::{Document, EntryId, Format, Item};
 use crate::sanitize;
 

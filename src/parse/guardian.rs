@@ -8,7 +8,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Input, ParseError, dates, text};
+use super::input::{Input, ParseError};
+use super::{dates, text};
 use crate::model::{Document, EntryId, Format, Item};
 use crate::sanitize;
 

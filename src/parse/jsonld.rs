@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use super::feed::absolute;
 use scraper::Html;
 
-use super::{Input, ParseError, blocks, dates, dom, ids, microdata, text};
+use super::input::{Input, ParseError};
+use super::{blocks, dates, dom, ids, microdata, text};
 use crate::model::{Document, EntryId, Item};
 use crate::sanitize;
 

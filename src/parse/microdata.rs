@@ -11,7 +11,8 @@
 use scraper::{ElementRef, Html};
 
 use super::feed::absolute;
-use super::{Input, dates, dom, ids, text};
+use super::input::Input;
+use super::{dates, dom, ids, text};
 use crate::model::{Document, EntryId, Item};
 use crate::sanitize;
 

@@ -18,71 +18,19 @@ mod encoding;
 mod feed;
 mod guardian;
 mod ids;
+mod input;
 mod jsonld;
+mod links;
 mod microdata;
 mod repair;
 mod selectors;
 mod text;
 mod transcript;
 
-use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
+pub use input::{DEFAULT_OPTIONS, Input, ParseError, ParseOptions};
+pub use links::links;
 
-use crate::model::{Document, Format, Selectors};
-
-/// What a parser may need beyond the bytes: from the source's config or the command line.
-#[derive(Debug, Clone)]
-pub struct ParseOptions {
-    /// CSS selectors for `Format::Html`.
-    pub selectors: Option<Selectors>,
-    /// The zone a page's bare clock times (`14:05`) are in.
-    pub timezone: TimeZone,
-    /// The day a transcript's newest entry is on, when the page does not say.
-    pub date: Option<Date>,
-}
-
-/// No selectors, UTC, no anchor date.
-pub static DEFAULT_OPTIONS: ParseOptions = ParseOptions {
-    selectors: None,
-    timezone: TimeZone::UTC,
-    date: None,
-};
-
-impl Default for ParseOptions {
-    fn default() -> ParseOptions {
-        DEFAULT_OPTIONS.clone()
-    }
-}
-
-/// What a parser gets: the bytes and what the transport said about them.
-#[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
-    /// The raw body, undecoded.
-    pub bytes: &'a [u8],
-    /// The HTTP `Content-Type` header, if any.
-    pub content_type: Option<&'a str>,
-    /// The document's URL, for resolving relative links and making ids.
-    pub base_url: Option<&'a str>,
-    /// The current time, for relative dates.
-    pub now: Timestamp,
-    /// Selectors, time zone and anchor date.
-    pub options: &'a ParseOptions,
-}
-
-/// Why a document gave no entries.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseError {
-    /// The bytes are not a well-formed document of the expected format.
-    #[error("not valid {format}: {reason}")]
-    Invalid { format: Format, reason: String },
-    /// The document is well formed but has no entries where they were looked for.
-    #[error("no entries found (looked for {looked_for})")]
-    NoEntries { looked_for: String },
-    /// The format is known but cannot be read here.
-    #[error("format {0} is not supported yet")]
-    Unsupported(Format),
-}
+use crate::model::{Document, Format};
 
 /// Picks the format from the content type and the content.
 pub fn detect(input: &Input<'_>) -> Format {
@@ -123,44 +71,6 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
     }
 }
 
-/// The links in an entry's body HTML, in order, without duplicates: `(text, absolute
-/// URL)`, http(s) only, cleaned for the terminal. `base` resolves relative links.
-pub fn links(html: &str, base: Option<&str>) -> Vec<(String, String)> {
-    // Most bodies have no anchor at all: no need to parse them (this runs for every
-    // entry a poll brings in, on the reader's UI thread).
-    if !html.contains("<a") && !html.contains("<A") {
-        return Vec::new();
-    }
-    let base = base.and_then(|url| url::Url::parse(url).ok());
-    let document = scraper::Html::parse_fragment(html);
-    let Ok(anchors) = scraper::Selector::parse("a[href]") else {
-        return Vec::new();
-    };
-    let mut found: Vec<(String, String)> = Vec::new();
-    for anchor in document.select(&anchors) {
-        let Some(href) = anchor.value().attr("href") else {
-            continue;
-        };
-        let url = match &base {
-            Some(base) => base
-                .join(href.trim())
-                .map(|url| url.to_string())
-                .unwrap_or_else(|_| href.to_string()),
-            None => href.trim().to_string(),
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            continue;
-        }
-        let url = crate::sanitize::clean_line(&url);
-        if found.iter().any(|(_, seen)| *seen == url) {
-            continue;
-        }
-        let text = crate::sanitize::clean_line(&anchor.text().collect::<String>());
-        found.push((text, url));
-    }
-    found
-}
-
 /// Some live blogs put one label on every update as its "headline" (The Independent's
 /// "Women's World Cup"): a headline most updates share says nothing about any of them,
 /// so it is dropped and the entry is shown by its first words instead.
@@ -192,6 +102,7 @@ fn drop_repeated_headlines(mut document: Document) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
     use proptest::prelude::*;
 
     #[test]

@@ -13,7 +13,8 @@
 use scraper::Html;
 
 use super::feed::absolute;
-use super::{Input, ParseError, dates, dom, ids, text};
+use super::input::{Input, ParseError};
+use super::{dates, dom, ids, text};
 use crate::model::{Document, EntryId, Format, Item};
 use crate::sanitize;
 

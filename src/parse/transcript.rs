@@ -33,7 +33,8 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 
-use super::{Input, ParseError, ids, text};
+use super::input::{Input, ParseError};
+use super::{ids, text};
 use crate::model::{Document, EntryId, Item};
 use crate::sanitize::{clean, clean_line};
 
