@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, update};
 use liveblog::query::{Prepared, Query};
-use liveblog::ui;
+use liveblog::reader::app::{Action, App, update};
+use liveblog::reader::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

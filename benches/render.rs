@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, update};
 use liveblog::config::Config;
 use liveblog::model::SourceId;
+use liveblog::reader::app::{Action, App, update};
+use liveblog::reader::{self, ui};
 use liveblog::store::Store;
-use liveblog::{reader, ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

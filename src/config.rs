@@ -12,11 +12,11 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::fetch::{Concurrency, DEFAULT_MAX_BODY};
-use crate::keys::KeyMap;
+use crate::keymap::KeyMap;
 use crate::model::{Format, Selectors, SourceId, Theme};
 use crate::parse::ParseOptions;
 use crate::query::Query;
+use crate::sources::fetch::{Concurrency, DEFAULT_MAX_BODY};
 
 /// How many cached entries the reader holds by default: weeks of a busy live blog,
 /// in about 150 MB (`[general] window` changes it).
@@ -654,7 +654,7 @@ mod tests {
             "c.toml",
         )
         .expect("valid");
-        assert_eq!(config.keys.labels(crate::keys::Command::Quit), vec!["x"]);
+        assert_eq!(config.keys.labels(crate::keymap::Command::Quit), vec!["x"]);
         let err = Config::parse("[keys]\nexplode = \"e\"\n", "c.toml").unwrap_err();
         assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("explode")));
         let err = Config::parse("[keys]\nquit = \"Hyper-q\"\n", "c.toml").unwrap_err();

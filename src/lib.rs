@@ -1,29 +1,27 @@
 //! liveblog: a terminal reader for live blogs and news feeds.
 //!
-//! One-way flow: `config` → `poller` (`fetch` + `parse`) → `store` → `app` → `ui`.
-//! `main.rs` only calls [`cli::main`].
+//! One-way flow: `config` → `sources` (poll: fetch + `parse`) → `store` → `reader`
+//! (`app` → `ui`). `main.rs` only calls [`cli::main`]. `ARCHITECTURE.md` is the map: each
+//! folder is a layer, and a layer imports only the layers below it.
 #![forbid(unsafe_code)]
 
-pub mod admin;
-pub mod app;
-pub mod cli;
-pub mod config;
-pub mod demo;
-pub mod fetch;
-pub mod httpd;
-pub mod ingest;
-pub mod keys;
-pub mod logging;
+// The bottom: plain data and the rules every layer shares.
+pub mod keymap;
 pub mod model;
-pub mod opml;
 pub mod output;
-pub mod parse;
-pub mod poller;
-pub mod query;
-pub mod reader;
 pub mod sanitize;
-pub mod schedule;
-pub mod screen;
+
+// Pure readers of text: documents into entries, queries into matchers.
+pub mod parse;
+pub mod query;
+
+pub mod config;
+
+// Fetching and polling the sources, then the cache they feed.
+pub mod sources;
 pub mod store;
-pub mod tui;
-pub mod ui;
+
+// The programs: the reader (TUI), the demo's blogs, the command line.
+pub mod cli;
+pub mod demo;
+pub mod reader;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use common::{RssItem, fixtures, is_hostile, rss};
-use liveblog::httpd::{Resource, Server, Site};
+use liveblog::demo::httpd::{Resource, Server, Site};
 use serde_json::Value;
 use tempfile::TempDir;
 

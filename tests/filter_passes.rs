@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, FilterBudget, Row, update};
-use liveblog::ingest::Ingested;
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use liveblog::reader::app::{Action, App, FilterBudget, Row, update};
 use liveblog::store::Applied;
+use liveblog::store::ingest::Ingested;
 
 const SOURCES: &[&str] = &["bbc", "guardian", "reuters"];
 const WORDS: &[&str] = &[
@@ -103,7 +103,7 @@ fn status_line(app: &App) -> String {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
     terminal
-        .draw(|frame| liveblog::ui::draw(frame, app))
+        .draw(|frame| liveblog::reader::ui::draw(frame, app))
         .expect("draw");
     let buffer = terminal.backend().buffer();
     (0..120)
@@ -419,7 +419,7 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
     let oldest = app.rows.back().expect("rows").entry.sort_time();
     assert_eq!(
         effects,
-        vec![liveblog::app::Effect::SearchCache {
+        vec![liveblog::reader::app::Effect::SearchCache {
             query: "storm v".to_string(),
             before: oldest,
         }]
@@ -532,7 +532,7 @@ fn rows_made_by_the_cache_worker_merge_as_entries_made_here_do() {
     }
     update(&mut here, Action::Ingested(Box::new(ingested())));
     let mut stored = ingested();
-    let rows = liveblog::app::PolledRows::take(&mut stored);
+    let rows = liveblog::reader::app::PolledRows::take(&mut stored);
     update(
         &mut worker,
         Action::Polled {
@@ -582,7 +582,7 @@ fn new_entries_matching_the_alert_query_raise_alerts_oldest_first() {
         app.alert_query = Some(query.clone());
         let mut ingested = news();
         let action = if worker {
-            let rows = liveblog::app::PolledRows::take(&mut ingested);
+            let rows = liveblog::reader::app::PolledRows::take(&mut ingested);
             Action::Polled {
                 ingested: Box::new(ingested),
                 rows,
@@ -594,7 +594,7 @@ fn new_entries_matching_the_alert_query_raise_alerts_oldest_first() {
         let alerted: Vec<String> = effects
             .iter()
             .filter_map(|effect| match effect {
-                liveblog::app::Effect::Alert(entry) => Some(entry.item.id.0.clone()),
+                liveblog::reader::app::Effect::Alert(entry) => Some(entry.item.id.0.clone()),
                 _ => None,
             })
             .collect();

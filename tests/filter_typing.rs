@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, update};
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use liveblog::reader::app::{Action, App, update};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[

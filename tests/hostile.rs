@@ -10,9 +10,9 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use liveblog::config::{Config, SourceConfig};
-use liveblog::fetch::{Fetcher, Validators};
 use liveblog::model::Format;
-use liveblog::poller::{Poll, PollOutcome, poll_once};
+use liveblog::sources::fetch::{Fetcher, Validators};
+use liveblog::sources::poller::{Poll, PollOutcome, poll_once};
 use server::{Behaviour, Hostile, closed_port_url};
 
 /// The per-request timeout every case runs with.
@@ -327,7 +327,7 @@ fn status_429_with_retry_after() {
         assert!(error.contains("120"), "the wait is named: {error}");
         assert_eq!(poll.hints.retry_after, Some(Duration::from_secs(120)));
         // Retry-After is a lower bound for the next poll, above the first backoff step.
-        let mut schedule = liveblog::schedule::Schedule::new(Duration::from_secs(10));
+        let mut schedule = liveblog::sources::schedule::Schedule::new(Duration::from_secs(10));
         assert_eq!(
             schedule.next_delay(false, &poll.hints, 0.0),
             Duration::from_secs(120)
@@ -406,7 +406,7 @@ fn gzip_bomb_is_a_valid_gzip_stream() {
             .fetch(&server.url("/bomb"), &Validators::default())
             .await
             .expect("the bomb inflates under a cap that fits it");
-        let liveblog::fetch::Fetched::Body(body) = fetched else {
+        let liveblog::sources::fetch::Fetched::Body(body) = fetched else {
             panic!("not a body")
         };
         assert_eq!(body.bytes.len() as u64, server::BOMB_SIZE);

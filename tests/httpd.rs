@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use liveblog::httpd::{MAX_HEAD, Resource, Server, Site};
+use liveblog::demo::httpd::{MAX_HEAD, Resource, Server, Site};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use common::{RssItem, rss};
 use liveblog::config::{Config, SourceConfig};
-use liveblog::fetch::{Fetcher, Validators};
-use liveblog::httpd::{Resource, Server, Site};
-use liveblog::ingest::{Ingested, ingest};
+use liveblog::demo::httpd::{Resource, Server, Site};
 use liveblog::model::{Format, SourceId};
-use liveblog::poller::{Poll, PollOutcome, Poller, poll_once};
+use liveblog::sources::fetch::{Fetcher, Validators};
+use liveblog::sources::poller::{Poll, PollOutcome, Poller, poll_once};
 use liveblog::store::Store;
+use liveblog::store::ingest::{Ingested, ingest};
 use tokio::sync::mpsc;
 
 const RSS_TYPE: &str = "application/rss+xml";

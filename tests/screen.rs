@@ -1,4 +1,4 @@
-//! The scrolling backend (`liveblog::screen`) writes less, and what a terminal shows
+//! The scrolling backend (`liveblog::reader::screen`) writes less, and what a terminal shows
 //! from its bytes is still exactly the frame: its output is fed to a VT100 emulator
 //! (the `vt100` crate) and compared, cell by cell, with the same frame drawn on
 //! ratatui's `TestBackend`, through news arriving, the list scrolling both ways, the
@@ -10,12 +10,12 @@ use std::rc::Rc;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, update};
-use liveblog::ingest::Ingested;
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
-use liveblog::screen::{ScrollingBackend, Shift, apply_shift, best_shift};
+use liveblog::reader::app::{Action, App, update};
+use liveblog::reader::screen::{ScrollingBackend, Shift, apply_shift, best_shift};
+use liveblog::reader::ui;
 use liveblog::store::Applied;
-use liveblog::ui;
+use liveblog::store::ingest::Ingested;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;

@@ -3,8 +3,8 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, update};
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use liveblog::reader::app::{Action, App, update};
 use liveblog::store::SourceState;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -118,7 +118,7 @@ fn render(app: &App) -> String {
     let (width, height) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
-        .draw(|frame| liveblog::ui::draw(frame, app))
+        .draw(|frame| liveblog::reader::ui::draw(frame, app))
         .expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
@@ -205,7 +205,7 @@ fn mono_theme_list() {
         app.theme = liveblog::model::Theme::Mono;
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         terminal
-            .draw(|frame| liveblog::ui::draw(frame, &app))
+            .draw(|frame| liveblog::reader::ui::draw(frame, &app))
             .expect("draw");
         // No cell carries a colour: only modifiers remain.
         for cell in terminal.backend().buffer().content() {
@@ -229,7 +229,7 @@ fn hyperlinks_sit_exactly_on_the_urls_shown() {
         update(&mut app, Action::Down);
         update(&mut app, Action::Open);
         let screen: Vec<String> = render(&app).lines().map(str::to_string).collect();
-        let links = liveblog::ui::hyperlinks(&app);
+        let links = liveblog::reader::ui::hyperlinks(&app);
         let urls: Vec<&str> = links.iter().map(|(_, _, url)| url.as_str()).collect();
         assert_eq!(
             urls,
@@ -251,5 +251,5 @@ fn hyperlinks_sit_exactly_on_the_urls_shown() {
         }
     }
     // Nothing to link outside the detail view.
-    assert!(liveblog::ui::hyperlinks(&app(80, 24)).is_empty());
+    assert!(liveblog::reader::ui::hyperlinks(&app(80, 24)).is_empty());
 }

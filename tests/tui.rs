@@ -10,10 +10,10 @@ use crossterm::event::{
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::app::{Action, App, Effect, View, update};
-use liveblog::ingest::Ingested;
-use liveblog::keys::action_for_key;
 use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::reader::app::{Action, App, Effect, View, update};
+use liveblog::reader::input::action_for_key;
+use liveblog::store::ingest::Ingested;
 use liveblog::store::{Applied, SourceState};
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -310,7 +310,7 @@ impl Screen {
 fn draw(app: &App, width: u16, height: u16) -> Screen {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
-        .draw(|frame| liveblog::ui::draw(frame, app))
+        .draw(|frame| liveblog::reader::ui::draw(frame, app))
         .expect("draw");
     let buffer = terminal.backend().buffer();
     let mut rows = Vec::new();
@@ -1317,14 +1317,14 @@ fn older_entries_loaded_after_the_first_frame_move_nothing() {
     update(&mut app, Action::Down);
     let selected = app.selected_entry().unwrap().item.id.clone();
     let before = draw_app(&app);
-    let older: Vec<liveblog::app::Row> = entries()[6..]
+    let older: Vec<liveblog::reader::app::Row> = entries()[6..]
         .iter()
         .cloned()
-        .map(liveblog::app::Row::new)
+        .map(liveblog::reader::app::Row::new)
         .collect();
     // A duplicate of an entry already shown is ignored.
     let mut with_duplicate = older.clone();
-    with_duplicate.push(liveblog::app::Row::new(entries()[0].clone()));
+    with_duplicate.push(liveblog::reader::app::Row::new(entries()[0].clone()));
     update(&mut app, Action::Backfill(with_duplicate));
     assert_eq!(app.rows.len(), entries().len());
     assert_eq!(app.selected_entry().unwrap().item.id, selected);

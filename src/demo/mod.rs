@@ -16,6 +16,7 @@
 //! ETag) only when its blog changed, so conditional GETs see 304s in between.
 
 mod data;
+pub mod httpd;
 mod render;
 mod timeline;
 
@@ -24,7 +25,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::task::JoinHandle;
 
-use crate::httpd::{Resource, Server, Site};
+use crate::demo::httpd::{Resource, Server, Site};
 use crate::model::Format;
 
 use self::render::Page;

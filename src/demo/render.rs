@@ -100,7 +100,7 @@ impl Page {
     /// RFC 822 / 2822 in the publisher's offset.
     fn rfc822(&self, at: Timestamp) -> String {
         jiff::fmt::rfc2822::to_string(&at.to_zoned(self.time_zone.clone()))
-            .unwrap_or_else(|_| crate::httpd::http_date(at))
+            .unwrap_or_else(|_| crate::demo::httpd::http_date(at))
     }
 
     /// The latest `updated` of any entry (the feed's own update time).

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use liveblog::fetch::{Fetcher, Validators, hints};
-use liveblog::poller::{Poll, Poller};
-use liveblog::schedule::{Hints, MAX_BACKOFF, Schedule};
+use liveblog::sources::fetch::{Fetcher, Validators, hints};
+use liveblog::sources::poller::{Poll, Poller};
+use liveblog::sources::schedule::{Hints, MAX_BACKOFF, Schedule};
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::sync::mpsc;
 use tokio::time::Instant;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::schedule::Hints;
+use crate::sources::schedule::Hints;
 
 use reqwest::StatusCode;
 use reqwest::header::{

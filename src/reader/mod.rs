@@ -3,6 +3,12 @@
 //! The cache is owned by one worker thread (SQLite calls block); polls flow into it and
 //! what they changed flows on to the UI as owned [`Action`]s. No state is shared.
 
+pub mod app;
+pub mod input;
+pub mod screen;
+pub mod terminal;
+pub mod ui;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc as std_mpsc;
@@ -10,15 +16,15 @@ use std::sync::mpsc as std_mpsc;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use crate::app::{Action, App, Effect, PolledRows, Row};
 use crate::config::{Config, Retention};
-use crate::fetch::{Fetcher, Validators};
-use crate::ingest::ingest_retaining;
 use crate::model::{EntryId, SourceId};
-use crate::poller::{Poll, Poller};
 use crate::query::Query;
+use crate::reader::app::{Action, App, Effect, PolledRows, Row};
+use crate::sources::fetch::{Fetcher, Validators};
+use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
-use crate::tui::{self, Edge};
+use crate::store::ingest::ingest_retaining;
+use terminal::Edge;
 
 /// How many it loads before the first frame; the rest of the window follows from the
 /// cache worker, so the first screen never waits for a long history.
@@ -198,7 +204,7 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         store: store_tx,
         alert_command: config.alerts.command.clone(),
     };
-    let result = tui::run(app, ui_rx, &mut edge, config.mouse).await;
+    let result = terminal::run(app, ui_rx, &mut edge, config.mouse).await;
 
     // Stop polling (in-flight requests are cancelled), then let the worker finish what
     // it holds so nothing fetched is lost, and wait for it.
@@ -255,15 +261,15 @@ fn search_older(
             &parsed,
             Timestamp::now(),
             Some(before),
-            Some(crate::app::CACHE_MATCHES + 1),
+            Some(crate::reader::app::CACHE_MATCHES + 1),
         )?,
         // The reader only asks for a query that parsed; if not, nothing matches.
         Err(_) => Vec::new(),
     };
-    let more = rows.len() > crate::app::CACHE_MATCHES;
+    let more = rows.len() > crate::reader::app::CACHE_MATCHES;
     let rows = rows
         .into_iter()
-        .take(crate::app::CACHE_MATCHES)
+        .take(crate::reader::app::CACHE_MATCHES)
         .map(Row::new)
         .collect();
     Ok(Action::CacheMatches { query, rows, more })

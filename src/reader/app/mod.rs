@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::ingest::Ingested;
-use crate::keys::KeyMap;
+use crate::keymap::KeyMap;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
+use crate::reader::ui;
 use crate::store::SourceState;
-use crate::ui;
+use crate::store::ingest::Ingested;
 
 pub use scan::Scan;
 

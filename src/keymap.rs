@@ -1,14 +1,13 @@
-//! Keystrokes to [`Action`]s through a key map that the config can change.
+//! The key map as data: the [`Command`]s a user can ask for, the [`Key`]s bound to them
+//! by default, and the config's rebindings.
 //!
-//! The map binds keys to [`Command`]s, the things a user can ask for; the help overlay
-//! is generated from the live map, so it never lies about a rebinding. Unknown keys do
-//! nothing; nothing here can fail on input.
+//! The reader translates a key press into an action through this map
+//! (`reader::input`); the help overlay is generated from the live map, so it never lies
+//! about a rebinding. Unknown keys do nothing; nothing here can fail on input.
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-
-use crate::app::{Action, App, View};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A bindable command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -355,79 +354,6 @@ impl KeyMap {
             .map(|(key, _)| key.label())
             .collect()
     }
-}
-
-/// The action for a key press in the app's current mode, if any.
-pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(key.code, KeyCode::Char('c')) {
-        return Some(Action::Quit);
-    }
-    if app.filter.editing {
-        return match key.code {
-            KeyCode::Enter => Some(Action::FilterAccept),
-            KeyCode::Esc => Some(Action::FilterCancel),
-            KeyCode::Backspace if ctrl => Some(Action::FilterDeleteWord),
-            KeyCode::Char('w') if ctrl => Some(Action::FilterDeleteWord),
-            KeyCode::Char('u') if ctrl => Some(Action::FilterCancel),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
-            KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::FilterChar(c)),
-            KeyCode::Up => Some(Action::FilterHistory(-1)),
-            KeyCode::Down => Some(Action::FilterHistory(1)),
-            _ => None,
-        };
-    }
-    match &app.view {
-        View::Help => return Some(Action::ToggleHelp),
-        View::SavedFilters { .. } => {
-            if let KeyCode::Char(c @ '1'..='9') = key.code {
-                return Some(Action::ApplySavedFilter(c as usize - '1' as usize));
-            }
-        }
-        _ => {}
-    }
-    if let KeyCode::Char(c @ '1'..='9') = key.code
-        && !ctrl
-        && app.view == View::List
-    {
-        return Some(Action::ApplySavedFilter(c as usize - '1' as usize));
-    }
-    let in_sources = app.view == View::Sources;
-    // A key may serve two commands (Space pages the list and toggles a source): the view
-    // decides which one it means.
-    let command = app.keymap.commands(&key).find(|command| match command {
-        Command::ToggleSource => in_sources,
-        Command::PageDown if in_sources => false,
-        _ => true,
-    })?;
-    Some(match command {
-        Command::Down => Action::Down,
-        Command::Up => Action::Up,
-        Command::PageDown => Action::PageDown,
-        Command::PageUp => Action::PageUp,
-        Command::Top => Action::Top,
-        Command::Bottom => Action::Bottom,
-        Command::Open => Action::Open,
-        Command::Back => Action::Back,
-        Command::Filter => Action::StartFilter,
-        Command::SavedFilters => Action::ToggleSavedFilters,
-        Command::Sources => Action::ToggleSourcesPanel,
-        Command::ToggleSource => Action::ToggleSource,
-        Command::Follow => Action::ToggleFollow,
-        Command::Refresh => Action::Refresh,
-        Command::CopyLink => Action::CopyLink,
-        Command::OpenLink => Action::OpenLink,
-        Command::MarkAllRead => Action::MarkAllRead,
-        Command::OldestUnread => Action::OldestUnread,
-        Command::KeyEvents => Action::ToggleKeyEvents,
-        Command::NextEntry => Action::NextEntry,
-        Command::PreviousEntry => Action::PreviousEntry,
-        Command::Help => Action::ToggleHelp,
-        Command::Quit => Action::Quit,
-    })
 }
 
 #[cfg(test)]

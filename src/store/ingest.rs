@@ -2,7 +2,7 @@
 
 use crate::config::Retention;
 use crate::model::SourceId;
-use crate::poller::{Poll, PollOutcome};
+use crate::sources::poller::{Poll, PollOutcome};
 use crate::store::{Applied, SourceState, Store, StoreError};
 
 /// What one poll changed in the cache, for the app and the headless commands.

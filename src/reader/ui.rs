@@ -15,10 +15,10 @@ use ratatui::widgets::{
 };
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::{App, Row, View};
-use crate::keys::Command;
+use crate::keymap::Command;
 use crate::model::Entry;
 use crate::query::highlight_ranges;
+use crate::reader::app::{App, Row, View};
 use crate::sanitize::{clean, clean_line};
 
 /// Where things go on a screen of a given size.

@@ -12,6 +12,8 @@
 //! Timestamps are stored as whole milliseconds since the Unix epoch, so entries read
 //! back (and those returned by [`Store::apply`]) carry millisecond precision.
 
+pub mod ingest;
+
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::path::Path;

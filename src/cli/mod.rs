@@ -3,6 +3,10 @@
 //! Exit 0 on success; 1 when the work failed (network, parse), with a one-line reason
 //! naming the source; 2 for bad usage or a bad config (file, line and key).
 
+pub mod admin;
+pub mod logging;
+pub mod opml;
+
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,14 +15,14 @@ use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 
 use crate::config::{Config, ConfigError, SourceConfig};
-use crate::fetch::{Fetched, Fetcher, Validators};
-use crate::ingest::ingest_retaining;
 use crate::model::{Entry, Format, Item, SourceId};
 use crate::output::{newest_first, write_json, write_text};
 use crate::parse::{self, Input, ParseOptions};
-use crate::poller::{Poll, PollOutcome, Poller, poll_once};
 use crate::query::Query;
+use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::poller::{Poll, PollOutcome, Poller, poll_once};
 use crate::store::Store;
+use crate::store::ingest::ingest_retaining;
 
 /// A terminal reader for live blogs and news feeds.
 #[derive(Debug, Parser)]
@@ -81,13 +85,13 @@ pub enum Command {
     Opml {
         /// What to do.
         #[command(subcommand)]
-        action: crate::admin::OpmlAction,
+        action: crate::cli::admin::OpmlAction,
     },
     /// Where files live; check a config.
     Config {
         /// What to do.
         #[command(subcommand)]
-        action: crate::admin::ConfigAction,
+        action: crate::cli::admin::ConfigAction,
     },
     /// Print a shell completion script.
     Completions {
@@ -150,8 +154,8 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-impl From<crate::fetch::FetchError> for Failure {
-    fn from(err: crate::fetch::FetchError) -> Failure {
+impl From<crate::sources::fetch::FetchError> for Failure {
+    fn from(err: crate::sources::fetch::FetchError) -> Failure {
         Failure::Work(format!("HTTP client: {err}"))
     }
 }
@@ -197,7 +201,7 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    if let Some(path) = crate::logging::init(cli.log_level.as_deref()) {
+    if let Some(path) = crate::cli::logging::init(cli.log_level.as_deref()) {
         tracing::debug!(log = %path.display(), "liveblog {} starting", env!("CARGO_PKG_VERSION"));
     }
     if cli.demo {
@@ -244,9 +248,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let cache = config.cache_path(cli.cache.as_deref());
             tail(&config, &cache, &query, json, since).await
         }
-        Command::Opml { action } => crate::admin::opml(action, cli.config.as_deref()),
+        Command::Opml { action } => crate::cli::admin::opml(action, cli.config.as_deref()),
         Command::Config { action } => {
-            crate::admin::config(action, cli.config.as_deref(), cli.cache.as_deref())
+            crate::cli::admin::config(action, cli.config.as_deref(), cli.cache.as_deref())
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::cli::Failure;
+use crate::cli::opml::{self, Outline};
 use crate::config::{Config, default_config_path};
-use crate::opml::{self, Outline};
 
 /// `liveblog opml …`
 #[derive(Debug, Subcommand)]
@@ -176,7 +176,7 @@ pub fn config(
                 None => writeln!(out, "config\t(none: the built-in default is used)")?,
             }
             writeln!(out, "cache\t{}", config.cache_path(cache).display())?;
-            match crate::logging::log_path() {
+            match crate::cli::logging::log_path() {
                 Some(log) => writeln!(out, "log\t{}", log.display())?,
                 None => writeln!(out, "log\t(none)")?,
             }

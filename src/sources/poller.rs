@@ -9,10 +9,10 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::config::SourceConfig;
-use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
-use crate::schedule::{Hints, Schedule, jitter};
+use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::schedule::{Hints, Schedule, jitter};
 
 /// Parses that may run at once: one per core.
 static PARSE_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::{Anchor, App, Effect, EntryKey, PolledRows, Row, Scan, View, sort_rows};
-use crate::ingest::Ingested;
 use crate::model::{EntryId, SourceId};
+use crate::store::ingest::Ingested;
 
 impl App {
     pub(super) fn recount_sources(&mut self) {

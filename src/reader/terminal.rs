@@ -15,12 +15,12 @@ use ratatui::Terminal;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{Action, App, Effect, update};
-use crate::screen::ScrollingBackend;
-use crate::{keys, ui};
+use crate::reader::app::{Action, App, Effect, update};
+use crate::reader::screen::ScrollingBackend;
+use crate::reader::{input, ui};
 
 /// The terminal the reader draws on: ratatui over a backend that scrolls lines that
-/// moved instead of rewriting them (see [`crate::screen`]).
+/// moved instead of rewriting them (see [`crate::reader::screen`]).
 type Screen = Terminal<ScrollingBackend<std::io::Stdout>>;
 
 /// Restores the terminal when dropped, however the loop ends.
@@ -97,7 +97,7 @@ pub async fn run(
             // Input first: a key waiting beats another step of a filter pass.
             biased;
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => keys::action_for_key(&app, key),
+                Some(Ok(Event::Key(key))) => input::action_for_key(&app, key),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
                 Some(Ok(Event::Mouse(mouse))) => match mouse.kind {
                     MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
