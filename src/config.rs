@@ -16,7 +16,6 @@ use crate::keymap::KeyMap;
 use crate::model::{Format, Selectors, SourceId, Theme};
 use crate::parse::ParseOptions;
 use crate::query::Query;
-use crate::sources::fetch::{Concurrency, DEFAULT_MAX_BODY};
 
 /// How many cached entries the reader holds by default: weeks of a busy live blog,
 /// in about 150 MB (`[general] window` changes it).
@@ -39,6 +38,38 @@ pub struct ConfigError {
     pub key: Option<String>,
     /// What is wrong and what to write instead.
     pub message: String,
+}
+
+/// The largest body read from a source, after decompression.
+pub const DEFAULT_MAX_BODY: usize = 20 * 1024 * 1024;
+
+/// How many requests may run at once, overall and per host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Concurrency {
+    /// Requests in flight at once, all hosts together.
+    pub total: usize,
+    /// Requests in flight at once to one host (`host:port`).
+    pub per_host: usize,
+}
+
+impl Default for Concurrency {
+    fn default() -> Concurrency {
+        Concurrency {
+            total: 16,
+            per_host: 2,
+        }
+    }
+}
+
+/// What the HTTP client takes from the config: its timeout and limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchLimits {
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// The largest response body read, after decompression.
+    pub max_body: usize,
+    /// Requests in flight at once, overall and per host.
+    pub concurrency: Concurrency,
 }
 
 /// Settings for the whole reader.
@@ -174,6 +205,15 @@ struct RawAlerts {
 }
 
 impl Config {
+    /// The HTTP client's timeout and limits.
+    pub fn fetch_limits(&self) -> FetchLimits {
+        FetchLimits {
+            timeout: self.timeout,
+            max_body: self.max_body,
+            concurrency: self.concurrency,
+        }
+    }
+
     /// Reads `explicit` if given, else the platform config file if it exists, else the
     /// built-in default.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::cli::Failure;
+use crate::cli::failure::Failure;
 use crate::cli::opml::{self, Outline};
 use crate::config::{Config, default_config_path};
 

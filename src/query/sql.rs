@@ -12,7 +12,9 @@ use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value, ValueRef};
 
-use super::{Field, Node, Prepared, Query, phrase_in};
+use super::matcher::Query;
+use super::prepared::Prepared;
+use super::tree::{Field, Node, phrase_in};
 
 /// A `WHERE` condition and its parameters, in placeholder order.
 #[derive(Debug, Clone, PartialEq)]

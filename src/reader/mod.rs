@@ -101,7 +101,7 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
 pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
     // The cached entries are shown before any poll returns.
     let (mut store, app, validators) = open(config, cache)?;
-    let fetcher = Fetcher::for_config(config)?;
+    let fetcher = Fetcher::with_limits(config.fetch_limits())?;
 
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();

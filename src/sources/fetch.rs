@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::config::{Concurrency, DEFAULT_MAX_BODY, FetchLimits};
 use crate::sources::schedule::Hints;
 
 use reqwest::StatusCode;
@@ -14,9 +15,6 @@ use reqwest::header::{
     CACHE_CONTROL, CONTENT_TYPE, DATE, ETAG, EXPIRES, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH,
     LAST_MODIFIED, RETRY_AFTER,
 };
-
-/// The largest body read from a source, after decompression.
-pub const DEFAULT_MAX_BODY: usize = 20 * 1024 * 1024;
 
 /// Cache validators for a conditional GET.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,24 +89,6 @@ impl FetchError {
                 ..Hints::default()
             },
             _ => Hints::default(),
-        }
-    }
-}
-
-/// How many requests may run at once, overall and per host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Concurrency {
-    /// Requests in flight at once, all hosts together.
-    pub total: usize,
-    /// Requests in flight at once to one host (`host:port`).
-    pub per_host: usize,
-}
-
-impl Default for Concurrency {
-    fn default() -> Concurrency {
-        Concurrency {
-            total: 16,
-            per_host: 2,
         }
     }
 }
@@ -193,11 +173,11 @@ impl Fetcher {
         })
     }
 
-    /// A fetcher with the config's timeout, body cap and concurrency limits.
-    pub fn for_config(config: &crate::config::Config) -> Result<Fetcher, FetchError> {
-        Ok(Fetcher::new(config.timeout)?
-            .with_max_body(config.max_body)
-            .with_concurrency(config.concurrency))
+    /// A fetcher with these limits (the config's timeout, body cap and concurrency).
+    pub fn with_limits(limits: FetchLimits) -> Result<Fetcher, FetchError> {
+        Ok(Fetcher::new(limits.timeout)?
+            .with_max_body(limits.max_body)
+            .with_concurrency(limits.concurrency))
     }
 
     /// Sets how many requests may run at once.

@@ -1,0 +1,104 @@
+//! The command line's grammar (clap): the commands, their flags and arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::model::Format;
+
+/// A terminal reader for live blogs and news feeds.
+#[derive(Debug, Parser)]
+#[command(name = "liveblog", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: the platform config dir, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Cache file (default: `[general] cache`, else the platform data dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+    /// Run the reader on the built-in demo: live blogs served on 127.0.0.1, no network.
+    #[arg(long)]
+    pub demo: bool,
+    /// Log level or filter (`debug`, `liveblog=trace`); default: $RUST_LOG, else info.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// What to do (default: the interactive reader).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch and parse SOURCE once; print its entries newest first.
+    Dump {
+        /// An http(s) URL, a file path, or `-` for stdin.
+        source: String,
+        /// auto, rss, atom, jsonfeed, jsonld, guardian, text or html.
+        #[arg(long, default_value = "auto", value_parser = parse_format)]
+        format: Format,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// The day of a transcript's newest entry (YYYY-MM-DD), when the page does not say.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<jiff::civil::Date>,
+    },
+    /// Poll every source once into the cache, print a summary line per source.
+    Refresh,
+    /// Print entries as they arrive (new, and edited ones again), until interrupted.
+    Tail {
+        /// Only entries matching this query.
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Only this source (repeat for several).
+        #[arg(long, value_name = "NAME")]
+        source: Vec<String>,
+        /// First print cached entries from this long ago (30m, 2h, 1d), oldest first.
+        #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration)]
+        since: Option<std::time::Duration>,
+    },
+    /// Configured sources and their last status.
+    Sources,
+    /// Import or export subscriptions (OPML, newsboat urls).
+    Opml {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::cli::admin::OpmlAction,
+    },
+    /// Where files live; check a config.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::cli::admin::ConfigAction,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Cached entries, newest first.
+    List {
+        /// Only entries matching this query.
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// At most N entries.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+        format!("unknown format `{name}`; use one of: {}", names.join(", "))
+    })
+}

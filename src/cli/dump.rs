@@ -1,0 +1,80 @@
+//! `liveblog dump SOURCE`: fetch or read one document, parse it once, print its entries.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use jiff::Timestamp;
+
+use super::failure::Failure;
+use super::print::print_item;
+use crate::config::Config;
+use crate::model::Format;
+use crate::output::newest_first;
+use crate::parse::{self, Input, ParseOptions};
+use crate::sources::fetch::{Fetched, Fetcher, Validators};
+
+pub async fn dump(
+    source: &str,
+    format: Format,
+    json: bool,
+    date: Option<jiff::civil::Date>,
+    config_path: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    // A config is optional here; its timezone is used when there is one.
+    let config = match config_path {
+        Some(path) => Config::load(Some(path))?,
+        None => Config::load(None).unwrap_or(Config::parse("", "<empty>")?),
+    };
+    let (bytes, content_type, base_url) = if source == "-" {
+        let bytes = tokio::task::spawn_blocking(|| {
+            let mut bytes = Vec::new();
+            io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+        })
+        .await
+        .map_err(|err| Failure::Work(format!("-: {err}")))?
+        .map_err(|err| Failure::Work(format!("-: cannot read stdin: {err}")))?;
+        (bytes, None, None)
+    } else {
+        let fetcher = Fetcher::with_limits(config.fetch_limits())?;
+        match fetcher.fetch(source, &Validators::default()).await {
+            Ok(Fetched::Body(body)) => (body.bytes, body.content_type, Some(body.final_url)),
+            Ok(Fetched::NotModified(_)) => {
+                return Err(Failure::Work(format!("{source}: unexpected 304")));
+            }
+            Err(err) => return Err(Failure::Work(format!("{source}: {err}"))),
+        }
+    };
+    // Selectors (and the zone of clock times) come from a configured source with this URL.
+    let mut options = config
+        .sources
+        .iter()
+        .find(|configured| configured.url == source)
+        .map(|configured| configured.options.clone())
+        .unwrap_or_else(|| ParseOptions {
+            timezone: config.timezone.clone(),
+            ..Default::default()
+        });
+    options.date = date;
+    if format == Format::Html && options.selectors.is_none() {
+        return Err(Failure::Usage(format!(
+            "--format html needs CSS selectors: add a [[source]] with url = \"{source}\" and selectors to the config"
+        )));
+    }
+    let input = Input {
+        bytes: &bytes,
+        content_type: content_type.as_deref(),
+        base_url: base_url.as_deref(),
+        now: Timestamp::now(),
+        options: &options,
+    };
+    let mut document =
+        parse::parse(&input, format).map_err(|err| Failure::Work(format!("{source}: {err}")))?;
+    newest_first(&mut document.items);
+    let mut out = io::stdout().lock();
+    for item in &document.items {
+        print_item(&mut out, source, item, json, &config)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

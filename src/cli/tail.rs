@@ -1,0 +1,103 @@
+//! `liveblog tail`: print entries as they arrive in the cache, until interrupted.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use jiff::Timestamp;
+
+use super::failure::Failure;
+use super::print::{print_item, stdout_closed};
+use crate::config::Config;
+use crate::model::{Entry, SourceId};
+use crate::query::Query;
+use crate::sources::fetch::{Fetcher, Validators};
+use crate::sources::poller::{Poll, PollOutcome, Poller};
+use crate::store::Store;
+use crate::store::ingest::ingest_retaining;
+
+/// Polls on schedule and prints what is new to the cache (and edits again), oldest
+/// first, until interrupted.
+pub async fn tail(
+    config: &Config,
+    cache: &Path,
+    query: &Query,
+    json: bool,
+    since: Option<std::time::Duration>,
+) -> Result<ExitCode, Failure> {
+    let mut store = Store::open(cache)?;
+    let fetcher = Fetcher::with_limits(config.fetch_limits())?;
+    let mut sources = Vec::new();
+    for source in &config.sources {
+        let state = store.source_state(&source.id)?;
+        sources.push((
+            source.clone(),
+            Validators {
+                etag: state.etag,
+                last_modified: state.last_modified,
+            },
+        ));
+    }
+    if let Some(since) = since {
+        // What the cache already has from that window, oldest first, before going live.
+        let now = Timestamp::now();
+        let from = jiff::SignedDuration::try_from(since)
+            .ok()
+            .and_then(|span| now.checked_sub(span).ok())
+            .unwrap_or(Timestamp::MIN);
+        let names: Vec<&SourceId> = config.sources.iter().map(|source| &source.id).collect();
+        let mut cached = store.query(query, now, None)?;
+        cached.retain(|entry| entry.sort_time() >= from && names.contains(&&entry.source));
+        let mut out = io::stdout().lock();
+        for entry in cached.iter().rev() {
+            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+        }
+        out.flush()?;
+    }
+    let (poll_tx, mut poll_rx) = tokio::sync::mpsc::channel::<Poll>(64);
+    let _poller = Poller::spawn(fetcher, sources, poll_tx);
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut pipe_check = tokio::time::interval(std::time::Duration::from_millis(250));
+    loop {
+        let poll = tokio::select! {
+            poll = poll_rx.recv() => poll,
+            // `tail | head -3`: once the reader is gone, stop now, not at the next write.
+            _ = pipe_check.tick() => {
+                if stdout_closed() {
+                    return Err(Failure::ClosedPipe);
+                }
+                continue;
+            }
+            _ = tokio::signal::ctrl_c() => None,
+            _ = terminate.recv() => None,
+            _ = hangup.recv() => None,
+        };
+        let Some(poll) = poll else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        let retention = config
+            .sources
+            .iter()
+            .find(|source| source.id == poll.source)
+            .map(|source| source.retention)
+            .unwrap_or_default();
+        let ingested = ingest_retaining(&mut store, &poll, retention)?;
+        if let PollOutcome::Failed(error) = &poll.outcome {
+            eprintln!(
+                "liveblog: {}: {}",
+                poll.source,
+                crate::sanitize::clean_line(error)
+            );
+        }
+        let mut changed: Vec<Entry> = ingested.applied.new;
+        changed.extend(ingested.applied.updated);
+        changed.sort_by_key(Entry::sort_time);
+        let now = Timestamp::now();
+        let mut out = io::stdout().lock();
+        for entry in changed.iter().filter(|entry| query.matches(entry, now)) {
+            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+        }
+        out.flush()?;
+    }
+}

@@ -1,0 +1,137 @@
+//! Folding text for matching: lowercase, accents off (`Kyïv` → `kyiv`), and the byte
+//! ranges of matches in the original text for highlighting.
+
+use std::ops::Range;
+
+use unicode_normalization::char::decompose_canonical;
+
+/// Lowercases and accent-folds `text` for matching: `Kyïv` → `kyiv`,
+/// `Zoë Ångström` → `zoe angstrom`, `Straße` → `strasse`, `’` → `'`.
+///
+/// Latin, Greek and Cyrillic letters are decomposed (NFD) and their diacritics dropped;
+/// `ß`, `æ`, `œ`, `ø`, `ł`, `đ`, `ð`, `þ`, `ı` and final `ς` get their usual spellings;
+/// curly quotes become straight ones, non-ASCII spaces become ` `, and soft hyphens and
+/// zero-width spaces vanish. Other scripts are only lowercased. ASCII text is just
+/// lowercased (fast path).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
+}
+
+/// Appends the folded `text` to `out`.
+pub(super) fn fold_into(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+        return;
+    }
+    for c in text.chars() {
+        fold_char(c, &mut |f| out.push(f));
+    }
+}
+
+/// Emits the folded form of one character.
+fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+        return;
+    }
+    if is_diacritic(c) || matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}') {
+        return;
+    }
+    if c.is_whitespace() {
+        emit(' ');
+        return;
+    }
+    for l in c.to_lowercase() {
+        if matches!(l, '\u{c0}'..='\u{52f}' | '\u{1e00}'..='\u{1fff}') {
+            decompose_canonical(l, |d| spell(d, emit));
+        } else {
+            spell(l, emit);
+        }
+    }
+}
+
+/// Emits a lowercase character, spelling out the letters NFD leaves alone and
+/// dropping diacritics.
+fn spell(c: char, emit: &mut impl FnMut(char)) {
+    match c {
+        'ß' => {
+            emit('s');
+            emit('s');
+        }
+        'æ' => {
+            emit('a');
+            emit('e');
+        }
+        'œ' => {
+            emit('o');
+            emit('e');
+        }
+        'þ' => {
+            emit('t');
+            emit('h');
+        }
+        'ø' => emit('o'),
+        'ł' => emit('l'),
+        'đ' | 'ð' => emit('d'),
+        'ı' => emit('i'),
+        'ς' => emit('σ'),
+        '‘' | '’' | '‚' | '‛' | '′' => emit('\''),
+        '“' | '”' | '„' | '‟' | '″' => emit('"'),
+        _ if is_diacritic(c) => {}
+        _ => emit(c),
+    }
+}
+
+/// Combining diacritical marks (the ones NFD splits off Latin, Greek and Cyrillic).
+fn is_diacritic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}'
+    )
+}
+
+/// Byte ranges of `text` (the original, unfolded string) where any of `terms`
+/// (folded, as [`Query::highlight_terms`] gives them) occurs, sorted and merged.
+pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
+    if terms.iter().all(|t| t.is_empty()) {
+        return Vec::new();
+    }
+    // The folded text, and for each of its bytes the original character's byte range.
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let span = (at, at + c.len_utf8());
+        fold_char(c, &mut |f| {
+            folded.push(f);
+            origin.resize(folded.len(), span);
+        });
+    }
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for term in terms.iter().filter(|t| !t.is_empty()) {
+        for (start, _) in folded.match_indices(term.as_str()) {
+            let end = start + term.len();
+            if let (Some(first), Some(last)) = (origin.get(start), origin.get(end - 1)) {
+                ranges.push(first.0..last.1);
+            }
+        }
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}

@@ -1,0 +1,79 @@
+//! [`Query`]: a parsed query and what it can tell about itself and an entry.
+
+use jiff::Timestamp;
+
+use super::parser::{QueryError, parse};
+use super::prepared::Prepared;
+use super::tree::Node;
+use crate::model::Entry;
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub(super) root: Option<Node>,
+}
+
+impl Query {
+    /// Parses a query; the empty string matches everything.
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        Ok(Query { root: parse(text)? })
+    }
+
+    /// True when the query is words, phrases and field tests joined by AND only (no OR,
+    /// no `-`, no `since:`): adding to such a query can only narrow what it matches.
+    pub fn is_positive_conjunction(&self) -> bool {
+        fn positive(node: &Node) -> bool {
+            match node {
+                Node::And(nodes) => nodes.iter().all(positive),
+                Node::Word(_) | Node::Phrase { .. } | Node::Field(..) => true,
+                Node::Or(_) | Node::Not(_) | Node::Since(_) => false,
+            }
+        }
+        self.root.as_ref().is_none_or(positive)
+    }
+
+    /// True when what the query matches changes with the clock (it has `since:`).
+    pub fn depends_on_time(&self) -> bool {
+        fn timed(node: &Node) -> bool {
+            match node {
+                Node::Since(_) => true,
+                Node::And(nodes) | Node::Or(nodes) => nodes.iter().any(timed),
+                Node::Not(inner) => timed(inner),
+                Node::Word(_) | Node::Phrase { .. } | Node::Field(..) => false,
+            }
+        }
+        self.root.as_ref().is_some_and(timed)
+    }
+
+    /// True when the query has no terms (matches everything).
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
+    }
+
+    /// Does `entry` match, at time `now` (for `since:`)? Folds the entry each time;
+    /// to test many entries, use [`Prepared`] and [`Query::matches_prepared`].
+    pub fn matches(&self, entry: &Entry, now: Timestamp) -> bool {
+        match &self.root {
+            None => true,
+            Some(_) => self.matches_prepared(&Prepared::new(entry), now),
+        }
+    }
+
+    /// Does the prepared entry match, at time `now`? Never allocates.
+    pub fn matches_prepared(&self, entry: &Prepared, now: Timestamp) -> bool {
+        match &self.root {
+            None => true,
+            Some(root) => root.matches(entry, now.as_nanosecond()),
+        }
+    }
+
+    /// The folded words, phrases and `title:`/`author:` values that are not negated,
+    /// without duplicates, for highlighting (see [`highlight_ranges`]).
+    pub fn highlight_terms(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(root) = &self.root {
+            root.collect_terms(true, &mut out);
+        }
+        out
+    }
+}

@@ -1,0 +1,88 @@
+//! An entry folded once, so that a query tests it without allocating.
+
+use jiff::Timestamp;
+
+use super::fold::fold_into;
+use crate::model::Entry;
+
+/// An entry folded once for fast, allocation-free matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// Folded title, author, source name and text, in that order, joined by `\n`
+    /// (which no query word contains, so a word never matches across two fields).
+    pub(super) folded: Box<str>,
+    /// Where the title, author and source name end in `folded`.
+    pub(super) ends: [usize; 3],
+    pub(super) time: Timestamp,
+}
+
+impl Prepared {
+    /// Folds `entry`'s title, author, text and source name and notes its sort time.
+    pub fn new(entry: &Entry) -> Prepared {
+        let item = &entry.item;
+        let author = item.author.as_deref().unwrap_or("");
+        let mut folded = String::with_capacity(
+            item.title.len() + author.len() + entry.source.0.len() + item.text.len() + 3,
+        );
+        let mut ends = [0; 3];
+        for (end, part) in ends.iter_mut().zip([&item.title, author, &entry.source.0]) {
+            fold_into(&mut folded, part);
+            *end = folded.len();
+            folded.push('\n');
+        }
+        fold_into(&mut folded, &item.text);
+        Prepared {
+            folded: folded.into_boxed_str(),
+            ends,
+            time: entry.sort_time(),
+        }
+    }
+
+    fn part(&self, start: usize, end: usize) -> &str {
+        self.folded.get(start..end).unwrap_or("")
+    }
+
+    /// The folded title.
+    pub fn title(&self) -> &str {
+        self.part(0, self.ends[0])
+    }
+
+    /// The folded author (empty when there is none).
+    pub fn author(&self) -> &str {
+        self.part(self.ends[0] + 1, self.ends[1])
+    }
+
+    /// The folded source name.
+    pub fn source(&self) -> &str {
+        self.part(self.ends[1] + 1, self.ends[2])
+    }
+
+    /// The folded body text.
+    pub fn text(&self) -> &str {
+        self.part(self.ends[2] + 1, self.folded.len())
+    }
+
+    /// The entry's sort time ([`Entry::sort_time`]).
+    pub fn time(&self) -> Timestamp {
+        self.time
+    }
+
+    /// Title, author, source name and text, folded and joined by `\n`: what the cache
+    /// stores so that SQL filters see exactly what [`Query::matches_prepared`] sees.
+    pub fn joined(&self) -> &str {
+        &self.folded
+    }
+
+    /// Rebuilds a prepared entry from [`Prepared::joined`] and the sort time.
+    pub fn from_joined(joined: &str, time: Timestamp) -> Prepared {
+        let mut ends = [joined.len(); 3];
+        for (end, (index, _)) in ends.iter_mut().zip(joined.match_indices('\n')) {
+            *end = index;
+        }
+        Prepared {
+            folded: joined.into(),
+            ends,
+            time,
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The syntax tree of a query and how each node matches a [`Prepared`] entry.
+
+use super::prepared::Prepared;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Source,
+    Author,
+    Title,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Node {
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    /// Folded; a substring of any field.
+    Word(String),
+    /// Folded words of a phrase (never empty), and the folded phrase for highlighting.
+    Phrase {
+        words: Vec<String>,
+        display: String,
+    },
+    /// Folded, non-empty; a substring of one field.
+    Field(Field, String),
+    /// Sort time no earlier than this many seconds before now.
+    Since(i64),
+}
+
+impl Node {
+    /// A rough cost, so cheap tests run first in an AND.
+    pub(super) fn cost(&self) -> u8 {
+        match self {
+            Node::Since(_) => 0,
+            Node::Field(..) => 1,
+            Node::Word(_) | Node::Phrase { .. } => 2,
+            Node::Not(inner) => inner.cost(),
+            Node::And(nodes) | Node::Or(nodes) => nodes.iter().map(Node::cost).max().unwrap_or(0),
+        }
+    }
+
+    pub(super) fn matches(&self, p: &Prepared, now_ns: i128) -> bool {
+        match self {
+            Node::And(nodes) => nodes.iter().all(|n| n.matches(p, now_ns)),
+            Node::Or(nodes) => nodes.iter().any(|n| n.matches(p, now_ns)),
+            Node::Not(inner) => !inner.matches(p, now_ns),
+            // One scan of all four fields: no word contains the `\n` between them.
+            Node::Word(word) => p.folded.contains(word.as_str()),
+            Node::Phrase { words, .. } => phrase_in(&p.folded, words, &p.ends),
+            Node::Field(Field::Source, value) => p.source().contains(value.as_str()),
+            Node::Field(Field::Author, value) => p.author().contains(value.as_str()),
+            Node::Field(Field::Title, value) => p.title().contains(value.as_str()),
+            Node::Since(seconds) => {
+                p.time.as_nanosecond() >= now_ns - i128::from(*seconds) * 1_000_000_000
+            }
+        }
+    }
+
+    pub(super) fn collect_terms(&self, positive: bool, out: &mut Vec<String>) {
+        match self {
+            Node::And(nodes) | Node::Or(nodes) => {
+                for node in nodes {
+                    node.collect_terms(positive, out);
+                }
+            }
+            Node::Not(inner) => inner.collect_terms(!positive, out),
+            Node::Word(term)
+            | Node::Phrase { display: term, .. }
+            | Node::Field(Field::Title | Field::Author, term)
+                if positive && !term.is_empty() && !out.contains(term) =>
+            {
+                out.push(term.clone());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A "word character" for phrase boundaries: letters and digits, except in scripts
+/// written without spaces between words (where any position is a boundary).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        && !matches!(
+            c,
+            '\u{e00}'..='\u{eff}'        // Thai, Lao
+                | '\u{1000}'..='\u{109f}'  // Myanmar
+                | '\u{1780}'..='\u{17ff}'  // Khmer
+                | '\u{3040}'..='\u{30ff}'  // kana
+                | '\u{3400}'..='\u{4dbf}'  // CJK ext. A
+                | '\u{4e00}'..='\u{9fff}'  // CJK
+                | '\u{f900}'..='\u{faff}'  // CJK compatibility
+                | '\u{20000}'..='\u{3ffff}'
+        )
+}
+
+/// Would `a` followed by `b` run two words together?
+fn joins(a: Option<char>, b: Option<char>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => is_word_char(a) && is_word_char(b),
+        _ => false,
+    }
+}
+
+/// Does `hay` contain `words` as whole words, in order, separated only by
+/// non-alphanumeric characters none of which is at a byte offset in `barriers`?
+/// Never allocates.
+pub(super) fn phrase_in(hay: &str, words: &[String], barriers: &[usize]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    // `contains` is much faster than `find`: rule out most entries with it.
+    if !words.iter().all(|word| hay.contains(word.as_str())) {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(offset) = hay.get(from..).and_then(|tail| tail.find(first.as_str())) {
+        let start = from + offset;
+        let before = hay.get(..start).and_then(|h| h.chars().next_back());
+        if !joins(before, first.chars().next())
+            && rest_follows(hay, start + first.len(), first, rest, barriers)
+        {
+            return true;
+        }
+        from = start
+            + hay
+                .get(start..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8);
+    }
+    false
+}
+
+fn rest_follows<'a>(
+    hay: &str,
+    mut pos: usize,
+    mut prev: &'a str,
+    rest: &'a [String],
+    barriers: &[usize],
+) -> bool {
+    for word in rest {
+        let Some(tail) = hay.get(pos..) else {
+            return false;
+        };
+        let skipped = tail.len()
+            - tail
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .len();
+        if skipped == 0 && joins(prev.chars().next_back(), word.chars().next()) {
+            return false;
+        }
+        if barriers.iter().any(|b| (pos..pos + skipped).contains(b)) {
+            return false;
+        }
+        pos += skipped;
+        if !hay.get(pos..).is_some_and(|t| t.starts_with(word.as_str())) {
+            return false;
+        }
+        pos += word.len();
+        prev = word;
+    }
+    let after = hay.get(pos..).and_then(|t| t.chars().next());
+    !joins(prev.chars().next_back(), after)
+}
+
+pub(super) fn and(mut nodes: Vec<Node>) -> Node {
+    if nodes.len() == 1
+        && let Some(node) = nodes.pop()
+    {
+        return node;
+    }
+    nodes.sort_by_key(Node::cost);
+    Node::And(nodes)
+}
