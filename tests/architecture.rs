@@ -261,7 +261,12 @@ fn referenced(module: &Module, code: &str) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let starts_path = i == 0 || tokens[i - 1] != Token::PathSep;
+        // `pub(super)`, `pub(crate)` and `pub(self)` are visibilities, not paths.
+        let is_visibility = i >= 2
+            && tokens[i - 1] == Token::Other('(')
+            && tokens[i - 2] == Token::Ident("pub".into())
+            && tokens.get(i + 1) == Some(&Token::Other(')'));
+        let starts_path = (i == 0 || tokens[i - 1] != Token::PathSep) && !is_visibility;
         let Token::Ident(first) = &tokens[i] else {
             i += 1;
             continue;
@@ -518,7 +523,7 @@ fn the_checker_reads_paths_as_rust_does() {
     let code = code_of(
         "mod scan;\nuse super::ui::{self, draw};\nuse crate::{model::Entry, query::{Query, sql}};\n\
          // crate::commented::out\nlet s = \"crate::in_a_string\"; let c = '{';\n\
-         fn f<'a>() { scan::Scan::new(); crate::store::Store::open(); }\n\
+         pub(super) fn f<'a>() { scan::Scan::new(); crate::store::Store::open(); }\n\
          #[cfg(test)]\nmod tests { use crate::cli::main; }",
     );
     let found: BTreeSet<String> = referenced(&module, &code)

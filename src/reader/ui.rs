@@ -3,8 +3,6 @@
 //! Every string from an entry passes through `sanitize` again here (parsers already
 //! cleaned it; a cache written by an older version might not have been).
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -18,26 +16,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::keymap::Command;
 use crate::model::Entry;
 use crate::query::highlight_ranges;
-use crate::reader::app::{App, Row, View};
-use crate::sanitize::{clean, clean_line};
-
-/// Where things go on a screen of a given size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Areas {
-    /// The list, or the detail view.
-    pub list: Rect,
-    /// The one-line status bar (filter, counts, errors).
-    pub status: Rect,
-}
-
-/// Splits the screen: everything but the last row is the list.
-pub fn layout(width: u16, height: u16) -> Areas {
-    let list_height = height.saturating_sub(1);
-    Areas {
-        list: Rect::new(0, 0, width, list_height),
-        status: Rect::new(0, list_height, width, height.min(1)),
-    }
-}
+use crate::reader::app::text::clock;
+use crate::reader::app::{App, DetailRole, Row, View, detail_text, layout};
+use crate::sanitize::clean_line;
 
 /// Colours by role, in the 16 ANSI colours (the terminal's theme picks the shades);
 /// with `NO_COLOR` only bold, reverse and underline remain.
@@ -160,28 +141,6 @@ fn source_index(app: &App, entry: &Entry) -> usize {
         .iter()
         .position(|source| source.id == entry.source)
         .unwrap_or(0)
-}
-
-/// `14:05` for today in the display zone, `20 Nov 14:05` before.
-pub fn clock(time: Timestamp, timezone: &TimeZone, now: Timestamp) -> String {
-    let local = time.to_zoned(timezone.clone());
-    let today = now.to_zoned(timezone.clone());
-    if local.date() == today.date() {
-        local.strftime("%H:%M").to_string()
-    } else {
-        local.strftime("%d %b %H:%M").to_string()
-    }
-}
-
-/// "just now", "4 min ago", "3 h ago", "2 d ago".
-pub fn age(time: Timestamp, now: Timestamp) -> String {
-    let seconds = now.as_second() - time.as_second();
-    match seconds {
-        i64::MIN..60 => "just now".to_string(),
-        60..3600 => format!("{} min ago", seconds / 60),
-        3600..86_400 => format!("{} h ago", seconds / 3600),
-        _ => format!("{} d ago", seconds / 86_400),
-    }
 }
 
 /// The list's time column (12 wide): the clock time, with the date on the first entry
@@ -397,169 +356,37 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// Greedy word wrap by display width; words wider than the line are broken.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        let mut used = 0;
-        for word in paragraph.split_whitespace() {
-            let word_width = word.width();
-            let space = usize::from(!line.is_empty());
-            if used + space + word_width <= width {
-                if space == 1 {
-                    line.push(' ');
-                }
-                line.push_str(word);
-                used += space + word_width;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            for c in word.chars() {
-                let w = c.width().unwrap_or(0);
-                if used + w > width && !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                }
-                line.push(c);
-                used += w;
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// The detail view's lines at `width`: headline, badges and meta, link, the wrapped
-/// body, then the body's links, numbered.
+/// The detail view's lines at `width` ([`detail_text`]), styled: the headline bold and
+/// the body with the filter's terms highlighted, the meta line in the source's colour.
 pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
-    let entry = &row.entry;
     let theme = Theme::of(app);
-    let width = usize::from(width.saturating_sub(2)).max(10);
     let terms = app.filter.query.highlight_terms();
-    let mut lines: Vec<Line<'static>> = Vec::new();
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    for line in wrap(&clean_line(&entry.item.display_title()), width) {
-        lines.push(Line::from(highlighted(&line, &terms, bold, theme)));
-    }
-    let mut meta = vec![clean_line(&entry.source.0)];
-    if let Some(author) = entry
-        .item
-        .author
-        .as_deref()
-        .filter(|author| !author.is_empty())
-    {
-        meta.push(clean_line(author));
-    }
-    if let Some(published) = entry.item.published {
-        meta.push(format!(
-            "published {} ({})",
-            clock(published, &app.timezone, app.now),
-            age(published, app.now)
-        ));
-    }
-    if let Some(updated) = entry.item.updated
-        && Some(updated) != entry.item.published
-    {
-        meta.push(format!(
-            "updated {}",
-            clock(updated, &app.timezone, app.now)
-        ));
-    }
-    for line in wrap(&meta.join(" · "), width) {
-        lines.push(Line::styled(line, theme.source(source_index(app, entry))));
-    }
-    let badges = badges(entry);
-    if !badges.is_empty() {
-        lines.push(Line::styled(
-            badges.join(" "),
-            theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-        ));
-    }
-    if let Some(url) = &entry.item.url {
-        for line in wrap(&clean_line(url), width) {
-            lines.push(Line::styled(
-                line,
-                theme.dim().add_modifier(Modifier::UNDERLINED),
-            ));
-        }
-    }
-    lines.push(Line::raw(""));
-    for line in wrap(&clean(&entry.item.text), width) {
-        lines.push(Line::from(highlighted(&line, &terms, Style::new(), theme)));
-    }
-    if let Some(previous) = entry
-        .previous_text
-        .as_deref()
-        .filter(|previous| *previous != entry.item.text)
-    {
-        // What the edit changed: the paragraphs it removed or rewrote, as they were.
-        let now: Vec<&str> = entry.item.text.split('\n').map(str::trim).collect();
-        let changed: Vec<&str> = previous
-            .split('\n')
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !now.contains(line))
-            .collect();
-        lines.push(Line::raw(""));
-        let heading = if changed.is_empty() {
-            "Edited: text added"
-        } else {
-            "Edited: before the change"
-        };
-        lines.push(Line::styled(heading, bold.patch(theme.fg(Color::Yellow))));
-        for line in changed
-            .iter()
-            .flat_map(|line| wrap(&clean(line), width.saturating_sub(2)))
-        {
-            lines.push(Line::styled(
-                format!("- {line}"),
-                theme.dim().add_modifier(Modifier::CROSSED_OUT),
-            ));
-        }
-    }
-    let links = &row.links;
-    if !links.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Links", bold));
-        for (number, (text, url)) in links.iter().enumerate() {
-            let label = if text.is_empty() {
-                String::new()
-            } else {
-                format!("{text} — ")
-            };
-            for line in wrap(&format!("[{}] {label}{url}", number + 1), width) {
-                lines.push(Line::styled(line, theme.fg(Color::Blue)));
+    let source_style = theme.source(source_index(app, &row.entry));
+    detail_text(row, app, width)
+        .into_iter()
+        .map(|line| match line.role {
+            DetailRole::Title => Line::from(highlighted(&line.text, &terms, bold, theme)),
+            DetailRole::Body => Line::from(highlighted(&line.text, &terms, Style::new(), theme)),
+            DetailRole::Meta => Line::styled(line.text, source_style),
+            DetailRole::Badges => Line::styled(
+                line.text,
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            DetailRole::Url => {
+                Line::styled(line.text, theme.dim().add_modifier(Modifier::UNDERLINED))
             }
-        }
-    }
-    lines
-}
-
-/// Badges shown on an entry: edited since first seen (and, from sources that flag
-/// them, pinned / key event / summary).
-fn badges(entry: &Entry) -> Vec<&'static str> {
-    let mut badges = Vec::new();
-    let flags = entry.item.flags;
-    if flags.pinned {
-        badges.push("[pinned]");
-    }
-    if flags.key_event {
-        badges.push("[key event]");
-    }
-    if flags.summary {
-        badges.push("[summary]");
-    }
-    if entry.edited {
-        badges.push("[edited since you first saw it]");
-    }
-    if entry.removed {
-        badges.push("[removed by the source]");
-    }
-    badges
+            DetailRole::Blank => Line::raw(line.text),
+            DetailRole::EditedHeading => {
+                Line::styled(line.text, bold.patch(theme.fg(Color::Yellow)))
+            }
+            DetailRole::EditedAway => {
+                Line::styled(line.text, theme.dim().add_modifier(Modifier::CROSSED_OUT))
+            }
+            DetailRole::LinksHeading => Line::styled(line.text, bold),
+            DetailRole::Link => Line::styled(line.text, theme.fg(Color::Blue)),
+        })
+        .collect()
 }
 
 /// Where the detail view shows links: `(column, row, url)` of each URL written out in
@@ -882,32 +709,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrap_respects_width_and_breaks_long_words() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
-        assert_eq!(wrap("東京東京", 4), vec!["東京", "東京"]);
-    }
-
-    #[test]
     fn fit_pads_and_cuts() {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("東京都", 4), "東… ");
-    }
-
-    #[test]
-    fn ages() {
-        let now = Timestamp::from_second(10_000_000).expect("time");
-        let ago = |seconds: i64| {
-            age(
-                Timestamp::from_second(10_000_000 - seconds).expect("time"),
-                now,
-            )
-        };
-        assert_eq!(ago(5), "just now");
-        assert_eq!(ago(240), "4 min ago");
-        assert_eq!(ago(3 * 3600), "3 h ago");
-        assert_eq!(ago(2 * 86_400), "2 d ago");
     }
 }

@@ -5,11 +5,35 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use super::{Anchor, App, Effect, Row, Scan};
+use super::scan::Scan;
+use super::state::{Anchor, App, Effect, Row, View};
 use crate::model::SourceId;
 use crate::query::Query;
 
 impl App {
+    /// Applies the saved filter at `index` (`[filters]`, in config order), as if typed
+    /// and accepted.
+    pub(super) fn apply_saved_filter(&mut self, index: usize) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match self.saved_filters.get(index).cloned() {
+            Some((name, query)) => {
+                self.view = View::List;
+                self.filter.editing = false;
+                self.set_filter_input(query);
+                self.remember_filter();
+                self.notice = Some(format!("filter: {name}"));
+                effects.extend(self.search_older());
+            }
+            None => {
+                self.notice = Some(format!(
+                    "no saved filter {} (add them under [filters])",
+                    index + 1
+                ))
+            }
+        }
+        effects
+    }
+
     /// Recomputes `visible` from the filter and the source toggles, keeping the
     /// selected entry selected (and where it was on screen) when it is still shown.
     pub(super) fn refilter(&mut self) {

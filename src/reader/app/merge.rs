@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use super::{Anchor, App, Effect, EntryKey, PolledRows, Row, Scan, View, sort_rows};
+use super::scan::Scan;
+use super::state::{Anchor, App, Effect, EntryKey, PolledRows, Row, View, sort_rows};
 use crate::model::{EntryId, SourceId};
 use crate::store::ingest::Ingested;
 

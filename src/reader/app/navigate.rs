@@ -1,6 +1,6 @@
 //! Keys whose meaning depends on the view: the list, an entry, the panels.
 
-use super::{Action, App, Effect, EntryKey, View, update};
+use super::state::{Action, App, Effect, EntryKey, View};
 
 /// Keys whose meaning depends on the view.
 pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
@@ -43,7 +43,7 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
                         selected: (selected + 1).min(count.saturating_sub(1)),
                     };
                 }
-                Action::Open => effects.extend(update(app, Action::ApplySavedFilter(selected))),
+                Action::Open => effects.extend(app.apply_saved_filter(selected)),
                 Action::Back => app.view = View::List,
                 _ => {}
             }

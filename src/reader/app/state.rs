@@ -1,0 +1,527 @@
+//! The reader's state: [`App`], its [`Row`]s and views, and the messages it takes
+//! ([`Action`]) and gives ([`Effect`]).
+
+use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::layout::layout;
+use super::scan::Scan;
+use crate::keymap::KeyMap;
+use crate::model::{Entry, EntryId, SourceId};
+use crate::query::{Prepared, Query, QueryError};
+use crate::store::SourceState;
+use crate::store::ingest::Ingested;
+
+/// How hard a new filter pass tries to keep the selected entry where it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Anchor {
+    /// Always: the list changed under the reader (an edit, a source toggled).
+    Keep,
+    /// If the first step reaches it: the user typed, and the frame must follow at once.
+    WithinBudget,
+}
+
+/// How long filter passes run before a frame is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterBudget {
+    /// What a keystroke may spend filtering: its frame must follow the key within
+    /// 16 ms, drawing included.
+    pub first_step: Duration,
+    /// What each later step may spend. A key that arrives meanwhile waits at most this
+    /// long, plus its own first step. (Each step tests at least one chunk of rows.)
+    pub step: Duration,
+}
+
+impl Default for FilterBudget {
+    fn default() -> FilterBudget {
+        FilterBudget {
+            first_step: Duration::from_millis(3),
+            step: Duration::from_millis(4),
+        }
+    }
+}
+
+/// Something the user or the world did.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Move the selection (or scroll the detail view) up one line.
+    Up,
+    /// Move the selection (or scroll the detail view) down one line.
+    Down,
+    /// Move up one screen.
+    PageUp,
+    /// Move down one screen.
+    PageDown,
+    /// Go to the newest entry (or the top of the entry).
+    Top,
+    /// Go to the oldest entry (or the end of the entry).
+    Bottom,
+    /// Open the selected entry, or close the sources panel.
+    Open,
+    /// Leave the current view (detail, sources, help) or clear an active filter.
+    Back,
+    /// Start typing a filter.
+    StartFilter,
+    /// A character typed into the filter.
+    FilterChar(char),
+    /// Delete the character before the cursor in the filter.
+    FilterBackspace,
+    /// Delete the last word of the filter.
+    FilterDeleteWord,
+    /// Stop typing and keep the filter.
+    FilterAccept,
+    /// Stop typing and drop the filter.
+    FilterCancel,
+    /// Show or hide the sources panel.
+    ToggleSourcesPanel,
+    /// In the sources panel: show or hide the selected source's entries.
+    ToggleSource,
+    /// Keep the newest entry selected as entries arrive (or stop doing so).
+    ToggleFollow,
+    /// Poll now: every source, or the one selected in the sources panel.
+    Refresh,
+    /// Copy the selected entry's link to the clipboard (OSC 52).
+    CopyLink,
+    /// Open the selected entry's link in `$BROWSER`.
+    OpenLink,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Leave the reader.
+    Quit,
+    /// The terminal has a new size.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// The clock moved (relative times, `since:` filters).
+    Tick(Timestamp),
+    /// A poll was stored: new and edited entries, and the source's state.
+    Ingested(Box<Ingested>),
+    /// The same, with the new and edited entries already made rows by the cache worker
+    /// (folding and finding links cost time the UI thread should not spend).
+    Polled {
+        /// What the poll stored.
+        ingested: Box<Ingested>,
+        /// Its new and edited entries as rows.
+        rows: PolledRows,
+    },
+    /// A transient message for the status line (e.g. the result of an effect).
+    Notice(String),
+    /// Recall an older (-1) or newer (+1) filter from this session's history.
+    FilterHistory(i32),
+    /// Show or hide the saved-filter picker.
+    ToggleSavedFilters,
+    /// Apply the saved filter with this index (the picker's order, `1` is 0).
+    ApplySavedFilter(usize),
+    /// Mark every entry the list shows as read.
+    MarkAllRead,
+    /// Select the oldest unread entry the list shows.
+    OldestUnread,
+    /// Show only key events, pinned and summary entries (or everything again).
+    ToggleKeyEvents,
+    /// In an entry: open the next (older) one.
+    NextEntry,
+    /// In an entry: open the previous (newer) one.
+    PreviousEntry,
+    /// The mouse wheel turned: positive is down, in lines.
+    Scroll(i32),
+    /// Older cached entries loaded after the first frame (never counted as new).
+    Backfill(Vec<Row>),
+    /// A click on this screen row.
+    Click(u16),
+    /// Run the filter pass a step further (sent while one runs and no input waits).
+    FilterStep,
+    /// The cache's matches for `query` older than every entry held (newest first).
+    CacheMatches {
+        /// The filter they were searched for (stale if the filter has changed since).
+        query: String,
+        /// The entries, ready to show.
+        rows: Vec<Row>,
+        /// The search stopped at its limit: the cache holds more.
+        more: bool,
+    },
+}
+
+/// A poll's new and edited entries made rows (see [`Action::Polled`]).
+#[derive(Debug, Clone)]
+pub struct PolledRows {
+    /// The new entries, as `Applied::new` lists them.
+    pub new: Vec<Row>,
+    /// The edited entries, as `Applied::updated` lists them.
+    pub updated: Vec<Row>,
+}
+
+impl PolledRows {
+    /// Makes rows of the entries `ingested` stored, taking them out of it (the merge
+    /// reads them from the rows).
+    pub fn take(ingested: &mut Ingested) -> PolledRows {
+        let applied = &mut ingested.applied;
+        PolledRows::of(
+            std::mem::take(&mut applied.new),
+            std::mem::take(&mut applied.updated),
+        )
+    }
+
+    /// Makes rows of new and edited entries.
+    pub(super) fn of(new: Vec<Entry>, updated: Vec<Entry>) -> PolledRows {
+        PolledRows {
+            new: new.into_iter().map(Row::new).collect(),
+            updated: updated.into_iter().map(Row::new).collect(),
+        }
+    }
+}
+
+/// Most older matches one search of the cache brings into the reader.
+pub const CACHE_MATCHES: usize = 1_000;
+
+/// Work for the edge to do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Poll every source now (`None`) or one.
+    Refresh(Option<SourceId>),
+    /// Record that the user opened this entry.
+    MarkRead(SourceId, EntryId),
+    /// Put this text on the clipboard.
+    CopyLink(String),
+    /// Open this URL in the browser.
+    OpenLink(String),
+    /// Search the cache for entries matching `query` sorted before `before` (older than
+    /// every entry the reader holds), at most [`CACHE_MATCHES`].
+    SearchCache {
+        /// The filter as typed.
+        query: String,
+        /// The sort time of the oldest entry held.
+        before: Timestamp,
+    },
+    /// Record that the user has read all of these.
+    MarkAllRead(Vec<EntryKey>),
+    /// A new entry matched the alert query: bell, desktop notification, command.
+    Alert(Box<Entry>),
+    /// Leave.
+    Quit,
+}
+
+/// Which screen is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// The merged list.
+    List,
+    /// One entry, scrolled by `scroll` lines.
+    Detail {
+        /// The entry shown.
+        key: EntryKey,
+        /// Lines scrolled past.
+        scroll: usize,
+    },
+    /// The sources panel.
+    Sources,
+    /// Key help over the list.
+    Help,
+    /// The saved-filter picker over the list.
+    SavedFilters {
+        /// The highlighted filter.
+        selected: usize,
+    },
+}
+
+/// An entry's identity across the whole reader.
+pub type EntryKey = (SourceId, EntryId);
+
+/// A source as the reader shows it.
+#[derive(Debug, Clone)]
+pub struct SourceView {
+    /// Its name.
+    pub id: SourceId,
+    /// Whether its entries are shown.
+    pub enabled: bool,
+    /// Polling state (last success, last error).
+    pub state: SourceState,
+    /// Cached entries from it.
+    pub entries: usize,
+    /// Entries from it not yet opened.
+    pub unread: usize,
+    /// When it will be polled next, if known.
+    pub next_poll: Option<Timestamp>,
+}
+
+/// One cached entry with its search form.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The entry.
+    pub entry: Entry,
+    /// Folded text for filtering.
+    pub prepared: Prepared,
+    /// The body's links, `(text, URL)`, for the detail view.
+    pub links: Vec<(String, String)>,
+}
+
+/// The filter being typed or applied.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// The text as typed.
+    pub input: String,
+    /// The user is typing it.
+    pub editing: bool,
+    /// The last query that parsed; applied to the list.
+    pub query: Query,
+    /// Why `input` does not parse, shown in place (the list keeps the last good query).
+    pub error: Option<QueryError>,
+}
+
+/// The whole reader state.
+#[derive(Debug)]
+pub struct App {
+    /// Every loaded entry, newest first (a deque: new entries go in front).
+    pub rows: VecDeque<Row>,
+    /// Indexes into `rows` that pass the filter and the source toggles, in order (so
+    /// far, while `scan` runs: more are only ever appended).
+    pub visible: Vec<usize>,
+    /// The filter pass still running, if any (see [`Scan`]).
+    pub scan: Option<Scan>,
+    /// How long filter passes run between frames.
+    pub filter_budget: FilterBudget,
+    /// Selected position within `visible`.
+    pub selected: usize,
+    /// First `visible` position drawn at the top of the list.
+    pub offset: usize,
+    /// The current screen.
+    pub view: View,
+    /// The filter.
+    pub filter: Filter,
+    /// Keep the newest entry selected as entries arrive.
+    pub follow: bool,
+    /// Entries that arrived above the selection since the user last was at the top.
+    pub new_above: usize,
+    /// Sources in config order.
+    pub sources: Vec<SourceView>,
+    /// Selected row of the sources panel.
+    pub source_selected: usize,
+    /// Display time zone.
+    pub timezone: TimeZone,
+    /// The time, as of the last tick.
+    pub now: Timestamp,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A transient message for the status line.
+    pub notice: Option<String>,
+    /// Set when the user asked to leave.
+    pub quit: bool,
+    /// The key bindings (the help is drawn from them).
+    pub keymap: KeyMap,
+    /// Saved filters, `(name, query)`, in config order.
+    pub saved_filters: Vec<(String, String)>,
+    /// Filters applied this session, oldest first.
+    pub filter_history: Vec<String>,
+    /// Position in `filter_history` while recalling (`None`: not recalling).
+    pub history_position: Option<usize>,
+    /// New entries matching this query raise an alert.
+    pub alert_query: Option<Query>,
+    /// Entries that raised an alert (highlighted in the list).
+    pub alerted: HashSet<EntryKey>,
+    /// Only key events, pinned and summary entries are shown.
+    pub key_events_only: bool,
+    /// Entries first seen after this were new since the last session (a line marks it).
+    pub last_session: Option<Timestamp>,
+    /// The colours (`Mono` when `NO_COLOR` is set).
+    pub theme: crate::model::Theme,
+    /// How many entries the reader holds at most (`[general] window`); once it holds
+    /// that many, an applied filter also searches the older ones in the cache.
+    pub window: usize,
+    /// The filter whose search of the cache is under way.
+    pub searching_cache: Option<String>,
+    /// How many rows at the end of `rows` a search of the cache brought in (older than
+    /// the window; they leave again when the filter changes).
+    pub cache_rows: usize,
+}
+
+impl App {
+    /// A reader over `sources` (config order) showing `entries` (newest first) as cached.
+    pub fn new(
+        sources: Vec<(SourceId, SourceState)>,
+        entries: Vec<Entry>,
+        timezone: TimeZone,
+        now: Timestamp,
+    ) -> App {
+        let mut app = App {
+            rows: VecDeque::new(),
+            visible: Vec::new(),
+            scan: None,
+            filter_budget: FilterBudget::default(),
+            selected: 0,
+            offset: 0,
+            view: View::List,
+            filter: Filter::default(),
+            follow: true,
+            new_above: 0,
+            sources: sources
+                .into_iter()
+                .map(|(id, state)| SourceView {
+                    id,
+                    enabled: true,
+                    state,
+                    entries: 0,
+                    unread: 0,
+                    next_poll: None,
+                })
+                .collect(),
+            source_selected: 0,
+            timezone,
+            now,
+            size: (80, 24),
+            notice: None,
+            quit: false,
+            keymap: KeyMap::default(),
+            saved_filters: Vec::new(),
+            filter_history: Vec::new(),
+            history_position: None,
+            alert_query: None,
+            window: crate::config::DEFAULT_WINDOW,
+            searching_cache: None,
+            cache_rows: 0,
+            alerted: HashSet::new(),
+            key_events_only: false,
+            last_session: None,
+            theme: crate::model::Theme::Dark,
+        };
+        app.rows = entries.into_iter().map(Row::new).collect();
+        sort_rows(app.rows.make_contiguous());
+        app.recount_sources();
+        app.refilter();
+        app
+    }
+
+    /// The selected entry, if the list has any.
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.visible
+            .get(self.selected)
+            .map(|&index| &self.rows[index].entry)
+    }
+
+    /// The entry with this key, if loaded.
+    pub fn find(&self, key: &EntryKey) -> Option<&Entry> {
+        self.find_row(key).map(|row| &row.entry)
+    }
+
+    /// The loaded row with this key.
+    pub fn find_row(&self, key: &EntryKey) -> Option<&Row> {
+        self.row_index(key).map(|index| &self.rows[index])
+    }
+
+    /// Where the row with this key is in `rows`. The entry open or being marked is
+    /// nearly always the selected one: that is looked at first, before a scan of up to
+    /// the whole window (which the detail view would otherwise pay at every frame).
+    pub(super) fn row_index(&self, key: &EntryKey) -> Option<usize> {
+        let is_key = |row: &Row| row.entry.source == key.0 && row.entry.item.id == key.1;
+        match self.visible.get(self.selected) {
+            Some(&index) if is_key(&self.rows[index]) => Some(index),
+            _ => self.rows.iter().position(is_key),
+        }
+    }
+
+    /// Rows the list shows at once.
+    pub fn list_height(&self) -> usize {
+        usize::from(layout(self.size.0, self.size.1).list.height).max(1)
+    }
+
+    /// Sources whose last poll failed.
+    pub fn failing_sources(&self) -> impl Iterator<Item = &SourceView> {
+        self.sources
+            .iter()
+            .filter(|source| source.state.last_error.is_some())
+    }
+
+    pub(super) fn key_at(&self, position: usize) -> Option<EntryKey> {
+        self.visible.get(position).map(|&index| {
+            (
+                self.rows[index].entry.source.clone(),
+                self.rows[index].entry.item.id.clone(),
+            )
+        })
+    }
+
+    /// Keeps the selection in range and on screen.
+    pub(super) fn clamp(&mut self) {
+        let len = self.visible.len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        let height = self.list_height();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        }
+        if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        // The offset may leave rows hidden above a short list: that is how the entry being
+        // read keeps its place on screen when new ones arrive above it.
+        self.offset = self.offset.min(len.saturating_sub(1));
+        if self.selected == 0 {
+            self.new_above = 0;
+        }
+    }
+
+    pub(super) fn move_selection(&mut self, delta: isize) {
+        let len = self.visible.len();
+        if len == 0 {
+            return;
+        }
+        let target = self.selected.saturating_add_signed(delta).min(len - 1);
+        self.selected = target;
+        self.clamp();
+    }
+
+    /// Opens the entry at `position` in the list (and marks it read).
+    pub(super) fn open_at(&mut self, position: usize, effects: &mut Vec<Effect>) {
+        let Some(key) = self.key_at(position) else {
+            return;
+        };
+        self.selected = position;
+        self.clamp();
+        if self.mark_read(&key) {
+            effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
+        }
+        self.view = View::Detail { key, scroll: 0 };
+    }
+
+    pub(super) fn mark_read(&mut self, key: &EntryKey) -> bool {
+        let Some(row) = self.row_index(key).map(|index| &mut self.rows[index]) else {
+            return false;
+        };
+        if row.entry.read {
+            return false;
+        }
+        row.entry.read = true;
+        if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
+            source.unread = source.unread.saturating_sub(1);
+        }
+        true
+    }
+}
+
+impl Row {
+    /// Wraps an entry with its search form.
+    pub fn new(mut entry: Entry) -> Row {
+        let prepared = Prepared::new(&entry);
+        // The detail view needs only the body's links; the HTML itself stays in the
+        // cache, not in every held entry (it is the largest field).
+        let links = entry
+            .item
+            .html
+            .take()
+            .map(|html| crate::parse::links(&html, entry.item.url.as_deref()))
+            .unwrap_or_default();
+        Row {
+            entry,
+            prepared,
+            links,
+        }
+    }
+}
+
+/// Newest first; a stable sort keeps the given order among equal times.
+pub(super) fn sort_rows(rows: &mut [Row]) {
+    rows.sort_by_key(|row| std::cmp::Reverse(row.entry.sort_time()));
+}

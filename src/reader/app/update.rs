@@ -1,0 +1,195 @@
+//! `update(&mut App, Action)`: one action applied to the state, and the effects the
+//! edge must carry out.
+
+use std::time::Instant;
+
+use super::navigate::navigate;
+use super::state::{Action, App, Effect, EntryKey, View};
+
+/// Applies one action; returns what the edge must do.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if !matches!(
+        action,
+        Action::Tick(_)
+            | Action::Ingested(_)
+            | Action::Polled { .. }
+            | Action::Notice(_)
+            | Action::Backfill(_)
+            | Action::FilterStep
+            | Action::CacheMatches { .. }
+    ) {
+        app.notice = None;
+    }
+    match action {
+        Action::Resize { width, height } => {
+            app.size = (width, height);
+            app.clamp();
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            // Only `since:` changes with the clock; any other filter stays as it is
+            // (and a pass that is running goes on).
+            if app.filter.query.depends_on_time() {
+                app.refilter();
+            }
+        }
+        Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
+        Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
+        Action::Backfill(rows) => app.backfill(rows),
+        Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
+        Action::Notice(text) => app.notice = Some(text),
+        Action::Quit => {
+            app.quit = true;
+            effects.push(Effect::Quit);
+        }
+        Action::StartFilter => {
+            app.view = View::List;
+            app.filter.editing = true;
+        }
+        Action::FilterChar(c) => {
+            let mut input = app.filter.input.clone();
+            input.push(c);
+            app.set_filter_input(input);
+        }
+        Action::FilterBackspace => {
+            let mut input = app.filter.input.clone();
+            input.pop();
+            app.set_filter_input(input);
+        }
+        Action::FilterDeleteWord => {
+            let trimmed = app.filter.input.trim_end();
+            let cut = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let input = trimmed[..cut].to_string();
+            app.set_filter_input(input);
+        }
+        Action::FilterAccept => {
+            app.filter.editing = false;
+            app.remember_filter();
+            effects.extend(app.search_older());
+        }
+        Action::CacheMatches { query, rows, more } => {
+            if app.searching_cache.as_deref() == Some(query.as_str()) {
+                app.searching_cache = None;
+            }
+            // A search for a filter since changed is dropped.
+            if query == app.filter.input {
+                let found = rows.len();
+                let before = app.rows.len();
+                app.backfill(rows);
+                app.cache_rows += app.rows.len() - before;
+                app.notice = Some(match (found, more) {
+                    (0, _) => "no older matches in the cache".to_string(),
+                    (_, false) => format!("+{found} older matches from the cache"),
+                    // The next search starts below these: `/` Enter pages on back.
+                    (_, true) => format!("+{found} older matches from the cache; / Enter for more"),
+                });
+            }
+        }
+        Action::FilterHistory(direction) => app.recall_filter(direction),
+        Action::ToggleSavedFilters => {
+            app.view = match app.view {
+                View::SavedFilters { .. } => View::List,
+                _ => View::SavedFilters { selected: 0 },
+            };
+        }
+        Action::ApplySavedFilter(index) => effects.extend(app.apply_saved_filter(index)),
+        Action::MarkAllRead => {
+            app.finish_filter();
+            let keys: Vec<EntryKey> = app
+                .visible
+                .iter()
+                .filter(|&&index| !app.rows[index].entry.read)
+                .map(|&index| {
+                    (
+                        app.rows[index].entry.source.clone(),
+                        app.rows[index].entry.item.id.clone(),
+                    )
+                })
+                .collect();
+            for key in &keys {
+                app.mark_read(key);
+            }
+            app.notice = Some(format!("marked {} read", keys.len()));
+            if !keys.is_empty() {
+                effects.push(Effect::MarkAllRead(keys));
+            }
+        }
+        Action::OldestUnread => {
+            app.finish_filter();
+            match app
+                .visible
+                .iter()
+                .rposition(|&index| !app.rows[index].entry.read)
+            {
+                Some(position) => {
+                    app.view = View::List;
+                    app.selected = position;
+                    app.clamp();
+                }
+                None => app.notice = Some("no unread entries".to_string()),
+            }
+        }
+        Action::ToggleKeyEvents => {
+            app.key_events_only = !app.key_events_only;
+            app.refilter();
+            app.notice = Some(
+                if app.key_events_only {
+                    "key events, pinned and summaries only"
+                } else {
+                    "all entries"
+                }
+                .to_string(),
+            );
+        }
+        Action::FilterCancel => {
+            app.filter.editing = false;
+            app.set_filter_input(String::new());
+        }
+        Action::ToggleHelp => {
+            app.view = if app.view == View::Help {
+                View::List
+            } else {
+                View::Help
+            };
+        }
+        Action::ToggleSourcesPanel => {
+            app.view = if app.view == View::Sources {
+                View::List
+            } else {
+                View::Sources
+            };
+        }
+        Action::ToggleFollow => {
+            app.follow = !app.follow;
+            if app.follow {
+                app.selected = 0;
+                app.clamp();
+            }
+            app.notice = Some(
+                if app.follow {
+                    "following newest"
+                } else {
+                    "follow off"
+                }
+                .to_string(),
+            );
+        }
+        Action::Refresh => {
+            let target = match app.view {
+                View::Sources => app
+                    .sources
+                    .get(app.source_selected)
+                    .map(|source| source.id.clone()),
+                _ => None,
+            };
+            app.notice = Some(match &target {
+                Some(source) => format!("refreshing {source}…"),
+                None => "refreshing all sources…".to_string(),
+            });
+            effects.push(Effect::Refresh(target));
+        }
+        action => navigate(app, action, &mut effects),
+    }
+    effects
+}
