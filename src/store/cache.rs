@@ -1,0 +1,454 @@
+//! [`Store`]: one SQLite connection to the cache, and everything the layers above ask
+//! of it (open, apply a poll, read entries and source states, search, read state).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::error::{StoreError, fail, is_busy};
+use super::records::{
+    Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, entry_from_row, source_from_row,
+};
+use super::schema::migrate;
+use super::write::{apply_in, record_in};
+use crate::model::{Entry, EntryId, Item, SourceId};
+use crate::query::{Query, register_functions};
+
+/// How long a connection waits for another process's lock before giving up.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The cache: one SQLite connection.
+///
+/// `Store` is `Send` but not `Sync`; open one per thread or process.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    /// The file, as shown in errors (`:memory:` for an in-memory cache).
+    path: String,
+}
+
+impl Store {
+    /// Opens (creating it and its directory if needed) the cache at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError {
+                path: name.clone(),
+                message: format!("creating directory {}: {e}", parent.display()),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(fail(&name, "opening"))?;
+        Store::init(conn, name, true)
+    }
+
+    /// Opens an empty cache that lives in memory only (for `--demo` and tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let name = ":memory:".to_string();
+        let conn = Connection::open_in_memory().map_err(fail(&name, "opening"))?;
+        Store::init(conn, name, false)
+    }
+
+    /// The cache file, as errors name it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Sets the connection up and brings the schema up to date.
+    fn init(conn: Connection, path: String, wal: bool) -> Result<Store, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(fail(&path, "opening"))?;
+        if wal {
+            // The first statement that reads the file: a file that is not SQLite fails here.
+            // Switching a new file to WAL while another connection does the same can fail
+            // with SQLITE_BUSY without the busy handler being called, so retry it here.
+            let started = Instant::now();
+            loop {
+                match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| {
+                    row.get::<_, String>(0)
+                }) {
+                    Ok(_) => break,
+                    Err(error) if is_busy(&error) && started.elapsed() < BUSY_TIMEOUT => {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    Err(error) => return Err(fail(&path, "opening")(error)),
+                }
+            }
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail(&path, "opening"))?;
+        register_functions(&conn).map_err(fail(&path, "opening"))?;
+        let mut store = Store { conn, path };
+        migrate(&mut store.conn, &store.path)?;
+        Ok(store)
+    }
+
+    /// Stores one poll's items in one transaction; returns what was new or changed.
+    ///
+    /// `items` are in document order, newest first. An id seen twice keeps its first
+    /// occurrence. A cached entry whose title, text, author, url or `updated` differs is
+    /// rewritten and marked edited; it keeps its `first_seen` and read state.
+    pub fn apply(
+        &mut self,
+        source: &SourceId,
+        items: &[Item],
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let err = fail(&self.path, "storing entries");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let applied = apply_in(&tx, &self.path, source, items, now)?;
+        tx.commit().map_err(&err)?;
+        Ok(applied)
+    }
+
+    /// One poll in one transaction: its entries ([`Store::apply`]) and the source's
+    /// state ([`Store::record_poll`]) are stored together or not at all.
+    pub fn apply_poll(
+        &mut self,
+        source: &SourceId,
+        items: &[Item],
+        state: &SourceState,
+        now: Timestamp,
+    ) -> Result<Applied, StoreError> {
+        let err = fail(&self.path, "storing a poll");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let applied = apply_in(&tx, &self.path, source, items, now)?;
+        record_in(&tx, &self.path, source, state)?;
+        tx.commit().map_err(&err)?;
+        Ok(applied)
+    }
+
+    /// Cached entries, newest first (by sort time, then latest inserted), at most `limit`.
+    pub fn entries(&self, limit: Option<usize>) -> Result<Vec<Entry>, StoreError> {
+        self.entries_from(0, limit)
+    }
+
+    /// Cached entries newest first, skipping the newest `skip`, at most `limit`.
+    pub fn entries_from(
+        &self,
+        skip: usize,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let err = fail(&self.path, "reading entries");
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries
+                 ORDER BY sort_time DESC, rowid DESC LIMIT ?1 OFFSET ?2"
+            ))
+            .map_err(&err)?;
+        let rows = statement
+            .query_map([limit, skip], entry_from_row)
+            .map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Cached entries matching `query` at `now`, newest first, at most `limit`: one SQL
+    /// query (FTS5 narrows, the folded text decides), for histories too long to load.
+    pub fn query(
+        &mut self,
+        query: &Query,
+        now: Timestamp,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        self.query_before(query, now, None, limit)
+    }
+
+    /// As [`Store::query`], among the entries sorted before `before` only (the reader
+    /// asks for the matches older than what it holds).
+    pub fn query_before(
+        &mut self,
+        query: &Query,
+        now: Timestamp,
+        before: Option<Timestamp>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        // The index must hold every row before it narrows a search.
+        self.catch_up_index(None)?;
+        let err = fail(&self.path, "searching entries");
+        let mut filter = query.to_sql(now);
+        if let Some(before) = before {
+            filter.clause = format!("({}) AND sort_time < ?", filter.clause);
+            filter
+                .params
+                .push(rusqlite::types::Value::Integer(before.as_millisecond()));
+        }
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE {} ORDER BY sort_time DESC, rowid DESC LIMIT {limit}",
+            filter.clause
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(&err)?;
+        let rows = statement
+            .query_map(
+                rusqlite::params_from_iter(filter.params.iter()),
+                entry_from_row,
+            )
+            .map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Records when the poller will poll `source` next (shown by `liveblog sources`).
+    pub fn set_next_poll(
+        &mut self,
+        source: &SourceId,
+        at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording the next poll");
+        self.conn
+            .execute(
+                "UPDATE sources SET next_poll = ?2 WHERE name = ?1",
+                params![source.0, at.map(Timestamp::as_millisecond)],
+            )
+            .map_err(&err)?;
+        Ok(())
+    }
+
+    /// When a running reader or `tail` said it would poll `source` next.
+    pub fn next_poll(&self, source: &SourceId) -> Result<Option<Timestamp>, StoreError> {
+        let err = fail(&self.path, "reading the next poll");
+        let ms: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT next_poll FROM sources WHERE name = ?1",
+                [&source.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&err)?;
+        Ok(ms
+            .flatten()
+            .and_then(|ms| Timestamp::from_millisecond(ms).ok()))
+    }
+
+    /// When the last interactive session ended, if one did.
+    pub fn last_session(&self) -> Result<Option<Timestamp>, StoreError> {
+        let err = fail(&self.path, "reading the last session");
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'last_session'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&err)?;
+        Ok(value.and_then(|value| value.parse().ok()))
+    }
+
+    /// Records that an interactive session ended at `at`.
+    pub fn set_last_session(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording the session");
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('last_session', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [at.to_string()],
+            )
+            .map_err(&err)?;
+        Ok(())
+    }
+
+    /// Brings the FTS index up to date with at most `limit` queued rows (all when
+    /// `None`), in one transaction; returns how many rows it took in.
+    pub fn catch_up_index(&mut self, limit: Option<usize>) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "updating the search index");
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS fts_batch (rowid INTEGER PRIMARY KEY, indexed TEXT)",
+            [],
+        )
+        .map_err(&err)?;
+        tx.execute("DELETE FROM fts_batch", []).map_err(&err)?;
+        let count = tx
+            .execute("INSERT INTO fts_batch SELECT rowid, indexed FROM fts_pending ORDER BY rowid LIMIT ?1", [limit])
+            .map_err(&err)?;
+        if count > 0 {
+            tx.execute_batch(
+                "INSERT INTO entries_fts (entries_fts, rowid, folded)
+                     SELECT 'delete', rowid, indexed FROM fts_batch WHERE indexed IS NOT NULL;
+                 INSERT INTO entries_fts (rowid, folded)
+                     SELECT e.rowid, e.folded FROM entries e JOIN fts_batch b ON b.rowid = e.rowid;
+                 DELETE FROM fts_pending WHERE rowid IN (SELECT rowid FROM fts_batch);
+                 DELETE FROM fts_batch;",
+            )
+            .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(count)
+    }
+
+    /// Rows the FTS index has yet to take in.
+    pub fn index_backlog(&self) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "reading the search index queue");
+        let count: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM fts_pending", [], |row| row.get(0))
+            .map_err(&err)?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Marks these entries read, in one transaction.
+    pub fn mark_all_read(&mut self, keys: &[(SourceId, EntryId)]) -> Result<(), StoreError> {
+        let err = fail(&self.path, "marking entries read");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        {
+            let mut update = tx
+                .prepare_cached("UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2")
+                .map_err(&err)?;
+            for (source, id) in keys {
+                update.execute(params![source.0, id.0]).map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)
+    }
+
+    /// Applies retention to one source: deletes entries older than `max_age` before
+    /// `now`, then all but the newest `max_entries`. Returns how many were deleted.
+    pub fn prune(
+        &mut self,
+        source: &SourceId,
+        max_age: Option<Duration>,
+        max_entries: Option<usize>,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "applying retention");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let mut deleted = 0;
+        if let Some(max_age) = max_age {
+            let age_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+            let cutoff = now.as_millisecond().saturating_sub(age_ms);
+            deleted += tx
+                .execute(
+                    "DELETE FROM entries WHERE source = ?1 AND sort_time < ?2",
+                    params![source.0, cutoff],
+                )
+                .map_err(&err)?;
+        }
+        if let Some(max_entries) = max_entries {
+            let keep = i64::try_from(max_entries).unwrap_or(i64::MAX);
+            deleted += tx
+                .execute(
+                    "DELETE FROM entries WHERE source = ?1 AND rowid NOT IN (
+                         SELECT rowid FROM entries WHERE source = ?1
+                         ORDER BY sort_time DESC, rowid DESC LIMIT ?2)",
+                    params![source.0, keep],
+                )
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(deleted)
+    }
+
+    /// One cached entry.
+    pub fn entry(&self, source: &SourceId, id: &EntryId) -> Result<Option<Entry>, StoreError> {
+        let err = fail(&self.path, "reading an entry");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE source = ?1 AND id = ?2"
+            ))
+            .map_err(&err)?;
+        statement
+            .query_row(params![source.0, id.0], entry_from_row)
+            .optional()
+            .map_err(&err)
+    }
+
+    /// How many entries are cached.
+    pub fn count(&self) -> Result<usize, StoreError> {
+        let err = fail(&self.path, "counting entries");
+        let count: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))
+            .map_err(&err)?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Marks one entry read (nothing happens if it is not cached).
+    pub fn mark_read(&mut self, source: &SourceId, id: &EntryId) -> Result<(), StoreError> {
+        let err = fail(&self.path, "marking an entry read");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2",
+            params![source.0, id.0],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// The polling state of one source (only `source` is set if the cache has none).
+    pub fn source_state(&self, source: &SourceId) -> Result<SourceState, StoreError> {
+        let err = fail(&self.path, "reading source state");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources WHERE name = ?1"
+            ))
+            .map_err(&err)?;
+        let state = statement
+            .query_row([&source.0], source_from_row)
+            .optional()
+            .map_err(&err)?;
+        Ok(state.unwrap_or_else(|| SourceState {
+            source: Some(source.clone()),
+            ..SourceState::default()
+        }))
+    }
+
+    /// Every source the cache knows (polled or holding entries), by name.
+    pub fn sources(&self) -> Result<Vec<SourceState>, StoreError> {
+        let err = fail(&self.path, "reading sources");
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY name"
+            ))
+            .map_err(&err)?;
+        let rows = statement.query_map([], source_from_row).map_err(&err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+    }
+
+    /// Records a poll's outcome.
+    ///
+    /// Success (`last_error` is `None`): stores `url`, the validators as given (on a
+    /// 304, pass the ones that were sent), `last_attempt`, and `last_success` (which
+    /// defaults to `last_attempt`); clears the error. Failure: stores the error and
+    /// `last_attempt`, and keeps the previous validators and `last_success`.
+    /// `state.source` is ignored; `url` and `last_attempt` are kept when `None`.
+    pub fn record_poll(
+        &mut self,
+        source: &SourceId,
+        state: &SourceState,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "recording a poll");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        record_in(&tx, &self.path, source, state)?;
+        tx.commit().map_err(&err)
+    }
+}

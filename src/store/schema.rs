@@ -1,0 +1,152 @@
+//! The cache's schema: the migrations, applied in order by `PRAGMA user_version`, and
+//! the check that a file is one this version of liveblog can use.
+
+use rusqlite::{Connection, TransactionBehavior, params};
+
+use super::error::{StoreError, fail};
+use super::records::entry_from_row_at;
+use crate::model::Entry;
+use crate::query::Prepared;
+
+/// Runs the migrations the file has not had, in one transaction.
+pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    let version = user_version(conn).map_err(fail(path, "reading the schema version"))?;
+    if version == MIGRATIONS.len() {
+        return Ok(());
+    }
+    check_version(path, version)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(fail(path, "upgrading the schema"))?;
+    // Another process may have migrated while we waited for the lock.
+    let version = user_version(&tx).map_err(fail(path, "reading the schema version"))?;
+    check_version(path, version)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let doing = format!("upgrading the schema to version {}", index + 1);
+        tx.execute_batch(sql).map_err(fail(path, &doing))?;
+        if index + 1 == 2 {
+            backfill_folded(&tx).map_err(fail(path, &doing))?;
+            tx.execute_batch("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild');")
+                .and_then(|()| tx.execute_batch(FTS_TRIGGERS))
+                .map_err(fail(path, &doing))?;
+        }
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(index + 1).unwrap_or(i64::MAX),
+        )
+        .map_err(fail(path, &doing))?;
+    }
+    tx.commit().map_err(fail(path, "upgrading the schema"))
+}
+
+/// Schema migrations; entry `n` upgrades `user_version` `n` to `n + 1`.
+///
+/// `entries` keeps SQLite's implicit rowid as the insertion order that breaks ties of
+/// `sort_time`; `VACUUM` may renumber an implicit rowid, so the cache is never vacuumed.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: entries and sources.
+    "CREATE TABLE entries (
+        source     TEXT    NOT NULL,
+        id         TEXT    NOT NULL,
+        published  INTEGER,
+        updated    INTEGER,
+        title      TEXT    NOT NULL,
+        author     TEXT,
+        url        TEXT,
+        text       TEXT    NOT NULL,
+        html       TEXT,
+        first_seen INTEGER NOT NULL,
+        sort_time  INTEGER NOT NULL,
+        edited     INTEGER NOT NULL DEFAULT 0,
+        read       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source, id)
+    );
+    CREATE INDEX entries_sort_time ON entries (sort_time);
+    CREATE TABLE sources (
+        name          TEXT PRIMARY KEY NOT NULL,
+        url           TEXT,
+        etag          TEXT,
+        last_modified TEXT,
+        last_attempt  INTEGER,
+        last_success  INTEGER,
+        last_error    TEXT
+    );",
+    // 2: removed entries, the folded search text and its FTS5 trigram index, the queue
+    // of rows the index has yet to take in ([`FTS_TRIGGERS`]), next poll times.
+    "ALTER TABLE entries ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN folded TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN next_poll INTEGER;
+    CREATE INDEX entries_source_sort ON entries (source, sort_time);
+    CREATE VIRTUAL TABLE entries_fts USING fts5(
+        folded, content = 'entries', content_rowid = 'rowid', tokenize = 'trigram', detail = 'none'
+    );
+    CREATE TABLE fts_pending (rowid INTEGER PRIMARY KEY, indexed TEXT);",
+    // 3: small facts about the reader itself (when the last TUI session ended).
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
+    // 4: the publisher's marks (bit 0 pinned, bit 1 key event, bit 2 summary).
+    "ALTER TABLE entries ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
+    // 5: the body before the last edit, so the reader can show what changed.
+    "ALTER TABLE entries ADD COLUMN previous_text TEXT;",
+];
+
+/// Queues every change to `entries` for the FTS index, in the writing transaction.
+///
+/// Tokenizing bodies into trigrams is most of what a write would cost (4/5 of a cold
+/// `refresh`), so polls only queue row ids; the index takes them in later
+/// ([`Store::catch_up_index`]: when a reader is idle, and always before a search), so a
+/// search never sees a stale index. `indexed` remembers what the index holds for a row
+/// (NULL: nothing yet), which an external-content index needs to delete it.
+pub(super) const FTS_TRIGGERS: &str = "
+    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (new.rowid, NULL);
+    END;
+    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (old.rowid, old.folded);
+    END;
+    CREATE TRIGGER entries_fts_update AFTER UPDATE OF folded ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (old.rowid, old.folded);
+    END;";
+
+/// Fills `folded` for entries cached before schema version 2.
+pub(super) fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let entries: Vec<(i64, Entry)> = {
+        // The columns schema version 1 had (the flags column comes later).
+        let mut select = tx.prepare(
+            "SELECT rowid, source, id, published, updated, title, author, url, text, html,
+                 first_seen, edited, read FROM entries",
+        )?;
+        let rows = select.query_map([], |row| {
+            let rowid: i64 = row.get(0)?;
+            let entry = entry_from_row_at(row, 1)?;
+            Ok((rowid, entry))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare("UPDATE entries SET folded = ?2 WHERE rowid = ?1")?;
+    for (rowid, entry) in entries {
+        update.execute(params![rowid, Prepared::new(&entry).joined()])?;
+    }
+    Ok(())
+}
+
+/// The schema version of the open file.
+pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    // A negative version is no version this program wrote; treat it as too new.
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+/// Refuses a schema newer than this build knows.
+pub(super) fn check_version(path: &str, version: usize) -> Result<(), StoreError> {
+    if version > MIGRATIONS.len() {
+        return Err(StoreError {
+            path: path.to_string(),
+            message: format!(
+                "schema version {version} is newer than this liveblog supports ({})",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    Ok(())
+}
