@@ -1,0 +1,106 @@
+//! An open entry: its lines styled, scrolled, with a scrollbar; where its links are
+//! on screen (for OSC 8).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::{Theme, highlighted, source_index};
+use super::widgets::draw_scrollbar;
+use crate::reader::app::{App, DetailRole, Row, View, detail_text, layout};
+use crate::sanitize::clean_line;
+
+/// The detail view's lines at `width` ([`detail_text`]), styled: the headline bold and
+/// the body with the filter's terms highlighted, the meta line in the source's colour.
+pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = Theme::of(app);
+    let terms = app.filter.query.highlight_terms();
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let source_style = theme.source(source_index(app, &row.entry));
+    detail_text(row, app, width)
+        .into_iter()
+        .map(|line| match line.role {
+            DetailRole::Title => Line::from(highlighted(&line.text, &terms, bold, theme)),
+            DetailRole::Body => Line::from(highlighted(&line.text, &terms, Style::new(), theme)),
+            DetailRole::Meta => Line::styled(line.text, source_style),
+            DetailRole::Badges => Line::styled(
+                line.text,
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            DetailRole::Url => {
+                Line::styled(line.text, theme.dim().add_modifier(Modifier::UNDERLINED))
+            }
+            DetailRole::Blank => Line::raw(line.text),
+            DetailRole::EditedHeading => {
+                Line::styled(line.text, bold.patch(theme.fg(Color::Yellow)))
+            }
+            DetailRole::EditedAway => {
+                Line::styled(line.text, theme.dim().add_modifier(Modifier::CROSSED_OUT))
+            }
+            DetailRole::LinksHeading => Line::styled(line.text, bold),
+            DetailRole::Link => Line::styled(line.text, theme.fg(Color::Blue)),
+        })
+        .collect()
+}
+
+/// Where the detail view shows links: `(column, row, url)` of each URL written out in
+/// full on one screen line. The terminal loop makes them clickable with OSC 8 after a
+/// frame is drawn (ratatui's cells cannot carry the sequence: it would count its bytes
+/// as columns). Only plain ASCII URLs qualify, so nothing in one can end the sequence.
+pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
+    let View::Detail { key, scroll } = &app.view else {
+        return Vec::new();
+    };
+    let Some(row) = app.find_row(key) else {
+        return Vec::new();
+    };
+    let area = layout(app.size.0, app.size.1).list;
+    let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
+    urls.extend(row.entry.item.url.as_deref().map(clean_line));
+    urls.retain(|url| !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()));
+    let mut found = Vec::new();
+    let lines = detail_lines(row, app, area.width);
+    for (line_number, line) in lines
+        .iter()
+        .skip(*scroll)
+        .take(usize::from(area.height))
+        .enumerate()
+    {
+        let text: String = line
+            .spans
+            .iter()
+            .map(|span| span.content.as_ref())
+            .collect();
+        for url in &urls {
+            if let Some(start) = text.find(url.as_str()) {
+                let column = 1 + text[..start].width();
+                if let (Ok(column), Ok(row)) = (u16::try_from(column), u16::try_from(line_number)) {
+                    found.push((area.x + column, area.y + row, url.clone()));
+                }
+                break;
+            }
+        }
+    }
+    found
+}
+
+pub(super) fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, row: &Row, scroll: usize) {
+    let lines = detail_lines(row, app, area.width);
+    let inner = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
+    );
+    let total = lines.len();
+    let visible: Vec<Line<'static>> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+    draw_scrollbar(frame, area, total, scroll);
+}

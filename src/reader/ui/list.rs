@@ -1,0 +1,218 @@
+//! The list of entries: time column, source column, headline, badges; the message
+//! when it is empty.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::theme::{Theme, highlighted, source_index};
+use super::widgets::draw_scrollbar;
+use crate::model::Entry;
+use crate::reader::app::App;
+use crate::sanitize::clean_line;
+
+/// Columns for source names: the longest name, between 4 and `max`.
+pub(super) fn name_width(app: &App, max: usize) -> usize {
+    let longest = app
+        .sources
+        .iter()
+        .map(|source| source.id.0.width())
+        .max()
+        .unwrap_or(8);
+    longest.clamp(4, max)
+}
+
+/// The list's time column (12 wide): the clock time, with the date on the first entry
+/// of each day (a day separator that costs no row), else the age while it is fresh.
+pub(super) fn time_column(app: &App, position: usize, entry: &Entry) -> String {
+    let time = entry.sort_time();
+    let zone = &app.timezone;
+    let local = time.to_zoned(zone.clone());
+    let previous = position
+        .checked_sub(1)
+        .and_then(|previous| app.visible.get(previous))
+        .map(|&index| {
+            app.rows[index]
+                .entry
+                .sort_time()
+                .to_zoned(zone.clone())
+                .date()
+        });
+    let today = app.now.to_zoned(zone.clone()).date();
+    let first_of_day = previous != Some(local.date());
+    let clock = local.strftime("%H:%M").to_string();
+    if local.date() != today && (first_of_day || position == app.offset) {
+        return local.strftime("%a %d %H:%M").to_string();
+    }
+    let minutes = (app.now.as_second() - time.as_second()) / 60;
+    if (0..60).contains(&minutes) {
+        return format!("{:>5} {clock}", format!("{minutes}m"));
+    }
+    format!("{clock:>12}")
+}
+
+pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = Theme::of(app);
+    if app.visible.is_empty() {
+        let message = if app.filtering() {
+            "Filtering…".to_string()
+        } else {
+            empty_message(app)
+        };
+        let paragraph = Paragraph::new(message).style(theme.dim());
+        frame.render_widget(paragraph, area.inner(ratatui::layout::Margin::new(2, 1)));
+        return;
+    }
+    let height = usize::from(area.height);
+    let start = app.offset.min(app.visible.len());
+    let source_width = name_width(app, if area.width < 80 { 10 } else { 16 });
+    let terms = app.filter.query.highlight_terms();
+    let items: Vec<ListItem<'_>> = app.visible[start..]
+        .iter()
+        .enumerate()
+        .take(height)
+        .map(|(offset, &index)| {
+            let position = start + offset;
+            let entry = &app.rows[index].entry;
+            let key = (entry.source.clone(), entry.item.id.clone());
+            let alerted = app.alerted.contains(&key);
+            let marker = match (alerted, entry.read) {
+                (true, _) => Span::styled("!", theme.error().add_modifier(Modifier::BOLD)),
+                (false, false) => Span::styled("•", theme.fg(Color::Green)),
+                (false, true) => Span::raw(" "),
+            };
+            // The catch-up line: the first entry this session has not shown before.
+            let catch_up = app.last_session.is_some_and(|last| {
+                entry.first_seen <= last
+                    && position > 0
+                    && app
+                        .visible
+                        .get(position - 1)
+                        .is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
+            });
+            let title_style = if entry.read {
+                Style::new()
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            let title_style = if alerted {
+                title_style.patch(theme.error())
+            } else {
+                title_style
+            };
+            let mut spans = vec![
+                marker,
+                Span::raw(" "),
+                Span::styled(time_column(app, position, entry), theme.dim()),
+                Span::raw(" "),
+                Span::styled(
+                    fit(&clean_line(&entry.source.0), source_width),
+                    theme.source(source_index(app, entry)),
+                ),
+                Span::raw(" "),
+            ];
+            spans.extend(highlighted(
+                &clean_line(&entry.item.display_title()),
+                &terms,
+                title_style,
+                theme,
+            ));
+            let flags = entry.item.flags;
+            let badge = match (flags.pinned, flags.key_event, flags.summary) {
+                (true, _, _) => Some(" [pinned]"),
+                (_, true, _) => Some(" [key event]"),
+                (_, _, true) => Some(" [summary]"),
+                _ => None,
+            };
+            if let Some(badge) = badge {
+                spans.push(Span::styled(badge, theme.fg(Color::Yellow)));
+            }
+            if entry.edited {
+                spans.push(Span::styled(" (edited)", theme.dim()));
+            }
+            if entry.removed {
+                spans.push(Span::styled(" (removed by the source)", theme.error()));
+            }
+            let mut line = Line::from(spans);
+            if catch_up {
+                line = line.style(
+                    Style::new()
+                        .add_modifier(Modifier::UNDERLINED)
+                        .add_modifier(Modifier::DIM),
+                );
+            }
+            ListItem::new(line)
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(app.selected.saturating_sub(start)));
+    let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    frame.render_stateful_widget(list, area, &mut state);
+    draw_scrollbar(frame, area, app.visible.len(), start);
+}
+
+pub(super) fn empty_message(app: &App) -> String {
+    if app.sources.is_empty() {
+        return "No sources configured.\n\nAdd [[source]] tables to your config (see config.example.toml),\nor try `liveblog --demo`.".to_string();
+    }
+    if app.rows.is_empty() {
+        return match app.failing_sources().next() {
+            Some(source) => format!(
+                "No entries yet. {} failed: {}\n\nPress r to try again, s for sources.",
+                clean_line(&source.id.0),
+                clean_line(source.state.last_error.as_deref().unwrap_or(""))
+            ),
+            None => "Waiting for the first poll…".to_string(),
+        };
+    }
+    if app.key_events_only {
+        return "No key events, pinned or summary entries here.\n\nPress K to show everything."
+            .to_string();
+    }
+    if app.filter.input.is_empty() {
+        "Every source is hidden: press s and space to show one.".to_string()
+    } else {
+        format!(
+            "No entries match `{}`.\n\nEsc clears the filter.",
+            clean_line(&app.filter.input)
+        )
+    }
+}
+
+/// Truncates or pads `text` to exactly `width` columns.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if text.width() > width && used > 0 {
+        // Replace the last character with an ellipsis to show the cut.
+        if let Some(last) = out.pop() {
+            used -= last.width().unwrap_or(0);
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("東京都", 4), "東… ");
+    }
+}

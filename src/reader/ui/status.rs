@@ -1,0 +1,96 @@
+//! The status bar: the filter being typed, counts, what arrived above, notices and
+//! failing sources.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use crate::reader::app::App;
+use crate::sanitize::clean_line;
+
+pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let theme = Theme::of(app);
+    let base = theme.bar();
+    let mut left: Vec<Span<'static>> = Vec::new();
+    if app.filter.editing || !app.filter.input.is_empty() {
+        let cursor = if app.filter.editing { "▏" } else { "" };
+        left.push(Span::styled(
+            format!(" /{}{cursor} ", clean_line(&app.filter.input)),
+            base.add_modifier(Modifier::BOLD),
+        ));
+        if let Some(error) = &app.filter.error {
+            left.push(Span::styled(
+                format!(" ✗ {error} "),
+                base.patch(theme.error()),
+            ));
+        }
+    }
+    let counts = match app.filter_progress() {
+        // While a pass runs, what is shown so far grows: say so rather than count.
+        Some(progress) => format!(
+            " {}+ entries · filtering {:.0}%",
+            app.visible.len(),
+            (progress * 100.0).floor()
+        ),
+        None => {
+            let hidden = app.rows.len().saturating_sub(app.visible.len());
+            let mut counts = format!(" {} entries", app.visible.len());
+            if hidden > 0 {
+                counts.push_str(&format!(" · {hidden} hidden"));
+            }
+            counts
+        }
+    };
+    left.push(Span::styled(counts, base));
+    if app.key_events_only {
+        left.push(Span::styled(" · key events", base));
+    }
+    if app.new_above > 0 {
+        left.push(Span::styled(
+            format!(" · ↑ {} new", app.new_above),
+            base.patch(theme.bar_accent(Color::LightYellow, Color::Blue))
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    if app.follow {
+        left.push(Span::styled(" · following", base));
+    }
+    // What the user just did comes first: a long error must not push it off the line.
+    if let Some(notice) = &app.notice {
+        left.push(Span::styled(
+            format!(" · {}", clean_line(notice)),
+            base.patch(theme.bar_accent(Color::LightCyan, Color::Magenta)),
+        ));
+    }
+    let failing: Vec<String> = app
+        .failing_sources()
+        .map(|source| {
+            format!(
+                "{}: {}",
+                source.id,
+                source.state.last_error.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    let failure = match failing.as_slice() {
+        [] => None,
+        [one] => Some(format!(" · ✗ {}", clean_line(one))),
+        // Several: the count, and the panel has each error.
+        many => Some(format!(" · ✗ {} sources failing (s shows why)", many.len())),
+    };
+    if let Some(failure) = failure {
+        left.push(Span::styled(failure, base.patch(theme.error())));
+    }
+    let right = " ? help ";
+    let used: usize = left.iter().map(|span| span.content.width()).sum();
+    let total = usize::from(area.width);
+    if used + right.width() <= total {
+        left.push(Span::styled(" ".repeat(total - used - right.width()), base));
+        left.push(Span::styled(right, base));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)).style(base), area);
+}
