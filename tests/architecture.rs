@@ -416,26 +416,45 @@ fn no_file_imports_another_that_imports_it_back() {
             visit(&mut state, node);
         }
     }
+    // Each circle as one shortest loop through its first member: `a → b → a`.
+    let key = |name: &str| -> Vec<String> {
+        if name == "crate" {
+            Vec::new()
+        } else {
+            name.split("::").map(str::to_string).collect()
+        }
+    };
     let circles: Vec<String> = state
         .circles
         .iter()
         .map(|members| {
-            let inside: Vec<String> = members
-                .iter()
-                .flat_map(|from| {
-                    let key: Vec<String> = if from == "crate" {
-                        Vec::new()
-                    } else {
-                        from.split("::").map(str::to_string).collect()
-                    };
-                    edges[&key]
-                        .iter()
-                        .filter(|to| members.contains(&name(to)))
-                        .map(move |to| format!("{from} → {}", name(to)))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            format!("{{{}}}: {}", members.join(", "), inside.join("; "))
+            let start = key(&members[0]);
+            let inside: BTreeSet<Vec<String>> = members.iter().map(|m| key(m)).collect();
+            let mut came_from: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([start.clone()]);
+            'search: while let Some(node) = queue.pop_front() {
+                for next in edges.get(&node).into_iter().flatten() {
+                    if !inside.contains(next) || came_from.contains_key(next) {
+                        continue;
+                    }
+                    came_from.insert(next.clone(), node.clone());
+                    if *next == start {
+                        break 'search;
+                    }
+                    queue.push_back(next.clone());
+                }
+            }
+            let mut path = vec![name(&start)];
+            let mut at = came_from.get(&start).cloned();
+            while let Some(node) = at {
+                path.push(name(&node));
+                if node == start {
+                    break;
+                }
+                at = came_from.get(&node).cloned();
+            }
+            path.reverse();
+            path.join(" → ")
         })
         .collect();
     assert!(
