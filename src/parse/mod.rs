@@ -16,6 +16,7 @@ mod detect;
 mod dom;
 mod encoding;
 mod feed;
+mod feed_links;
 mod guardian;
 mod ids;
 mod input;
@@ -27,6 +28,7 @@ mod selectors;
 mod text;
 mod transcript;
 
+pub use feed_links::{FeedLink, feed_links};
 pub use input::{DEFAULT_OPTIONS, Input, ParseError, ParseOptions};
 pub use links::links;
 

@@ -3,6 +3,8 @@
 //! Config is data: the built-in default is `assets/default-config.toml`, embedded.
 //! Every error names the file, the line and the key, so a user can fix it at once.
 
+pub mod edit;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,7 +24,7 @@ use crate::query::Query;
 pub const DEFAULT_WINDOW: usize = 50_000;
 
 /// The configuration used when there is no config file.
-pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../assets/default-config.toml");
 
 /// A config that cannot be used, located as precisely as possible.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -664,7 +666,7 @@ mod tests {
 
     #[test]
     fn example_config_is_valid() {
-        let example = include_str!("../config.example.toml");
+        let example = include_str!("../../config.example.toml");
         let config = Config::parse(example, "config.example.toml").expect("example parses");
         assert!(config.sources.len() >= 4);
         assert!(config.filters.contains_key("breaking"));
