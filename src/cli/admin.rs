@@ -27,6 +27,8 @@ pub enum OpmlAction {
 pub enum ConfigAction {
     /// Print where the config, the cache and the log live.
     Path,
+    /// Write the commented example config where liveblog looks for it (never over one).
+    Init,
     /// Check a config (default: the one liveblog would use); exit 2 naming the line and key.
     Check {
         /// The file to check.
@@ -160,6 +162,7 @@ pub fn config(
     cache: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     match action {
+        ConfigAction::Init => crate::cli::follow::init(config_path),
         ConfigAction::Path => {
             let file = config_path
                 .map(Path::to_path_buf)

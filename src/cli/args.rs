@@ -63,6 +63,26 @@ pub enum Command {
     },
     /// Configured sources and their last status.
     Sources,
+    /// Find what to follow at URL (the page's live entries, else its feed) and add it to
+    /// the config, keeping its comments.
+    Add {
+        /// The page or feed (without a scheme: https).
+        url: String,
+        /// The source's name (default: from the page's or feed's title).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// auto, rss, atom, jsonfeed, jsonld, guardian, text or html.
+        #[arg(long, default_value = "auto", value_parser = parse_format)]
+        format: Format,
+        /// Its own poll interval (30s, 5m, 1h).
+        #[arg(long, value_name = "DURATION")]
+        interval: Option<String>,
+    },
+    /// Take a source out of the config (its cached entries stay searchable).
+    Remove {
+        /// The source's name or URL.
+        source: String,
+    },
     /// Import or export subscriptions (OPML, newsboat urls).
     Opml {
         /// What to do.
@@ -94,6 +114,9 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
+    /// `liveblog URL [URL...]`: the reader following these pages now (config untouched).
+    #[command(external_subcommand)]
+    Follow(Vec<String>),
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

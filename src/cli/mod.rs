@@ -7,6 +7,7 @@ pub mod admin;
 mod args;
 mod dump;
 mod failure;
+mod follow;
 mod list;
 pub mod logging;
 pub mod opml;
@@ -23,8 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::config::{Config, SourceConfig};
-use crate::model::SourceId;
+use crate::config::Config;
 use crate::query::Query;
 
 /// Parses the command line and runs it.
@@ -123,6 +123,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             clap_mangen::Man::new(command).render(&mut io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Add {
+            url,
+            name,
+            format,
+            interval,
+        } => {
+            let request = follow::AddRequest {
+                url,
+                name,
+                format,
+                interval,
+            };
+            follow::add(request, cli.config.as_deref()).await
+        }
+        Command::Remove { source } => follow::remove(&source, cli.config.as_deref()),
+        Command::Follow(urls) => {
+            if let Some(odd) = urls.iter().find(|url| !follow::looks_like_url(url)) {
+                return Err(Failure::Usage(format!(
+                    "`{odd}` is not a command (see liveblog --help) nor a URL to follow"
+                )));
+            }
+            follow::follow_now(&urls, cli.config.as_deref(), cli.cache.as_deref()).await
+        }
         Command::Sources => {
             let config = Config::load(cli.config.as_deref())?;
             list::sources(&config, &config.cache_path(cli.cache.as_deref()))
@@ -155,16 +178,13 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
     config.sources = demo
         .sources()
         .into_iter()
-        .map(|source| SourceConfig {
-            id: SourceId(source.name),
-            url: source.url,
-            format: source.format,
-            interval: source.interval,
-            options: crate::parse::ParseOptions {
-                timezone: config.timezone.clone(),
-                ..Default::default()
-            },
-            retention: Default::default(),
+        .map(|source| {
+            config.new_source(
+                &source.name,
+                &source.url,
+                source.format,
+                Some(source.interval),
+            )
         })
         .collect();
     // The demo keeps its own throwaway cache unless told otherwise: the user's stays clean.

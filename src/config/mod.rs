@@ -81,6 +81,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Default poll interval.
     pub interval: Duration,
+    /// `[general]` retention: what a source that sets none keeps.
+    pub retention: Retention,
     /// Per-request timeout.
     pub timeout: Duration,
     /// The largest response body read, after decompression.
@@ -490,6 +492,7 @@ impl Config {
             window,
             path: None,
             interval,
+            retention: general_retention,
             timeout,
             max_body,
             concurrency,
@@ -503,6 +506,29 @@ impl Config {
                 command: raw.alerts.command.clone(),
             },
         })
+    }
+
+    /// A source that is not in the file (a page followed for this session, one being
+    /// added): the general interval, zone and retention unless it says otherwise.
+    pub fn new_source(
+        &self,
+        name: &str,
+        url: &str,
+        format: Format,
+        interval: Option<Duration>,
+    ) -> SourceConfig {
+        SourceConfig {
+            id: SourceId(name.to_string()),
+            url: url.to_string(),
+            format,
+            interval: interval.unwrap_or(self.interval),
+            options: ParseOptions {
+                selectors: None,
+                timezone: self.timezone.clone(),
+                date: None,
+            },
+            retention: self.retention,
+        }
     }
 
     /// The cache file: `override_path`, else `[general] cache`, else the platform data dir.

@@ -53,7 +53,9 @@ pub async fn discover(
     options: &ParseOptions,
 ) -> Result<Finding, String> {
     let mut steps = Vec::new();
-    let body = fetch(fetcher, url).await?;
+    let body = fetch(fetcher, url)
+        .await
+        .map_err(|err| format!("cannot fetch it: {err}"))?;
     let now = Timestamp::now();
     let input = Input {
         bytes: &body.bytes,
@@ -78,7 +80,7 @@ pub async fn discover(
         Ok(_) => "no entries".to_string(),
         Err(err) => err.to_string(),
     };
-    steps.push(format!("{url}: no live entries in the page ({page_error})"));
+    steps.push(format!("no live entries in the page ({page_error})"));
     let is_html = matches!(detected, Format::Jsonld | Format::Html | Format::Auto)
         || body
             .content_type
@@ -97,7 +99,7 @@ pub async fn discover(
         let feed = match fetch(fetcher, &link.url).await {
             Ok(feed) => feed,
             Err(err) => {
-                steps.push(format!("linked feed {err}"));
+                steps.push(format!("linked feed {}: {err}", link.url));
                 continue;
             }
         };
@@ -126,13 +128,13 @@ pub async fn discover(
     Err(steps.join("; "))
 }
 
-async fn fetch(fetcher: &Fetcher, url: &str) -> Result<crate::sources::fetch::Body, String> {
-    match fetcher.fetch(url, &Validators::default()).await {
+async fn fetch(fetcher: &Fetcher, location: &str) -> Result<crate::sources::fetch::Body, String> {
+    match fetcher.fetch(location, &Validators::default()).await {
         Ok(Fetched::Body(body)) => Ok(body),
         Ok(Fetched::NotModified(_)) => {
-            Err(format!("{url}: the server answered 304 to a plain request"))
+            Err("the server answered 304 to a plain request".to_string())
         }
-        Err(err) => Err(format!("{url}: {err}")),
+        Err(err) => Err(err.to_string()),
     }
 }
 
