@@ -448,3 +448,49 @@ fn a_word_that_is_neither_a_command_nor_a_url_is_bad_usage() {
         out.stderr
     );
 }
+
+#[test]
+fn opml_import_names_sources_the_same_way_and_never_imports_a_url_twice() {
+    let sandbox = Sandbox::new(Some(USER_CONFIG));
+    let opml = sandbox.dir.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><body>
+        <outline type="rss" text="Storm LIVE: the latest | Example News" xmlUrl="https://example.org/storm/rss"/>
+        <outline text="Again"><outline type="rss" text="Storm copy" xmlUrl="https://example.org/storm/rss/"/></outline>
+        <outline type="rss" xmlUrl="https://www.example.org/world/rss"/>
+        <outline type="rss" text="Kyiv" xmlUrl="https://example.org/other"/></body></opml>"#,
+    )
+    .expect("write");
+    let mut cmd = sandbox.cmd();
+    cmd.args(["opml", "import"]).arg(&opml);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("imported 3 sources"), "{}", out.stdout);
+    let text = sandbox.text();
+    assert_eq!(
+        sources(&text),
+        vec![
+            (
+                "Kyiv".to_string(),
+                "https://example.invalid/kyiv".to_string()
+            ),
+            (
+                "Storm".to_string(),
+                "https://example.org/storm/rss".to_string()
+            ),
+            (
+                "example.org/world".to_string(),
+                "https://www.example.org/world/rss".to_string()
+            ),
+            (
+                "Kyiv (2)".to_string(),
+                "https://example.org/other".to_string()
+            ),
+        ]
+    );
+    assert!(
+        text.starts_with(USER_CONFIG.split("[filters]").next().unwrap_or("")),
+        "{text}"
+    );
+}

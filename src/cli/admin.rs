@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::cli::failure::Failure;
+use crate::cli::follow::write_checked;
 use crate::cli::opml::{self, Outline};
+use crate::config::edit::{NewSource, add_source, same_url};
 use crate::config::{Config, default_config_path};
+use crate::sources::naming::{short_name, unique_name};
 
 /// `liveblog opml …`
 #[derive(Debug, Subcommand)]
@@ -88,71 +91,56 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
         .iter()
         .flat_map(|config| config.sources.iter().map(|s| s.id.0.clone()))
         .collect();
-    let urls: Vec<String> = existing
+    let mut urls: Vec<String> = existing
         .iter()
         .flat_map(|config| config.sources.iter().map(|s| s.url.clone()))
         .collect();
-
-    let mut added = String::new();
+    let mut text = match &existing {
+        Some(_) => std::fs::read_to_string(&target)
+            .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
+        None => "# liveblog configuration (see liveblog config init for every key)\n".to_string(),
+    };
     let mut count = 0;
     let mut skipped = 0;
     for subscription in subscriptions {
-        if urls.contains(&subscription.url) {
+        // Already followed, or listed twice in this file.
+        if urls.iter().any(|url| same_url(url, &subscription.url)) {
             skipped += 1;
             continue;
         }
-        let base = subscription
-            .title
-            .clone()
-            .unwrap_or_else(|| subscription.url.clone());
-        let mut name = base.clone();
-        let mut suffix = 2;
-        while names.contains(&name) {
-            name = format!("{base} ({suffix})");
-            suffix += 1;
-        }
-        names.push(name.clone());
-        added.push_str("\n[[source]]\n");
-        if !subscription.categories.is_empty() {
-            added.push_str(&format!(
-                "# categories: {}\n",
-                subscription.categories.join(", ")
-            ));
-        }
-        added.push_str(&format!("name = {}\n", toml_string(&name)));
-        added.push_str(&format!("url = {}\n", toml_string(&subscription.url)));
+        let taken: Vec<&str> = names.iter().map(String::as_str).collect();
+        let name = unique_name(
+            &short_name(subscription.title.as_deref(), &subscription.url),
+            &taken,
+        );
+        let source = NewSource {
+            name: name.clone(),
+            url: subscription.url.clone(),
+            format: None,
+            interval: None,
+            comment: (!subscription.categories.is_empty())
+                .then(|| format!("categories: {}", subscription.categories.join(", "))),
+        };
+        text = add_source(&text, &source)
+            .map_err(|err| Failure::Usage(format!("config {}: {err}", target.display())))?;
+        names.push(name);
+        urls.push(subscription.url);
         count += 1;
     }
     if count > 0 {
-        let mut text = match &existing {
-            Some(_) => std::fs::read_to_string(&target)
-                .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
-            None => "# liveblog configuration (see config.example.toml)\n".to_string(),
-        };
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(&added);
-        // Check what we are about to write, then replace the file in one step.
-        Config::parse(&text, &target.display().to_string())?;
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| Failure::Work(format!("{}: {err}", parent.display())))?;
-        }
-        let temporary = target.with_extension("toml.new");
-        std::fs::write(&temporary, &text)
-            .and_then(|()| std::fs::rename(&temporary, &target))
-            .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?;
+        write_checked(&target, &text)?;
     }
     println!(
-        "imported {count} sources into {} ({skipped} already there)",
+        "imported {} into {} ({skipped} already there)",
+        plural(count, "source", "sources"),
         target.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn toml_string(text: &str) -> String {
-    toml::Value::String(crate::sanitize::clean_line(text)).to_string()
+/// `1 source`, `2 sources`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Runs a config action.
@@ -190,13 +178,21 @@ pub fn config(
             if let Some(file) = explicit {
                 // A file the user named must exist and be valid.
                 let config = Config::load(Some(&file))?;
-                println!("{}: ok ({} sources)", file.display(), config.sources.len());
+                println!(
+                    "{}: ok ({})",
+                    file.display(),
+                    plural(config.sources.len(), "source", "sources")
+                );
                 return Ok(ExitCode::SUCCESS);
             }
             match default_config_path() {
                 Some(file) if file.exists() => {
                     let config = Config::load(Some(&file))?;
-                    println!("{}: ok ({} sources)", file.display(), config.sources.len());
+                    println!(
+                        "{}: ok ({})",
+                        file.display(),
+                        plural(config.sources.len(), "source", "sources")
+                    );
                 }
                 Some(file) => println!(
                     "{}: no such file; the built-in default is used",

@@ -61,7 +61,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 
 /// Checks `text` as a config, then replaces `path` with it in one step (a temporary
 /// file renamed over it), creating the directory if needed.
-fn write_checked(path: &Path, text: &str) -> Result<(), Failure> {
+pub(super) fn write_checked(path: &Path, text: &str) -> Result<(), Failure> {
     Config::parse(text, &path.display().to_string())?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -169,6 +169,7 @@ pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<Exit
         url: finding.url.clone(),
         format: (request.format != Format::Auto).then(|| request.format.name().to_string()),
         interval: request.interval.clone(),
+        comment: None,
     };
     let changed = edit::add_source(&text, &new).map_err(|err| edit_failure(&target, err))?;
     write_checked(&target, &changed)?;

@@ -23,6 +23,8 @@ pub struct NewSource {
     pub format: Option<String>,
     /// `interval`, when it is not the general one.
     pub interval: Option<String>,
+    /// A comment line above the table (`categories: world, news`).
+    pub comment: Option<String>,
 }
 
 /// Why the config could not be changed.
@@ -56,6 +58,10 @@ pub fn add_source(text: &str, source: &NewSource) -> Result<String, EditError> {
     }
     if let Some(interval) = &source.interval {
         table.insert("interval", value(interval.as_str()));
+    }
+    if let Some(comment) = &source.comment {
+        let line = comment.replace(['\n', '\r'], " ");
+        table.decor_mut().set_prefix(format!("\n# {line}\n"));
     }
     match doc.get_mut("source") {
         None => {
@@ -151,6 +157,7 @@ mod tests {
             url: url.to_string(),
             format: None,
             interval: None,
+            comment: None,
         }
     }
 
@@ -210,6 +217,20 @@ mod tests {
         let added = add_source(USER, &new("Storm", "https://example.org/storm")).expect("adds");
         let (back, _) = remove_source(&added, "Storm").expect("removes");
         assert_eq!(back, USER);
+    }
+
+    #[test]
+    fn a_comment_goes_above_the_table() {
+        let source = NewSource {
+            comment: Some("categories: world,\nnews".to_string()),
+            ..new("Wire", "https://example.org/wire")
+        };
+        let out = add_source(USER, &source).expect("adds");
+        assert!(
+            out.contains("\n# categories: world, news\n[[source]]\nname = \"Wire\""),
+            "{out}"
+        );
+        crate::config::Config::parse(&out, "t.toml").expect("valid");
     }
 
     #[test]
