@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::cli::failure::Failure;
-use crate::cli::follow::write_checked;
+
 use crate::cli::opml::{self, Outline};
-use crate::config::edit::{NewSource, add_source, same_url};
+use crate::config::edit::{NewSource, add_source, same_url, write_checked};
 use crate::config::{Config, default_config_path};
 use crate::sources::naming::{short_name, unique_name};
 

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::failure::Failure;
-use crate::config::edit::{self, EXAMPLE_CONFIG, EditError, NewSource};
+use crate::config::edit::{
+    self, EXAMPLE_CONFIG, EditError, FileError, NewSource, read_or_example, remove_from_file,
+    write_checked,
+};
 use crate::config::{Config, default_config_path, parse_duration};
 use crate::model::Format;
 use crate::sanitize::clean_line;
@@ -55,31 +58,12 @@ fn target_path(config_path: Option<&Path>) -> Result<PathBuf, Failure> {
         })
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|err| Failure::Work(format!("{}: {err}", path.display())))
-}
-
-/// Checks `text` as a config, then replaces `path` with it in one step (a temporary
-/// file renamed over it), creating the directory if needed.
-pub(super) fn write_checked(path: &Path, text: &str) -> Result<(), Failure> {
-    Config::parse(text, &path.display().to_string())?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|err| Failure::Work(format!("{}: {err}", parent.display())))?;
-    }
-    let temporary = path.with_extension("toml.new");
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|err| {
-            let _ = std::fs::remove_file(&temporary);
-            Failure::Work(format!("{}: {err}", path.display()))
-        })
-}
-
-fn edit_failure(path: &Path, err: EditError) -> Failure {
-    match err {
-        EditError::NoSuch(_) => Failure::Usage(format!("{}: {err}", path.display())),
-        _ => Failure::Usage(format!("config {}: {err}", path.display())),
+impl From<FileError> for Failure {
+    fn from(err: FileError) -> Failure {
+        match err {
+            FileError::Io { .. } => Failure::Work(err.to_string()),
+            FileError::Config(_) | FileError::Edit { .. } => Failure::Usage(err.to_string()),
+        }
     }
 }
 
@@ -102,16 +86,8 @@ pub fn describe(finding: &Finding, config: &Config) -> Vec<String> {
 /// `liveblog add URL`: finds what to follow, names it, adds it to the config.
 pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
     let target = target_path(config_path)?;
-    let exists = target.exists();
     // An existing config must be valid: it is changed, never replaced by a broken one.
-    let (text, config) = if exists {
-        let text = read(&target)?;
-        let config = Config::parse(&text, &target.display().to_string())?;
-        (text, config)
-    } else {
-        let config = Config::parse(EXAMPLE_CONFIG, "<example>")?;
-        (EXAMPLE_CONFIG.to_string(), config)
-    };
+    let (text, config, exists) = read_or_example(&target)?;
     if let Some(text) = &request.interval {
         parse_duration(text).map_err(|message| Failure::Usage(format!("--interval: {message}")))?;
     }
@@ -171,7 +147,10 @@ pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<Exit
         interval: request.interval.clone(),
         comment: None,
     };
-    let changed = edit::add_source(&text, &new).map_err(|err| edit_failure(&target, err))?;
+    let changed = edit::add_source(&text, &new).map_err(|error| FileError::Edit {
+        path: target.display().to_string(),
+        error,
+    })?;
     write_checked(&target, &changed)?;
     let created = if exists {
         ""
@@ -191,23 +170,16 @@ pub fn remove(name_or_url: &str, config_path: Option<&Path>) -> Result<ExitCode,
             target.display()
         )));
     }
-    let text = read(&target)?;
-    Config::parse(&text, &target.display().to_string())?;
-    let (changed, name) = edit::remove_source(&text, name_or_url)
-        .or_else(|err| match err {
-            // A URL written without its scheme.
-            EditError::NoSuch(_) if !name_or_url.contains("://") => {
-                edit::remove_source(&text, &normalize_url(name_or_url))
-            }
-            err => Err(err),
-        })
-        .map_err(|err| match err {
-            EditError::NoSuch(_) => {
-                edit_failure(&target, EditError::NoSuch(name_or_url.to_string()))
-            }
-            err => edit_failure(&target, err),
-        })?;
-    write_checked(&target, &changed)?;
+    let name = remove_from_file(&target, name_or_url).or_else(|err| match err {
+        // A URL written without its scheme.
+        FileError::Edit {
+            error: EditError::NoSuch(_),
+            ..
+        } if !name_or_url.contains("://") => {
+            remove_from_file(&target, &normalize_url(name_or_url)).map_err(|_| err)
+        }
+        err => Err(err),
+    })?;
     println!(
         "removed \"{name}\" from {} (its cached entries stay searchable with liveblog list)",
         target.display()

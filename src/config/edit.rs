@@ -2,11 +2,15 @@
 //! comment, blank line and key order elsewhere left exactly as the user wrote it
 //! (`toml_edit` keeps the text it does not touch byte for byte).
 //!
-//! These are pure functions of the file's text; the caller checks the result with
-//! [`super::Config::parse`] before it replaces the file, so a broken config is never
-//! written.
+//! [`add_source`] and [`remove_source`] are pure functions of the file's text;
+//! [`write_checked`] checks a result with [`Config::parse`] before it replaces the
+//! file in one step, so a broken config is never written.
+
+use std::path::Path;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::{Config, ConfigError};
 
 /// The example config, with a comment for every key: what `config init` writes, and
 /// what `add` starts from when there is no config yet.
@@ -39,6 +43,89 @@ pub enum EditError {
     /// No source has this name or URL.
     #[error("no source is named or has the URL `{0}`")]
     NoSuch(String),
+}
+
+/// Why the config file could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// What would be written is not a valid config (or the file is not).
+    #[error("config {0}")]
+    Config(#[from] ConfigError),
+    /// Reading or writing the file failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The edit itself is impossible (no such source, not a list of sources).
+    #[error("{path}: {error}")]
+    Edit {
+        /// The file.
+        path: String,
+        /// Why.
+        error: EditError,
+    },
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> FileError + '_ {
+    move |err| FileError::Io {
+        path: path.display().to_string(),
+        message: err.to_string(),
+    }
+}
+
+/// Checks `text` as a config, then replaces `path` with it in one step (a temporary
+/// file renamed over it), creating the directory if needed.
+pub fn write_checked(path: &Path, text: &str) -> Result<(), FileError> {
+    Config::parse(text, &path.display().to_string())?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    }
+    let temporary = path.with_extension("toml.new");
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|err| {
+            let _ = std::fs::remove_file(&temporary);
+            io_error(path)(err)
+        })
+}
+
+/// The text of the config at `path` and the config it holds; the commented example
+/// when there is no file yet (`exists` false).
+pub fn read_or_example(path: &Path) -> Result<(String, Config, bool), FileError> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+        let config = Config::parse(&text, &path.display().to_string())?;
+        Ok((text, config, true))
+    } else {
+        let config = Config::parse(EXAMPLE_CONFIG, "<example>")?;
+        Ok((EXAMPLE_CONFIG.to_string(), config, false))
+    }
+}
+
+/// Adds `source` to the config at `path` (created from the example if needed).
+pub fn add_to_file(path: &Path, source: &NewSource) -> Result<(), FileError> {
+    let (text, _, _) = read_or_example(path)?;
+    let changed = add_source(&text, source).map_err(|error| FileError::Edit {
+        path: path.display().to_string(),
+        error,
+    })?;
+    write_checked(path, &changed)
+}
+
+/// Takes the source named `name_or_url` (or with that URL) out of the config at
+/// `path`; returns its name.
+pub fn remove_from_file(path: &Path, name_or_url: &str) -> Result<String, FileError> {
+    let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+    Config::parse(&text, &path.display().to_string())?;
+    let (changed, name) = remove_source(&text, name_or_url).map_err(|error| FileError::Edit {
+        path: path.display().to_string(),
+        error,
+    })?;
+    write_checked(path, &changed)?;
+    Ok(name)
 }
 
 fn document(text: &str) -> Result<DocumentMut, EditError> {

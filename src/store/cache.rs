@@ -136,18 +136,32 @@ impl Store {
         skip: usize,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.entries_among(None, skip, limit)
+    }
+
+    /// As [`Store::entries_from`], from these sources only (`None`: every source): the
+    /// reader shows only the configured sources' entries; the others stay in the cache.
+    pub fn entries_among(
+        &self,
+        sources: Option<&[SourceId]>,
+        skip: usize,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
         let err = fail(&self.path, "reading entries");
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+        let (clause, mut params) = among(sources);
+        params.push(rusqlite::types::Value::Integer(limit));
+        params.push(rusqlite::types::Value::Integer(skip));
         let mut statement = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM entries
-                 ORDER BY sort_time DESC, rowid DESC LIMIT ?1 OFFSET ?2"
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE {clause}
+                 ORDER BY sort_time DESC, rowid DESC LIMIT ? OFFSET ?"
             ))
             .map_err(&err)?;
         let rows = statement
-            .query_map([limit, skip], entry_from_row)
+            .query_map(rusqlite::params_from_iter(params.iter()), entry_from_row)
             .map_err(&err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
@@ -172,6 +186,18 @@ impl Store {
         before: Option<Timestamp>,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.query_among(query, now, before, None, limit)
+    }
+
+    /// As [`Store::query_before`], among these sources' entries only (`None`: all).
+    pub fn query_among(
+        &mut self,
+        query: &Query,
+        now: Timestamp,
+        before: Option<Timestamp>,
+        sources: Option<&[SourceId]>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Entry>, StoreError> {
         // The index must hold every row before it narrows a search.
         self.catch_up_index(None)?;
         let err = fail(&self.path, "searching entries");
@@ -181,6 +207,11 @@ impl Store {
             filter
                 .params
                 .push(rusqlite::types::Value::Integer(before.as_millisecond()));
+        }
+        if sources.is_some() {
+            let (clause, params) = among(sources);
+            filter.clause = format!("({}) AND {clause}", filter.clause);
+            filter.params.extend(params);
         }
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let sql = format!(
@@ -450,5 +481,20 @@ impl Store {
             .map_err(&err)?;
         record_in(&tx, &self.path, source, state)?;
         tx.commit().map_err(&err)
+    }
+}
+
+/// `source IN (?, …)` and its parameters for `sources`; `1` (every source) for `None`.
+fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::types::Value>) {
+    match sources {
+        None => ("1".to_string(), Vec::new()),
+        Some(sources) => {
+            let marks = vec!["?"; sources.len()].join(", ");
+            let params = sources
+                .iter()
+                .map(|source| rusqlite::types::Value::Text(source.0.clone()))
+                .collect();
+            (format!("source IN ({marks})"), params)
+        }
     }
 }
