@@ -36,6 +36,10 @@ pub enum Command {
     Sources,
     /// Show/hide a source (sources panel).
     ToggleSource,
+    /// Follow a new page: type its URL.
+    AddSource,
+    /// Take the selected source out of the config (sources panel; asks first).
+    RemoveSource,
     /// Follow newest on/off.
     Follow,
     /// Poll now.
@@ -62,7 +66,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 23] = [
+    pub const ALL: [Command; 25] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -77,6 +81,8 @@ impl Command {
         Command::SavedFilters,
         Command::Sources,
         Command::ToggleSource,
+        Command::AddSource,
+        Command::RemoveSource,
         Command::Follow,
         Command::Refresh,
         Command::OldestUnread,
@@ -103,6 +109,8 @@ impl Command {
             Command::SavedFilters => "saved_filters",
             Command::Sources => "sources",
             Command::ToggleSource => "toggle_source",
+            Command::AddSource => "add_source",
+            Command::RemoveSource => "remove_source",
             Command::Follow => "follow",
             Command::Refresh => "refresh",
             Command::CopyLink => "copy_link",
@@ -132,6 +140,8 @@ impl Command {
             Command::SavedFilters => "saved filters, 1-9",
             Command::Sources => "sources panel",
             Command::ToggleSource => "show/hide a source",
+            Command::AddSource => "follow a page (its URL)",
+            Command::RemoveSource => "remove a source (panel)",
             Command::Follow => "follow newest on/off",
             Command::Refresh => "refresh now",
             Command::CopyLink => "copy link (OSC 52)",
@@ -167,6 +177,8 @@ impl Command {
             Command::SavedFilters => &["F"],
             Command::Sources => &["s"],
             Command::ToggleSource => &["Space"],
+            Command::AddSource => &["a"],
+            Command::RemoveSource => &["d", "Delete"],
             Command::Follow => &["f"],
             Command::Refresh => &["r"],
             Command::CopyLink => &["y"],

@@ -101,3 +101,8 @@ pub fn write_text(
 pub fn newest_first(items: &mut [Item]) {
     items.sort_by_key(|item| std::cmp::Reverse(item.time()));
 }
+
+/// A count in words: `1 source`, `2 sources`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}

@@ -11,6 +11,7 @@ use crate::cli::failure::Failure;
 use crate::cli::opml::{self, Outline};
 use crate::config::edit::{NewSource, add_source, same_url, write_checked};
 use crate::config::{Config, default_config_path};
+use crate::output::plural;
 use crate::sources::naming::{short_name, unique_name};
 
 /// `liveblog opml …`
@@ -136,11 +137,6 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
         target.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `1 source`, `2 sources`.
-pub fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Runs a config action.

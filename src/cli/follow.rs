@@ -14,7 +14,7 @@ use crate::config::edit::{
 use crate::config::{Config, default_config_path, parse_duration};
 use crate::model::Format;
 use crate::sanitize::clean_line;
-use crate::sources::discover::{Finding, discover};
+use crate::sources::discover::{Finding, discover, normalize_url};
 use crate::sources::fetch::Fetcher;
 use crate::sources::naming::{short_name, unique_name};
 
@@ -29,17 +29,6 @@ pub struct AddRequest {
     pub format: Format,
     /// Its own poll interval, as written (`30s`).
     pub interval: Option<String>,
-}
-
-/// `https://` for a URL written without a scheme (`example.org/live`); a path to an
-/// existing file, and `file://` URLs, stay as they are.
-pub fn normalize_url(url: &str) -> String {
-    let url = url.trim();
-    if url.contains("://") || Path::new(url).exists() {
-        url.to_string()
-    } else {
-        format!("https://{url}")
-    }
 }
 
 /// Does `arg` look like something to follow (a URL, a host, a file) rather than a
@@ -240,6 +229,6 @@ pub async fn follow_now(
     }
     config.sources = sources;
     let cache = config.cache_path(cache);
-    crate::reader::run(&config, &cache).await?;
+    crate::reader::run(&config, &cache, None).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -71,7 +71,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let Some(command) = cli.command else {
         let config = Config::load(cli.config.as_deref())?;
         let cache = config.cache_path(cli.cache.as_deref());
-        crate::reader::run(&config, &cache).await?;
+        // `a` and the sources panel change the config liveblog reads (or would read).
+        let file = cli
+            .config
+            .clone()
+            .or_else(crate::config::default_config_path);
+        crate::reader::run(&config, &cache, file.as_deref()).await?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {
@@ -192,7 +197,7 @@ async fn run_demo(cache: Option<&Path>) -> Result<ExitCode, Failure> {
     let cache = cache
         .map(Path::to_path_buf)
         .unwrap_or_else(|| scratch.path().join("demo.db"));
-    crate::reader::run(&config, &cache).await?;
+    crate::reader::run(&config, &cache, None).await?;
     drop(demo);
     Ok(ExitCode::SUCCESS)
 }

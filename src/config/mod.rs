@@ -113,7 +113,7 @@ pub struct Config {
 }
 
 /// One configured source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceConfig {
     /// Unique display name; entries are keyed by it.
     pub id: SourceId,

@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 use crate::model::{Format, Selectors};
 
 /// What a parser may need beyond the bytes: from the source's config or the command line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseOptions {
     /// CSS selectors for `Format::Html`.
     pub selectors: Option<Selectors>,

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, App, View};
+use super::app::{Action, App, Prompt, View};
 use crate::keymap::Command;
 
 /// The action for a key press in the app's current mode, if any.
@@ -14,6 +14,21 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
+    }
+    if let Some(prompt) = &app.prompt {
+        return match (prompt, key.code) {
+            (Prompt::AddSource(_), KeyCode::Enter) => Some(Action::PromptAccept),
+            (Prompt::AddSource(_), KeyCode::Esc) => Some(Action::PromptCancel),
+            (Prompt::AddSource(_), KeyCode::Backspace) => Some(Action::PromptBackspace),
+            (Prompt::AddSource(_), KeyCode::Char('u')) if ctrl => Some(Action::PromptCancel),
+            (Prompt::AddSource(_), KeyCode::Char(c)) if !ctrl && !c.is_control() => {
+                Some(Action::PromptChar(c))
+            }
+            (Prompt::AddSource(_), _) => None,
+            (Prompt::ConfirmRemove(_), KeyCode::Char('y' | 'Y')) => Some(Action::PromptAccept),
+            // Anything else is a no.
+            (Prompt::ConfirmRemove(_), _) => Some(Action::PromptCancel),
+        };
     }
     if app.filter.editing {
         return match key.code {
@@ -48,7 +63,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     // A key may serve two commands (Space pages the list and toggles a source): the view
     // decides which one it means.
     let command = app.keymap.commands(&key).find(|command| match command {
-        Command::ToggleSource => in_sources,
+        Command::ToggleSource | Command::RemoveSource => in_sources,
         Command::PageDown if in_sources => false,
         _ => true,
     })?;
@@ -65,6 +80,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Command::SavedFilters => Action::ToggleSavedFilters,
         Command::Sources => Action::ToggleSourcesPanel,
         Command::ToggleSource => Action::ToggleSource,
+        Command::AddSource => Action::StartAddSource,
+        Command::RemoveSource => Action::RemoveSource,
         Command::Follow => Action::ToggleFollow,
         Command::Refresh => Action::Refresh,
         Command::CopyLink => Action::CopyLink,

@@ -10,17 +10,20 @@ pub mod terminal;
 pub mod ui;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
 
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use crate::config::{Config, Retention};
-use crate::model::{EntryId, SourceId};
+use crate::config::edit::{NewSource, add_to_file, remove_from_file, same_url};
+use crate::config::{Config, Retention, SourceConfig};
+use crate::model::{EntryId, Format, SourceId};
 use crate::query::Query;
 use crate::reader::app::{Action, App, Effect, PolledRows, Row};
+use crate::sources::discover::{Via, discover, normalize_url};
 use crate::sources::fetch::{Fetcher, Validators};
+use crate::sources::naming::{short_name, unique_name};
 use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
 use crate::store::ingest::ingest_retaining;
@@ -53,6 +56,8 @@ enum StoreRequest {
     MarkRead(SourceId, EntryId),
     /// The user marked these read.
     MarkAllRead(Vec<(SourceId, EntryId)>),
+    /// The sources the reader now shows (one was added or removed).
+    Sources(Vec<SourceId>),
     /// Entries matching a filter, older than those the reader holds.
     Search {
         /// The filter as typed.
@@ -65,7 +70,10 @@ enum StoreRequest {
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
 pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Validators>)> {
     let store = Store::open(cache)?;
-    let entries = store.entries(Some(FIRST_SCREEN))?;
+    // Only the configured sources' entries: a source taken out of the config keeps its
+    // entries in the cache (for `list --filter`), out of the list.
+    let shown: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
+    let entries = store.entries_among(Some(&shown), 0, Some(FIRST_SCREEN))?;
     let mut sources = Vec::new();
     let mut validators = Vec::new();
     for source in &config.sources {
@@ -98,9 +106,18 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
 }
 
 /// Runs the TUI over `config` with the cache at `cache` until the user quits.
-pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
+/// `config_file` is the file `a` and the sources panel's remove change (`None`: the
+/// sources are this session's only, as for `liveblog URL` and the demo).
+pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> anyhow::Result<()> {
     // The cached entries are shown before any poll returns.
-    let (mut store, app, validators) = open(config, cache)?;
+    let (mut store, mut app, validators) = open(config, cache)?;
+    if let Some(file) = config_file.filter(|file| config.path.is_none() && !file.exists()) {
+        app.welcome = Some(format!(
+            "Showing the built-in sources. Your config would be {} · a: follow a page · ?: help",
+            file.display()
+        ));
+        app.notice = Some("built-in sources · a: follow a page · ?: help".to_string());
+    }
     let fetcher = Fetcher::with_limits(config.fetch_limits())?;
 
     let (ui_tx, ui_rx) = mpsc::unbounded_channel::<Action>();
@@ -112,12 +129,17 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         .iter()
         .map(|source| (source.id.clone(), source.retention))
         .collect();
+    let mut shown: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
     let worker = std::thread::spawn(move || {
         // The rest of the window, older than what the first frame showed, in chunks
         // (each folded for filtering here, off the UI thread).
         let mut skip = FIRST_SCREEN;
         while skip < window {
-            let chunk = match store.entries_from(skip, Some(BACKFILL_CHUNK.min(window - skip))) {
+            let chunk = match store.entries_among(
+                Some(&shown),
+                skip,
+                Some(BACKFILL_CHUNK.min(window - skip)),
+            ) {
                 Ok(chunk) => chunk,
                 Err(err) => {
                     let _ = worker_ui.send(Action::Notice(err.to_string()));
@@ -170,8 +192,12 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
                 }),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
+                StoreRequest::Sources(now_shown) => {
+                    shown = now_shown;
+                    Ok(None)
+                }
                 StoreRequest::Search { query, before } => {
-                    search_older(&mut store, query, before).map(Some)
+                    search_older(&mut store, query, before, &shown).map(Some)
                 }
             };
             let action = match result {
@@ -203,6 +229,11 @@ pub async fn run(config: &Config, cache: &Path) -> anyhow::Result<()> {
         poller,
         store: store_tx,
         alert_command: config.alerts.command.clone(),
+        sources: config.sources.clone(),
+        config: config.clone(),
+        config_file: config_file.map(Path::to_path_buf),
+        fetcher: Fetcher::with_limits(config.fetch_limits())?,
+        ui: ui_tx.clone(),
     };
     let result = terminal::run(app, ui_rx, &mut edge, config.mouse).await;
 
@@ -220,6 +251,112 @@ struct ReaderEdge {
     poller: Poller,
     store: std_mpsc::Sender<StoreRequest>,
     alert_command: String,
+    /// The sources polled now.
+    sources: Vec<SourceConfig>,
+    /// The settings new sources take.
+    config: Config,
+    /// The file `a` and remove change, if the sources come from one.
+    config_file: Option<PathBuf>,
+    fetcher: Fetcher,
+    /// For what a background look at a URL found.
+    ui: mpsc::UnboundedSender<Action>,
+}
+
+impl ReaderEdge {
+    fn shown(&self) -> Vec<SourceId> {
+        self.sources.iter().map(|s| s.id.clone()).collect()
+    }
+
+    /// Looks at `url` in the background, the way `liveblog add` does; what it found
+    /// (or why nothing) comes back as an action.
+    fn add_source(&self, url: &str) {
+        let url = normalize_url(url);
+        if let Some(source) = self.sources.iter().find(|s| same_url(&s.url, &url)) {
+            let _ = self.ui.send(Action::Notice(format!(
+                "already following {url} as {}",
+                source.id
+            )));
+            return;
+        }
+        let taken: Vec<String> = self.sources.iter().map(|s| s.id.0.clone()).collect();
+        let existing: Vec<String> = self.sources.iter().map(|s| s.url.clone()).collect();
+        let fetcher = self.fetcher.clone();
+        let config = self.config.clone();
+        let file = self.config_file.clone();
+        let ui = self.ui.clone();
+        tokio::spawn(async move {
+            let options = config.new_source("", &url, Format::Auto, None).options;
+            let action = match discover(&fetcher, &url, Format::Auto, &options).await {
+                Err(looked) => Action::Notice(format!("nothing to follow at {url}: {looked}")),
+                Ok(finding) if existing.iter().any(|u| same_url(u, &finding.url)) => {
+                    Action::Notice(format!("already following {}", finding.url))
+                }
+                Ok(finding) => {
+                    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+                    let name =
+                        unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken);
+                    let found = format!(
+                        "{} entries from {}",
+                        finding.entries,
+                        match finding.via {
+                            Via::Page => "the page's live entries".to_string(),
+                            Via::Feed => "the feed".to_string(),
+                            Via::LinkedFeed(_) => format!("its feed {}", finding.url),
+                        }
+                    );
+                    let new = NewSource {
+                        name: name.clone(),
+                        url: finding.url.clone(),
+                        format: None,
+                        interval: None,
+                        comment: None,
+                    };
+                    let saved = match &file {
+                        None => Ok(" (this session only)".to_string()),
+                        Some(path) => {
+                            let path = path.clone();
+                            tokio::task::spawn_blocking(move || {
+                                add_to_file(&path, &new).map(|()| format!(" to {}", path.display()))
+                            })
+                            .await
+                            .unwrap_or_else(|err| Ok(format!(" (not saved: {err})")))
+                        }
+                    };
+                    match saved {
+                        Ok(where_to) => Action::SourceAdded {
+                            source: Box::new(config.new_source(
+                                &name,
+                                &finding.url,
+                                Format::Auto,
+                                None,
+                            )),
+                            notice: format!("added {name}{where_to}: {found}"),
+                        },
+                        Err(err) => Action::Notice(format!("cannot add {name}: {err}")),
+                    }
+                }
+            };
+            let _ = ui.send(action);
+        });
+    }
+
+    /// Stops polling `id` and takes it out of the config file.
+    fn remove_source(&mut self, id: &SourceId) {
+        self.poller.remove(id);
+        self.sources.retain(|source| &source.id != id);
+        let _ = self.store.send(StoreRequest::Sources(self.shown()));
+        if let Some(path) = self.config_file.clone() {
+            let id = id.clone();
+            let ui = self.ui.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(err) = remove_from_file(&path, &id.0) {
+                    let _ = ui.send(Action::Notice(format!(
+                        "{id} is still in the config: {err}"
+                    )));
+                }
+            });
+        }
+    }
 }
 
 impl Edge for ReaderEdge {
@@ -241,6 +378,14 @@ impl Edge for ReaderEdge {
                     before: *before,
                 });
             }
+            Effect::AddSource(url) => self.add_source(url),
+            Effect::PollSource(source) => {
+                self.sources.retain(|s| s.id != source.id);
+                self.sources.push((**source).clone());
+                self.poller.add((**source).clone(), Validators::default());
+                let _ = self.store.send(StoreRequest::Sources(self.shown()));
+            }
+            Effect::RemoveSource(id) => self.remove_source(id),
             Effect::Alert(entry) if !self.alert_command.trim().is_empty() => {
                 run_alert_command(&self.alert_command, entry);
             }
@@ -255,12 +400,14 @@ fn search_older(
     store: &mut Store,
     query: String,
     before: Timestamp,
+    shown: &[SourceId],
 ) -> Result<Action, crate::store::StoreError> {
     let rows = match Query::parse(&query) {
-        Ok(parsed) => store.query_before(
+        Ok(parsed) => store.query_among(
             &parsed,
             Timestamp::now(),
             Some(before),
+            Some(shown),
             Some(crate::reader::app::CACHE_MATCHES + 1),
         )?,
         // The reader only asks for a query that parsed; if not, nothing matches.

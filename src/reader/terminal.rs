@@ -145,7 +145,10 @@ pub async fn run(
                 Effect::Refresh(_)
                 | Effect::MarkRead(..)
                 | Effect::MarkAllRead(_)
-                | Effect::SearchCache { .. } => edge.handle(&effect),
+                | Effect::SearchCache { .. }
+                | Effect::AddSource(_)
+                | Effect::PollSource(_)
+                | Effect::RemoveSource(_) => edge.handle(&effect),
             }
         }
         if app.quit {

@@ -4,6 +4,8 @@
 //! `<link rel="alternate">`, one about this page before a site-wide one; else the URL
 //! itself when it is a feed. Each step is said in a line, so the user sees why.
 
+use std::path::Path;
+
 use jiff::Timestamp;
 
 use crate::model::{Document, Format};
@@ -41,6 +43,17 @@ pub struct Finding {
     pub via: Via,
     /// One line per step: what was looked at and what it gave.
     pub steps: Vec<String>,
+}
+
+/// `https://` for a URL written without a scheme (`example.org/live`); a path to an
+/// existing file, and `file://` URLs, stay as they are.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.trim();
+    if url.contains("://") || Path::new(url).exists() {
+        url.to_string()
+    } else {
+        format!("https://{url}")
+    }
 }
 
 /// Fetches `url` and decides what to follow there. `format` is how to read the URL

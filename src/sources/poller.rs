@@ -112,8 +112,10 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
 
 /// The running poll tasks; dropping it stops them.
 pub struct Poller {
-    tasks: Vec<JoinHandle<()>>,
+    tasks: HashMap<SourceId, JoinHandle<()>>,
     refresh: HashMap<SourceId, Arc<Notify>>,
+    fetcher: Fetcher,
+    sink: mpsc::Sender<Poll>,
 }
 
 impl Poller {
@@ -124,18 +126,41 @@ impl Poller {
         sources: Vec<(SourceConfig, Validators)>,
         sink: mpsc::Sender<Poll>,
     ) -> Poller {
-        let mut tasks = Vec::new();
-        let mut refresh = HashMap::new();
+        let mut poller = Poller {
+            tasks: HashMap::new(),
+            refresh: HashMap::new(),
+            fetcher,
+            sink,
+        };
         for (source, validators) in sources {
-            let notify = Arc::new(Notify::new());
-            refresh.insert(source.id.clone(), Arc::clone(&notify));
-            let fetcher = fetcher.clone();
-            let sink = sink.clone();
-            tasks.push(tokio::spawn(run_source(
-                fetcher, source, validators, sink, notify,
-            )));
+            poller.add(source, validators);
         }
-        Poller { tasks, refresh }
+        poller
+    }
+
+    /// Starts polling one more source (at once, then on its interval); a source of the
+    /// same name is replaced.
+    pub fn add(&mut self, source: SourceConfig, validators: Validators) {
+        self.remove(&source.id);
+        let notify = Arc::new(Notify::new());
+        self.refresh.insert(source.id.clone(), Arc::clone(&notify));
+        let id = source.id.clone();
+        let task = tokio::spawn(run_source(
+            self.fetcher.clone(),
+            source,
+            validators,
+            self.sink.clone(),
+            notify,
+        ));
+        self.tasks.insert(id, task);
+    }
+
+    /// Stops polling a source (a request in flight is cancelled).
+    pub fn remove(&mut self, source: &SourceId) {
+        if let Some(task) = self.tasks.remove(source) {
+            task.abort();
+        }
+        self.refresh.remove(source);
     }
 
     /// Polls every source now.
@@ -155,7 +180,7 @@ impl Poller {
 
 impl Drop for Poller {
     fn drop(&mut self) {
-        for task in &self.tasks {
+        for task in self.tasks.values() {
             task.abort();
         }
     }

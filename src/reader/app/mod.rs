@@ -10,6 +10,7 @@ mod layout;
 mod merge;
 mod navigate;
 mod scan;
+mod sources;
 mod state;
 pub mod text;
 mod update;

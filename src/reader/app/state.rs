@@ -9,6 +9,7 @@ use jiff::tz::TimeZone;
 
 use super::layout::layout;
 use super::scan::Scan;
+use crate::config::SourceConfig;
 use crate::keymap::KeyMap;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
@@ -89,6 +90,25 @@ pub enum Action {
     OpenLink,
     /// Show or hide the key help.
     ToggleHelp,
+    /// Ask for the URL of a page to follow (in the status line).
+    StartAddSource,
+    /// In the sources panel: ask whether to take the selected source out of the config.
+    RemoveSource,
+    /// A character typed into the status line's question.
+    PromptChar(char),
+    /// Delete the last character of the answer.
+    PromptBackspace,
+    /// Answer the question: add the URL typed, or yes, remove the source.
+    PromptAccept,
+    /// Drop the question.
+    PromptCancel,
+    /// A source was found and added while the reader runs (after `a`): poll it.
+    SourceAdded {
+        /// The source, as it is now in the config.
+        source: Box<SourceConfig>,
+        /// What the status line says about it.
+        notice: String,
+    },
     /// Leave the reader.
     Quit,
     /// The terminal has a new size.
@@ -202,6 +222,12 @@ pub enum Effect {
     MarkAllRead(Vec<EntryKey>),
     /// A new entry matched the alert query: bell, desktop notification, command.
     Alert(Box<Entry>),
+    /// Find what to follow at this URL and add it to the config.
+    AddSource(String),
+    /// Start polling this source (just added).
+    PollSource(Box<SourceConfig>),
+    /// Take this source out of the config and stop polling it.
+    RemoveSource(SourceId),
     /// Leave.
     Quit,
 }
@@ -227,6 +253,15 @@ pub enum View {
         /// The highlighted filter.
         selected: usize,
     },
+}
+
+/// A question the status line asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// "Follow which page?": the URL as typed so far.
+    AddSource(String),
+    /// "Remove this source?" (y/n).
+    ConfirmRemove(SourceId),
 }
 
 /// An entry's identity across the whole reader.
@@ -337,6 +372,11 @@ pub struct App {
     /// How many rows at the end of `rows` a search of the cache brought in (older than
     /// the window; they leave again when the filter changes).
     pub cache_rows: usize,
+    /// The question the status line is asking, if any (keys answer it).
+    pub prompt: Option<Prompt>,
+    /// Shown while the list is empty: what a first run should know (the built-in
+    /// sources, where the config would be, how to add a page).
+    pub welcome: Option<String>,
 }
 
 impl App {
@@ -383,6 +423,8 @@ impl App {
             window: crate::config::DEFAULT_WINDOW,
             searching_cache: None,
             cache_rows: 0,
+            prompt: None,
+            welcome: None,
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,
@@ -426,6 +468,24 @@ impl App {
     /// Rows the list shows at once.
     pub fn list_height(&self) -> usize {
         usize::from(layout(self.size.0, self.size.1).list.height).max(1)
+    }
+
+    /// Whether every failing source failed to reach its server at all (no answer, no
+    /// connection): likely no network, rather than broken sources.
+    pub fn unreachable(&self) -> bool {
+        let mut failing = self.failing_sources().peekable();
+        failing.peek().is_some()
+            && failing.all(|source| {
+                let error = source.state.last_error.as_deref().unwrap_or("");
+                [
+                    "cannot connect",
+                    "timed out",
+                    "dns error",
+                    "error sending request",
+                ]
+                .iter()
+                .any(|cause| error.contains(cause))
+            })
     }
 
     /// Sources whose last poll failed.

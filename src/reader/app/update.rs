@@ -18,6 +18,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Backfill(_)
             | Action::FilterStep
             | Action::CacheMatches { .. }
+            | Action::SourceAdded { .. }
     ) {
         app.notice = None;
     }
@@ -189,6 +190,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             });
             effects.push(Effect::Refresh(target));
         }
+        Action::StartAddSource => app.start_add_source(),
+        Action::PromptChar(c) => app.prompt_char(c),
+        Action::PromptBackspace => app.prompt_backspace(),
+        Action::PromptAccept => effects.extend(app.prompt_accept()),
+        Action::PromptCancel => app.prompt = None,
+        Action::SourceAdded { source, notice } => {
+            app.source_added(source.id.clone(), notice);
+            effects.push(Effect::PollSource(source));
+        }
+        Action::RemoveSource if app.view == View::Sources => app.ask_remove_source(),
         action => navigate(app, action, &mut effects),
     }
     effects

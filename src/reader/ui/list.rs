@@ -12,6 +12,7 @@ use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::model::Entry;
 use crate::reader::app::App;
+use crate::output::plural;
 use crate::sanitize::clean_line;
 
 /// Columns for source names: the longest name, between 4 and `max`.
@@ -62,7 +63,9 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else {
             empty_message(app)
         };
-        let paragraph = Paragraph::new(message).style(theme.dim());
+        let paragraph = Paragraph::new(message)
+            .style(theme.dim())
+            .wrap(ratatui::widgets::Wrap { trim: false });
         frame.render_widget(paragraph, area.inner(ratatui::layout::Margin::new(2, 1)));
         return;
     }
@@ -154,17 +157,33 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 pub(super) fn empty_message(app: &App) -> String {
+    let welcome = app
+        .welcome
+        .as_deref()
+        .map(|welcome| format!("{}\n\n", clean_line(welcome)))
+        .unwrap_or_default();
     if app.sources.is_empty() {
-        return "No sources configured.\n\nAdd [[source]] tables to your config (see config.example.toml),\nor try `liveblog --demo`.".to_string();
+        return format!(
+            "{welcome}No sources yet.\n\nPress a and paste a page's URL to follow it (or run \
+             liveblog add URL).\nliveblog --demo shows what following live blogs looks like."
+        );
     }
     if app.rows.is_empty() {
-        return match app.failing_sources().next() {
-            Some(source) => format!(
-                "No entries yet. {} failed: {}\n\nPress r to try again, s for sources.",
+        let failing: Vec<_> = app.failing_sources().collect();
+        return match failing.first() {
+            Some(source) if failing.len() == app.sources.len() && app.unreachable() => format!(
+                "{welcome}No entries yet: no network? {} could not be reached ({}: {}).\n\n\
+                 Press r to try again, s for each source's error.",
+                plural(app.sources.len(), "source", "sources"),
                 clean_line(&source.id.0),
                 clean_line(source.state.last_error.as_deref().unwrap_or(""))
             ),
-            None => "Waiting for the first poll…".to_string(),
+            Some(source) => format!(
+                "{welcome}No entries yet. {} failed: {}\n\nPress r to try again, s for sources.",
+                clean_line(&source.id.0),
+                clean_line(source.state.last_error.as_deref().unwrap_or(""))
+            ),
+            None => format!("{welcome}Waiting for the first poll…"),
         };
     }
     if app.key_events_only {

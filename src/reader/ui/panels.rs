@@ -17,14 +17,39 @@ use crate::sanitize::clean_line;
 
 pub(super) fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .title(" Sources — space: show/hide · r: refresh · Esc: back ");
-    let inner = block.inner(area);
+    let title = if area.width >= 90 {
+        " Sources — space: show/hide · r: refresh · a: add · d: remove · Esc: back "
+    } else {
+        " Sources — space show/hide · r refresh · a add · d remove "
+    };
+    let block = Block::new().borders(Borders::TOP).title(title);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if app.sources.is_empty() {
-        frame.render_widget(Paragraph::new("No sources configured."), inner);
+        frame.render_widget(
+            Paragraph::new("No sources yet: press a and paste a page's URL."),
+            inner,
+        );
         return;
+    }
+    // The selected source's whole error, wrapped below the list (a row cuts it).
+    if let Some(error) = app
+        .sources
+        .get(app.source_selected)
+        .and_then(|source| source.state.last_error.as_deref())
+    {
+        let text = format!("✗ {}", clean_line(error));
+        let width = usize::from(inner.width.max(1));
+        let lines = u16::try_from(text.width().div_ceil(width).clamp(1, 6)).unwrap_or(6);
+        if inner.height > lines + 3 {
+            let detail = Rect::new(inner.x, inner.bottom() - lines - 1, inner.width, lines + 1);
+            inner.height -= lines + 1;
+            let paragraph = Paragraph::new(text)
+                .style(theme.error())
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(Block::new().borders(Borders::TOP).title(" error "));
+            frame.render_widget(paragraph, detail);
+        }
     }
     let name_width = name_width(app, if area.width < 80 { 14 } else { 24 });
     let items: Vec<ListItem<'_>> = app

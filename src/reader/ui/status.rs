@@ -9,13 +9,28 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use crate::reader::app::App;
+use crate::output::plural;
+use crate::reader::app::{App, Prompt};
 use crate::sanitize::clean_line;
 
 pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
     let base = theme.bar();
     let mut left: Vec<Span<'static>> = Vec::new();
+    if let Some(prompt) = &app.prompt {
+        let question = match prompt {
+            Prompt::AddSource(url) => format!(
+                " follow which page? {}▏ (Enter adds it, Esc cancels) ",
+                clean_line(url)
+            ),
+            Prompt::ConfirmRemove(id) => {
+                format!(" remove {} from the config? y/n ", clean_line(&id.0))
+            }
+        };
+        let line = Line::from(Span::styled(question, base.add_modifier(Modifier::BOLD)));
+        frame.render_widget(Paragraph::new(line).style(base), area);
+        return;
+    }
     if app.filter.editing || !app.filter.input.is_empty() {
         let cursor = if app.filter.editing { "▏" } else { "" };
         left.push(Span::styled(
@@ -78,6 +93,10 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .collect();
     let failure = match failing.as_slice() {
         [] => None,
+        _ if failing.len() == app.sources.len() && app.unreachable() => Some(format!(
+            " · ✗ no network? {} unreachable",
+            plural(failing.len(), "source", "sources")
+        )),
         [one] => Some(format!(" · ✗ {}", clean_line(one))),
         // Several: the count, and the panel has each error.
         many => Some(format!(" · ✗ {} sources failing (s shows why)", many.len())),
