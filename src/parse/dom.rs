@@ -227,50 +227,12 @@ pub fn anchor_date(input: &Input<'_>, page: Option<Timestamp>) -> Date {
         .unwrap_or_else(|| page.unwrap_or(input.now).to_zoned(tz.clone()).date())
 }
 
-/// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`: a clock time anywhere in a
-/// short text; `None` when there is none (or it is not a valid time).
+/// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`, `9h05`: a clock time anywhere
+/// in a short text; `None` when there is none (or it is not a valid time). The grammar
+/// is [`super::clock`]'s.
 pub fn clock(text: &str) -> Option<Time> {
-    let text = text.trim();
-    if text.is_empty() || text.len() > 60 {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
-            let h_end = (i..bytes.len())
-                .find(|&j| !bytes[j].is_ascii_digit())
-                .unwrap_or(bytes.len());
-            let sep = bytes.get(h_end).copied();
-            if h_end - i <= 2 && matches!(sep, Some(b':' | b'.')) {
-                let m_start = h_end + 1;
-                let m_end = (m_start..bytes.len())
-                    .find(|&j| !bytes[j].is_ascii_digit())
-                    .unwrap_or(bytes.len());
-                if m_end - m_start == 2 {
-                    let hour: i8 = text[i..h_end].parse().ok()?;
-                    let minute: i8 = text[m_start..m_end].parse().ok()?;
-                    let rest = text[m_end..].trim_start().to_ascii_lowercase();
-                    let rest = rest.strip_prefix(':').map_or(rest.as_str(), |r| {
-                        r.trim_start_matches(|c: char| c.is_ascii_digit())
-                    });
-                    let rest = rest.trim_start();
-                    let hour = if rest.starts_with("pm") || rest.starts_with("p.m") {
-                        if hour < 12 { hour + 12 } else { hour }
-                    } else if (rest.starts_with("am") || rest.starts_with("a.m")) && hour == 12 {
-                        0
-                    } else {
-                        hour
-                    };
-                    return Time::new(hour, minute, 0, 0).ok();
-                }
-            }
-            i = h_end;
-        } else {
-            i += 1;
-        }
-    }
-    None
+    let found = super::clock::find_clock(text)?;
+    Time::new(found.hour, found.minute, 0, 0).ok()
 }
 
 /// Dates clock times listed newest first: the first is on `anchor`, and the day rolls
