@@ -384,3 +384,301 @@ fn debug_print() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Synthetic pages: layouts the fixtures do not have.
+
+const BODY: &str = "Der Minister sagte am Vormittag, die Lage sei unter Kontrolle und weitere Informationen folgten.";
+
+fn page(head: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Live</title>{head}</head><body><main>{body}</main></body></html>"
+    )
+}
+
+fn synthetic(html: &str, now: &str, options: &ParseOptions) -> Document {
+    let doc = run(html.as_bytes(), Format::Auto, options, now).expect("entries");
+    check_clean("synthetic", &doc);
+    doc
+}
+
+fn times(doc: &Document) -> Vec<String> {
+    doc.items.iter().map(time).collect()
+}
+
+#[test]
+fn german_liveticker_with_day_headings() {
+    let html = page(
+        r#"<meta property="article:modified_time" content="2024-07-18T11:10:00+02:00">"#,
+        &format!(
+            "<div class=ticker><h2>Donnerstag, 18. Juli</h2>\
+             <h3>11.04 Uhr: Regierung tagt</h3><p>{BODY}</p><div>Anzeige</div>\
+             <h3>9.30 Uhr: Erste Meldung</h3><p>{BODY}</p><p>Mehr zum Thema: Alles zur Lage</p>\
+             <h2>Mittwoch, 17. Juli</h2>\
+             <h3>22.15 Uhr: Späte Meldung</h3><p>{BODY}</p>\
+             <h3>18.00 Uhr: Am Abend</h3><p>{BODY}</p></div>"
+        ),
+    );
+    let doc = synthetic(&html, NOW, &ParseOptions::default());
+    assert_eq!(doc.items.len(), 4);
+    assert_eq!(doc.items[0].title, "Regierung tagt");
+    assert_eq!(doc.items[0].text, BODY);
+    assert_eq!(
+        times(&doc),
+        [
+            "2024-07-18T09:04:00Z",
+            "2024-07-18T07:30:00Z",
+            "2024-07-17T20:15:00Z",
+            "2024-07-17T16:00:00Z"
+        ]
+    );
+    assert_eq!(
+        doc.items[1].text, BODY,
+        "the \"Mehr zum Thema\" card is no body"
+    );
+}
+
+#[test]
+fn oldest_first_ticker_crossing_midnight() {
+    let mut body = String::from("<section>");
+    for (clock, title) in [
+        ("23:40", "Polls close"),
+        ("23:55", "First count"),
+        ("00:10", "Exit poll"),
+        ("00:25", "First seat"),
+    ] {
+        body.push_str(&format!("<h3>{clock} - {title}</h3><p>Counting goes on across the country, officials said tonight in a statement.</p>"));
+    }
+    body.push_str("</section>");
+    let html = page(
+        r#"<meta property="article:modified_time" content="2024-03-02T00:30:00Z">"#,
+        &body,
+    );
+    let doc = synthetic(&html, "2024-03-02T01:00:00Z", &ParseOptions::default());
+    assert_eq!(
+        times(&doc),
+        [
+            "2024-03-01T23:40:00Z",
+            "2024-03-01T23:55:00Z",
+            "2024-03-02T00:10:00Z",
+            "2024-03-02T00:25:00Z"
+        ]
+    );
+    // Read at 00:05, the 00:25 entry cannot be today's (beyond the slack of a few
+    // minutes): the whole list is a day earlier.
+    let doc = synthetic(&html, "2024-03-02T00:05:00Z", &ParseOptions::default());
+    assert_eq!(
+        times(&doc),
+        [
+            "2024-02-29T23:40:00Z",
+            "2024-02-29T23:55:00Z",
+            "2024-03-01T00:10:00Z",
+            "2024-03-01T00:25:00Z"
+        ]
+    );
+}
+
+#[test]
+fn epoch_millisecond_blocks() {
+    let mut body = String::from("<ul class=stream>");
+    for (n, ms) in [
+        (3, 1_709_415_798_345_i64),
+        (2, 1_709_415_682_030),
+        (1, 1_709_415_000_000),
+    ] {
+        body.push_str(&format!(
+            "<li data-timestamp=\"{ms}\"><h4>Update {n}</h4><p>By Jane Doe</p><p>Something happened on the red carpet, and then something else happened.</p></li>"
+        ));
+    }
+    body.push_str("</ul>");
+    let doc = synthetic(&page("", &body), NOW, &ParseOptions::default());
+    assert_eq!(
+        times(&doc),
+        [
+            "2024-03-02T21:43:18Z",
+            "2024-03-02T21:41:22Z",
+            "2024-03-02T21:30:00Z"
+        ]
+    );
+    assert_eq!(doc.items[0].title, "Update 3");
+    assert_eq!(doc.items[0].author.as_deref(), Some("Jane Doe"));
+    assert!(
+        doc.items[0].text.starts_with("Something happened"),
+        "{}",
+        doc.items[0].text
+    );
+}
+
+#[test]
+fn amp_live_list_items() {
+    let mut body = String::from(
+        "<amp-live-list id=live layout=container><div update><button>New posts</button></div><div items>",
+    );
+    for (n, ms) in [
+        (3, 1_692_018_452_000_i64),
+        (2, 1_692_018_000_000),
+        (1, 1_692_017_000_000),
+    ] {
+        body.push_str(&format!(
+            "<div id=\"post-{n}\" data-sort-time=\"{ms}\"><h2>Goal {n}</h2><p>England score again after a long spell of pressure in the second half.</p></div>"
+        ));
+    }
+    body.push_str("</div></amp-live-list>");
+    let doc = synthetic(&page("", &body), NOW, &ParseOptions::default());
+    assert_eq!(doc.items.len(), 3);
+    assert_eq!(doc.items[0].id.0, "https://example.org/live#post-3");
+    assert_eq!(
+        doc.items[0].url.as_deref(),
+        Some("https://example.org/live#post-3")
+    );
+    assert_eq!(time(&doc.items[0]), "2023-08-14T13:07:32Z");
+}
+
+#[test]
+fn five_more_languages() {
+    let sentence =
+        "Il governo ha annunciato nuove misure dopo la riunione di questa mattina a Roma.";
+    for (day, clocks, expected) in [
+        (
+            "jueves, 18 de julio",
+            ["14.05 horas: Uno", "12.30 horas: Dos", "9.15 horas: Tres"],
+            "2024-07-18T12:05:00Z",
+        ),
+        (
+            "giovedì 18 luglio",
+            ["alle 14.05 - Uno", "alle 12.30 - Due", "alle 9.15 - Tre"],
+            "2024-07-18T12:05:00Z",
+        ),
+        (
+            "donderdag 18 juli",
+            ["14.05 uur | Een", "12.30 uur | Twee", "9.15 uur | Drie"],
+            "2024-07-18T12:05:00Z",
+        ),
+        (
+            "quinta-feira, 18 de julho",
+            ["às 14h05 – Um", "às 12h30 – Dois", "às 9h15 – Três"],
+            "2024-07-18T12:05:00Z",
+        ),
+        (
+            "czwartek, 18 lipca",
+            ["godz. 14:05 Jeden", "godz. 12:30 Dwa", "godz. 9:15 Trzy"],
+            "2024-07-18T12:05:00Z",
+        ),
+    ] {
+        let mut body = format!("<article><h2>{day}</h2>");
+        for clock in clocks {
+            body.push_str(&format!("<p><strong>{clock}</strong></p><p>{sentence}</p>"));
+        }
+        body.push_str("</article>");
+        // The page's day is a day later: the heading decides.
+        let html = page(
+            r#"<meta property="article:published_time" content="2024-07-19T08:00:00+02:00">"#,
+            &body,
+        );
+        let doc = synthetic(&html, NOW, &ParseOptions::default());
+        assert_eq!(doc.items.len(), 3, "{day}");
+        assert_eq!(time(&doc.items[0]), expected, "{day}");
+        assert!(
+            !doc.items[0].title.is_empty() && !doc.items[0].title.contains(':'),
+            "{day}: {}",
+            doc.items[0].title
+        );
+        assert_eq!(doc.items[0].text, sentence, "{day}");
+    }
+}
+
+#[test]
+fn bold_clock_alone_then_text_in_the_same_paragraph() {
+    let mut body = String::from("<div>");
+    for clock in ["17.00", "16.30", "15.45"] {
+        body.push_str(&format!("<p><strong>{clock}</strong> {BODY}</p>"));
+    }
+    body.push_str("</div>");
+    let options = ParseOptions {
+        timezone: TimeZone::get("Europe/Berlin").expect("tz"),
+        date: jiff::civil::Date::new(2024, 7, 18).ok(),
+        ..ParseOptions::default()
+    };
+    let doc = synthetic(&page("", &body), NOW, &options);
+    assert_eq!(
+        times(&doc),
+        [
+            "2024-07-18T15:00:00Z",
+            "2024-07-18T14:30:00Z",
+            "2024-07-18T13:45:00Z"
+        ]
+    );
+    assert_eq!(doc.items[0].title, "");
+    assert_eq!(doc.items[0].text, BODY);
+}
+
+#[test]
+fn a_sidebar_of_timestamped_headlines_is_no_live_blog() {
+    let mut body = String::from(
+        "<article><h1>Match report</h1><p>A long article without any live entries at all, just prose about the game.</p></article><aside><ul id=scans>",
+    );
+    for (clock, title) in [
+        ("18:30", "Cros évite une opération"),
+        ("18:10", "Le PSG recrute"),
+        ("17:55", "Nice gagne"),
+        ("17:20", "Lens perd"),
+    ] {
+        body.push_str(&format!(
+            "<li><span>{clock}</span> <a href=\"/n/{clock}\">{title}</a></li>"
+        ));
+    }
+    body.push_str("</ul></aside>");
+    let html = page(
+        r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-09-27T16:45:00Z"}</script>"#,
+        &body,
+    );
+    match run(html.as_bytes(), Format::Auto, &ParseOptions::default(), NOW) {
+        Err(ParseError::NoEntries { looked_for }) => {
+            assert!(looked_for.contains("LiveBlogPosting"), "{looked_for}");
+            assert!(
+                looked_for.contains("headings/bold paragraphs"),
+                "{looked_for}"
+            );
+            assert!(looked_for.contains("sidebar"), "{looked_for}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn text_format_refuses_html() {
+    let html = page("", "<p>Hello</p>");
+    match run(html.as_bytes(), Format::Text, &ParseOptions::default(), NOW) {
+        Err(ParseError::Invalid { reason, .. }) => assert!(reason.contains("HTML"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn ids_survive_new_entries_and_edits() {
+    let entry =
+        |clock: &str, title: &str, body: &str| format!("<h3>{clock} - {title}</h3><p>{body}</p>");
+    let long = format!("{BODY} {BODY}");
+    let older = [
+        entry("10:05", "Second", &long),
+        entry("09:40", "First", &long),
+        entry("09:10", "Zeroth", &long),
+    ];
+    let before = page("", &format!("<div>{}</div>", older.concat()));
+    // A new entry on top, and an edit late in the bodies.
+    let edited = older
+        .concat()
+        .replace("folgten.</p>", "folgten. Ergänzt: mehr.</p>");
+    let after = page(
+        "",
+        &format!("<div>{}{edited}</div>", entry("10:30", "Third", BODY)),
+    );
+    let options = ParseOptions {
+        date: jiff::civil::Date::new(2024, 7, 18).ok(),
+        ..ParseOptions::default()
+    };
+    let a = synthetic(&before, NOW, &options);
+    let b = synthetic(&after, NOW, &options);
+    let ids = |d: &Document| d.items.iter().map(|i| i.id.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b)[1..]);
+}
