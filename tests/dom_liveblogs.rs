@@ -682,3 +682,91 @@ fn ids_survive_new_entries_and_edits() {
     let ids = |d: &Document| d.items.iter().map(|i| i.id.0.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&a), ids(&b)[1..]);
 }
+
+#[test]
+fn configured_start_order_and_zone() {
+    use liveblog::model::{ListOrder, Selectors};
+    let Some(bytes) = read("fundus__LesEchos_2024_07_18.html") else {
+        return;
+    };
+    let options = ParseOptions {
+        selectors: Some(Selectors {
+            entry: "div.post-paywall".into(),
+            start: Some("p > strong, h3".into()),
+            order: Some(ListOrder::NewestFirst),
+            timezone: Some("Europe/Paris".into()),
+            ..Selectors::default()
+        }),
+        ..ParseOptions::default()
+    };
+    let doc = run(&bytes, Format::Html, &options, NOW).expect("entries");
+    check_clean("lesechos selectors", &doc);
+    assert_eq!(doc.items.len(), 20);
+    assert_eq!(doc.items[0].title, "La Bourse de Paris ouvre dans le vert");
+    assert_eq!(time(&doc.items[0]), "2024-07-18T07:05:00Z");
+    assert_eq!(time(&doc.items[19]), "2024-07-18T05:00:00Z");
+    // Oldest first, in another zone: the same clocks read the other way.
+    let html = page(
+        r#"<meta property="article:modified_time" content="2024-03-02T00:30:00Z">"#,
+        "<div class=feed><p><strong>23:40</strong> Polls close across the country tonight, and the count begins.</p>\
+         <p><strong>00:10</strong> The first results are expected within the hour, officials said.</p></div>",
+    );
+    let options = ParseOptions {
+        selectors: Some(Selectors {
+            entry: "div.feed".into(),
+            start: Some("strong".into()),
+            order: Some(ListOrder::OldestFirst),
+            timezone: Some("America/New_York".into()),
+            ..Selectors::default()
+        }),
+        ..ParseOptions::default()
+    };
+    let doc = run(html.as_bytes(), Format::Html, &options, NOW).expect("entries");
+    // The page was modified at 19:30 on 1 March in New York: the newest entry (00:10)
+    // is on the 1st, the one above it on 29 February.
+    assert_eq!(
+        times(&doc),
+        ["2024-03-01T04:40:00Z", "2024-03-01T05:10:00Z"]
+    );
+    // A bad zone is an error naming it.
+    let bad = ParseOptions {
+        selectors: Some(Selectors {
+            entry: "div.feed".into(),
+            timezone: Some("Mars/Olympus".into()),
+            ..Selectors::default()
+        }),
+        ..ParseOptions::default()
+    };
+    match run(html.as_bytes(), Format::Html, &bad, NOW) {
+        Err(ParseError::Invalid { reason, .. }) => {
+            assert!(reason.contains("Mars/Olympus"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn config_reads_the_new_selector_keys() {
+    use liveblog::config::Config;
+    use liveblog::model::ListOrder;
+    let text = "[[source]]\nname = \"fil\"\nurl = \"https://example.org/live\"\nformat = \"html\"\n\
+                selectors = { entry = \"div.post\", start = \"p > strong, h3\", order = \"newest-first\", timezone = \"Europe/Paris\" }\n";
+    let config = Config::parse(text, "test.toml").expect("parses");
+    let selectors = config.sources[0]
+        .options
+        .selectors
+        .clone()
+        .expect("selectors");
+    assert_eq!(selectors.start.as_deref(), Some("p > strong, h3"));
+    assert_eq!(selectors.order, Some(ListOrder::NewestFirst));
+    assert_eq!(selectors.timezone.as_deref(), Some("Europe/Paris"));
+    // An unknown order is a config error naming the line.
+    let bad = text.replace("newest-first", "sideways");
+    let Err(err) = Config::parse(&bad, "test.toml") else {
+        panic!("an unknown order must be an error");
+    };
+    assert!(
+        err.to_string().contains("sideways") || err.to_string().contains("order"),
+        "{err}"
+    );
+}

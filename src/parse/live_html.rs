@@ -446,7 +446,8 @@ fn best_candidate<'a>(
         for candidate in blocks(parent, &children, input, reference) {
             consider(candidate, rejected);
         }
-        if let Some(candidate) = runs(parent, &|el| start_of(el).is_some(), reference) {
+        if let Some(candidate) = runs(parent, &|el| start_of(el).is_some(), reference, MIN_ENTRIES)
+        {
             consider(candidate, rejected);
         }
     }
@@ -903,12 +904,13 @@ fn first_child_content(element: ElementRef<'_>) -> Option<ElementRef<'_>> {
     None
 }
 
-/// Splits `parent`'s children into entries at the children `is_start` accepts (or that
-/// contain one, for a configured start selector).
-pub(super) fn runs<'a>(
+/// Splits `parent`'s children into entries at the children `is_start` accepts (at
+/// least `min` of them).
+fn runs<'a>(
     parent: ElementRef<'a>,
     is_start: &dyn Fn(ElementRef<'a>) -> bool,
     reference: Date,
+    min: usize,
 ) -> Option<Candidate<'a>> {
     let nodes: Vec<ego::Node<'a>> = parent.children().collect();
     let starts: Vec<usize> = nodes
@@ -917,7 +919,7 @@ pub(super) fn runs<'a>(
         .filter(|(_, n)| ElementRef::wrap(**n).is_some_and(is_start))
         .map(|(i, _)| i)
         .collect();
-    if starts.len() < MIN_ENTRIES {
+    if starts.len() < min.max(1) {
         return None;
     }
     let mut entries = Vec::new();
@@ -1020,6 +1022,45 @@ fn run_entry<'a>(
         body_chars,
         start: kind.to_string(),
     })
+}
+
+/// `format = "html"` with a `start` selector: the runs inside every `container`
+/// element, each starting at a child that matches `start` or holds a match, dated and
+/// made items like the DOM reader's.
+pub(super) fn runs_by_selector(
+    input: &Input<'_>,
+    doc: &Html,
+    container: &scraper::Selector,
+    start: &scraper::Selector,
+    order: Option<Order>,
+    zone: Option<TimeZone>,
+) -> Vec<Item> {
+    let today = input.now.to_zoned(input.options.timezone.clone()).date();
+    let times = PageTimes::read(doc, today);
+    let reference = times.newest().map_or(today, |t| {
+        t.0.to_zoned(input.options.timezone.clone()).date()
+    });
+    let mut entries = Vec::new();
+    for element in doc.select(container) {
+        let is_start =
+            |child: ElementRef<'_>| start.matches(&child) || child.select(start).next().is_some();
+        if let Some(candidate) = runs(element, &is_start, reference, 1) {
+            entries.extend(candidate.entries);
+        }
+    }
+    // A loose start selector (`h3`) also matches furniture ("Lire aussi" cards, intro
+    // headings): when most starts carry a clock, those without one are no entries.
+    let timed = entries.iter().filter(|e| e.when.is_some()).count();
+    if timed * 2 >= entries.len() {
+        entries.retain(|e| e.when.is_some());
+    }
+    finish(
+        entries,
+        input,
+        &times,
+        Some((order, zone)),
+        &mut Report::default(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1318,7 +1359,8 @@ pub(super) fn finish(
                 order: order_override,
                 date: anchor_date,
                 zone: &zone,
-                now: Some(input.now),
+                // An explicit `--date` is believed; otherwise nothing lies ahead of now.
+                now: input.options.date.is_none().then_some(input.now),
             },
         );
         for (slot, time) in published.iter_mut().zip(dated) {
