@@ -1465,4 +1465,54 @@ mod tests {
             ["2024-03-31T11:00:00Z", "2024-03-30T12:00:00Z"]
         );
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn grammar_never_panics(text in "\\PC{0,80}") {
+            let r = d(2024, 7, 18);
+            let _ = leading_clock(&text);
+            let _ = find_clock(&text);
+            let _ = match_minute(&text);
+            let _ = day_heading(&text, r);
+            let _ = updated_stamp(&text, r);
+            let _ = find_date(&text);
+            let _ = take_date(&text);
+            let _ = take_any_zone(&text);
+        }
+
+        #[test]
+        fn clocks_read_back(h in 0i8..24, m in 0i8..60, sep in prop::sample::select(vec![":", ".", "h"])) {
+            let written = format!("{h}{sep}{m:02}");
+            prop_assert_eq!(hm(&written), Some((h, m)));
+        }
+
+        #[test]
+        fn anchoring_is_monotonic_and_never_in_the_future(
+            clocks in proptest::collection::vec((0i8..24, 0i8..60), 0..30),
+            oldest_first in any::<bool>(),
+            now in 946_684_800i64..4_000_000_000,
+        ) {
+            let now = Timestamp::from_second(now).unwrap_or_default();
+            let stamps: Vec<Option<Stamp>> = clocks.iter().map(|&(h, m)| stamp(h, m)).collect();
+            let order = if oldest_first { Order::OldestFirst } else { Order::NewestFirst };
+            let paris = TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC);
+            for zone in [&TimeZone::UTC, &paris] {
+                let how = Anchoring { order: Some(order), date: None, zone, now: Some(now) };
+                let (times, _) = anchor(&stamps, &how);
+                let limit = now.as_second() + FUTURE_SLACK_SECONDS;
+                prop_assert!(times.iter().flatten().all(|t| t.as_second() <= limit));
+                if zone == &TimeZone::UTC {
+                    // Going back in time, no step runs forward by more than the tolerance.
+                    let mut list: Vec<i64> = times.iter().flatten().map(|t| t.as_second()).collect();
+                    if oldest_first {
+                        list.reverse();
+                    }
+                    let tolerance = i64::from(OUT_OF_ORDER_MINUTES) * 60;
+                    prop_assert!(list.windows(2).all(|w| w[1] <= w[0] + tolerance), "{:?}", list);
+                }
+            }
+        }
+    }
 }

@@ -1444,6 +1444,18 @@ pub(super) fn finish(
             "none".to_string()
         };
     }
+    // Nothing is placed in the future, whatever an attribute says.
+    if input.options.date.is_none() {
+        let limit = input
+            .now
+            .as_second()
+            .saturating_add(clock::FUTURE_SLACK_SECONDS);
+        for time in &mut published {
+            if time.is_some_and(|t| t.as_second() > limit) {
+                *time = None;
+            }
+        }
+    }
     let mut items: Vec<Item> = entries
         .into_iter()
         .zip(published)
@@ -1492,5 +1504,93 @@ fn item(raw: Raw<'_>, published: Option<Timestamp>, page: Option<&str>) -> Item 
         text: body,
         html: (!html.is_empty()).then(|| sanitize::clean(&html)),
         flags: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::ParseOptions;
+    use proptest::prelude::*;
+
+    fn run(html: &str, now: Timestamp) -> Result<Document, ParseError> {
+        let options = ParseOptions {
+            timezone: TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC),
+            ..ParseOptions::default()
+        };
+        parse(&Input {
+            bytes: html.as_bytes(),
+            content_type: Some("text/html"),
+            base_url: Some("https://example.org/live"),
+            now,
+            options: &options,
+        })
+    }
+
+    #[test]
+    fn offsets_as_written() {
+        let seconds = |s: &str| offset_written(s).map(|o| o.seconds());
+        assert_eq!(seconds("2024-07-18T08:01:58+02:00"), Some(7200));
+        assert_eq!(seconds("2024-07-18T08:01:58.000Z"), Some(0));
+        assert_eq!(seconds("2024-07-18T08:01:58-0500"), Some(-18000));
+        assert_eq!(seconds("2024-07-18"), None);
+    }
+
+    #[test]
+    fn a_future_attribute_is_not_believed() {
+        let mut html = String::from("<main><div>");
+        for n in 0..3 {
+            html.push_str(&format!(
+                "<article><time datetime=\"2099-01-0{}T10:00:00Z\">x</time><h2>T{n}</h2>\
+                 <p>A body with enough words to count as a body of an entry, surely.</p></article>",
+                n + 1
+            ));
+        }
+        html.push_str("</div></main>");
+        let doc = run(
+            &html,
+            Timestamp::from_second(1_700_000_000).unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(doc.items.len(), 3);
+        assert!(doc.items.iter().all(|i| i.published.is_none()));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_stays_clean_and_in_the_past(
+            parts in proptest::collection::vec(prop::sample::select(vec![
+                "<h3>9h05 - Titre</h3>", "<p><strong>11.04 Uhr: Titel</strong></p>",
+                "<p><strong>17.00</strong> Text danach im selben Absatz.</p>",
+                "<p>Un paragraphe assez long pour compter comme le corps d'une entrée.</p>",
+                "<h2>Donnerstag, 18. Juli</h2>", "<h2>Gestern</h2>", "<div>Publicité</div>",
+                "<div><h3>Lire aussi :</h3><p><a href='/x'>x</a></p></div>",
+                "<article id='p1'>", "</article>", "<li>", "</li>", "<ul>", "</ul>", "<div>", "</div>",
+                "<time datetime='2024-03-02T21:43:18.345Z'>9:43PM</time>", "<span>95'</span>",
+                "<div data-ts='1709415798345'>", "<amp-live-list><div items>", "23:59", "00:01",
+                "<p>By Jane Doe</p>", "\u{1b}[31m", "\u{9b}2J", "<script>x</script>", "<h4>2.05pm GMT</h4>",
+                "<meta property='article:modified_time' content='2024-07-18T11:10:00+02:00'>",
+            ]), 0..60),
+            now in 0i64..4_000_000_000,
+        ) {
+            let html = parts.concat();
+            let now = Timestamp::from_second(now).unwrap_or_default();
+            if let Ok(doc) = run(&html, now) {
+                for item in &doc.items {
+                    for s in [&item.title, &item.id.0].into_iter().chain(item.author.as_ref()).chain(item.url.as_ref()) {
+                        prop_assert!(!s.chars().any(char::is_control), "{:?}", s);
+                    }
+                    prop_assert!(!item.text.chars().any(|c| c.is_control() && c != '\n'));
+                    if let Some(t) = item.published {
+                        prop_assert!(t.as_second() <= now.as_second() + clock::FUTURE_SLACK_SECONDS);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_any_text(html in "\\PC{0,300}") {
+            let _ = run(&html, Timestamp::UNIX_EPOCH);
+        }
     }
 }
