@@ -11,7 +11,7 @@
 //! makes a parser panic (see the proptest below).
 
 mod blocks;
-mod clock;
+pub mod clock;
 mod dates;
 mod detect;
 mod dom;
