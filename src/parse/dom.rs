@@ -7,8 +7,8 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use scraper::{ElementRef, Html, Selector};
 
-use super::dates;
 use super::input::Input;
+use super::{clock, dates};
 
 /// An HTML page's bytes as text: the charset from the content type, a BOM or a
 /// `<meta charset>` (through encoding_rs), else UTF-8 (lossy).
@@ -236,24 +236,32 @@ pub fn clock(text: &str) -> Option<Time> {
 }
 
 /// Dates clock times listed newest first: the first is on `anchor`, and the day rolls
-/// back whenever the clock jumps up going down the list (00:10 then 23:55).
+/// back whenever the clock jumps up going down the list (00:10 then 23:55) by more than
+/// a few minutes ([`super::clock::anchor`], the one anchoring rule).
 pub fn date_clocks(times: &[Option<Time>], anchor: Date, tz: &TimeZone) -> Vec<Option<Timestamp>> {
-    let mut day = anchor;
-    let mut previous: Option<Time> = None;
-    times
+    let stamps: Vec<Option<clock::Stamp>> = times
         .iter()
         .map(|time| {
-            let time = (*time)?;
-            if previous.is_some_and(|p| time > p) {
-                day = day.yesterday().unwrap_or(day);
-            }
-            previous = Some(time);
-            day.to_datetime(time)
-                .to_zoned(tz.clone())
-                .ok()
-                .map(|z| z.timestamp())
+            time.map(|t| clock::Stamp {
+                clock: clock::Clock {
+                    hour: t.hour(),
+                    minute: t.minute(),
+                    zone: None,
+                },
+                date: None,
+            })
         })
-        .collect()
+        .collect();
+    clock::anchor(
+        &stamps,
+        &clock::Anchoring {
+            order: Some(clock::Order::NewestFirst),
+            date: Some(anchor),
+            zone: tz,
+            now: None,
+        },
+    )
+    .0
 }
 
 /// Entries without a time of their own take the nearest older one's (the entry below
