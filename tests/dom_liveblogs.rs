@@ -636,10 +636,11 @@ fn a_sidebar_of_timestamped_headlines_is_no_live_blog() {
         Err(ParseError::NoEntries { looked_for }) => {
             assert!(looked_for.contains("LiveBlogPosting"), "{looked_for}");
             assert!(
-                looked_for.contains("headings/bold paragraphs"),
+                looked_for.contains("headings led by a clock"),
                 "{looked_for}"
             );
             assert!(looked_for.contains("sidebar"), "{looked_for}");
+            assert!(looked_for.chars().count() < 250, "{looked_for}");
         }
         other => panic!("{other:?}"),
     }

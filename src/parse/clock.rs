@@ -230,6 +230,24 @@ pub fn take_any_zone(s: &str) -> Option<(Zone, &str)> {
     take_zone(s).map(|(offset, rest)| (Zone::Fixed(offset), rest))
 }
 
+/// An abbreviation that names more than one zone (`IST`: India or Ireland), alone or
+/// in brackets: the rest after it.
+fn ambiguous_zone(s: &str) -> Option<&str> {
+    let t = trim_start(s);
+    let (inner, bracketed) = match t.strip_prefix('(') {
+        Some(inner) => (inner, true),
+        None => (t, false),
+    };
+    let rest = inner.strip_prefix("IST")?;
+    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '+' || c == '-') {
+        return None;
+    }
+    if bracketed {
+        return trim_start(rest).strip_prefix(')');
+    }
+    Some(rest)
+}
+
 /// Hours east of UTC of the zone abbreviations live pages use.
 pub fn zone_hours(word: &str) -> Option<i32> {
     let hours = match word {
@@ -354,7 +372,10 @@ pub fn leading_clock(text: &str) -> Option<Lead<'_>> {
         }
     }
     let mut zone = None;
-    if let Some((found, after)) = take_any_zone(rest) {
+    if let Some(after) = ambiguous_zone(rest) {
+        // `IST` is India's or Ireland's: the page's own zone decides.
+        rest = after;
+    } else if let Some((found, after)) = take_any_zone(rest) {
         zone = Some(found);
         rest = after;
     }
@@ -1203,7 +1224,12 @@ mod tests {
         };
         assert_eq!(zone("14:05 GMT").as_deref(), Some("+00"));
         assert_eq!(zone("16.33\u{a0}CET").as_deref(), Some("+01"));
-        assert_eq!(zone("19:02 (IST)").as_deref(), Some("+01"));
+        // Ambiguous (India or Ireland): the page's zone decides.
+        assert_eq!(zone("19:02 (IST)"), None);
+        assert_eq!(
+            lead("19:02 (IST) - Rain stops play").map(|l| l.3),
+            Some("Rain stops play".to_string())
+        );
         assert_eq!(zone("14:05 CEST").as_deref(), Some("+02"));
         assert_eq!(zone("9:00 EDT").as_deref(), Some("-04"));
         assert_eq!(zone("14:05 +05:30").as_deref(), Some("+05:30"));

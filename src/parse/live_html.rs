@@ -140,7 +140,7 @@ pub(super) struct PageTimes {
 }
 
 impl PageTimes {
-    pub(super) fn read(doc: &Html, today: Date) -> PageTimes {
+    pub(super) fn read(doc: &Html, today: Date, zone: &TimeZone) -> PageTimes {
         let mut out = PageTimes::default();
         let metas = [
             ("article:modified_time", true),
@@ -167,35 +167,6 @@ impl PageTimes {
                 }
             }
         }
-        // "Last updated 18 July 2024 at 14:05" lines (short text nodes).
-        for node in doc.root_element().descendants().take(200_000) {
-            let Some(t) = node.value().as_text() else {
-                continue;
-            };
-            let t = t.trim();
-            if t.len() < 10 || t.len() > 120 {
-                continue;
-            }
-            if let Some((Some(date), clock)) = clock::updated_stamp(t, today) {
-                let (hour, minute) = clock.as_ref().map_or((0, 0), |c| (c.hour, c.minute));
-                let offset = clock.and_then(|c| c.zone).and_then(|z| match z {
-                    clock::Zone::Fixed(o) => Some(o),
-                    clock::Zone::Rules(_) => None,
-                });
-                let at = jiff::civil::Time::new(hour, minute, 0, 0)
-                    .ok()
-                    .and_then(|time| {
-                        offset
-                            .unwrap_or(Offset::UTC)
-                            .to_timestamp(date.to_datetime(time))
-                            .ok()
-                    });
-                if let Some(at) = at {
-                    out.times
-                        .push((at, offset, "a \"Last updated\" line".to_string(), true));
-                }
-            }
-        }
         if let Some(sel) = dom::selector("script[type=\"application/ld+json\"]") {
             for script in doc.select(&sel).take(20) {
                 let body: String = script.text().collect();
@@ -204,7 +175,46 @@ impl PageTimes {
                 }
             }
         }
+        // The visible "Last updated" line only when there is nothing machine-readable.
+        if out.times.is_empty() {
+            out.updated_lines(doc, today, zone);
+        }
         out
+    }
+
+    /// "Last updated 18 July 2024 at 14:05" lines (short text nodes), read in `zone`.
+    fn updated_lines(&mut self, doc: &Html, today: Date, zone: &TimeZone) {
+        for node in doc.root_element().descendants().take(200_000) {
+            let Some(t) = node.value().as_text() else {
+                continue;
+            };
+            let t = t.trim();
+            if t.len() < 10 || t.len() > 120 {
+                continue;
+            }
+            let Some((Some(date), clock)) = clock::updated_stamp(t, today) else {
+                continue;
+            };
+            let (hour, minute) = clock.as_ref().map_or((0, 0), |c| (c.hour, c.minute));
+            let offset = clock.and_then(|c| c.zone).and_then(|z| match z {
+                clock::Zone::Fixed(o) => Some(o),
+                clock::Zone::Rules(_) => None,
+            });
+            let at = jiff::civil::Time::new(hour, minute, 0, 0)
+                .ok()
+                .and_then(|time| {
+                    let at = date.to_datetime(time);
+                    match offset {
+                        Some(offset) => offset.to_timestamp(at).ok(),
+                        None => zone.to_timestamp(at).ok(),
+                    }
+                });
+            if let Some(at) = at {
+                self.times
+                    .push((at, offset, "a \"Last updated\" line".to_string(), true));
+                return;
+            }
+        }
     }
 
     fn push(&mut self, raw: &str, source: &str, modified: bool) {
@@ -295,6 +305,18 @@ pub const LOOKED_FOR: &str = "live entries in the HTML: at least 3 repeated bloc
     time (time[datetime], datetime/title attributes, data-* epochs, a clock or match minute \
     in the first text) or headings/bold paragraphs starting with a clock time, with bodies";
 
+/// [`LOOKED_FOR`] in a few words, for an error that also names what JSON-LD lacked;
+/// `miss` is this reader's own `looked_for`.
+pub fn looked_for_briefly(miss: &str) -> String {
+    let mut out = String::from(
+        "live entries in the HTML (repeated timed blocks, or headings led by a clock)",
+    );
+    if miss.contains("sidebar") {
+        out.push_str(", not a sidebar");
+    }
+    out
+}
+
 /// Reads the page's live entries and says how they were found.
 pub fn extract(input: &Input<'_>) -> Result<(Document, Report), ParseError> {
     let html = dom::decode_html(input);
@@ -303,6 +325,7 @@ pub fn extract(input: &Input<'_>) -> Result<(Document, Report), ParseError> {
     let times = PageTimes::read(
         &doc,
         input.now.to_zoned(input.options.timezone.clone()).date(),
+        &input.options.timezone,
     );
     let mut report = Report::default();
     let Some(best) = best_candidate(&doc, input, &times, &mut report.rejected) else {
@@ -859,7 +882,7 @@ fn block_entry<'a>(
 fn start_of(element: ElementRef<'_>) -> Option<(String, &'static str)> {
     let name = element.value().name();
     let lead_text = |el: ElementRef<'_>| -> Option<String> {
-        let t = text::line(&dom::text_of(el));
+        let t = text::line(&text_start(el, 160));
         clock::leading_clock(&t).is_some().then_some(t)
     };
     match name {
@@ -1036,7 +1059,7 @@ pub(super) fn runs_by_selector(
     zone: Option<TimeZone>,
 ) -> Vec<Item> {
     let today = input.now.to_zoned(input.options.timezone.clone()).date();
-    let times = PageTimes::read(doc, today);
+    let times = PageTimes::read(doc, today, &input.options.timezone);
     let reference = times.newest().map_or(today, |t| {
         t.0.to_zoned(input.options.timezone.clone()).date()
     });

@@ -57,7 +57,7 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
                 Err(ParseError::NoEntries { looked_for }) => {
                     live_html::parse(input).map_err(|dom| match dom {
                         ParseError::NoEntries { looked_for: in_dom } => ParseError::NoEntries {
-                            looked_for: format!("{looked_for}; and {in_dom}"),
+                            looked_for: both_looked_for(&looked_for, &in_dom),
                         },
                         other => other,
                     })
@@ -91,6 +91,19 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         Format::Html if input.options.selectors.is_none() => live_html::parse(input),
         Format::Html => selectors::parse(input),
     }
+}
+
+/// What the structured readers and the DOM reader looked for, in one line short enough
+/// for a source's status (the structured part is shortened when long).
+fn both_looked_for(structured: &str, in_dom: &str) -> String {
+    const ROOM: usize = 120;
+    let structured = if structured.chars().count() > ROOM {
+        let cut: String = structured.chars().take(ROOM).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        structured.to_string()
+    };
+    format!("{structured}; or {}", live_html::looked_for_briefly(in_dom))
 }
 
 /// What reading `input` as `format` finds, in one line for people (`dump --explain`):
