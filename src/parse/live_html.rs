@@ -45,9 +45,10 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
-use scraper::{ElementRef, Html, Node};
+use scraper::{ElementRef, Html};
 
 use super::clock::{self, Anchoring, Clock, Order, Stamp};
+use super::dom::{is_inert, plain_chars, text_start};
 use super::feed::absolute;
 use super::input::{Input, ParseError};
 use super::{dates, dom, ids, text};
@@ -66,7 +67,7 @@ const TIME_SCAN: usize = 400;
 /// What the extractor found, for [`explain`](super::explain).
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// The structure: "repeated <article> blocks in <div id=liveblog-body>".
+    /// The structure: "repeated <article> blocks in <div id=live>".
     pub structure: String,
     /// How entries start, for runs (`p>strong ×18, h3 ×2`).
     pub starts: String,
@@ -120,9 +121,9 @@ pub(super) struct Raw<'a> {
     start: String,
 }
 
-/// `scraper`'s node handle (an `ego_tree::NodeRef`), named through `ElementRef`.
+/// `scraper`'s node handle (an `ego_tree::NodeRef`).
 mod ego {
-    pub type Node<'a> = <scraper::ElementRef<'a> as std::ops::Deref>::Target;
+    pub type Node<'a> = super::dom::NodeRef<'a>;
 }
 
 pub(super) struct Candidate<'a> {
@@ -376,7 +377,7 @@ pub fn extract(input: &Input<'_>) -> Result<(Document, Report), ParseError> {
     ))
 }
 
-/// `<div class=post-paywall>`, `<ol>`, `<div id=liveblog-body>`.
+/// `<div class=ticker>`, `<ol>`, `<div id=live>`: an element as the explanation names it.
 fn describe(element: ElementRef<'_>) -> String {
     let name = element.value().name();
     let attr = element
@@ -410,22 +411,6 @@ fn count_words<'a>(words: impl Iterator<Item = &'a str>) -> String {
 
 // ---------------------------------------------------------------------------------------
 // Candidates
-
-/// Elements that hold no entries.
-fn is_inert(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "head"
-            | "select"
-            | "option"
-            | "iframe"
-    )
-}
 
 fn best_candidate<'a>(
     doc: &'a Html,
@@ -633,23 +618,6 @@ fn most_common(values: &[String]) -> Option<String> {
         }
     }
     best.map(|(v, _)| v.clone())
-}
-
-/// The first `limit` characters of an element's text, whitespace folded.
-fn text_start(element: ElementRef<'_>, limit: usize) -> String {
-    let mut out = String::new();
-    for piece in element.text() {
-        for word in piece.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-            if out.len() >= limit {
-                return out;
-            }
-        }
-    }
-    out
 }
 
 /// The first non-blank text nodes of an element (at most `n`), trimmed.
@@ -1087,211 +1055,6 @@ pub(super) fn runs_by_selector(
 }
 
 // ---------------------------------------------------------------------------------------
-// Bodies
-
-/// Ad labels, in the eight languages.
-const AD_LABELS: &[&str] = &[
-    "publicité",
-    "publicite",
-    "advertisement",
-    "advert",
-    "ad",
-    "anzeige",
-    "werbung",
-    "publicidad",
-    "pubblicità",
-    "advertentie",
-    "publicidade",
-    "reklama",
-    "sponsored",
-    "annonce",
-    "pub",
-];
-
-/// Beginnings of "read more" cards.
-const READ_MORE: &[&str] = &[
-    "lire aussi",
-    "à lire aussi",
-    "a lire aussi",
-    "voir aussi",
-    "read more",
-    "see also",
-    "related:",
-    "mehr zum thema",
-    "lesen sie auch",
-    "lesen sie mehr",
-    "auch interessant",
-    "leer más",
-    "lee también",
-    "leggi anche",
-    "lees ook",
-    "lees meer",
-    "leia também",
-    "leia mais",
-    "czytaj też",
-    "czytaj także",
-    "zobacz też",
-    "zobacz także",
-];
-
-/// Whole texts of share buttons and similar furniture.
-const FURNITURE: &[&str] = &[
-    "share",
-    "share this post",
-    "partager",
-    "teilen",
-    "compartir",
-    "condividi",
-    "delen",
-    "compartilhar",
-    "udostępnij",
-    "tweet",
-    "facebook",
-    "twitter",
-    "whatsapp",
-    "copy link",
-    "email",
-    "e-mail",
-    "linkedin",
-    "close share options",
-    "show more",
-    "read more",
-];
-
-fn left_out_tag(name: &str) -> bool {
-    is_inert(name)
-        || matches!(
-            name,
-            "header"
-                | "footer"
-                | "nav"
-                | "aside"
-                | "button"
-                | "form"
-                | "input"
-                | "time"
-                | "amp-timeago"
-                | "object"
-                | "embed"
-                | "canvas"
-        )
-}
-
-fn has_media(element: ElementRef<'_>) -> bool {
-    element
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .any(|e| matches!(e.value().name(), "img" | "picture" | "video" | "audio"))
-}
-
-/// True when an element is no part of an entry's body.
-fn left_out(element: ElementRef<'_>, skip: &[ElementRef<'_>]) -> bool {
-    let name = element.value().name();
-    if left_out_tag(name) || skip.iter().any(|s| s.id() == element.id()) {
-        return true;
-    }
-    if matches!(
-        name,
-        "br" | "hr" | "img" | "picture" | "video" | "audio" | "source"
-    ) {
-        return false;
-    }
-    let t = text_start(element, 200);
-    if t.is_empty() {
-        return !has_media(element);
-    }
-    let lower = t.to_lowercase();
-    let key = lower.trim_end_matches([':', '.', ' ', '›', '»']).trim();
-    if AD_LABELS.contains(&key) || FURNITURE.contains(&key) {
-        return true;
-    }
-    READ_MORE.iter().any(|p| lower.starts_with(p)) && t.chars().count() < 200
-}
-
-/// Characters of body text outside links (for scoring).
-fn plain_chars(parts: &[ego::Node<'_>], skip: &[ElementRef<'_>]) -> usize {
-    fn walk(node: ego::Node<'_>, skip: &[ElementRef<'_>], budget: &mut usize) -> usize {
-        if *budget == 0 {
-            return 0;
-        }
-        *budget -= 1;
-        match node.value() {
-            Node::Text(t) => t.split_whitespace().map(|w| w.chars().count() + 1).sum(),
-            Node::Element(e) => {
-                let Some(el) = ElementRef::wrap(node) else {
-                    return 0;
-                };
-                if e.name() == "a" || left_out(el, skip) {
-                    return 0;
-                }
-                node.children().map(|c| walk(c, skip, budget)).sum()
-            }
-            _ => 0,
-        }
-    }
-    let mut budget = 4000;
-    parts.iter().map(|n| walk(*n, skip, &mut budget)).sum()
-}
-
-/// The body's HTML: the parts without what is left out, only safe attributes kept.
-fn body_html(parts: &[ego::Node<'_>], skip: &[ElementRef<'_>]) -> String {
-    fn walk(node: ego::Node<'_>, skip: &[ElementRef<'_>], out: &mut String, top: bool) {
-        match node.value() {
-            Node::Text(t) => out.push_str(&escape(t)),
-            Node::Element(e) => {
-                let Some(el) = ElementRef::wrap(node) else {
-                    return;
-                };
-                if left_out(el, skip) {
-                    return;
-                }
-                let name = e.name();
-                // A start paragraph's own tag is kept; its lead is skipped.
-                let _ = top;
-                out.push('<');
-                out.push_str(name);
-                for (key, value) in e.attrs() {
-                    if matches!(key, "href" | "src" | "alt")
-                        && !value
-                            .trim_start()
-                            .to_ascii_lowercase()
-                            .starts_with("javascript:")
-                    {
-                        out.push(' ');
-                        out.push_str(key);
-                        out.push_str("=\"");
-                        out.push_str(&escape(value).replace('"', "&quot;"));
-                        out.push('"');
-                    }
-                }
-                out.push('>');
-                if matches!(name, "br" | "hr" | "img" | "source" | "wbr") {
-                    return;
-                }
-                for child in node.children() {
-                    walk(child, skip, out, false);
-                }
-                out.push_str("</");
-                out.push_str(name);
-                out.push('>');
-            }
-            _ => {}
-        }
-    }
-    let mut out = String::new();
-    for part in parts {
-        walk(*part, skip, &mut out, true);
-    }
-    out.trim().to_string()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-// ---------------------------------------------------------------------------------------
 // Dating and items
 
 /// The zone clock times are in: the page's own non-zero offset when it writes one
@@ -1490,7 +1253,7 @@ pub(super) fn finish(
 }
 
 fn item(raw: Raw<'_>, published: Option<Timestamp>, page: Option<&str>) -> Item {
-    let html = body_html(&raw.parts, &raw.skip);
+    let html = dom::serialize_body(&raw.parts, &raw.skip);
     let mut body = if html.is_empty() {
         String::new()
     } else {

@@ -109,7 +109,7 @@ fn both_looked_for(structured: &str, in_dom: &str) -> String {
 /// What reading `input` as `format` finds, in one line for people (`dump --explain`):
 /// the reader used, the number of entries, and for the DOM reader the structure, the
 /// times, the day and zone clock times hang from and the list's order, e.g. `html: 20
-/// entries, heading-delimited runs in <div class=post-paywall> (starts: p>strong ×18,
+/// entries, heading-delimited runs in <div class=ticker> (starts: p>strong ×18,
 /// h3 ×1, div>h3 ×1), clock `9h05`, day 2024-07-18 from article:modified_time, zone
 /// Europe/Paris (+02:00), newest first`. Pure, like [`parse`]; never panics.
 pub fn explain(input: &Input<'_>, format: Format) -> String {
