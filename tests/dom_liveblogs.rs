@@ -354,37 +354,6 @@ fn guardian_blocks_have_their_own_times() {
     );
 }
 
-#[test]
-#[ignore]
-fn debug_print() {
-    let name = std::env::var("PAGE").unwrap_or_default();
-    let Some(bytes) = read(&name) else { return };
-    let doc = dom(&bytes);
-    for i in &doc.items {
-        println!(
-            "{} | {} | {} | {:?} | {}",
-            time(i),
-            i.id,
-            i.title,
-            i.author,
-            i.text.chars().take(80).collect::<String>()
-        );
-    }
-    println!(
-        "{}",
-        explain(
-            &Input {
-                bytes: &bytes,
-                content_type: None,
-                base_url: None,
-                now: common::ts(NOW),
-                options: &ParseOptions::default()
-            },
-            Format::Html
-        )
-    );
-}
-
 // ---------------------------------------------------------------------------------------
 // Synthetic pages: layouts the fixtures do not have.
 

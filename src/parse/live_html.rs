@@ -427,12 +427,13 @@ fn best_candidate<'a>(
     let mut best: Option<Candidate<'a>> = None;
     let mut consider = |candidate: Candidate<'a>, rejected: &mut Vec<String>| {
         if let Some(reason) = rejection(&candidate) {
-            if rejected.len() < 8 {
-                rejected.push(format!(
-                    "{} in {}: {reason}",
-                    candidate.entries.len(),
-                    describe(candidate.container)
-                ));
+            let line = format!(
+                "{} in {}: {reason}",
+                candidate.entries.len(),
+                describe(candidate.container)
+            );
+            if rejected.len() < 8 && !rejected.contains(&line) {
+                rejected.push(line);
             }
             return;
         }
