@@ -207,6 +207,24 @@ fn sports_fr_match_minutes_and_not_the_sidebar() {
         "{}",
         doc.items[74].text
     );
+    let said = explain(
+        &Input {
+            bytes: &bytes,
+            content_type: None,
+            base_url: None,
+            now: common::ts(NOW),
+            options: &ParseOptions::default(),
+        },
+        Format::Auto,
+    );
+    assert!(
+        said.starts_with("html: 75 entries, repeated <div> blocks"),
+        "{said}"
+    );
+    assert!(
+        said.contains("match minutes") && said.contains("le_scans") && said.contains("sidebar"),
+        "{said}"
+    );
 }
 
 /// `(time, title)` of each JSON-LD update, and of each DOM entry.
