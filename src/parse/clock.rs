@@ -1,5 +1,5 @@
 //! One grammar for the times and days live pages print, shared by transcripts
-//! ([`super::transcript`]) and the DOM reader ([`super::live_html`]):
+//! (`transcript`) and the DOM reader (`live_html`):
 //!
 //! - clock times: `14:05`, `14.05`, `9h05`, `14h05`, `11.04 Uhr`, `2.05pm`, `9:43PM`,
 //!   `2:05 p.m.`, `14:05 GMT`, `16.33\u{a0}CET`, `à 14h05`, `14.05 horas`, `19:02 (IST)`;

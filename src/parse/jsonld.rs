@@ -111,17 +111,14 @@ fn lacks_own_times(items: &[Item]) -> bool {
 }
 
 /// Times (and missing titles and bodies) from the entries the page's HTML shows (the
-/// DOM reader's): matched by position when both list as many, else by headline.
+/// DOM reader's): matched by headline, else by position when both list as many.
 fn complete_from_dom(items: &mut [Item], shown: &[Item]) {
     let same_count = items.len() == shown.len();
     for (index, item) in items.iter_mut().enumerate() {
-        let twin = if same_count {
-            shown.get(index)
-        } else if !item.title.is_empty() {
-            shown.iter().find(|s| s.title == item.title)
-        } else {
-            None
-        };
+        let by_title = (!item.title.is_empty())
+            .then(|| shown.iter().find(|s| s.title == item.title))
+            .flatten();
+        let twin = by_title.or_else(|| if same_count { shown.get(index) } else { None });
         let Some(twin) = twin else {
             continue;
         };

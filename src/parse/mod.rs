@@ -5,6 +5,12 @@
 //!   `repair` salvages truncated documents, `dates` parses lenient timestamps);
 //! - `jsonld`: schema.org `LiveBlogPosting` JSON-LD in HTML pages;
 //! - `guardian`: the Guardian Content API and its page JSON;
+//! - `live_html`: live entries found in a page's HTML by structure (repeated timed
+//!   blocks, heading-delimited runs), for `auto` after the structured readers and for
+//!   `html` without selectors; `selectors`: `format = "html"` with CSS selectors;
+//! - [`clock`]: the one grammar of clock times, days and zones (eight languages) and
+//!   the anchoring of clock-only times to days, shared by transcripts and the DOM;
+//! - [`explain`]: what a reading found, in one line (`dump --explain`);
 //! - `text`: HTML and entities to plain text; `ids`: stable entry ids.
 //!
 //! Every string that leaves this module has been through [`crate::sanitize`]. No input
