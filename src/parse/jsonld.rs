@@ -90,10 +90,11 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         });
     }
     blocks::enrich(&mut items, &page, input.base_url);
-    if lacks_own_times(&items)
+    let no_times = lacks_own_times(&items);
+    if (no_times || items.iter().any(|i| i.html.is_none()))
         && let Ok(shown) = live_html::parse(input)
     {
-        complete_from_dom(&mut items, &shown.items);
+        complete_from_dom(&mut items, &shown.items, no_times);
     }
     ids::dedupe(&mut items, input.base_url);
     Ok(Document {
@@ -112,26 +113,35 @@ fn lacks_own_times(items: &[Item]) -> bool {
 
 /// Times (and missing titles and bodies) from the entries the page's HTML shows (the
 /// DOM reader's): matched by headline, else by position when both list as many.
-fn complete_from_dom(items: &mut [Item], shown: &[Item]) {
+/// Without `times`, only bodies: an update without HTML takes its headline twin's
+/// (the page's paragraphs, where JSON-LD's `articleBody` runs them together).
+fn complete_from_dom(items: &mut [Item], shown: &[Item], times: bool) {
     let same_count = items.len() == shown.len();
     for (index, item) in items.iter_mut().enumerate() {
         let by_title = (!item.title.is_empty())
             .then(|| shown.iter().find(|s| s.title == item.title))
             .flatten();
-        let twin = by_title.or_else(|| if same_count { shown.get(index) } else { None });
-        let Some(twin) = twin else {
+        let by_place = || (times && same_count).then(|| shown.get(index)).flatten();
+        let Some(twin) = by_title.or_else(by_place) else {
             continue;
         };
+        if item.html.is_none()
+            && twin.html.is_some()
+            && ((item.text.is_empty() && twin.text.chars().count() > 40)
+                || (!item.text.is_empty() && !item.text.contains('\n') && twin.text.contains('\n')))
+        {
+            item.text = twin.text.clone();
+            item.html = twin.html.clone();
+        }
+        if !times {
+            continue;
+        }
         if twin.published.is_some() {
             item.published = twin.published;
             item.updated = None;
         }
         if item.title.is_empty() {
             item.title = twin.title.clone();
-        }
-        if item.text.is_empty() {
-            item.text = twin.text.clone();
-            item.html = twin.html.clone();
         }
         if item.author.is_none() {
             item.author = twin.author.clone();
