@@ -301,6 +301,17 @@ fn telegraph_dom_matches_its_json_ld() {
             .text
             .starts_with("Clara and Maya exchange barely intelligi")
     );
+    // Through `auto`, JSON-LD's run-together articleBody gets the page's paragraphs.
+    let auto = run(&bytes, Format::Auto, &ParseOptions::default(), NOW).expect("entries");
+    assert_eq!(auto.items.len(), 48);
+    assert!(
+        auto.items[0]
+            .text
+            .contains("logical explanation?\n\nAnyway."),
+        "{}",
+        auto.items[0].text
+    );
+    assert_eq!(time(&auto.items[0]), "2024-03-02T21:43:18.345Z");
 }
 
 #[test]
