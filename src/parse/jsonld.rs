@@ -91,7 +91,12 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
     }
     blocks::enrich(&mut items, &page, input.base_url);
     let no_times = lacks_own_times(&items);
-    if (no_times || items.iter().any(|i| i.html.is_none()))
+    // (The page is read a second time only when that can help: no own times, or a
+    // body with no HTML and no paragraph breaks.)
+    if (no_times
+        || items
+            .iter()
+            .any(|i| i.html.is_none() && !i.text.contains('\n')))
         && let Ok(shown) = live_html::parse(input)
     {
         complete_from_dom(&mut items, &shown.items, no_times);
