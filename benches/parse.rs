@@ -109,7 +109,40 @@ fn bench(c: &mut Criterion) {
             b.iter(|| parse_all(black_box(&docs), format))
         });
     }
+    dom_reader(&mut group, &dir);
     group.finish();
+}
+
+/// The DOM live-blog reader alone (`Format::Html` without selectors) on the largest
+/// DOM fixture, the BBC page (2.4 MB): the target is under 50 ms.
+fn dom_reader(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    dir: &Path,
+) {
+    let path = dir.join("liveblog-dom/postlight__www.bbc.com_1589289678589.html");
+    let Ok(bytes) = std::fs::read(&path) else {
+        println!(
+            "  note: {} missing; DOM reader bench skipped",
+            path.display()
+        );
+        return;
+    };
+    let items = parse::parse(&input(&bytes), Format::Html).map_or(0, |doc| doc.items.len());
+    let runs = if common::quick() { 3 } else { 15 };
+    let mut samples = common::time_runs(runs, || {
+        black_box(parse::parse(&input(black_box(&bytes)), Format::Html).ok());
+    });
+    let (p50, _, _) = common::percentiles(&mut samples);
+    println!(
+        "  dom       BBC page {:>9} bytes {:>6} items  {:>7.1} ms per page (median of {runs}; target < 50 ms)",
+        bytes.len(),
+        items,
+        p50,
+    );
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("dom_bbc", |b| {
+        b.iter(|| parse::parse(&input(black_box(&bytes)), Format::Html).ok())
+    });
 }
 
 criterion_group!(benches, bench);

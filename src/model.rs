@@ -194,6 +194,28 @@ pub struct Selectors {
     pub body: Option<String>,
     /// The permalink (`a@href` style).
     pub link: Option<String>,
+    /// For pages whose entries are runs of siblings rather than one element each: where
+    /// an entry starts inside every `entry` element (`p > strong, h3`); it runs to the
+    /// next start, and its time is the clock its start begins with (`9h05 - Title`).
+    pub start: Option<String>,
+    /// Which way the page lists entries, for dating clock-only times (default `auto`).
+    pub order: Option<ListOrder>,
+    /// The zone of the page's clock times (an IANA name such as `Europe/Paris`),
+    /// instead of `[general] timezone`.
+    pub timezone: Option<String>,
+}
+
+/// The order a page lists its entries in (`selectors.order`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListOrder {
+    /// Detected from the clock times.
+    #[default]
+    Auto,
+    /// Newest entry at the top.
+    NewestFirst,
+    /// Oldest entry at the top.
+    OldestFirst,
 }
 
 /// A parsed document: its entries in document order and what it says about polling.

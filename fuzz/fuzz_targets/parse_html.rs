@@ -30,6 +30,7 @@ fn options(
             author: s(author),
             body: s(body),
             link: s(link),
+            ..Selectors::default()
         }),
         ..ParseOptions::default()
     }
@@ -57,6 +58,19 @@ static OPTIONS: LazyLock<Vec<ParseOptions>> = LazyLock::new(|| {
         ),
         // Only the entry selector; everything else derived.
         options("*", None, None, None, None, None),
+        // Heading-delimited runs with an order and a zone.
+        ParseOptions {
+            selectors: Some(Selectors {
+                entry: "div, article".to_string(),
+                start: Some("p > strong, h3".to_string()),
+                order: Some(liveblog::model::ListOrder::OldestFirst),
+                timezone: Some("Europe/Paris".to_string()),
+                ..Selectors::default()
+            }),
+            ..ParseOptions::default()
+        },
+        // No selectors: the DOM reader alone.
+        ParseOptions::default(),
     ]
 });
 

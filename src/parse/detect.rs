@@ -47,6 +47,18 @@ fn media_type(input: &Input<'_>) -> String {
         .to_ascii_lowercase()
 }
 
+/// True when the content itself is an HTML page (a doctype or an HTML root element at
+/// its start), whatever the content type says.
+pub fn is_html_page(input: &Input<'_>) -> bool {
+    let head_bytes = &input.bytes[..input.bytes.len().min(HEAD)];
+    let head: String = match encoding::decode_utf16(head_bytes) {
+        Some(text) => text,
+        None => String::from_utf8_lossy(head_bytes).into_owned(),
+    };
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with('<') && detect_markup(head) == Some(Format::Jsonld)
+}
+
 /// Why these bytes are not text at all (an image, an archive, a PDF…), if they are not:
 /// such a body is an error, never a "transcript" of junk entries.
 pub fn binary_reason(input: &Input<'_>) -> Option<String> {

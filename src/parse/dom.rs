@@ -5,10 +5,10 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 
-use super::dates;
 use super::input::Input;
+use super::{clock, dates};
 
 /// An HTML page's bytes as text: the charset from the content type, a BOM or a
 /// `<meta charset>` (through encoding_rs), else UTF-8 (lossy).
@@ -97,16 +97,11 @@ pub fn spec_value(scope: ElementRef<'_>, spec: &str) -> Option<String> {
     (!value.trim().is_empty()).then_some(value)
 }
 
-/// Containers publishers put an entry's body in, most specific first.
+/// Containers an entry's body is marked up in by convention (schema.org microdata,
+/// the common CMS class names), not by any one publisher's template.
 const BODY_CLASSES: &[&str] = &[
-    ".liveblog-entry-text",
-    ".live-events__entry-text",
-    ".liveblog__post__content",
     ".entry-content",
     ".post-body",
-    ".coventry__body",
-    ".liv-blg_txt",
-    ".block-elements",
     ".article-body",
     "[itemprop=\"articleBody\"]",
 ];
@@ -126,47 +121,47 @@ pub fn body_html_without(
 ) -> Option<String> {
     let mut container = BODY_CLASSES
         .iter()
-        .find_map(|css| first(element, css).filter(|e| e.id() != element.id()))
+        .find_map(|css| {
+            first(element, css).filter(|e| e.id() != element.id() && e.value().name() != "meta")
+        })
         .unwrap_or(element);
+    // Wherever they sit: the headline, and short labels holding a time ("4m ago",
+    // "12.50 BST", "November 02 2023 21:06 (IST)").
+    let mut skip: Vec<ElementRef<'_>> = skip.to_vec();
     let time_sel = selector("time, amp-timeago");
-    let kept = |el: &ElementRef<'_>| -> bool {
-        if skip.iter().any(|s| s.id() == el.id()) {
-            return false;
+    let title_len = title.chars().count();
+    for el in container
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .take(5000)
+    {
+        if el.id() == container.id() {
+            continue;
         }
+        let start = text_start(el, title_len.max(40) + 8);
         let name = el.value().name();
-        if matches!(
-            name,
-            "header"
-                | "footer"
-                | "time"
-                | "amp-timeago"
-                | "script"
-                | "style"
-                | "noscript"
-                | "button"
-                | "svg"
-                | "aside"
-        ) {
-            return false;
-        }
-        if !title.is_empty()
+        let headline = !title.is_empty()
             && matches!(
                 name,
                 "h1" | "h2" | "h3" | "h4" | "div" | "p" | "span" | "strong"
             )
-            && super::text::line(&el.inner_html()) == title
-        {
-            return false;
+            && super::text::line(&start) == title;
+        let time_label = || {
+            start.chars().count() < 40
+                && time_sel
+                    .as_ref()
+                    .is_some_and(|s| el.select(s).next().is_some())
+        };
+        if headline || time_label() {
+            skip.push(el);
         }
-        // A timestamp link or label ("4m ago", "12.50 BST").
-        let has_time = time_sel
-            .as_ref()
-            .is_some_and(|s| el.select(s).next().is_some());
-        !(has_time && text_of(*el).trim().chars().count() < 40)
-    };
+    }
     // Descend through single wrappers (`<div><h3>…</h3><div>…</div></div>`).
     for _ in 0..4 {
-        let kept_children: Vec<ElementRef<'_>> = container.child_elements().filter(kept).collect();
+        let kept_children: Vec<ElementRef<'_>> = container
+            .child_elements()
+            .filter(|el| !left_out(*el, &skip))
+            .collect();
         let loose_text = container
             .children()
             .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()));
@@ -175,17 +170,8 @@ pub fn body_html_without(
             _ => break,
         }
     }
-    let mut out = String::new();
-    for child in container.children() {
-        if let Some(el) = ElementRef::wrap(child) {
-            if kept(&el) {
-                out.push_str(&el.html());
-            }
-        } else if let Some(text) = child.value().as_text() {
-            out.push_str(&escape(text));
-        }
-    }
-    let out = out.trim().to_string();
+    let parts: Vec<NodeRef<'_>> = container.children().collect();
+    let out = serialize_body(&parts, &skip);
     (!out.is_empty()).then_some(out)
 }
 
@@ -227,71 +213,41 @@ pub fn anchor_date(input: &Input<'_>, page: Option<Timestamp>) -> Date {
         .unwrap_or_else(|| page.unwrap_or(input.now).to_zoned(tz.clone()).date())
 }
 
-/// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`: a clock time anywhere in a
-/// short text; `None` when there is none (or it is not a valid time).
+/// `14:05`, `14.05`, `2:05pm`, `2.05 p.m.`, `19:30 (IST)`, `9h05`: a clock time anywhere
+/// in a short text; `None` when there is none (or it is not a valid time). The grammar
+/// is [`super::clock`]'s.
 pub fn clock(text: &str) -> Option<Time> {
-    let text = text.trim();
-    if text.is_empty() || text.len() > 60 {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
-            let h_end = (i..bytes.len())
-                .find(|&j| !bytes[j].is_ascii_digit())
-                .unwrap_or(bytes.len());
-            let sep = bytes.get(h_end).copied();
-            if h_end - i <= 2 && matches!(sep, Some(b':' | b'.')) {
-                let m_start = h_end + 1;
-                let m_end = (m_start..bytes.len())
-                    .find(|&j| !bytes[j].is_ascii_digit())
-                    .unwrap_or(bytes.len());
-                if m_end - m_start == 2 {
-                    let hour: i8 = text[i..h_end].parse().ok()?;
-                    let minute: i8 = text[m_start..m_end].parse().ok()?;
-                    let rest = text[m_end..].trim_start().to_ascii_lowercase();
-                    let rest = rest.strip_prefix(':').map_or(rest.as_str(), |r| {
-                        r.trim_start_matches(|c: char| c.is_ascii_digit())
-                    });
-                    let rest = rest.trim_start();
-                    let hour = if rest.starts_with("pm") || rest.starts_with("p.m") {
-                        if hour < 12 { hour + 12 } else { hour }
-                    } else if (rest.starts_with("am") || rest.starts_with("a.m")) && hour == 12 {
-                        0
-                    } else {
-                        hour
-                    };
-                    return Time::new(hour, minute, 0, 0).ok();
-                }
-            }
-            i = h_end;
-        } else {
-            i += 1;
-        }
-    }
-    None
+    let found = super::clock::find_clock(text)?;
+    Time::new(found.hour, found.minute, 0, 0).ok()
 }
 
 /// Dates clock times listed newest first: the first is on `anchor`, and the day rolls
-/// back whenever the clock jumps up going down the list (00:10 then 23:55).
+/// back whenever the clock jumps up going down the list (00:10 then 23:55) by more than
+/// a few minutes ([`super::clock::anchor`], the one anchoring rule).
 pub fn date_clocks(times: &[Option<Time>], anchor: Date, tz: &TimeZone) -> Vec<Option<Timestamp>> {
-    let mut day = anchor;
-    let mut previous: Option<Time> = None;
-    times
+    let stamps: Vec<Option<clock::Stamp>> = times
         .iter()
         .map(|time| {
-            let time = (*time)?;
-            if previous.is_some_and(|p| time > p) {
-                day = day.yesterday().unwrap_or(day);
-            }
-            previous = Some(time);
-            day.to_datetime(time)
-                .to_zoned(tz.clone())
-                .ok()
-                .map(|z| z.timestamp())
+            time.map(|t| clock::Stamp {
+                clock: clock::Clock {
+                    hour: t.hour(),
+                    minute: t.minute(),
+                    zone: None,
+                },
+                date: None,
+            })
         })
-        .collect()
+        .collect();
+    clock::anchor(
+        &stamps,
+        &clock::Anchoring {
+            order: Some(clock::Order::NewestFirst),
+            date: Some(anchor),
+            zone: tz,
+            now: None,
+        },
+    )
+    .0
 }
 
 /// Entries without a time of their own take the nearest older one's (the entry below
@@ -311,6 +267,247 @@ pub fn fill_gaps(times: &mut [Option<Timestamp>]) {
             None => *time = above,
         }
     }
+}
+
+/// `scraper`'s node handle (an `ego_tree::NodeRef`), named through `ElementRef`.
+pub type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
+
+/// Elements that hold no text a reader sees (and no entries).
+pub fn is_inert(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "head"
+            | "select"
+            | "option"
+            | "iframe"
+    )
+}
+
+/// The first `limit` characters of an element's text, whitespace folded.
+pub fn text_start(element: ElementRef<'_>, limit: usize) -> String {
+    let mut out = String::new();
+    for piece in element.text() {
+        for word in piece.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+            if out.len() >= limit {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Bodies without furniture (the DOM reader's, and the fallback of `body_html`)
+
+/// Ad labels, in the eight languages.
+const AD_LABELS: &[&str] = &[
+    "publicité",
+    "publicite",
+    "advertisement",
+    "advert",
+    "ad",
+    "anzeige",
+    "werbung",
+    "publicidad",
+    "pubblicità",
+    "advertentie",
+    "publicidade",
+    "reklama",
+    "sponsored",
+    "annonce",
+    "pub",
+];
+
+/// Beginnings of "read more" cards.
+const READ_MORE: &[&str] = &[
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "read more",
+    "see also",
+    "related:",
+    "mehr zum thema",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "auch interessant",
+    "leer más",
+    "lee también",
+    "leggi anche",
+    "lees ook",
+    "lees meer",
+    "leia também",
+    "leia mais",
+    "czytaj też",
+    "czytaj także",
+    "zobacz też",
+    "zobacz także",
+];
+
+/// Whole texts of share buttons and similar furniture.
+const FURNITURE: &[&str] = &[
+    "share",
+    "share this post",
+    "share link",
+    "copy link to clipboard",
+    "link copied",
+    "share on facebook",
+    "share on twitter",
+    "share on x",
+    "share via email",
+    "partager",
+    "teilen",
+    "compartir",
+    "condividi",
+    "delen",
+    "compartilhar",
+    "udostępnij",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "copy link",
+    "email",
+    "e-mail",
+    "linkedin",
+    "close share options",
+    "show more",
+    "read more",
+];
+
+pub fn left_out_tag(name: &str) -> bool {
+    is_inert(name)
+        || matches!(
+            name,
+            "header"
+                | "footer"
+                | "nav"
+                | "aside"
+                | "button"
+                | "input"
+                | "time"
+                | "amp-timeago"
+                | "object"
+                | "embed"
+                | "canvas"
+        )
+}
+
+pub fn has_media(element: ElementRef<'_>) -> bool {
+    element
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|e| matches!(e.value().name(), "img" | "picture" | "video" | "audio"))
+}
+
+/// True when an element is no part of an entry's body.
+pub fn left_out(element: ElementRef<'_>, skip: &[ElementRef<'_>]) -> bool {
+    let name = element.value().name();
+    if left_out_tag(name) || skip.iter().any(|s| s.id() == element.id()) {
+        return true;
+    }
+    if matches!(
+        name,
+        "br" | "hr" | "img" | "picture" | "video" | "audio" | "source"
+    ) {
+        return false;
+    }
+    let t = text_start(element, 200);
+    if t.is_empty() {
+        return !has_media(element);
+    }
+    let lower = t.to_lowercase();
+    let key = lower.trim_end_matches([':', '.', ' ', '›', '»']).trim();
+    if AD_LABELS.contains(&key) || FURNITURE.contains(&key) {
+        return true;
+    }
+    READ_MORE.iter().any(|p| lower.starts_with(p)) && t.chars().count() < 200
+}
+
+/// Characters of body text outside links (for scoring).
+pub fn plain_chars(parts: &[NodeRef<'_>], skip: &[ElementRef<'_>]) -> usize {
+    fn walk(node: NodeRef<'_>, skip: &[ElementRef<'_>], budget: &mut usize) -> usize {
+        if *budget == 0 {
+            return 0;
+        }
+        *budget -= 1;
+        match node.value() {
+            Node::Text(t) => t.split_whitespace().map(|w| w.chars().count() + 1).sum(),
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(node) else {
+                    return 0;
+                };
+                if e.name() == "a" || left_out(el, skip) {
+                    return 0;
+                }
+                node.children().map(|c| walk(c, skip, budget)).sum()
+            }
+            _ => 0,
+        }
+    }
+    let mut budget = 4000;
+    parts.iter().map(|n| walk(*n, skip, &mut budget)).sum()
+}
+
+/// The body's HTML: the parts without what is left out, only safe attributes kept.
+pub fn serialize_body(parts: &[NodeRef<'_>], skip: &[ElementRef<'_>]) -> String {
+    fn walk(node: NodeRef<'_>, skip: &[ElementRef<'_>], out: &mut String, top: bool) {
+        match node.value() {
+            Node::Text(t) => out.push_str(&escape(t)),
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(node) else {
+                    return;
+                };
+                if left_out(el, skip) {
+                    return;
+                }
+                let name = e.name();
+                // A start paragraph's own tag is kept; its lead is skipped.
+                let _ = top;
+                out.push('<');
+                out.push_str(name);
+                for (key, value) in e.attrs() {
+                    if matches!(key, "href" | "src" | "alt")
+                        && !value
+                            .trim_start()
+                            .to_ascii_lowercase()
+                            .starts_with("javascript:")
+                    {
+                        out.push(' ');
+                        out.push_str(key);
+                        out.push_str("=\"");
+                        out.push_str(&escape(value).replace('"', "&quot;"));
+                        out.push('"');
+                    }
+                }
+                out.push('>');
+                if matches!(name, "br" | "hr" | "img" | "source" | "wbr") {
+                    return;
+                }
+                for child in node.children() {
+                    walk(child, skip, out, false);
+                }
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    for part in parts {
+        walk(*part, skip, &mut out, true);
+    }
+    out.trim().to_string()
 }
 
 #[cfg(test)]

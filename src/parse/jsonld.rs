@@ -12,7 +12,7 @@ use super::feed::absolute;
 use scraper::Html;
 
 use super::input::{Input, ParseError};
-use super::{blocks, dates, dom, ids, microdata, text};
+use super::{blocks, dates, dom, ids, live_html, microdata, text};
 use crate::model::{Document, EntryId, Item};
 use crate::sanitize;
 
@@ -90,12 +90,68 @@ pub fn parse(input: &Input<'_>) -> Result<Document, ParseError> {
         });
     }
     blocks::enrich(&mut items, &page, input.base_url);
+    let no_times = lacks_own_times(&items);
+    // (The page is read a second time only when that can help: no own times, or a
+    // body with no HTML and no paragraph breaks.)
+    if (no_times
+        || items
+            .iter()
+            .any(|i| i.html.is_none() && !i.text.contains('\n')))
+        && let Ok(shown) = live_html::parse(input)
+    {
+        complete_from_dom(&mut items, &shown.items, no_times);
+    }
     ids::dedupe(&mut items, input.base_url);
     Ok(Document {
         title,
         items,
         ..Document::default()
     })
+}
+
+/// True when the updates have no time of their own even after [`blocks::enrich`]: none
+/// at all, or one shared by all (copied from the article).
+fn lacks_own_times(items: &[Item]) -> bool {
+    let first = items.first().map(|i| i.published);
+    items.len() >= 2 && items.iter().all(|i| Some(i.published) == first)
+}
+
+/// Times (and missing titles and bodies) from the entries the page's HTML shows (the
+/// DOM reader's): matched by headline, else by position when both list as many.
+/// Without `times`, only bodies: an update without HTML takes its headline twin's
+/// (the page's paragraphs, where JSON-LD's `articleBody` runs them together).
+fn complete_from_dom(items: &mut [Item], shown: &[Item], times: bool) {
+    let same_count = items.len() == shown.len();
+    for (index, item) in items.iter_mut().enumerate() {
+        let by_title = (!item.title.is_empty())
+            .then(|| shown.iter().find(|s| s.title == item.title))
+            .flatten();
+        let by_place = || (times && same_count).then(|| shown.get(index)).flatten();
+        let Some(twin) = by_title.or_else(by_place) else {
+            continue;
+        };
+        if item.html.is_none()
+            && twin.html.is_some()
+            && ((item.text.is_empty() && twin.text.chars().count() > 40)
+                || (!item.text.is_empty() && !item.text.contains('\n') && twin.text.contains('\n')))
+        {
+            item.text = twin.text.clone();
+            item.html = twin.html.clone();
+        }
+        if !times {
+            continue;
+        }
+        if twin.published.is_some() {
+            item.published = twin.published;
+            item.updated = None;
+        }
+        if item.title.is_empty() {
+            item.title = twin.title.clone();
+        }
+        if item.author.is_none() {
+            item.author = twin.author.clone();
+        }
+    }
 }
 
 /// The first `datePublished` / `startDate` / `dateCreated` of the top-level objects
@@ -347,6 +403,40 @@ line two","author":"Jo","url":"https://news.example/live/1"},
         assert_eq!(doc.items[1].id.0, "#p2");
         assert_eq!(doc.items[1].author.as_deref(), Some("A, B"));
         assert_eq!(doc.items[1].html.as_deref(), Some("<p>x</p>"));
+    }
+
+    #[test]
+    fn updates_without_times_take_the_pages_clocks() {
+        let updates: Vec<String> = ["Regierung tagt", "Erste Meldung", "Frühe Meldung"]
+            .iter()
+            .map(|h| format!(r#"{{"@type":"BlogPosting","headline":"{h}","articleBody":"Text."}}"#))
+            .collect();
+        let body = "Der Minister sagte am Vormittag, die Lage sei unter Kontrolle, mehr folgt.";
+        let page = format!(
+            r#"<html><head><meta property="article:modified_time" content="2024-07-18T11:10:00+02:00">
+            <script type="application/ld+json">{{"@type":"LiveBlogPosting","headline":"Ticker","liveBlogUpdate":[{}]}}</script></head>
+            <body><div><h3>11.04 Uhr: Regierung tagt</h3><p>{body}</p><h3>9.30 Uhr: Erste Meldung</h3><p>{body}</p>
+            <h3>8.15 Uhr: Frühe Meldung</h3><p>{body}</p></div></body></html>"#,
+            updates.join(",")
+        );
+        let mut html_input = input(&page);
+        html_input.now = "2026-01-01T00:00:00Z"
+            .parse()
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let doc = parse(&html_input).unwrap_or_default();
+        let times: Vec<String> = doc
+            .items
+            .iter()
+            .map(|i| i.published.map(|t| t.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            times,
+            [
+                "2024-07-18T09:04:00Z",
+                "2024-07-18T07:30:00Z",
+                "2024-07-18T06:15:00Z"
+            ]
+        );
     }
 
     #[test]

@@ -5,12 +5,19 @@
 //!   `repair` salvages truncated documents, `dates` parses lenient timestamps);
 //! - `jsonld`: schema.org `LiveBlogPosting` JSON-LD in HTML pages;
 //! - `guardian`: the Guardian Content API and its page JSON;
+//! - `live_html`: live entries found in a page's HTML by structure (repeated timed
+//!   blocks, heading-delimited runs), for `auto` after the structured readers and for
+//!   `html` without selectors; `selectors`: `format = "html"` with CSS selectors;
+//! - [`clock`]: the one grammar of clock times, days and zones (eight languages) and
+//!   the anchoring of clock-only times to days, shared by transcripts and the DOM;
+//! - [`explain`]: what a reading found, in one line (`dump --explain`);
 //! - `text`: HTML and entities to plain text; `ids`: stable entry ids.
 //!
 //! Every string that leaves this module has been through [`crate::sanitize`]. No input
 //! makes a parser panic (see the proptest below).
 
 mod blocks;
+pub mod clock;
 mod dates;
 mod detect;
 mod dom;
@@ -22,6 +29,7 @@ mod ids;
 mod input;
 mod jsonld;
 mod links;
+mod live_html;
 mod microdata;
 mod repair;
 mod selectors;
@@ -52,8 +60,26 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
             Format::Auto => Err(ParseError::Unsupported(Format::Auto)),
             // An HTML page from a source that configured selectors is read with them.
             Format::Jsonld if input.options.selectors.is_some() => parse(input, Format::Html),
+            // Structured data first, then the entries the HTML shows.
+            Format::Jsonld => match parse(input, Format::Jsonld) {
+                Err(ParseError::NoEntries { looked_for }) => {
+                    live_html::parse(input).map_err(|dom| match dom {
+                        ParseError::NoEntries { looked_for: in_dom } => ParseError::NoEntries {
+                            looked_for: both_looked_for(&looked_for, &in_dom),
+                        },
+                        other => other,
+                    })
+                }
+                other => other,
+            },
             detected => parse(input, detected),
         },
+        Format::Text if detect::is_html_page(input) => Err(ParseError::Invalid {
+            format,
+            reason: "this is an HTML page, not a text transcript: read it with --format auto \
+                     (or html)"
+                .to_string(),
+        }),
         Format::Rss | Format::Atom | Format::Jsonfeed => feed::parse(input, format),
         Format::Jsonld | Format::Html
             if detect::html_depth_exceeds(input.bytes, detect::MAX_HTML_DEPTH) =>
@@ -69,8 +95,99 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         Format::Jsonld => jsonld::parse(input).map(drop_repeated_headlines),
         Format::Guardian => guardian::parse(input),
         Format::Text => transcript::parse(input),
+        // Without selectors, `html` is the DOM reader alone (no structured data).
+        Format::Html if input.options.selectors.is_none() => live_html::parse(input),
         Format::Html => selectors::parse(input),
     }
+}
+
+/// What the structured readers and the DOM reader looked for, in one line short enough
+/// for a source's status (the structured part is shortened when long).
+fn both_looked_for(structured: &str, in_dom: &str) -> String {
+    const ROOM: usize = 120;
+    let structured = if structured.chars().count() > ROOM {
+        let cut: String = structured.chars().take(ROOM).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        structured.to_string()
+    };
+    format!("{structured}; or {}", live_html::looked_for_briefly(in_dom))
+}
+
+/// What reading `input` as `format` finds, in one line for people (`dump --explain`):
+/// the reader used, the number of entries, and for the DOM reader the structure, the
+/// times, the day and zone clock times hang from and the list's order, e.g. `html: 20
+/// entries, heading-delimited runs in <div class=ticker> (starts: p>strong ×18,
+/// h3 ×1, div>h3 ×1), clock `9h05`, day 2024-07-18 from article:modified_time, zone
+/// Europe/Paris (+02:00), newest first`. Pure, like [`parse`]; never panics.
+pub fn explain(input: &Input<'_>, format: Format) -> String {
+    let line = |text: String| crate::sanitize::clean_line(&text);
+    let counted = |name: &str, result: Result<Document, ParseError>, what: &str| match result {
+        Ok(doc) => format!("{name}: {} entries{what}", doc.items.len()),
+        Err(error) => format!("{name}: {error}"),
+    };
+    let html_page = matches!(format, Format::Auto) && detect(input) == Format::Jsonld;
+    if html_page && input.options.selectors.is_some()
+        || format == Format::Html && input.options.selectors.is_some()
+    {
+        return line(counted(
+            "html",
+            parse(input, Format::Html),
+            " read with the configured selectors",
+        ));
+    }
+    if html_page {
+        match parse(input, Format::Jsonld) {
+            Err(ParseError::NoEntries { .. }) => {}
+            other => {
+                return line(counted(
+                    "jsonld",
+                    other,
+                    " from a schema.org LiveBlogPosting (JSON-LD, or microdata)",
+                ));
+            }
+        }
+    }
+    if html_page || format == Format::Html {
+        if detect::html_depth_exceeds(input.bytes, detect::MAX_HTML_DEPTH) {
+            return line(counted("html", parse(input, Format::Html), ""));
+        }
+        return line(match live_html::extract(input) {
+            Ok((doc, report)) => describe_report(&doc, &report),
+            Err(error) if html_page => format!(
+                "auto: {}",
+                parse(input, Format::Auto).err().unwrap_or(error)
+            ),
+            Err(error) => format!("html: {error}"),
+        });
+    }
+    let used = if format == Format::Auto {
+        detect(input)
+    } else {
+        format
+    };
+    line(counted(used.name(), parse(input, format), ""))
+}
+
+fn describe_report(doc: &Document, report: &live_html::Report) -> String {
+    let mut out = format!("html: {} entries, {}", doc.items.len(), report.structure);
+    if !report.starts.is_empty() {
+        out.push_str(&format!(" (starts: {})", report.starts));
+    }
+    out.push_str(&format!(", {}", report.times));
+    if let Some((day, source)) = &report.day {
+        out.push_str(&format!(", day {day} from {source}"));
+    }
+    if !report.zone.is_empty() {
+        out.push_str(&format!(", zone {}", report.zone));
+    }
+    if let Some(order) = report.order {
+        out.push_str(&format!(", {}", order.describe()));
+    }
+    if !report.rejected.is_empty() {
+        out.push_str(&format!("; left out: {}", report.rejected.join("; ")));
+    }
+    out
 }
 
 /// Some live blogs put one label on every update as its "headline" (The Independent's
