@@ -336,7 +336,10 @@ fn deep_selection_at(app: &mut App, target: usize) -> (String, usize) {
     while app.selected + 100 < target {
         let before = app.selected;
         update(app, Action::PageDown);
-        assert!(app.selected > before, "PageDown moves on toward row {target}");
+        assert!(
+            app.selected > before,
+            "PageDown moves on toward row {target}"
+        );
     }
     // Down to the target and ten rows past (the list scrolls along the bottom row),
     // then back up: the target sits ten rows above the bottom of the screen.

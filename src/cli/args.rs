@@ -43,6 +43,9 @@ pub enum Command {
         /// The day of a transcript's newest entry (YYYY-MM-DD), when the page does not say.
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<jiff::civil::Date>,
+        /// Say on stderr which reader and which structure of the page gave the entries.
+        #[arg(long)]
+        explain: bool,
     },
     /// Poll every source once into the cache, print a summary line per source.
     Refresh,

@@ -19,6 +19,7 @@ pub async fn dump(
     format: Format,
     json: bool,
     date: Option<jiff::civil::Date>,
+    explain: bool,
     config_path: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     // A config is optional here; its timezone is used when there is one.
@@ -56,11 +57,8 @@ pub async fn dump(
             ..Default::default()
         });
     options.date = date;
-    if format == Format::Html && options.selectors.is_none() {
-        return Err(Failure::Usage(format!(
-            "--format html needs CSS selectors: add a [[source]] with url = \"{source}\" and selectors to the config"
-        )));
-    }
+    // `--format html` without selectors is the reader of live entries in HTML alone;
+    // with a [[source]] of this URL that has selectors, those.
     let input = Input {
         bytes: &bytes,
         content_type: content_type.as_deref(),
@@ -68,6 +66,11 @@ pub async fn dump(
         now: Timestamp::now(),
         options: &options,
     };
+    if explain {
+        // Which reader, which structure, which day and zone: where writing selectors
+        // for a page the heuristics miss starts.
+        eprintln!("liveblog: {source}: {}", parse::explain(&input, format));
+    }
     let mut document =
         parse::parse(&input, format).map_err(|err| Failure::Work(format!("{source}: {err}")))?;
     newest_first(&mut document.items);

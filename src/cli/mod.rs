@@ -85,7 +85,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             json,
             date,
-        } => dump::dump(&source, format, json, date, cli.config.as_deref()).await,
+            explain,
+        } => dump::dump(&source, format, json, date, explain, cli.config.as_deref()).await,
         Command::Refresh => {
             let config = Config::load(cli.config.as_deref())?;
             refresh::refresh(&config, &config.cache_path(cli.cache.as_deref())).await

@@ -410,6 +410,10 @@ impl Config {
                     "format = \"html\" needs selectors = { entry = \"...\", ... }".to_string(),
                 ));
             }
+            if let (Some(raw), Some(selectors)) = (&raw_source.selectors, &selectors) {
+                check_selectors(selectors)
+                    .map_err(|message| locate(Some(raw.span()), Some("selectors"), message))?;
+            }
             let interval = match &raw_source.interval {
                 Some(value) => duration(value, "interval")?,
                 None => interval,
@@ -539,6 +543,43 @@ impl Config {
             .or_else(|| project_dirs().map(|dirs| dirs.data_dir().join("cache.db")))
             .unwrap_or_else(|| PathBuf::from("liveblog-cache.db"))
     }
+}
+
+/// Every CSS selector of a `selectors` table parses (`sel@attr` reads an attribute),
+/// and its `timezone` is a zone this machine knows.
+fn check_selectors(selectors: &Selectors) -> Result<(), String> {
+    let specs = [
+        ("entry", Some(&selectors.entry)),
+        ("time", selectors.time.as_ref()),
+        ("title", selectors.title.as_ref()),
+        ("author", selectors.author.as_ref()),
+        ("body", selectors.body.as_ref()),
+        ("link", selectors.link.as_ref()),
+        ("start", selectors.start.as_ref()),
+    ];
+    for (key, spec) in specs {
+        let Some(spec) = spec else { continue };
+        let css = spec
+            .rsplit_once('@')
+            .map_or(spec.as_str(), |(css, _)| css)
+            .trim();
+        if css.is_empty() && key != "link" && key != "time" {
+            return Err(format!("selectors.{key} is empty: write a CSS selector"));
+        }
+        if !css.is_empty() && scraper::Selector::parse(css).is_err() {
+            return Err(format!(
+                "selectors.{key} = `{spec}` is not a CSS selector (e.g. \"article.post\", \"time@datetime\")"
+            ));
+        }
+    }
+    if let Some(zone) = &selectors.timezone
+        && TimeZone::get(zone).is_err()
+    {
+        return Err(format!(
+            "selectors.timezone: unknown time zone `{zone}`: use an IANA name such as \"Europe/Paris\""
+        ));
+    }
+    Ok(())
 }
 
 /// `~/.config/liveblog/config.toml` on Linux (the platform's config dir elsewhere).

@@ -11,8 +11,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::model::Entry;
-use crate::reader::app::App;
 use crate::output::plural;
+use crate::reader::app::App;
 use crate::sanitize::clean_line;
 
 /// Columns for source names: the longest name, between 4 and `max`.
