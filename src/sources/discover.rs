@@ -88,7 +88,12 @@ pub async fn discover(
             } else {
                 Via::Page
             };
-            return Ok(finding(url.to_string(), detected, &document, via, steps));
+            let how = match via {
+                // Which reader and which structure of the page gave the entries.
+                Via::Page => parse::explain(&input, format),
+                _ => read_as(detected, &document),
+            };
+            return Ok(finding(url.to_string(), detected, &document, via, how, steps));
         }
         Ok(_) => "no entries".to_string(),
         Err(err) => err.to_string(),
@@ -126,11 +131,13 @@ pub async fn discover(
         match parse::parse(&input, Format::Auto) {
             Ok(document) if !document.items.is_empty() => {
                 let format = parse::detect(&input);
+                let how = read_as(format, &document);
                 return Ok(finding(
                     link.url.clone(),
                     format,
                     &document,
                     Via::LinkedFeed(url.to_string()),
+                    how,
                     steps,
                 ));
             }
@@ -182,11 +189,17 @@ fn rank_links(links: &mut [FeedLink], page: &str) {
     links.sort_by_key(|link| std::cmp::Reverse(shared(link)));
 }
 
+/// `read as rss (12 entries)`.
+fn read_as(format: Format, document: &Document) -> String {
+    format!("read as {} ({} entries)", format.name(), document.items.len())
+}
+
 fn finding(
     url: String,
     format: Format,
     document: &Document,
     via: Via,
+    how: String,
     mut steps: Vec<String>,
 ) -> Finding {
     let newest = document
@@ -199,11 +212,7 @@ fn finding(
         Via::Feed => "a feed".to_string(),
         Via::LinkedFeed(page) => format!("a feed named by {page}"),
     };
-    steps.push(format!(
-        "{url}: {what}, read as {} ({} entries)",
-        format.name(),
-        document.items.len()
-    ));
+    steps.push(format!("{url}: {what}, {how}"));
     Finding {
         url,
         format,
