@@ -255,3 +255,87 @@ fn enter_on_a_filter_finds_older_matches_in_the_cache() {
     tmux.wait_for("the oldest match", "Update 0 on the comet");
     tmux.keys(&["q"]);
 }
+
+/// The first run with no config, at 80x24 and 120x40: the screen says it shows the
+/// built-in sources, where the config would be, and `a`; then `a` and a pasted URL
+/// follow a live page (served on 127.0.0.1) and write the config, and `d` `y` in the
+/// sources panel take it out again.
+#[test]
+fn following_a_page_from_the_reader_at_80x24_and_120x40() {
+    if !tmux_available() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let site = liveblog::demo::httpd::Site::new();
+    let updates: Vec<String> = (0..3)
+        .map(|n| {
+            format!(
+                r#"{{"@type":"BlogPosting","@id":"u{n}","headline":"Eye wall update {n}","articleBody":"Body {n}.","datePublished":"2026-11-30T1{n}:00:00Z"}}"#
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Storm Mireille live: landfall | Example</title>\
+         <script type=\"application/ld+json\">{{\"@type\":\"LiveBlogPosting\",\"liveBlogUpdate\":[{}]}}</script></head></html>",
+        updates.join(",")
+    );
+    site.set(
+        "/live/storm",
+        liveblog::demo::httpd::Resource::ok("text/html", page),
+    );
+    let server = runtime
+        .block_on(liveblog::demo::httpd::Server::start(site))
+        .expect("server");
+    let url = server.url("/live/storm");
+    for (width, height) in [(80u16, 24u16), (120, 40)] {
+        let home = tempfile::tempdir().expect("home");
+        let config = home.path().join("xdg-config/liveblog/config.toml");
+        let command = format!(
+            "HOME={home} XDG_CONFIG_HOME={home}/xdg-config XDG_DATA_HOME={home}/xdg-data \
+             XDG_STATE_HOME={home}/xdg-state {binary}; echo READER-EXITED-$?; sleep 60",
+            home = home.path().display(),
+            binary = assert_cmd::cargo::cargo_bin("liveblog").display(),
+        );
+        let tmux = Tmux::start(&format!("follow{width}"), width, height, &command);
+        let screen = tmux.wait_for("the first screen", "Showing the built-in sources");
+        // The keys and the config's path, wrapped or not.
+        let joined: String = screen.split_whitespace().collect();
+        assert!(joined.contains("a:followapage"), "{screen}");
+        assert!(
+            joined.contains("xdg-config/liveblog/config.toml"),
+            "{screen}"
+        );
+        assert!(!config.exists());
+
+        tmux.keys(&["a"]);
+        tmux.wait_for("the question", "follow which page?");
+        tmux.run(&["send-keys", "-t", "t", "-l", &url]);
+        tmux.keys(&["Enter"]);
+        let screen = tmux.wait_for("the page's entries", "Eye wall update 2");
+        assert!(screen.contains("added Storm Mireille"), "{screen}");
+        let text = std::fs::read_to_string(&config).expect("the config was written");
+        assert!(text.contains(&url), "{text}");
+        assert!(text.starts_with("# liveblog configuration"), "{text}");
+        // The first run's advice is gone once a page is followed.
+        assert!(!tmux.screen().contains("Showing the built-in sources"));
+
+        tmux.keys(&["s", "G", "d"]);
+        tmux.wait_for("the confirmation", "from the config? y/n");
+        tmux.keys(&["y"]);
+        tmux.wait_for("removed", "removed Storm Mireille");
+        let text = std::fs::read_to_string(&config).expect("config");
+        assert!(!text.contains(&url), "{text}");
+        tmux.keys(&["Escape"]);
+        let screen = tmux.wait_for("the list", " entries");
+        assert!(
+            !screen.contains("Eye wall update"),
+            "its entries left the list:\n{screen}"
+        );
+        tmux.keys(&["q"]);
+        tmux.wait_for("exit", "READER-EXITED-0");
+    }
+}

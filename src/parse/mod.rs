@@ -23,7 +23,6 @@ mod detect;
 mod dom;
 mod encoding;
 mod feed;
-mod feed_links;
 mod guardian;
 mod ids;
 mod input;
@@ -31,14 +30,15 @@ mod jsonld;
 mod links;
 mod live_html;
 mod microdata;
+mod page_meta;
 mod repair;
 mod selectors;
 mod text;
 mod transcript;
 
-pub use feed_links::{FeedLink, feed_links};
 pub use input::{DEFAULT_OPTIONS, Input, ParseError, ParseOptions};
 pub use links::links;
+pub use page_meta::{FeedLink, feed_links, page_title};
 
 use crate::model::{Document, Format};
 

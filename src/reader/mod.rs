@@ -116,7 +116,6 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
             "Showing the built-in sources. Your config would be {} · a: follow a page · ?: help",
             file.display()
         ));
-        app.notice = Some("built-in sources · a: follow a page · ?: help".to_string());
     }
     let fetcher = Fetcher::with_limits(config.fetch_limits())?;
 
@@ -296,12 +295,12 @@ impl ReaderEdge {
                     let name =
                         unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken);
                     let found = format!(
-                        "{} entries from {}",
+                        "{} entries, {}",
                         finding.entries,
                         match finding.via {
-                            Via::Page => "the page's live entries".to_string(),
-                            Via::Feed => "the feed".to_string(),
-                            Via::LinkedFeed(_) => format!("its feed {}", finding.url),
+                            Via::Page => "the page's own",
+                            Via::Feed => "a feed",
+                            Via::LinkedFeed(_) => "from the feed it links",
                         }
                     );
                     let new = NewSource {

@@ -93,7 +93,11 @@ pub async fn discover(
                 Via::Page => parse::explain(&input, format),
                 _ => read_as(detected, &document),
             };
-            return Ok(finding(url.to_string(), detected, &document, via, how, steps));
+            let mut found = finding(url.to_string(), detected, &document, via, how, steps);
+            if found.title.is_none() && found.via == Via::Page {
+                found.title = parse::page_title(&input);
+            }
+            return Ok(found);
         }
         Ok(_) => "no entries".to_string(),
         Err(err) => err.to_string(),
@@ -191,7 +195,11 @@ fn rank_links(links: &mut [FeedLink], page: &str) {
 
 /// `read as rss (12 entries)`.
 fn read_as(format: Format, document: &Document) -> String {
-    format!("read as {} ({} entries)", format.name(), document.items.len())
+    format!(
+        "read as {} ({} entries)",
+        format.name(),
+        document.items.len()
+    )
 }
 
 fn finding(

@@ -56,6 +56,8 @@ impl App {
 
     /// A source added while the reader runs; its entries arrive with its first poll.
     pub(super) fn source_added(&mut self, id: SourceId, notice: String) {
+        // The first run's advice has been taken.
+        self.welcome = None;
         if !self.sources.iter().any(|source| source.id == id) {
             self.sources.push(SourceView {
                 id,

@@ -1,6 +1,7 @@
-//! The feeds a page names for itself: `<link rel="alternate" type="application/rss+xml"
-//! href="…">` (and Atom, JSON Feed), for following a page that has no live entries of
-//! its own.
+//! What a page says about itself, for following it: its title (`og:title`, else
+//! `<title>`), and the feeds it names (`<link rel="alternate"
+//! type="application/rss+xml" href="…">`, Atom, JSON Feed) for a page that has no live
+//! entries of its own.
 
 use super::dom;
 use super::feed::absolute;
@@ -65,6 +66,26 @@ pub fn feed_links(input: &Input<'_>) -> Vec<FeedLink> {
     found
 }
 
+/// The page's own title: `og:title`, else `<title>`; `None` when it has neither.
+pub fn page_title(input: &Input<'_>) -> Option<String> {
+    let html = dom::decode_html(input);
+    let doc = scraper::Html::parse_document(&html);
+    let og = dom::selector("meta[property=\"og:title\"]").and_then(|sel| {
+        doc.select(&sel)
+            .find_map(|meta| meta.value().attr("content").map(str::to_string))
+    });
+    let title = || {
+        dom::selector("title").and_then(|sel| {
+            doc.select(&sel)
+                .next()
+                .map(|t| t.text().collect::<String>())
+        })
+    };
+    og.or_else(title)
+        .map(|text| clean_line(text.trim()))
+        .filter(|text| !text.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +129,30 @@ mod tests {
             ]
         );
         assert!(links("<p>no links</p>").is_empty());
+    }
+
+    #[test]
+    fn the_title_is_og_title_else_title() {
+        let title = |html: &str| {
+            let options = super::super::input::ParseOptions::default();
+            page_title(&Input {
+                bytes: html.as_bytes(),
+                content_type: None,
+                base_url: None,
+                now: jiff::Timestamp::UNIX_EPOCH,
+                options: &options,
+            })
+        };
+        assert_eq!(
+            title(
+                "<head><title> Storm | Site </title><meta property=\"og:title\" content=\"Storm live\"></head>"
+            ),
+            Some("Storm live".to_string())
+        );
+        assert_eq!(
+            title("<title>Only\u{1b}[2J this</title>"),
+            Some("Only this".to_string())
+        );
+        assert_eq!(title("<p>none</p>"), None);
     }
 }
