@@ -228,6 +228,28 @@ fn completions_man_and_version() {
         man.contains(".TH liveblog") && man.contains("dump"),
         "{man}"
     );
+    // A real page: the keys from the key map, the files, the environment, exit codes,
+    // examples; no pages that do not exist.
+    for section in [
+        ".SH COMMANDS",
+        ".SH KEYS",
+        ".SH FILES",
+        ".SH ENVIRONMENT",
+        ".SH EXIT STATUS",
+        ".SH EXAMPLES",
+    ] {
+        assert!(man.contains(section), "{section}: {man}");
+    }
+    for word in [
+        "add_source",
+        "remove_source",
+        "BROWSER",
+        "NO_COLOR",
+        "liveblog add",
+    ] {
+        assert!(man.contains(word), "{word}: {man}");
+    }
+    assert!(!man.contains("liveblog-dump(1)"), "{man}");
     let output = liveblog().arg("--version").output().expect("run");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),

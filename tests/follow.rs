@@ -494,3 +494,77 @@ fn opml_import_names_sources_the_same_way_and_never_imports_a_url_twice() {
         "{text}"
     );
 }
+
+/// A source taken out of the config: its cached entries leave the reader's list (and
+/// the cache's search from it), stay in the cache for `list`, and come back with it.
+#[test]
+fn entries_of_sources_no_longer_configured_leave_the_list_and_come_back() {
+    use liveblog::model::{EntryId, Item, SourceId};
+    use liveblog::store::Store;
+    let sandbox = Sandbox::new(None);
+    let cache = sandbox.dir.path().join("cache.db");
+    {
+        let mut store = Store::open(&cache).expect("cache");
+        for (source, count) in [("Kept", 3), ("Gone", 2)] {
+            let items: Vec<Item> = (0..count)
+                .map(|n| Item {
+                    id: EntryId(format!("{source}-{n}")),
+                    published: Some(jiff::Timestamp::from_second(1_800_000_000 + n).expect("time")),
+                    updated: None,
+                    title: format!("{source} entry {n}"),
+                    author: None,
+                    url: None,
+                    text: format!("A storm report {n}."),
+                    html: None,
+                    flags: Default::default(),
+                })
+                .collect();
+            store
+                .apply(
+                    &SourceId(source.to_string()),
+                    &items,
+                    jiff::Timestamp::now(),
+                )
+                .expect("stored");
+        }
+    }
+    let config = |names: &[&str]| {
+        let text: String = names
+            .iter()
+            .map(|name| {
+                format!("[[source]]\nname = \"{name}\"\nurl = \"https://example.invalid/{name}\"\n")
+            })
+            .collect();
+        liveblog::config::Config::parse(&text, "test").expect("config")
+    };
+    let shown = |names: &[&str]| {
+        let (_, app, _) = liveblog::reader::open(&config(names), &cache).expect("opens");
+        let mut sources: Vec<String> = app
+            .rows
+            .iter()
+            .map(|row| row.entry.source.0.clone())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        (app.rows.len(), sources)
+    };
+    assert_eq!(
+        shown(&["Kept", "Gone"]),
+        (5, vec!["Gone".to_string(), "Kept".to_string()])
+    );
+    assert_eq!(shown(&["Kept"]), (3, vec!["Kept".to_string()]));
+    // Still in the cache, and searchable.
+    let store = Store::open(&cache).expect("cache");
+    assert_eq!(store.entries(None).expect("entries").len(), 5);
+    let mut searchable = Store::open(&cache).expect("cache");
+    let query = liveblog::query::Query::parse("source:gone storm").expect("query");
+    assert_eq!(
+        searchable
+            .query(&query, jiff::Timestamp::now(), None)
+            .expect("search")
+            .len(),
+        2
+    );
+    // Added again, they are back.
+    assert_eq!(shown(&["Gone", "Kept"]).0, 5);
+}

@@ -265,31 +265,7 @@ fn following_a_page_from_the_reader_at_80x24_and_120x40() {
     if !tmux_available() {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let site = liveblog::demo::httpd::Site::new();
-    let updates: Vec<String> = (0..3)
-        .map(|n| {
-            format!(
-                r#"{{"@type":"BlogPosting","@id":"u{n}","headline":"Eye wall update {n}","articleBody":"Body {n}.","datePublished":"2026-11-30T1{n}:00:00Z"}}"#
-            )
-        })
-        .collect();
-    let page = format!(
-        "<html><head><title>Storm Mireille live: landfall | Example</title>\
-         <script type=\"application/ld+json\">{{\"@type\":\"LiveBlogPosting\",\"liveBlogUpdate\":[{}]}}</script></head></html>",
-        updates.join(",")
-    );
-    site.set(
-        "/live/storm",
-        liveblog::demo::httpd::Resource::ok("text/html", page),
-    );
-    let server = runtime
-        .block_on(liveblog::demo::httpd::Server::start(site))
-        .expect("server");
+    let (_runtime, server) = live_page_server();
     let url = server.url("/live/storm");
     for (width, height) in [(80u16, 24u16), (120, 40)] {
         let home = tempfile::tempdir().expect("home");
@@ -338,4 +314,62 @@ fn following_a_page_from_the_reader_at_80x24_and_120x40() {
         tmux.keys(&["q"]);
         tmux.wait_for("exit", "READER-EXITED-0");
     }
+}
+
+/// A loopback server with one JSON-LD live page, `/live/storm` (three updates); the
+/// runtime must outlive the server.
+fn live_page_server() -> (tokio::runtime::Runtime, liveblog::demo::httpd::Server) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let site = liveblog::demo::httpd::Site::new();
+    let updates: Vec<String> = (0..3)
+        .map(|n| {
+            format!(
+                r#"{{"@type":"BlogPosting","@id":"u{n}","headline":"Eye wall update {n}","articleBody":"Body {n}.","datePublished":"2026-11-30T1{n}:00:00Z"}}"#
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Storm Mireille live: landfall | Example</title>\
+         <script type=\"application/ld+json\">{{\"@type\":\"LiveBlogPosting\",\"liveBlogUpdate\":[{}]}}</script></head></html>",
+        updates.join(",")
+    );
+    site.set(
+        "/live/storm",
+        liveblog::demo::httpd::Resource::ok("text/html", page),
+    );
+    let server = runtime
+        .block_on(liveblog::demo::httpd::Server::start(site))
+        .expect("server");
+    (runtime, server)
+}
+
+/// `liveblog URL`: the reader on that page at once, the config untouched.
+#[test]
+fn the_reader_follows_a_url_given_on_the_command_line() {
+    if !tmux_available() {
+        return;
+    }
+    let (_runtime, server) = live_page_server();
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config.toml");
+    let text = "# mine\n[[source]]\nname = \"Other\"\nurl = \"https://example.invalid/x\"\n";
+    std::fs::write(&config, text).expect("config");
+    let command = format!(
+        "XDG_STATE_HOME={dir} {binary} --config {config} --cache {dir}/c.db {url}; echo READER-EXITED-$?; sleep 60",
+        dir = dir.path().display(),
+        binary = assert_cmd::cargo::cargo_bin("liveblog").display(),
+        config = config.display(),
+        url = server.url("/live/storm"),
+    );
+    let tmux = Tmux::start("url", 80, 24, &command);
+    let screen = tmux.wait_for("the page's entries", "Eye wall update 2");
+    assert!(screen.contains("Storm Mireille"), "{screen}");
+    assert!(screen.contains("3 entries"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", "READER-EXITED-0");
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
 }

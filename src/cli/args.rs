@@ -92,7 +92,7 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cli::admin::OpmlAction,
     },
-    /// Where files live; check a config.
+    /// Where files live; write the commented example (init); check a config.
     Config {
         /// What to do.
         #[command(subcommand)]

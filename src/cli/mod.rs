@@ -10,6 +10,7 @@ mod failure;
 mod follow;
 mod list;
 pub mod logging;
+mod man;
 pub mod opml;
 mod print;
 mod refresh;
@@ -125,8 +126,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command).render(&mut io::stdout())?;
+            man::render(&mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Add {
