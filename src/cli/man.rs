@@ -21,7 +21,7 @@ fn roff(text: &str) -> String {
 
 /// Writes the whole page to `out`.
 pub fn render(out: &mut dyn Write) -> io::Result<()> {
-    let command = <super::Cli as clap::CommandFactory>::command();
+    let command = <super::args::Cli as clap::CommandFactory>::command();
     let man = clap_mangen::Man::new(command.clone());
     let mut head = Vec::new();
     man.render_title(&mut head)?;
