@@ -1,5 +1,6 @@
 //! Live entries found in a page's HTML by structure, for pages with no (or thin)
-//! structured data: BBC, the Telegraph, German and French tickers, older templates.
+//! structured data: many news sites' live pages, German and French tickers, older
+//! templates.
 //!
 //! Candidates, looked for everywhere in the page:
 //!

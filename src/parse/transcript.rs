@@ -19,8 +19,8 @@
 //! 3. a "Key points" / "Key events" / "Summary" block before the first time line
 //!    becomes one summary entry;
 //! 4. the document is *headline first* (headline, time, body — the usual form) or
-//!    *time first* (time, headline, body — BBC style), decided by which side of the time
-//!    lines the headline-like lines sit on;
+//!    *time first* (time, headline, body — as some reader services give it), decided
+//!    by which side of the time lines the headline-like lines sit on;
 //! 5. dates: the newest entry's day is `--date`, else a date the page states before the
 //!    first entry, else today in the page's zone; going down the list, a clock that
 //!    jumps up means the day before.
