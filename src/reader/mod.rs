@@ -214,7 +214,7 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
 
     let (poll_tx, mut poll_rx) = mpsc::channel::<Poll>(64);
     let sources = config.sources.iter().cloned().zip(validators).collect();
-    let poller = Poller::spawn(fetcher, sources, poll_tx);
+    let poller = Poller::spawn(fetcher.clone(), sources, poll_tx);
     let forward_tx = store_tx.clone();
     let forward = tokio::spawn(async move {
         while let Some(poll) = poll_rx.recv().await {
@@ -231,7 +231,8 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         sources: config.sources.clone(),
         config: config.clone(),
         config_file: config_file.map(Path::to_path_buf),
-        fetcher: Fetcher::with_limits(config.fetch_limits())?,
+        // The same client: one connection pool and one set of limits for every fetch.
+        fetcher,
         ui: ui_tx.clone(),
     };
     let result = terminal::run(app, ui_rx, &mut edge, config.mouse).await;
