@@ -367,3 +367,20 @@ fn tail_since_prints_cached_entries_first_and_source_filters() {
     tail.kill().expect("kill");
     let _ = tail.wait();
 }
+
+#[test]
+fn the_reader_without_a_terminal_says_so_and_points_to_the_headless_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = liveblog()
+        .arg("--cache")
+        .arg(dir.path().join("cache.db"))
+        .write_stdin("")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the reader needs a terminal"), "{stderr}");
+    assert!(stderr.contains("liveblog dump"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

@@ -109,6 +109,13 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
 /// `config_file` is the file `a` and the sources panel's remove change (`None`: the
 /// sources are this session's only, as for `liveblog URL` and the demo).
 pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the reader needs a terminal (stdin and stdout are not one); without one, use \
+             liveblog dump URL, liveblog list or liveblog tail"
+        );
+    }
     // The cached entries are shown before any poll returns.
     let (mut store, mut app, validators) = open(config, cache)?;
     if let Some(file) = config_file.filter(|file| config.path.is_none() && !file.exists()) {
