@@ -1333,3 +1333,14 @@ fn older_entries_loaded_after_the_first_frame_move_nothing() {
     assert_eq!(before.selected_row(), after.selected_row());
     assert_eq!(before.rows[..3], after.rows[..3]);
 }
+
+#[test]
+fn saved_filters_without_any_say_how_to_add_one() {
+    let mut app = app_sized(80, 24);
+    assert!(app.saved_filters.is_empty());
+    update(&mut app, Action::ToggleSavedFilters);
+    assert_eq!(app.view, View::List);
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("[filters]"), "{notice}");
+    assert!(notice.chars().count() <= 70, "fits the status line at 80 columns: {notice}");
+}

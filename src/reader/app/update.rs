@@ -88,6 +88,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::FilterHistory(direction) => app.recall_filter(direction),
+        Action::ToggleSavedFilters if app.saved_filters.is_empty() => {
+            app.notice = Some(
+                "no saved filters: add name = 'query' under [filters] in the config".to_string(),
+            );
+        }
         Action::ToggleSavedFilters => {
             app.view = match app.view {
                 View::SavedFilters { .. } => View::List,
