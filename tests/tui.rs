@@ -1342,5 +1342,8 @@ fn saved_filters_without_any_say_how_to_add_one() {
     assert_eq!(app.view, View::List);
     let notice = app.notice.clone().unwrap_or_default();
     assert!(notice.contains("[filters]"), "{notice}");
-    assert!(notice.chars().count() <= 70, "fits the status line at 80 columns: {notice}");
+    assert!(
+        notice.chars().count() <= 70,
+        "fits the status line at 80 columns: {notice}"
+    );
 }

@@ -172,14 +172,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.selected = 0;
                 app.clamp();
             }
-            app.notice = Some(
-                if app.follow {
-                    "following newest"
-                } else {
-                    "follow off"
-                }
-                .to_string(),
-            );
+            // On, the status line says "following"; off, this says so.
+            app.notice = (!app.follow).then(|| "follow off".to_string());
         }
         Action::Refresh => {
             let target = match app.view {

@@ -71,7 +71,8 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .add_modifier(Modifier::BOLD),
         ));
     }
-    if app.follow {
+    // Following means the newest entry stays selected: only while it is.
+    if app.follow && app.selected == 0 && app.new_above == 0 {
         left.push(Span::styled(" · following", base));
     }
     // What the user just did comes first: a long error must not push it off the line.
