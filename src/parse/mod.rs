@@ -123,7 +123,7 @@ fn both_looked_for(structured: &str, in_dom: &str) -> String {
 pub fn explain(input: &Input<'_>, format: Format) -> String {
     let line = |text: String| crate::sanitize::clean_line(&text);
     let counted = |name: &str, result: Result<Document, ParseError>, what: &str| match result {
-        Ok(doc) => format!("{name}: {} entries{what}", doc.items.len()),
+        Ok(doc) => format!("{name}: {}{what}", entries(doc.items.len())),
         Err(error) => format!("{name}: {error}"),
     };
     let html_page = matches!(format, Format::Auto) && detect(input) == Format::Jsonld;
@@ -169,8 +169,13 @@ pub fn explain(input: &Input<'_>, format: Format) -> String {
     line(counted(used.name(), parse(input, format), ""))
 }
 
+/// `1 entry`, `20 entries`.
+fn entries(count: usize) -> String {
+    format!("{count} {}", if count == 1 { "entry" } else { "entries" })
+}
+
 fn describe_report(doc: &Document, report: &live_html::Report) -> String {
-    let mut out = format!("html: {} entries, {}", doc.items.len(), report.structure);
+    let mut out = format!("html: {}, {}", entries(doc.items.len()), report.structure);
     if !report.starts.is_empty() {
         out.push_str(&format!(" (starts: {})", report.starts));
     }

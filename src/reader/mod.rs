@@ -303,8 +303,8 @@ impl ReaderEdge {
                     let name =
                         unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken);
                     let found = format!(
-                        "{} entries, {}",
-                        finding.entries,
+                        "{}, {}",
+                        crate::output::plural(finding.entries, "entry", "entries"),
                         match finding.via {
                             Via::Page => "the page's own",
                             Via::Feed => "a feed",

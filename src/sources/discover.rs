@@ -196,9 +196,9 @@ fn rank_links(links: &mut [FeedLink], page: &str) {
 /// `read as rss (12 entries)`.
 fn read_as(format: Format, document: &Document) -> String {
     format!(
-        "read as {} ({} entries)",
+        "read as {} ({})",
         format.name(),
-        document.items.len()
+        crate::output::plural(document.items.len(), "entry", "entries")
     )
 }
 

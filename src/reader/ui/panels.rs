@@ -73,8 +73,14 @@ pub(super) fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
                     theme.source(index),
                 ),
                 Span::raw(format!(
-                    " {:>5} entries · {:>4} unread  ",
-                    source.entries, source.unread
+                    " {:>5} {} · {:>4} unread  ",
+                    source.entries,
+                    if source.entries == 1 {
+                        "entry  "
+                    } else {
+                        "entries"
+                    },
+                    source.unread
                 )),
                 status,
                 Span::styled(

@@ -53,7 +53,7 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
         None => {
             let hidden = app.rows.len().saturating_sub(app.visible.len());
-            let mut counts = format!(" {} entries", app.visible.len());
+            let mut counts = format!(" {}", plural(app.visible.len(), "entry", "entries"));
             if hidden > 0 {
                 counts.push_str(&format!(" · {hidden} hidden"));
             }
