@@ -1159,3 +1159,56 @@ fn a_closed_stdout_ends_dump_quietly_with_exit_0() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn empty_results_say_so_and_sources_line_up_in_columns() {
+    let sandbox = Sandbox::new(&config_for(&[]));
+    let out = run(sandbox.cmd().arg("refresh"));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains("no sources configured (liveblog add URL"),
+        "{}",
+        out.stdout
+    );
+    let out = run(sandbox.cmd().args(["list", "--json"]));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.is_empty(),
+        "stdout stays a clean list: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("no entries in the cache"),
+        "{}",
+        out.stderr
+    );
+    let out = run(sandbox.cmd().args(["list", "--filter", "storm"]));
+    assert!(
+        out.stderr.contains("no entries match the filter"),
+        "{}",
+        out.stderr
+    );
+
+    let sandbox = Sandbox::new(&config_for(&[
+        ("a", "https://example.invalid/a.xml"),
+        ("a much longer name", "https://example.invalid/feeds/b.xml"),
+    ]));
+    let out = run(sandbox.cmd().arg("sources"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = lines(&out.stdout);
+    assert_eq!(rows.len(), 2, "{}", out.stdout);
+    let column = |row: &str, what: &str| row.find(what).expect("column");
+    assert_eq!(
+        column(rows[0], "https://"),
+        column(rows[1], "https://"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        column(rows[0], "every"),
+        column(rows[1], "every"),
+        "{}",
+        out.stdout
+    );
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use jiff::Timestamp;
+use unicode_width::UnicodeWidthStr;
 
 use super::failure::Failure;
 use super::print::print_item;
@@ -16,7 +17,10 @@ pub fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
     let store = Store::open(cache)?;
     let mut out = io::stdout().lock();
     if config.sources.is_empty() {
-        writeln!(out, "no sources configured")?;
+        writeln!(
+            out,
+            "no sources configured (liveblog add URL follows a page)"
+        )?;
     }
     let zone = &config.timezone;
     let when = |time: Timestamp| {
@@ -24,6 +28,8 @@ pub fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
             .strftime("%Y-%m-%d %H:%M")
             .to_string()
     };
+    let clean = crate::sanitize::clean_line;
+    let mut rows: Vec<[String; 5]> = Vec::new();
     for source in &config.sources {
         let state = store.source_state(&source.id)?;
         let mut status = match (&state.last_error, state.last_success) {
@@ -37,16 +43,32 @@ pub fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
         {
             status.push_str(&format!(", next poll {}", when(next)));
         }
-        let clean = crate::sanitize::clean_line;
-        writeln!(
-            out,
-            "{}  {}  {}  every {}s  {}",
+        rows.push([
             clean(&source.id.0),
             clean(&source.url),
-            source.format,
-            source.interval.as_secs(),
-            clean(&status)
-        )?;
+            source.format.to_string(),
+            format!("every {}s", source.interval.as_secs()),
+            clean(&status),
+        ]);
+    }
+    // Columns aligned by display width (the last one runs to the end of the line).
+    let widths: Vec<usize> = (0..4)
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].width())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &rows {
+        let mut line = String::new();
+        for (column, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if let Some(width) = widths.get(column) {
+                line.push_str(&" ".repeat(width - cell.width() + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -63,9 +85,21 @@ pub fn list(
     let now = Timestamp::now();
     let mut out = io::stdout().lock();
     // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.
-    for entry in store.query(query, now, limit)? {
+    let entries = store.query(query, now, limit)?;
+    for entry in &entries {
         print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
     }
     out.flush()?;
+    if entries.is_empty() && limit != Some(0) {
+        // Said on stderr: stdout stays a clean (empty) list for scripts.
+        eprintln!(
+            "liveblog: no entries{}",
+            if query.is_empty() {
+                " in the cache"
+            } else {
+                " match the filter"
+            }
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,10 @@ use crate::store::ingest::ingest_retaining;
 
 /// One line per source; exit 1 unless every source succeeded.
 pub async fn refresh(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
+    if config.sources.is_empty() {
+        println!("no sources configured (liveblog add URL follows a page)");
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = Store::open(cache)?;
     let fetcher = Fetcher::with_limits(config.fetch_limits())?;
     // Polls are stored as they finish (not in config order), so a finished document
