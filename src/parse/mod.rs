@@ -72,6 +72,19 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
                 }
                 other => other,
             },
+            // Plain text is a live blog only when it has times: undated paragraphs are
+            // read as entries only when asked for (`--format text`).
+            Format::Text => match parse(input, Format::Text) {
+                Ok(document) if document.items.iter().all(|item| item.published.is_none()) => {
+                    Err(ParseError::NoEntries {
+                        looked_for: "live entries in the text (time lines such as `14:05`, \
+                                     `2.05pm`, `Updated at 14:05`); --format text reads it as \
+                                     undated paragraphs"
+                            .to_string(),
+                    })
+                }
+                other => other,
+            },
             detected => parse(input, detected),
         },
         Format::Text if detect::is_html_page(input) => Err(ParseError::Invalid {
