@@ -1347,3 +1347,33 @@ fn saved_filters_without_any_say_how_to_add_one() {
         "fits the status line at 80 columns: {notice}"
     );
 }
+
+#[test]
+fn entries_from_other_months_and_years_show_the_month_and_the_year() {
+    let source = sources()[0].0.0.clone();
+    let old = vec![
+        entry(
+            &source,
+            "recent",
+            "2024-05-01T09:00:00Z",
+            "From this morning",
+            "a",
+        ),
+        entry(&source, "spring", "2024-03-15T09:00:00Z", "From March", "b"),
+        entry(
+            &source,
+            "years",
+            "2019-07-18T09:00:00Z",
+            "From long ago",
+            "c",
+        ),
+    ];
+    for (width, height) in SIZES {
+        let mut app = App::new(sources(), old.clone(), TimeZone::UTC, now());
+        update(&mut app, Action::Resize { width, height });
+        let screen = draw_app(&app).text();
+        assert!(screen.contains("15 Mar 09:00"), "{screen}");
+        assert!(screen.contains("18 Jul 2019"), "{screen}");
+        assert!(!screen.contains("Mon 01 "), "{screen}");
+    }
+}

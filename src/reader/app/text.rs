@@ -5,14 +5,17 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// `14:05` for today in the display zone, `20 Nov 14:05` before.
+/// `14:05` for today in the display zone, `20 Nov 14:05` before, `20 Nov 2024 14:05`
+/// in another year.
 pub fn clock(time: Timestamp, timezone: &TimeZone, now: Timestamp) -> String {
     let local = time.to_zoned(timezone.clone());
     let today = now.to_zoned(timezone.clone());
     if local.date() == today.date() {
         local.strftime("%H:%M").to_string()
-    } else {
+    } else if local.year() == today.year() {
         local.strftime("%d %b %H:%M").to_string()
+    } else {
+        local.strftime("%d %b %Y %H:%M").to_string()
     }
 }
 
@@ -74,6 +77,16 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
         assert_eq!(wrap("東京東京", 4), vec!["東京", "東京"]);
+    }
+
+    #[test]
+    fn clock_times_say_the_year_when_it_is_not_this_one() {
+        let now: Timestamp = "2026-12-02T12:00:00Z".parse().expect("time");
+        let at = |text: &str| clock(text.parse().expect("time"), &TimeZone::UTC, now);
+        assert_eq!(at("2026-12-02T09:05:00Z"), "09:05");
+        assert_eq!(at("2026-07-18T09:05:00Z"), "18 Jul 09:05");
+        assert_eq!(at("2024-07-18T09:05:00Z"), "18 Jul 2024 09:05");
+        assert_eq!(at("1969-12-31T23:59:00Z"), "31 Dec 1969 23:59");
     }
 
     #[test]

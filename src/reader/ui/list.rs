@@ -46,7 +46,17 @@ pub(super) fn time_column(app: &App, position: usize, entry: &Entry) -> String {
     let first_of_day = previous != Some(local.date());
     let clock = local.strftime("%H:%M").to_string();
     if local.date() != today && (first_of_day || position == app.offset) {
-        return local.strftime("%a %d %H:%M").to_string();
+        let days_ago = (app.now.as_second() - time.as_second()) / 86_400;
+        // The weekday while it says which day, the month within the year, the year
+        // before that (in the column's 12 cells: `Thu 18 07:05`, `18 Jul 07:05`,
+        // `18 Jul 2024`).
+        return if (0..6).contains(&days_ago) {
+            local.strftime("%a %d %H:%M").to_string()
+        } else if local.year() == today.year() {
+            local.strftime("%d %b %H:%M").to_string()
+        } else {
+            format!("{:<12}", local.strftime("%d %b %Y").to_string())
+        };
     }
     let minutes = (app.now.as_second() - time.as_second()) / 60;
     if (0..60).contains(&minutes) {
