@@ -327,6 +327,10 @@ fn assert_no_hostile(what: &str, text: &str) {
 // ---------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn dump_json_of_fixtures_has_exactly_the_contract_keys_newest_first() {
     let Some(dir) = fixtures() else { return };
     let sandbox = Sandbox::new("[general]\ntimezone = \"UTC\"\n");
@@ -369,6 +373,10 @@ fn dump_json_of_fixtures_has_exactly_the_contract_keys_newest_first() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn dump_text_of_a_fixture_prints_every_entry() {
     let Some(dir) = fixtures() else { return };
     let sandbox = Sandbox::new("[general]\ntimezone = \"UTC\"\n");

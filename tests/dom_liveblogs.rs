@@ -77,6 +77,10 @@ fn check_clean(name: &str, doc: &Document) {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn les_echos_heading_delimited_runs() {
     let Some(bytes) = read("fundus__LesEchos_2024_07_18.html") else {
         return;
@@ -165,6 +169,10 @@ fn les_echos_heading_delimited_runs() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn sports_fr_match_minutes_and_not_the_sidebar() {
     let Some(bytes) = read("trafilatura__sports.fr.lorient.html") else {
         return;
@@ -236,6 +244,10 @@ fn pairs(doc: &Document) -> Vec<(String, String)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn bbc_dom_matches_its_json_ld() {
     let Some(bytes) = read("postlight__www.bbc.com_1589289678589.html") else {
         return;
@@ -274,6 +286,10 @@ fn bbc_dom_matches_its_json_ld() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn telegraph_dom_matches_its_json_ld() {
     let Some(bytes) = read("fundus-evaluation__TheTelegraph_1.html") else {
         return;
@@ -315,6 +331,10 @@ fn telegraph_dom_matches_its_json_ld() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn guardian_blocks_have_their_own_times() {
     for (name, count, first_time, titled) in [
         (
@@ -683,6 +703,10 @@ fn ids_survive_new_entries_and_edits() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn configured_start_order_and_zone() {
     use liveblog::model::{ListOrder, Selectors};
     let Some(bytes) = read("fundus__LesEchos_2024_07_18.html") else {

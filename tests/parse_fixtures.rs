@@ -571,6 +571,10 @@ const LIVEBLOGS: &[(&str, usize, &str, &str, &str, &str)] = &[
 ];
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn every_fixture_is_covered() {
     let Some(dir) = fixtures() else { return };
     let listed: HashSet<&str> = FEEDS
@@ -630,6 +634,10 @@ fn every_fixture_is_covered() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn feeds_parse_as_expected() {
     let Some(dir) = fixtures() else { return };
     for &(name, format, count, first_title, first_time) in FEEDS {
@@ -651,6 +659,10 @@ fn feeds_parse_as_expected() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn broken_feeds_give_clear_errors() {
     let Some(dir) = fixtures() else { return };
     for &(name, format, words) in FEED_ERRORS {
@@ -668,6 +680,10 @@ fn broken_feeds_give_clear_errors() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn feed_details() {
     let Some(dir) = fixtures() else { return };
     let doc = |name: &str| {
@@ -741,6 +757,10 @@ fn feed_details() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn double_encoded_utf8_is_repaired() {
     let Some(dir) = fixtures() else { return };
     let bytes = read(&dir, "feeds/feedparser__encoding_double-encoded-html.xml");
@@ -749,6 +769,10 @@ fn double_encoded_utf8_is_repaired() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn feed_ids_are_stable_without_guids() {
     let Some(dir) = fixtures() else { return };
     // No guid and no link: the id is derived from title/date (and body when both are
@@ -765,6 +789,10 @@ fn feed_ids_are_stable_without_guids() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn liveblogs_parse_as_expected() {
     let Some(dir) = fixtures() else { return };
     for &(name, count, first_title, first_time, last_title, last_time) in LIVEBLOGS {
@@ -824,6 +852,10 @@ fn liveblogs_parse_as_expected() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn liveblog_ids_never_the_page_url() {
     let Some(dir) = fixtures() else { return };
     // The Independent: every update's url is `page/#liveblogPost<n>`, kept as the id.
@@ -886,6 +918,10 @@ fn liveblog_ids_never_the_page_url() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn microdata_pages() {
     let Some(dir) = fixtures() else { return };
     // NDTV: 40 `liveBlogUpdate` items, every field from `<meta itemprop content>`;
@@ -961,6 +997,10 @@ fn microdata_pages() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn guardian_page_entries_have_their_own_times() {
     let Some(dir) = fixtures() else { return };
     // JSON-LD gives every update the article's time and headline; the page's
@@ -1057,6 +1097,10 @@ fn feed_polling_hints() {
 }
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn feeds_end_as_expected() {
     let Some(dir) = fixtures() else { return };
     for &(name, last_title, last_time) in FEEDS_LAST {
@@ -1354,6 +1398,10 @@ const GUARDIAN: &[(&str, usize, &str, &str)] = &[
 ];
 
 #[test]
+#[cfg_attr(
+    not(fixtures),
+    ignore = "needs ../shared/fixtures beside the repository"
+)]
 fn guardian_json_parses() {
     let Some(dir) = fixtures() else { return };
     for &(name, count, first_id, first_time) in GUARDIAN {
