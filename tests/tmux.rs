@@ -373,3 +373,40 @@ fn the_reader_follows_a_url_given_on_the_command_line() {
     tmux.wait_for("exit", "READER-EXITED-0");
     assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
 }
+
+/// `o` tries each `$BROWSER` command in turn (colon-separated, `%s` for the URL), with
+/// the terminal handed over, and the reader comes back.
+#[test]
+fn o_tries_each_browser_command_in_turn() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let opened = dir.path().join("opened.txt");
+    // The second command of the list records what it was given.
+    let fake = dir.path().join("fake-browser");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nprintf '%s|%s' \"$1\" \"$2\" > {}\n",
+            opened.display()
+        ),
+    )
+    .expect("script");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let command = format!(
+        "XDG_STATE_HOME={dir} BROWSER='liveblog-no-such-browser --new:{fake} --tab %s' {binary} --demo; echo READER-EXITED-$?; sleep 60",
+        dir = dir.path().display(),
+        fake = fake.display(),
+        binary = assert_cmd::cargo::cargo_bin("liveblog").display(),
+    );
+    let tmux = Tmux::start("browser", 100, 30, &command);
+    tmux.wait_for("entries", "Hurricane Mirei");
+    tmux.keys(&["o"]);
+    tmux.wait_for("back in the reader", "opened with");
+    let args = std::fs::read_to_string(&opened).expect("the second command ran");
+    assert!(args.starts_with("--tab|http://127.0.0.1:"), "{args}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", "READER-EXITED-0");
+}

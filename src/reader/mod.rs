@@ -4,6 +4,7 @@
 //! what they changed flows on to the UI as owned [`Action`]s. No state is shared.
 
 pub mod app;
+pub mod browser;
 pub mod input;
 pub mod screen;
 pub mod terminal;

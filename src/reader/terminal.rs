@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::reader::app::{Action, App, Effect, update};
 use crate::reader::screen::ScrollingBackend;
-use crate::reader::{input, ui};
+use crate::reader::{browser, input, ui};
 
 /// The terminal the reader draws on: ratatui over a backend that scrolls lines that
 /// moved instead of rewriting them (see [`crate::reader::screen`]).
@@ -135,7 +135,7 @@ pub async fn run(
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::OpenLink(url) => {
-                    let notice = open_in_browser(&mut terminal, url);
+                    let notice = open_in_browser(&mut terminal, url, mouse);
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::Alert(entry) => {
@@ -201,21 +201,42 @@ fn copy_osc52(text: &str) -> std::io::Result<()> {
     stdout.flush()
 }
 
-/// Runs `$BROWSER url` with the terminal handed over (a text browser needs it), then
-/// takes the terminal back.
-fn open_in_browser(terminal: &mut Screen, url: &str) -> String {
-    let Some(browser) = std::env::var_os("BROWSER").filter(|value| !value.is_empty()) else {
-        return "set $BROWSER to open links".to_string();
-    };
+/// Opens `url` with the first `$BROWSER` command that runs (see [`browser`]), the
+/// terminal handed over (a text browser needs it: raw mode off, the main screen, no
+/// mouse tracking), then takes the terminal back.
+fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> String {
+    let variable = std::env::var("BROWSER").ok();
+    let commands = browser::commands(variable.as_deref(), url, &browser::installed);
+    if commands.is_empty() {
+        return "no browser: set $BROWSER (e.g. BROWSER=w3m) to open links".to_string();
+    }
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
     ratatui::restore();
-    let status = std::process::Command::new(&browser).arg(url).status();
+    let mut outcome = String::new();
+    for words in &commands {
+        let Some((program, args)) = words.split_first() else {
+            continue;
+        };
+        match std::process::Command::new(program).args(args).status() {
+            Ok(status) if status.success() => {
+                outcome = format!("opened with {program}");
+                break;
+            }
+            Ok(status) => outcome = format!("{program} exited with {status}"),
+            // Not installed (or not runnable): the next one in the list.
+            Err(err) => outcome = format!("cannot run {program}: {err}"),
+        }
+    }
     let reinit = ratatui::try_init().map(drop);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
     // The browser drew over the screen: start again from a blank one.
     let _ = terminal.clear();
-    match (status, reinit) {
-        (_, Err(err)) => format!("terminal: {err}"),
-        (Ok(status), _) if status.success() => "opened in browser".to_string(),
-        (Ok(status), _) => format!("browser exited with {status}"),
-        (Err(err), _) => format!("cannot run {}: {err}", browser.to_string_lossy()),
+    match reinit {
+        Err(err) => format!("terminal: {err}"),
+        Ok(()) => outcome,
     }
 }
