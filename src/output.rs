@@ -75,13 +75,15 @@ pub fn write_text(
     if let Some(author) = item.author.as_deref().filter(|author| !author.is_empty()) {
         header.push_str(&format!(" — {}", clean_line(author)));
     }
-    if item.updated.is_some() && item.updated != item.published && item.published.is_some() {
-        if let Some(updated) = item.updated {
-            header.push_str(&format!(
-                " (updated {})",
-                updated.to_zoned(timezone.clone()).strftime("%H:%M")
-            ));
-        }
+    if item.updated.is_some()
+        && item.updated != item.published
+        && item.published.is_some()
+        && let Some(updated) = item.updated
+    {
+        header.push_str(&format!(
+            " (updated {})",
+            updated.to_zoned(timezone.clone()).strftime("%H:%M")
+        ));
     }
     writeln!(out, "{header}")?;
     if let Some(url) = &item.url {

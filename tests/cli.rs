@@ -1079,14 +1079,13 @@ fn concurrent_refreshes_share_one_cache() {
             .find(|line| line.contains("good"))
             .unwrap_or_else(|| panic!("a line for good: {stdout}"))
             .to_string();
-        if let Some((_, rest)) = line.split_once(": ") {
-            if let Some(count) = rest
+        if let Some((_, rest)) = line.split_once(": ")
+            && let Some(count) = rest
                 .split(" new")
                 .next()
                 .and_then(|n| n.parse::<usize>().ok())
-            {
-                new_total += count;
-            }
+        {
+            new_total += count;
         }
     }
     assert_eq!(new_total, 3, "each entry is new exactly once");

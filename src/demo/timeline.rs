@@ -132,7 +132,7 @@ impl Timeline {
         }
         self.ticks += 1;
         let n = self.blogs.len();
-        if self.ticks % EDIT_EVERY == 0 {
+        if self.ticks.is_multiple_of(EDIT_EVERY) {
             let blog = (0..n)
                 .map(|k| (self.next + k) % n)
                 .find(|&b| !self.blogs[b].released.is_empty())?;

@@ -741,14 +741,13 @@ fn undated(lines: &[Line], page: Option<&str>) -> Document {
         cut = footer + 1;
     }
     let lines = &lines[..cut];
-    if let Some((heading, end, points)) = summary_block(lines, head_limit.min(cut)) {
-        if lines[..heading]
+    if let Some((heading, end, points)) = summary_block(lines, head_limit.min(cut))
+        && lines[..heading]
             .iter()
             .all(|line| line.is_blank() || is_headline(line))
-        {
-            items.push(summary_item(&points, page));
-            start = end;
-        }
+    {
+        items.push(summary_item(&points, page));
+        start = end;
     }
     let blocks: Vec<&[Line]> = lines[start..]
         .split(Line::is_blank)

@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn steps_with_a_past_deadline_test_one_chunk_each_and_add_up() {
         let rows = 5 * CHUNK + 17;
-        let keep = |row: usize| row % 3 == 0;
+        let keep = |row: usize| row.is_multiple_of(3);
         let mut scan = Scan::all();
         let mut matched = Vec::new();
         let mut steps = 0;
