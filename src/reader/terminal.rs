@@ -128,8 +128,13 @@ pub async fn run(
             match &effect {
                 Effect::Quit => {}
                 Effect::CopyLink(url) => {
-                    let notice = match copy_osc52(url) {
-                        Ok(()) => "link copied".to_string(),
+                    let in_tmux = std::env::var_os("TMUX").is_some();
+                    let notice = match copy_osc52(url, in_tmux) {
+                        Ok(()) if in_tmux => {
+                            "link sent to the clipboard (OSC 52; tmux needs set-clipboard on)"
+                                .to_string()
+                        }
+                        Ok(()) => "link sent to the terminal's clipboard (OSC 52)".to_string(),
                         Err(err) => format!("cannot copy: {err}"),
                     };
                     update(&mut app, Action::Notice(notice));
@@ -192,13 +197,25 @@ fn write_hyperlinks(links: &[(u16, u16, String)]) -> std::io::Result<()> {
     stdout.flush()
 }
 
-/// OSC 52 puts text on the clipboard of the terminal the user sits at, over SSH too.
-/// The URL is base64-encoded, so nothing in it can escape the sequence.
-fn copy_osc52(text: &str) -> std::io::Result<()> {
+/// Sends `text` to the terminal's clipboard with OSC 52 (works over SSH). Inside tmux
+/// the sequence is also sent wrapped for tmux to pass on to the outer terminal (with
+/// `allow-passthrough on`); `set-clipboard on` makes tmux take the plain one itself.
+/// Whether the terminal acted on it cannot be known, so the notice says what was sent.
+fn copy_osc52(text: &str, in_tmux: bool) -> std::io::Result<()> {
+    std::io::stdout().write_all(osc52(text, in_tmux).as_bytes())?;
+    std::io::stdout().flush()
+}
+
+/// The bytes [`copy_osc52`] writes.
+fn osc52(text: &str, in_tmux: bool) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut stdout = std::io::stdout();
-    stdout.write_all(format!("\x1b]52;c;{encoded}\x07").as_bytes())?;
-    stdout.flush()
+    let plain = format!("\x1b]52;c;{encoded}\x07");
+    if in_tmux {
+        // DCS tmux; <the sequence with each ESC doubled> ST
+        format!("{plain}\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\")
+    } else {
+        plain
+    }
 }
 
 /// Opens `url` with the first `$BROWSER` command that runs (see [`browser`]), the
@@ -238,5 +255,19 @@ fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> String {
     match reinit {
         Err(err) => format!("terminal: {err}"),
         Ok(()) => outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_plain_and_wrapped_for_tmux() {
+        assert_eq!(osc52("hi", false), "\x1b]52;c;aGk=\x07");
+        assert_eq!(
+            osc52("hi", true),
+            "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
     }
 }
