@@ -1377,3 +1377,58 @@ fn entries_from_other_months_and_years_show_the_month_and_the_year() {
         assert!(!screen.contains("Mon 01 "), "{screen}");
     }
 }
+
+#[test]
+fn digits_in_an_entry_open_its_numbered_links_and_only_web_links_leave() {
+    let source = sources()[0].0.0.clone();
+    let mut with_links = entry(
+        &source,
+        "l",
+        "2024-05-01T17:00:00Z",
+        "Links",
+        "See the map.",
+    );
+    with_links.item.html = Some(
+        "<p>See <a href=\"https://example.org/map\">the map</a> and \
+         <a href=\"https://example.org/list\">the list</a>.</p>"
+            .to_string(),
+    );
+    let mut odd = entry(&source, "j", "2024-05-01T16:00:00Z", "Odd link", "Text.");
+    odd.item.url = Some("javascript:alert(1)".to_string());
+    let mut app = App::new(sources(), vec![with_links, odd], TimeZone::UTC, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(&mut app, Action::Open);
+    let press = |app: &App, c: char| {
+        action_for_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    };
+    let two = press(&app, '2').expect("a digit in an entry is an action");
+    assert_eq!(
+        update(&mut app, two),
+        vec![Effect::OpenLink("https://example.org/list".to_string())]
+    );
+    let nine = press(&app, '9').expect("action");
+    assert!(update(&mut app, nine).is_empty());
+    assert!(
+        app.notice.as_deref().unwrap_or("").contains("1 to 2"),
+        "{:?}",
+        app.notice
+    );
+    // The next entry's own link is no web link: neither opened nor copied.
+    update(&mut app, Action::NextEntry);
+    assert!(update(&mut app, Action::OpenLink).is_empty());
+    assert!(update(&mut app, Action::CopyLink).is_empty());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("not a web link"),
+        "{:?}",
+        app.notice
+    );
+}

@@ -55,9 +55,15 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     }
     if let KeyCode::Char(c @ '1'..='9') = key.code
         && !ctrl
-        && app.view == View::List
     {
-        return Some(Action::ApplySavedFilter(c as usize - '1' as usize));
+        match app.view {
+            View::List => return Some(Action::ApplySavedFilter(c as usize - '1' as usize)),
+            // In an entry, the digits open its numbered links.
+            View::Detail { .. } => {
+                return Some(Action::OpenNumberedLink(c as usize - '1' as usize));
+            }
+            _ => {}
+        }
     }
     let in_sources = app.view == View::Sources;
     // A key may serve two commands (Space pages the list and toggles a source): the view

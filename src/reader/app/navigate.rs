@@ -103,6 +103,25 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
                 (None, Action::Back) => app.view = View::List,
                 (None, Action::CopyLink) => link_effect(app, Some(key), Effect::CopyLink, effects),
                 (None, Action::OpenLink) => link_effect(app, Some(key), Effect::OpenLink, effects),
+                (None, Action::OpenNumberedLink(index)) => {
+                    let links = app
+                        .find_row(&key)
+                        .map(|row| row.links.clone())
+                        .unwrap_or_default();
+                    match links.get(index) {
+                        Some((_, url)) => effects.push(Effect::OpenLink(url.clone())),
+                        None if links.is_empty() => {
+                            app.notice = Some("this entry's text has no links".to_string())
+                        }
+                        None => {
+                            app.notice = Some(format!(
+                                "no link {} here: 1 to {} open this entry's links",
+                                index + 1,
+                                links.len().min(9)
+                            ))
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -147,7 +166,16 @@ fn link_effect(
         .and_then(|key| app.find(key))
         .and_then(|entry| entry.item.url.clone())
     {
-        Some(url) => effects.push(make(url)),
+        // Only web links go to the browser or the clipboard: a feed's `javascript:`,
+        // `file:` or `ssh:` link is shown as text, never opened.
+        Some(url) if is_web_link(&url) => effects.push(make(url)),
+        Some(_) => app.notice = Some("this entry's link is not a web link: not opened".to_string()),
         None => app.notice = Some("this entry has no link".to_string()),
     }
+}
+
+/// `http://` or `https://`, in any case.
+fn is_web_link(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }

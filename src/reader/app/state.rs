@@ -88,6 +88,8 @@ pub enum Action {
     CopyLink,
     /// Open the selected entry's link in `$BROWSER`.
     OpenLink,
+    /// In an entry: open its body's link with this index (`1` is 0) in `$BROWSER`.
+    OpenNumberedLink(usize),
     /// Show or hide the key help.
     ToggleHelp,
     /// Ask for the URL of a page to follow (in the status line).
