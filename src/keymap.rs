@@ -50,6 +50,8 @@ pub enum Command {
     OpenLink,
     /// Mark every shown entry read.
     MarkAllRead,
+    /// Mark the selected (or open) entry unread, or read again.
+    ToggleRead,
     /// Jump to the oldest unread entry.
     OldestUnread,
     /// Show only key events, pinned and summary entries.
@@ -66,7 +68,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 26] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -88,6 +90,7 @@ impl Command {
         Command::OldestUnread,
         Command::KeyEvents,
         Command::MarkAllRead,
+        Command::ToggleRead,
         Command::CopyLink,
         Command::OpenLink,
         Command::Help,
@@ -116,6 +119,7 @@ impl Command {
             Command::CopyLink => "copy_link",
             Command::OpenLink => "open_link",
             Command::MarkAllRead => "mark_all_read",
+            Command::ToggleRead => "toggle_read",
             Command::OldestUnread => "oldest_unread",
             Command::KeyEvents => "key_events",
             Command::NextEntry => "next_entry",
@@ -147,6 +151,7 @@ impl Command {
             Command::CopyLink => "copy link (OSC 52)",
             Command::OpenLink => "open link in $BROWSER",
             Command::MarkAllRead => "mark shown entries read",
+            Command::ToggleRead => "entry unread / read",
             Command::OldestUnread => "oldest unread",
             Command::KeyEvents => "key events only",
             Command::NextEntry => "next entry",
@@ -184,6 +189,7 @@ impl Command {
             Command::CopyLink => &["y"],
             Command::OpenLink => &["o"],
             Command::MarkAllRead => &["m"],
+            Command::ToggleRead => &["U"],
             Command::OldestUnread => &["u"],
             Command::KeyEvents => &["K"],
             Command::NextEntry => &["n", "J"],

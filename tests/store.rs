@@ -526,3 +526,23 @@ fn a_search_before_a_time_finds_only_older_matches_newest_first() {
         "80 min before 5,000 s is 200 s"
     );
 }
+
+#[test]
+fn an_entry_marked_unread_again_stays_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let source = SourceId("s".into());
+    store
+        .apply(
+            &source,
+            &[item("a", Some(1_700_000_000), "A")],
+            ts(1_700_000_100),
+        )
+        .unwrap();
+    store.mark_read(&source, &EntryId("a".into())).unwrap();
+    assert!(store.entries(None).unwrap()[0].read);
+    store
+        .set_read(&source, &EntryId("a".into()), false)
+        .unwrap();
+    assert!(!store.entries(None).unwrap()[0].read);
+}

@@ -1432,3 +1432,32 @@ fn digits_in_an_entry_open_its_numbered_links_and_only_web_links_leave() {
         app.notice
     );
 }
+
+#[test]
+fn u_toggles_the_read_state_of_one_entry() {
+    let mut app = app_sized(80, 24);
+    update(&mut app, Action::Open);
+    let key = match &app.view {
+        View::Detail { key, .. } => key.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(app.find(&key).expect("open").read, "opening reads it");
+    let press = action_for_key(&app, KeyEvent::new(KeyCode::Char('U'), KeyModifiers::SHIFT));
+    assert!(matches!(press, Some(Action::ToggleRead)), "{press:?}");
+    let unread_before = app.sources.iter().map(|s| s.unread).sum::<usize>();
+    assert_eq!(
+        update(&mut app, Action::ToggleRead),
+        vec![Effect::MarkUnread(key.0.clone(), key.1.clone())]
+    );
+    assert!(!app.find(&key).expect("entry").read);
+    assert_eq!(
+        app.sources.iter().map(|s| s.unread).sum::<usize>(),
+        unread_before + 1
+    );
+    update(&mut app, Action::Back);
+    assert_eq!(
+        update(&mut app, Action::ToggleRead),
+        vec![Effect::MarkRead(key.0.clone(), key.1.clone())]
+    );
+    assert!(app.find(&key).expect("entry").read);
+}

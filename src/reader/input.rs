@@ -93,6 +93,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Command::CopyLink => Action::CopyLink,
         Command::OpenLink => Action::OpenLink,
         Command::MarkAllRead => Action::MarkAllRead,
+        Command::ToggleRead => Action::ToggleRead,
         Command::OldestUnread => Action::OldestUnread,
         Command::KeyEvents => Action::ToggleKeyEvents,
         Command::NextEntry => Action::NextEntry,

@@ -57,6 +57,8 @@ enum StoreRequest {
     MarkRead(SourceId, EntryId),
     /// The user marked these read.
     MarkAllRead(Vec<(SourceId, EntryId)>),
+    /// The user marked this unread.
+    MarkUnread(SourceId, EntryId),
     /// The sources the reader now shows (one was added or removed).
     Sources(Vec<SourceId>),
     /// Entries matching a filter, older than those the reader holds.
@@ -199,6 +201,9 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 }),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
+                StoreRequest::MarkUnread(source, id) => {
+                    store.set_read(&source, &id, false).map(|()| None)
+                }
                 StoreRequest::Sources(now_shown) => {
                     shown = now_shown;
                     Ok(None)
@@ -376,6 +381,11 @@ impl Edge for ReaderEdge {
                 let _ = self
                     .store
                     .send(StoreRequest::MarkRead(source.clone(), id.clone()));
+            }
+            Effect::MarkUnread(source, id) => {
+                let _ = self
+                    .store
+                    .send(StoreRequest::MarkUnread(source.clone(), id.clone()));
             }
             Effect::MarkAllRead(keys) => {
                 let _ = self.store.send(StoreRequest::MarkAllRead(keys.clone()));

@@ -150,6 +150,7 @@ pub async fn run(
                 Effect::Refresh(_)
                 | Effect::MarkRead(..)
                 | Effect::MarkAllRead(_)
+                | Effect::MarkUnread(..)
                 | Effect::SearchCache { .. }
                 | Effect::AddSource(_)
                 | Effect::PollSource(_)

@@ -417,14 +417,24 @@ impl Store {
 
     /// Marks one entry read (nothing happens if it is not cached).
     pub fn mark_read(&mut self, source: &SourceId, id: &EntryId) -> Result<(), StoreError> {
-        let err = fail(&self.path, "marking an entry read");
+        self.set_read(source, id, true)
+    }
+
+    /// Marks one entry read or unread.
+    pub fn set_read(
+        &mut self,
+        source: &SourceId,
+        id: &EntryId,
+        read: bool,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "marking an entry read or unread");
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
         tx.execute(
-            "UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2",
-            params![source.0, id.0],
+            "UPDATE entries SET read = ?3 WHERE source = ?1 AND id = ?2",
+            params![source.0, id.0, read],
         )
         .map_err(&err)?;
         tx.commit().map_err(&err)

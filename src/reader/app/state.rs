@@ -142,6 +142,8 @@ pub enum Action {
     ApplySavedFilter(usize),
     /// Mark every entry the list shows as read.
     MarkAllRead,
+    /// Mark the selected (or open) entry unread, or read again if it is unread.
+    ToggleRead,
     /// Select the oldest unread entry the list shows.
     OldestUnread,
     /// Show only key events, pinned and summary entries (or everything again).
@@ -222,6 +224,8 @@ pub enum Effect {
     },
     /// Record that the user has read all of these.
     MarkAllRead(Vec<EntryKey>),
+    /// Record that the user marked this entry unread.
+    MarkUnread(SourceId, EntryId),
     /// A new entry matched the alert query: bell, desktop notification, command.
     Alert(Box<Entry>),
     /// Find what to follow at this URL and add it to the config.
@@ -546,6 +550,35 @@ impl App {
             effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
         }
         self.view = View::Detail { key, scroll: 0 };
+    }
+
+    /// Flips the read state of the open entry (in the detail view) or the selected one.
+    pub(super) fn toggle_read(&mut self) -> Vec<Effect> {
+        let key = match &self.view {
+            View::Detail { key, .. } => Some(key.clone()),
+            _ => self.key_at(self.selected),
+        };
+        let Some(key) = key else {
+            return Vec::new();
+        };
+        let Some(index) = self.row_index(&key) else {
+            return Vec::new();
+        };
+        let read = !self.rows[index].entry.read;
+        self.rows[index].entry.read = read;
+        if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
+            source.unread = if read {
+                source.unread.saturating_sub(1)
+            } else {
+                source.unread + 1
+            };
+        }
+        self.notice = Some(if read { "marked read" } else { "marked unread" }.to_string());
+        vec![if read {
+            Effect::MarkRead(key.0, key.1)
+        } else {
+            Effect::MarkUnread(key.0, key.1)
+        }]
     }
 
     pub(super) fn mark_read(&mut self, key: &EntryKey) -> bool {

@@ -121,6 +121,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 effects.push(Effect::MarkAllRead(keys));
             }
         }
+        Action::ToggleRead => effects.extend(app.toggle_read()),
         Action::OldestUnread => {
             app.finish_filter();
             match app
