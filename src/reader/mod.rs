@@ -59,8 +59,9 @@ enum StoreRequest {
     MarkAllRead(Vec<(SourceId, EntryId)>),
     /// The user marked this unread.
     MarkUnread(SourceId, EntryId),
-    /// The sources the reader now shows (one was added or removed).
-    Sources(Vec<SourceId>),
+    /// The sources the reader now shows, with what the cache keeps of each (one was
+    /// added or removed).
+    Sources(Vec<(SourceId, Retention)>),
     /// Entries matching a filter, older than those the reader holds.
     Search {
         /// The filter as typed.
@@ -133,7 +134,7 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
     let (store_tx, store_rx) = std_mpsc::channel::<StoreRequest>();
     let worker_ui = ui_tx.clone();
     let window = config.window;
-    let retention: HashMap<SourceId, Retention> = config
+    let mut retention: HashMap<SourceId, Retention> = config
         .sources
         .iter()
         .map(|source| (source.id.clone(), source.retention))
@@ -205,7 +206,8 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                     store.set_read(&source, &id, false).map(|()| None)
                 }
                 StoreRequest::Sources(now_shown) => {
-                    shown = now_shown;
+                    shown = now_shown.iter().map(|(id, _)| id.clone()).collect();
+                    retention = now_shown.into_iter().collect();
                     Ok(None)
                 }
                 StoreRequest::Search { query, before } => {
@@ -276,8 +278,11 @@ struct ReaderEdge {
 }
 
 impl ReaderEdge {
-    fn shown(&self) -> Vec<SourceId> {
-        self.sources.iter().map(|s| s.id.clone()).collect()
+    fn shown(&self) -> Vec<(SourceId, Retention)> {
+        self.sources
+            .iter()
+            .map(|s| (s.id.clone(), s.retention))
+            .collect()
     }
 
     /// Looks at `url` in the background, the way `liveblog add` does; what it found
