@@ -611,16 +611,19 @@ fn sorted(mut errors: Vec<ConfigError>) -> Vec<ConfigError> {
 /// their own lines).
 fn selectors_from(table: &toml::Table) -> Result<Selectors, String> {
     let mut known = table.clone();
-    known.retain(|key, _| check::SELECTOR_KEYS.iter().any(|known| *known == key));
+    known.retain(|key, _| check::SELECTOR_KEYS.contains(&key));
     Selectors::deserialize(toml::Value::Table(known))
         .map_err(|err| format!("selectors: {}", err.message().trim()))
 }
+
+/// Makes an error of a span, a key and a message (the span gives the line).
+type Locate<'a> = dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError + 'a;
 
 /// The default key bindings with `[keys]` applied; every binding that cannot be
 /// applied is an error (and is left out, so the others are still checked).
 fn keymap(
     raw: &BTreeMap<String, Spanned<KeySpec>>,
-    locate: &dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError,
+    locate: &Locate<'_>,
     errors: &mut Vec<ConfigError>,
 ) -> KeyMap {
     let mut overrides = BTreeMap::new();
@@ -905,6 +908,35 @@ mod tests {
         let text = "[general]\ntimezone = \"Mars/Olympus\"\n";
         let err = Config::parse(text, "c.toml").unwrap_err();
         assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("timezone")));
+    }
+
+    #[test]
+    fn parse_returns_the_first_of_several_errors_and_check_all_of_them() {
+        let text = "[general]\ntheme = \"neon\"\ninterval = \"soon\"\nhue = 1\n[[source]]\nname = \"a\"\nurl = \"example.org/live\"\nformat = \"pdf\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("theme")));
+        let errors = Config::check(text, "c.toml").unwrap_err();
+        let found: Vec<(Option<usize>, Option<&str>)> = errors
+            .iter()
+            .map(|err| (err.line, err.key.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(2), Some("theme")),
+                (Some(3), Some("interval")),
+                (Some(4), Some("hue")),
+                (Some(7), Some("url")),
+                (Some(8), Some("format")),
+            ]
+        );
+        assert_eq!(errors[0], err);
+        assert!(
+            errors[3].message.contains("\"https://example.org/live\""),
+            "{}",
+            errors[3]
+        );
+        assert!(Config::check(DEFAULT_CONFIG, "default").is_ok());
     }
 
     #[test]
