@@ -200,3 +200,28 @@ fn the_library_check_lists_all_and_parse_returns_the_first() {
         (Some(3), Some("colour"))
     );
 }
+
+#[test]
+fn values_of_the_wrong_type_do_not_hide_the_rest() {
+    let file = fixture("wrong-types.toml");
+    let (code, _, stderr) = check(&file);
+    assert_eq!(code, Some(2), "{stderr:#?}");
+    assert_errors(
+        &file,
+        &stderr,
+        &[
+            (3, "interval"),
+            (4, "theme"),
+            (7, "name"),
+            (8, "url"),
+            (9, "max_entries"),
+            (10, "format"),
+            (12, "url"),
+            (16, "quit"),
+            (19, "query"),
+        ],
+    );
+    assert!(stderr[0].contains("invalid type: integer `5`, expected a string"));
+    assert!(stderr[6].contains("missing field `url`"), "{}", stderr[6]);
+    assert!(stderr[7].contains("a list of keys"), "{}", stderr[7]);
+}

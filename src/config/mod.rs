@@ -154,7 +154,7 @@ struct RawConfig {
     #[serde(default)]
     general: RawGeneral,
     #[serde(default)]
-    source: Vec<RawSource>,
+    source: Vec<Spanned<RawSource>>,
     #[serde(default)]
     filters: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -189,8 +189,8 @@ struct RawGeneral {
 
 #[derive(Deserialize)]
 struct RawSource {
-    name: Spanned<String>,
-    url: Spanned<String>,
+    name: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
     #[serde(default)]
     format: Option<Spanned<String>>,
     interval: Option<Spanned<String>>,
@@ -276,13 +276,42 @@ impl Config {
             .into_iter()
             .map(|unknown| locate(unknown.span, Some(&unknown.key), unknown.message))
             .collect();
-        let raw: RawConfig = match toml::from_str(text) {
-            Ok(raw) => raw,
-            Err(err) => {
-                let message = err.message().trim().to_string();
-                let key = unknown_key(&message);
-                errors.push(locate(err.span(), key.as_deref(), message));
-                return Err(sorted(errors));
+        // serde stops at a value of the wrong type (`interval = 5`): note it, blank
+        // that `key = value` out (offsets and lines stay as they are) and read again,
+        // so the values after it are checked too.
+        let mut current = text.to_string();
+        let mut blanked: Vec<(String, usize)> = Vec::new();
+        let raw: RawConfig = loop {
+            let err = match toml::from_str(&current) {
+                Ok(raw) => break raw,
+                Err(err) => err,
+            };
+            let mut message = err.message().trim().to_string();
+            if message.contains("untagged enum KeySpec") {
+                message = "write a key, like \"q\", or a list of keys, like [\"q\", \"ctrl-c\"]"
+                    .to_string();
+            }
+            let key = unknown_key(&message);
+            let error = locate(err.span(), key.as_deref(), message);
+            let error_line = error.line.unwrap_or(0);
+            // A required key blanked out is missing now: it was reported already.
+            let follows = blanked
+                .iter()
+                .any(|(key, _)| error.message == format!("missing field `{key}`"));
+            if !follows {
+                errors.push(error);
+            }
+            let next = err
+                .span()
+                .filter(|_| !follows && blanked.len() < 100)
+                .and_then(|span| blank_value(&current, span))
+                .filter(|(next, _)| toml_edit::Document::parse(next.as_str()).is_ok());
+            match next {
+                Some((next, key)) => {
+                    current = next;
+                    blanked.push((key, error_line));
+                }
+                None => return Err(sorted(errors)),
             }
         };
         // Keeps the value of a check that passed; records the error of one that failed.
@@ -423,25 +452,56 @@ impl Config {
         };
 
         let mut sources: Vec<SourceConfig> = Vec::new();
-        for raw_source in &raw.source {
-            let name = raw_source.name.get_ref().trim().to_string();
-            if name.is_empty() {
+        for (index, spanned_source) in raw.source.iter().enumerate() {
+            let raw_source = spanned_source.get_ref();
+            // Its lines: from its header to the next source's.
+            let next_start = raw
+                .source
+                .get(index + 1)
+                .map_or(text.len(), |next| next.span().start);
+            let lines = line_of(text, spanned_source.span().start)..line_of(text, next_start);
+            // The value and `false`; for a missing `name` or `url`, an empty value and
+            // `true`, with the error (unless its value was of the wrong type, reported
+            // already).
+            let take = |value: &Option<Spanned<String>>,
+                        key: &str,
+                        errors: &mut Vec<ConfigError>| {
+                if let Some(value) = value {
+                    return (value.clone(), false);
+                }
+                let span = spanned_source.span();
+                let reported = blanked
+                    .iter()
+                    .any(|(blank, line)| blank == key && lines.contains(line));
+                if !reported {
+                    let message = format!("missing field `{key}`: a source needs {key} = \"...\"");
+                    errors.push(locate(Some(span.clone()), Some(key), message));
+                }
+                (Spanned::new(span.start..span.start, String::new()), true)
+            };
+            let (raw_name, missing_name) = take(&raw_source.name, "name", &mut errors);
+            let (raw_url, missing_url) = take(&raw_source.url, "url", &mut errors);
+            let name = raw_name.get_ref().trim().to_string();
+            if missing_name {
+                // Reported above.
+            } else if name.is_empty() {
                 errors.push(locate(
-                    Some(raw_source.name.span()),
+                    Some(raw_name.span()),
                     Some("name"),
                     "a source needs a non-empty name".to_string(),
                 ));
             } else if sources.iter().any(|source| source.id.0 == name) {
                 errors.push(locate(
-                    Some(raw_source.name.span()),
+                    Some(raw_name.span()),
                     Some("name"),
                     format!("two sources are named `{name}`: names must be unique"),
                 ));
             }
-            let url = raw_source.url.get_ref().trim().to_string();
-            let url_error =
-                |message: String| locate(Some(raw_source.url.span()), Some("url"), message);
-            if url.is_empty() {
+            let url = raw_url.get_ref().trim().to_string();
+            let url_error = |message: String| locate(Some(raw_url.span()), Some("url"), message);
+            if missing_url {
+                // Reported above.
+            } else if url.is_empty() {
                 errors.push(url_error(
                     "a source needs a URL (http://, https://) or a file path".to_string(),
                 ));
@@ -599,6 +659,27 @@ impl Config {
             .or_else(|| project_dirs().map(|dirs| dirs.data_dir().join("cache.db")))
             .unwrap_or_else(|| PathBuf::from("liveblog-cache.db"))
     }
+}
+
+/// `text` with the `key = value` holding `span` (a value) turned into spaces, byte
+/// for byte (newlines kept), and the key; `None` unless the span is a whole value
+/// after `key =` with nothing but a comment after it.
+fn blank_value(text: &str, span: Range<usize>) -> Option<(String, String)> {
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text.get(start..span.start)?.split_once('=')?;
+    let key = key.trim().trim_matches('"').to_string();
+    let rest = text.get(span.end..)?;
+    let after = rest.split('\n').next().unwrap_or("").trim();
+    if key.is_empty() || key.starts_with('[') || !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in bytes.get_mut(start..span.end)? {
+        if *byte != b'\n' {
+            *byte = b' ';
+        }
+    }
+    String::from_utf8(bytes).ok().map(|text| (text, key))
 }
 
 /// Errors in file order (those without a line first, as they concern the whole file).
