@@ -723,7 +723,7 @@ fn keymap(
                 errors.push(locate(span, Some(&command), message));
                 if overrides.remove(&command).is_none() {
                     // Not one of ours to leave out: the defaults alone.
-                    overrides.clear();
+                    return KeyMap::default();
                 }
             }
         }
