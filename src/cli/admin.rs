@@ -10,7 +10,7 @@ use crate::cli::failure::Failure;
 
 use crate::cli::opml::{self, Outline};
 use crate::config::edit::{NewSource, add_source, same_url, write_checked};
-use crate::config::{Config, default_config_path};
+use crate::config::{Config, ConfigError, default_config_path};
 use crate::output::plural;
 use crate::sources::naming::{short_name, unique_name};
 
@@ -173,23 +173,10 @@ pub fn config(
             let explicit = file.or_else(|| config_path.map(Path::to_path_buf));
             if let Some(file) = explicit {
                 // A file the user named must exist and be valid.
-                let config = Config::load(Some(&file))?;
-                println!(
-                    "{}: ok ({})",
-                    file.display(),
-                    plural(config.sources.len(), "source", "sources")
-                );
-                return Ok(ExitCode::SUCCESS);
+                return check_file(&file);
             }
             match default_config_path() {
-                Some(file) if file.exists() => {
-                    let config = Config::load(Some(&file))?;
-                    println!(
-                        "{}: ok ({})",
-                        file.display(),
-                        plural(config.sources.len(), "source", "sources")
-                    );
-                }
+                Some(file) if file.exists() => return check_file(&file),
                 Some(file) => println!(
                     "{}: no such file; the built-in default is used",
                     file.display()
@@ -197,6 +184,36 @@ pub fn config(
                 None => println!("no config file; the built-in default is used"),
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `config check FILE`: every error in the file on stderr, one a line, and exit 2;
+/// else `FILE: ok (N sources)`.
+fn check_file(file: &Path) -> Result<ExitCode, Failure> {
+    let text = std::fs::read_to_string(file).map_err(|err| {
+        Failure::from(ConfigError {
+            file: file.display().to_string(),
+            line: None,
+            key: None,
+            message: format!("cannot read: {err}"),
+        })
+    })?;
+    match Config::check(&text, &file.display().to_string()) {
+        Ok(config) => {
+            println!(
+                "{}: ok ({})",
+                file.display(),
+                plural(config.sources.len(), "source", "sources")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            let mut err = io::stderr().lock();
+            for error in &errors {
+                writeln!(err, "liveblog: config {error}")?;
+            }
+            Ok(ExitCode::from(2))
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Config is data: the built-in default is `assets/default-config.toml`, embedded.
 //! Every error names the file, the line and the key, so a user can fix it at once.
 
+mod check;
 pub mod edit;
 
 use std::collections::BTreeMap;
@@ -147,13 +148,13 @@ pub struct Alerts {
     pub command: String,
 }
 
+/// Unknown keys are not refused here but found by `check::unknown_keys`, all of them.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     general: RawGeneral,
     #[serde(default)]
-    source: Vec<RawSource>,
+    source: Vec<Spanned<RawSource>>,
     #[serde(default)]
     filters: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -171,7 +172,6 @@ enum KeySpec {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawGeneral {
     interval: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
@@ -188,20 +188,18 @@ struct RawGeneral {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSource {
-    name: Spanned<String>,
-    url: Spanned<String>,
+    name: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
     #[serde(default)]
     format: Option<Spanned<String>>,
     interval: Option<Spanned<String>>,
-    selectors: Option<Spanned<Selectors>>,
+    selectors: Option<Spanned<toml::Table>>,
     max_age: Option<Spanned<String>>,
     max_entries: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawAlerts {
     query: Option<Spanned<String>>,
     #[serde(default)]
@@ -241,8 +239,27 @@ impl Config {
         }
     }
 
-    /// Parses config text; `file` names it in errors.
+    /// Parses config text; `file` names it in errors. The first error in the file
+    /// when there are several (`check` gives them all).
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        Config::check(text, file).map_err(|mut errors| {
+            if errors.is_empty() {
+                ConfigError {
+                    file: file.to_string(),
+                    line: None,
+                    key: None,
+                    message: "invalid config".to_string(),
+                }
+            } else {
+                errors.swap_remove(0)
+            }
+        })
+    }
+
+    /// Parses config text and reports every error found, in file order (never an
+    /// empty list): after a bad value it goes on with the default, so one run names
+    /// all the mistakes. A file that is not TOML gives one error, the syntax error.
+    pub fn check(text: &str, file: &str) -> Result<Config, Vec<ConfigError>> {
         let locate = |span: Option<Range<usize>>, key: Option<&str>, message: String| {
             let line = span.as_ref().map(|span| line_of(text, span.start));
             let key = key
@@ -255,30 +272,77 @@ impl Config {
                 message,
             }
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|err| {
-            let message = err.message().trim().to_string();
+        let mut errors: Vec<ConfigError> = check::unknown_keys(text)
+            .into_iter()
+            .map(|unknown| locate(unknown.span, Some(&unknown.key), unknown.message))
+            .collect();
+        // serde stops at a value of the wrong type (`interval = 5`): note it, blank
+        // that `key = value` out (offsets and lines stay as they are) and read again,
+        // so the values after it are checked too.
+        let mut current = text.to_string();
+        let mut blanked: Vec<(String, usize)> = Vec::new();
+        let raw: RawConfig = loop {
+            let err = match toml::from_str(&current) {
+                Ok(raw) => break raw,
+                Err(err) => err,
+            };
+            let mut message = err.message().trim().to_string();
+            if message.contains("untagged enum KeySpec") {
+                message = "write a key, like \"q\", or a list of keys, like [\"q\", \"ctrl-c\"]"
+                    .to_string();
+            }
             let key = unknown_key(&message);
-            locate(err.span(), key.as_deref(), message)
-        })?;
+            let error = locate(err.span(), key.as_deref(), message);
+            let error_line = error.line.unwrap_or(0);
+            // A required key blanked out is missing now: it was reported already.
+            let follows = blanked
+                .iter()
+                .any(|(key, _)| error.message == format!("missing field `{key}`"));
+            if !follows {
+                errors.push(error);
+            }
+            let next = err
+                .span()
+                .filter(|_| !follows && blanked.len() < 100)
+                .and_then(|span| blank_value(&current, span))
+                .filter(|(next, _)| toml_edit::Document::parse(next.as_str()).is_ok());
+            match next {
+                Some((next, key)) => {
+                    current = next;
+                    blanked.push((key, error_line));
+                }
+                None => return Err(sorted(errors)),
+            }
+        };
+        // Keeps the value of a check that passed; records the error of one that failed.
+        fn keep<T>(result: Result<T, ConfigError>, errors: &mut Vec<ConfigError>) -> Option<T> {
+            result.map_err(|err| errors.push(err)).ok()
+        }
 
         let duration = |value: &Spanned<String>, key: &str| {
             parse_duration(value.get_ref())
                 .map_err(|message| locate(Some(value.span()), Some(key), message))
         };
         let general = &raw.general;
-        let interval = match &general.interval {
-            Some(value) => duration(value, "interval")?,
-            None => Duration::from_secs(60),
-        };
-        let timeout = match &general.timeout {
-            Some(value) => duration(value, "timeout")?,
-            None => Duration::from_secs(20),
-        };
-        let max_body = match &general.max_body {
-            Some(value) => parse_size(value.get_ref())
-                .map_err(|message| locate(Some(value.span()), Some("max_body"), message))?,
-            None => DEFAULT_MAX_BODY,
-        };
+        let interval = general
+            .interval
+            .as_ref()
+            .and_then(|value| keep(duration(value, "interval"), &mut errors))
+            .unwrap_or(Duration::from_secs(60));
+        let timeout = general
+            .timeout
+            .as_ref()
+            .and_then(|value| keep(duration(value, "timeout"), &mut errors))
+            .unwrap_or(Duration::from_secs(20));
+        let max_body = general
+            .max_body
+            .as_ref()
+            .and_then(|value| {
+                let size = parse_size(value.get_ref())
+                    .map_err(|message| locate(Some(value.span()), Some("max_body"), message));
+                keep(size, &mut errors)
+            })
+            .unwrap_or(DEFAULT_MAX_BODY);
         let bounded = |value: &Option<Spanned<i64>>,
                        key: &str,
                        default: usize,
@@ -316,26 +380,37 @@ impl Config {
                     )
                 }),
         };
-        let window = bounded(
-            &general.window,
-            "window",
-            DEFAULT_WINDOW,
-            1_000..=10_000_000,
-        )?;
+        let window = keep(
+            bounded(
+                &general.window,
+                "window",
+                DEFAULT_WINDOW,
+                1_000..=10_000_000,
+            ),
+            &mut errors,
+        )
+        .unwrap_or(DEFAULT_WINDOW);
         let general_retention = Retention {
             max_age: general
                 .max_age
                 .as_ref()
-                .map(|value| duration(value, "max_age"))
-                .transpose()?,
-            max_entries: entries_limit(&general.max_entries)?,
+                .and_then(|value| keep(duration(value, "max_age"), &mut errors)),
+            max_entries: keep(entries_limit(&general.max_entries), &mut errors).flatten(),
         };
         let defaults = Concurrency::default();
         let concurrency = Concurrency {
-            total: count(&general.max_connections, "max_connections", defaults.total)?,
-            per_host: count(&general.max_per_host, "max_per_host", defaults.per_host)?,
+            total: keep(
+                count(&general.max_connections, "max_connections", defaults.total),
+                &mut errors,
+            )
+            .unwrap_or(defaults.total),
+            per_host: keep(
+                count(&general.max_per_host, "max_per_host", defaults.per_host),
+                &mut errors,
+            )
+            .unwrap_or(defaults.per_host),
         };
-        let timezone_name = general
+        let mut timezone_name = general
             .timezone
             .as_ref()
             .map(|value| value.get_ref().clone())
@@ -343,137 +418,22 @@ impl Config {
         let timezone = if timezone_name == "local" {
             TimeZone::system()
         } else {
-            TimeZone::get(&timezone_name).map_err(|_| {
-                let span = general.timezone.as_ref().map(Spanned::span);
-                locate(
-                    span,
-                    Some("timezone"),
-                    format!(
-                        "unknown time zone `{timezone_name}`: write \"local\" or an IANA name such as \"Europe/London\""
-                    ),
-                )
-            })?
-        };
-
-        let mut sources: Vec<SourceConfig> = Vec::new();
-        for raw_source in &raw.source {
-            let name = raw_source.name.get_ref().trim().to_string();
-            if name.is_empty() {
-                return Err(locate(
-                    Some(raw_source.name.span()),
-                    Some("name"),
-                    "a source needs a non-empty name".to_string(),
-                ));
-            }
-            if sources.iter().any(|source| source.id.0 == name) {
-                return Err(locate(
-                    Some(raw_source.name.span()),
-                    Some("name"),
-                    format!("two sources are named `{name}`: names must be unique"),
-                ));
-            }
-            let url = raw_source.url.get_ref().trim().to_string();
-            if url.is_empty() {
-                return Err(locate(
-                    Some(raw_source.url.span()),
-                    Some("url"),
-                    "a source needs a URL (http://, https://) or a file path".to_string(),
-                ));
-            }
-            if url.contains("://") && !is_supported_url(&url) {
-                return Err(locate(
-                    Some(raw_source.url.span()),
-                    Some("url"),
-                    format!("`{url}` is not an http://, https:// or file:// URL"),
-                ));
-            }
-            let format = match &raw_source.format {
-                Some(value) => Format::from_name(value.get_ref()).ok_or_else(|| {
-                    locate(
-                        Some(value.span()),
-                        Some("format"),
+            match TimeZone::get(&timezone_name) {
+                Ok(zone) => zone,
+                Err(_) => {
+                    let span = general.timezone.as_ref().map(Spanned::span);
+                    errors.push(locate(
+                        span,
+                        Some("timezone"),
                         format!(
-                            "unknown format `{}`: use one of {}",
-                            value.get_ref(),
-                            format_names()
+                            "unknown time zone `{timezone_name}`: write \"local\" or an IANA name such as \"Europe/London\""
                         ),
-                    )
-                })?,
-                None => Format::Auto,
-            };
-            let selectors = raw_source.selectors.as_ref().map(|s| s.get_ref().clone());
-            if format == Format::Html && selectors.is_none() {
-                let span = raw_source.format.as_ref().map(Spanned::span);
-                return Err(locate(
-                    span,
-                    Some("selectors"),
-                    "format = \"html\" needs selectors = { entry = \"...\", ... }".to_string(),
-                ));
+                    ));
+                    timezone_name = "local".to_string();
+                    TimeZone::system()
+                }
             }
-            if let (Some(raw), Some(selectors)) = (&raw_source.selectors, &selectors) {
-                check_selectors(selectors)
-                    .map_err(|message| locate(Some(raw.span()), Some("selectors"), message))?;
-            }
-            let interval = match &raw_source.interval {
-                Some(value) => duration(value, "interval")?,
-                None => interval,
-            };
-            sources.push(SourceConfig {
-                id: SourceId(name),
-                url,
-                format,
-                interval,
-                options: ParseOptions {
-                    selectors,
-                    timezone: timezone.clone(),
-                    date: None,
-                },
-                retention: Retention {
-                    max_age: match &raw_source.max_age {
-                        Some(value) => Some(duration(value, "max_age")?),
-                        None => general_retention.max_age,
-                    },
-                    max_entries: entries_limit(&raw_source.max_entries)?
-                        .or(general_retention.max_entries),
-                },
-            });
-        }
-
-        let mut filters = BTreeMap::new();
-        for (name, query) in &raw.filters {
-            if let Err(err) = Query::parse(query.get_ref()) {
-                return Err(locate(
-                    Some(query.span()),
-                    Some(name),
-                    format!("bad query: {err}"),
-                ));
-            }
-            filters.insert(name.clone(), query.get_ref().clone());
-        }
-        let alert_query = raw.alerts.query.as_ref();
-        if let Some(query) = alert_query
-            && let Err(err) = Query::parse(query.get_ref())
-        {
-            return Err(locate(
-                Some(query.span()),
-                Some("query"),
-                format!("bad query: {err}"),
-            ));
-        }
-
-        let mut overrides = BTreeMap::new();
-        for (command, keys) in &raw.keys {
-            let list = match keys.get_ref() {
-                KeySpec::One(key) => vec![key.clone()],
-                KeySpec::Many(keys) => keys.clone(),
-            };
-            overrides.insert(command.clone(), list);
-        }
-        let keys = KeyMap::with_overrides(&overrides).map_err(|(command, message)| {
-            let span = raw.keys.get(&command).map(Spanned::span);
-            locate(span, Some(&command), message)
-        })?;
-
+        };
         let theme = match general.theme.as_ref() {
             None => Theme::Dark,
             Some(value) => match value.get_ref().as_str() {
@@ -481,14 +441,170 @@ impl Config {
                 "light" => Theme::Light,
                 "mono" => Theme::Mono,
                 other => {
-                    return Err(locate(
+                    errors.push(locate(
                         Some(value.span()),
                         Some("theme"),
                         format!("unknown theme `{other}`: use dark, light or mono"),
                     ));
+                    Theme::Dark
                 }
             },
         };
+
+        let mut sources: Vec<SourceConfig> = Vec::new();
+        for (index, spanned_source) in raw.source.iter().enumerate() {
+            let raw_source = spanned_source.get_ref();
+            // Its lines: from its header to the next source's.
+            let next_start = raw
+                .source
+                .get(index + 1)
+                .map_or(text.len(), |next| next.span().start);
+            let lines = line_of(text, spanned_source.span().start)..line_of(text, next_start);
+            // The value and `false`; for a missing `name` or `url`, an empty value and
+            // `true`, with the error (unless its value was of the wrong type, reported
+            // already).
+            let take = |value: &Option<Spanned<String>>,
+                        key: &str,
+                        errors: &mut Vec<ConfigError>| {
+                if let Some(value) = value {
+                    return (value.clone(), false);
+                }
+                let span = spanned_source.span();
+                let reported = blanked
+                    .iter()
+                    .any(|(blank, line)| blank == key && lines.contains(line));
+                if !reported {
+                    let message = format!("missing field `{key}`: a source needs {key} = \"...\"");
+                    errors.push(locate(Some(span.clone()), Some(key), message));
+                }
+                (Spanned::new(span.start..span.start, String::new()), true)
+            };
+            let (raw_name, missing_name) = take(&raw_source.name, "name", &mut errors);
+            let (raw_url, missing_url) = take(&raw_source.url, "url", &mut errors);
+            let name = raw_name.get_ref().trim().to_string();
+            if missing_name {
+                // Reported above.
+            } else if name.is_empty() {
+                errors.push(locate(
+                    Some(raw_name.span()),
+                    Some("name"),
+                    "a source needs a non-empty name".to_string(),
+                ));
+            } else if sources.iter().any(|source| source.id.0 == name) {
+                errors.push(locate(
+                    Some(raw_name.span()),
+                    Some("name"),
+                    format!("two sources are named `{name}`: names must be unique"),
+                ));
+            }
+            let url = raw_url.get_ref().trim().to_string();
+            let url_error = |message: String| locate(Some(raw_url.span()), Some("url"), message);
+            if missing_url {
+                // Reported above.
+            } else if url.is_empty() {
+                errors.push(url_error(
+                    "a source needs a URL (http://, https://) or a file path".to_string(),
+                ));
+            } else if url.contains("://") && !is_supported_url(&url) {
+                errors.push(url_error(format!(
+                    "`{url}` is not an http://, https:// or file:// URL"
+                )));
+            } else if let Some(full) = check::missing_scheme(&url) {
+                errors.push(url_error(format!(
+                    "`{url}` has no scheme and is no file here: write url = \"{full}\""
+                )));
+            }
+            let format = match &raw_source.format {
+                Some(value) => Format::from_name(value.get_ref()).unwrap_or_else(|| {
+                    errors.push(locate(
+                        Some(value.span()),
+                        Some("format"),
+                        format!(
+                            "unknown format `{}`: use one of {}",
+                            value.get_ref(),
+                            format_names()
+                        ),
+                    ));
+                    Format::Auto
+                }),
+                None => Format::Auto,
+            };
+            let selectors = raw_source.selectors.as_ref().and_then(|raw| {
+                let selectors = selectors_from(raw.get_ref())
+                    .map_err(|message| locate(Some(raw.span()), Some("selectors"), message));
+                keep(selectors, &mut errors)
+            });
+            if format == Format::Html && raw_source.selectors.is_none() {
+                let span = raw_source.format.as_ref().map(Spanned::span);
+                errors.push(locate(
+                    span,
+                    Some("selectors"),
+                    "format = \"html\" needs selectors = { entry = \"...\", ... }".to_string(),
+                ));
+            }
+            if let (Some(raw), Some(selectors)) = (&raw_source.selectors, &selectors)
+                && let Err(message) = check_selectors(selectors)
+            {
+                errors.push(locate(Some(raw.span()), Some("selectors"), message));
+            }
+            let source_interval = raw_source
+                .interval
+                .as_ref()
+                .and_then(|value| keep(duration(value, "interval"), &mut errors))
+                .unwrap_or(interval);
+            let max_age = match &raw_source.max_age {
+                Some(value) => keep(duration(value, "max_age"), &mut errors),
+                None => general_retention.max_age,
+            };
+            let max_entries = keep(entries_limit(&raw_source.max_entries), &mut errors)
+                .flatten()
+                .or(general_retention.max_entries);
+            sources.push(SourceConfig {
+                id: SourceId(name),
+                url,
+                format,
+                interval: source_interval,
+                options: ParseOptions {
+                    selectors,
+                    timezone: timezone.clone(),
+                    date: None,
+                },
+                retention: Retention {
+                    max_age,
+                    max_entries,
+                },
+            });
+        }
+
+        let mut filters = BTreeMap::new();
+        for (name, query) in &raw.filters {
+            match Query::parse(query.get_ref()) {
+                Ok(_) => {
+                    filters.insert(name.clone(), query.get_ref().clone());
+                }
+                Err(err) => errors.push(locate(
+                    Some(query.span()),
+                    Some(name),
+                    format!("bad query: {err}"),
+                )),
+            }
+        }
+        let mut alert_query = raw.alerts.query.as_ref().map(|q| q.get_ref().clone());
+        if let Some(query) = raw.alerts.query.as_ref()
+            && let Err(err) = Query::parse(query.get_ref())
+        {
+            errors.push(locate(
+                Some(query.span()),
+                Some("query"),
+                format!("bad query: {err}"),
+            ));
+            alert_query = None;
+        }
+
+        let keys = keymap(&raw.keys, &locate, &mut errors);
+        if !errors.is_empty() {
+            return Err(sorted(errors));
+        }
         Ok(Config {
             theme,
             keys,
@@ -506,7 +622,7 @@ impl Config {
             sources,
             filters,
             alerts: Alerts {
-                query: alert_query.map(|q| q.get_ref().clone()).unwrap_or_default(),
+                query: alert_query.unwrap_or_default(),
                 command: raw.alerts.command.clone(),
             },
         })
@@ -542,6 +658,75 @@ impl Config {
             .or_else(|| self.cache.clone())
             .or_else(|| project_dirs().map(|dirs| dirs.data_dir().join("cache.db")))
             .unwrap_or_else(|| PathBuf::from("liveblog-cache.db"))
+    }
+}
+
+/// `text` with the `key = value` holding `span` (a value) turned into spaces, byte
+/// for byte (newlines kept), and the key; `None` unless the span is a whole value
+/// after `key =` with nothing but a comment after it.
+fn blank_value(text: &str, span: Range<usize>) -> Option<(String, String)> {
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text.get(start..span.start)?.split_once('=')?;
+    let key = key.trim().trim_matches('"').to_string();
+    let rest = text.get(span.end..)?;
+    let after = rest.split('\n').next().unwrap_or("").trim();
+    if key.is_empty() || key.starts_with('[') || !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in bytes.get_mut(start..span.end)? {
+        if *byte != b'\n' {
+            *byte = b' ';
+        }
+    }
+    String::from_utf8(bytes).ok().map(|text| (text, key))
+}
+
+/// Errors in file order (those without a line first, as they concern the whole file).
+fn sorted(mut errors: Vec<ConfigError>) -> Vec<ConfigError> {
+    errors.sort_by_key(|err| err.line.unwrap_or(0));
+    errors
+}
+
+/// A source's `selectors` table, its unknown keys left out (they are reported on
+/// their own lines).
+fn selectors_from(table: &toml::Table) -> Result<Selectors, String> {
+    let mut known = table.clone();
+    known.retain(|key, _| check::SELECTOR_KEYS.contains(&key));
+    Selectors::deserialize(toml::Value::Table(known))
+        .map_err(|err| format!("selectors: {}", err.message().trim()))
+}
+
+/// Makes an error of a span, a key and a message (the span gives the line).
+type Locate<'a> = dyn Fn(Option<Range<usize>>, Option<&str>, String) -> ConfigError + 'a;
+
+/// The default key bindings with `[keys]` applied; every binding that cannot be
+/// applied is an error (and is left out, so the others are still checked).
+fn keymap(
+    raw: &BTreeMap<String, Spanned<KeySpec>>,
+    locate: &Locate<'_>,
+    errors: &mut Vec<ConfigError>,
+) -> KeyMap {
+    let mut overrides = BTreeMap::new();
+    for (command, keys) in raw {
+        let list = match keys.get_ref() {
+            KeySpec::One(key) => vec![key.clone()],
+            KeySpec::Many(keys) => keys.clone(),
+        };
+        overrides.insert(command.clone(), list);
+    }
+    loop {
+        match KeyMap::with_overrides(&overrides) {
+            Ok(keys) => return keys,
+            Err((command, message)) => {
+                let span = raw.get(&command).map(Spanned::span);
+                errors.push(locate(span, Some(&command), message));
+                if overrides.remove(&command).is_none() {
+                    // Not one of ours to leave out: the defaults alone.
+                    return KeyMap::default();
+                }
+            }
+        }
     }
 }
 
@@ -804,6 +989,35 @@ mod tests {
         let text = "[general]\ntimezone = \"Mars/Olympus\"\n";
         let err = Config::parse(text, "c.toml").unwrap_err();
         assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("timezone")));
+    }
+
+    #[test]
+    fn parse_returns_the_first_of_several_errors_and_check_all_of_them() {
+        let text = "[general]\ntheme = \"neon\"\ninterval = \"soon\"\nhue = 1\n[[source]]\nname = \"a\"\nurl = \"example.org/live\"\nformat = \"pdf\"\n";
+        let err = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(2), Some("theme")));
+        let errors = Config::check(text, "c.toml").unwrap_err();
+        let found: Vec<(Option<usize>, Option<&str>)> = errors
+            .iter()
+            .map(|err| (err.line, err.key.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(2), Some("theme")),
+                (Some(3), Some("interval")),
+                (Some(4), Some("hue")),
+                (Some(7), Some("url")),
+                (Some(8), Some("format")),
+            ]
+        );
+        assert_eq!(errors[0], err);
+        assert!(
+            errors[3].message.contains("\"https://example.org/live\""),
+            "{}",
+            errors[3]
+        );
+        assert!(Config::check(DEFAULT_CONFIG, "default").is_ok());
     }
 
     #[test]
