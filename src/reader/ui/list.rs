@@ -9,7 +9,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::{Theme, highlighted, source_index};
-use super::widgets::{draw_scrollbar, shorten};
+use super::widgets::{column, draw_scrollbar, shorten};
 use crate::model::Entry;
 use crate::output::plural;
 use crate::reader::app::App;
@@ -124,7 +124,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 Span::styled(time_column(app, position, entry), theme.dim()),
                 Span::raw(" "),
                 Span::styled(
-                    fit(&clean_line(&entry.source.0), source_width),
+                    column(&clean_line(&entry.source.0), source_width),
                     theme.source(source_index(app, entry)),
                 ),
                 Span::raw(" "),
@@ -137,14 +137,14 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 _ => None,
             };
             let mut badges = Vec::new();
-            if entry.removed {
-                badges.push(Badge::Removed);
-            }
             if let Some(flag) = flag {
                 badges.push(Badge::Flag(flag));
             }
             if entry.edited {
                 badges.push(Badge::Edited);
+            }
+            if entry.removed {
+                badges.push(Badge::Removed);
             }
             let used: usize = spans.iter().map(|span| span.content.width()).sum();
             let room = usize::from(area.width)
@@ -177,7 +177,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     draw_scrollbar(frame, area, app.visible.len(), start);
 }
 
-/// What follows a headline, most important first: kept whole or dropped, never cut.
+/// What follows a headline: kept whole or dropped, never cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Badge {
     Removed,
@@ -197,10 +197,19 @@ impl Badge {
             Badge::Edited => " (edited)",
         }
     }
+
+    /// Which give way first: the lowest.
+    fn importance(self) -> u8 {
+        match self {
+            Badge::Edited => 0,
+            Badge::Flag(_) => 1,
+            Badge::Removed | Badge::RemovedShort => 2,
+        }
+    }
 }
 
 /// The fewest columns a shortened headline keeps before badges give way.
-const TITLE_MIN: usize = 12;
+const TITLE_MIN: usize = 20;
 
 /// The headline and its badges in `room` columns: the headline is shortened (`…`)
 /// and every badge stays whole; when even the badges do not fit, the least
@@ -217,8 +226,11 @@ fn fit_row(title: &str, mut badges: Vec<Badge>, room: usize) -> (String, Vec<Bad
     {
         *removed = Badge::RemovedShort;
     }
-    while keep + width(&badges) > room && !badges.is_empty() {
-        badges.pop();
+    while keep + width(&badges) > room {
+        let Some(least) = (0..badges.len()).min_by_key(|&at| badges[at].importance()) else {
+            break;
+        };
+        badges.remove(least);
     }
     let title = shorten(title, room.saturating_sub(width(&badges)));
     (title, badges)

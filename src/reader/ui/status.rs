@@ -181,8 +181,9 @@ enum Step {
 
 /// The order in which parts give way: `? help` first; the notice (what the user just
 /// did) only after the failing source's error has gone, and then at a word boundary.
-const STEPS: [(Role, Step); 17] = [
+const STEPS: [(Role, Step); 18] = [
     (Role::Help, Step::Drop),
+    (Role::Failure, Step::Path),
     (Role::Failure, Step::Words(24)),
     (Role::Following, Step::Drop),
     (Role::Hidden, Step::Drop),

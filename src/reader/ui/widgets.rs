@@ -94,8 +94,9 @@ pub(super) fn cut(text: &str, width: usize) -> String {
     out
 }
 
-/// `text` cut to at most `width` columns at a word boundary (a space, or between two
-/// wide characters, which CJK text has instead of spaces), with `…` to show the cut.
+/// `text` cut to at most `width` columns at a word boundary (a space, between two wide
+/// characters, which CJK text has instead of spaces, or after a slash of a path or a
+/// URL), with `…` to show the cut.
 /// `None` when not even the first word fits.
 pub(super) fn cut_at_word(text: &str, width: usize) -> Option<String> {
     if text.width() <= width {
@@ -104,15 +105,23 @@ pub(super) fn cut_at_word(text: &str, width: usize) -> Option<String> {
     let parts = clusters(text);
     let mut best: Option<usize> = None;
     let mut used = 0;
+    let mut slashes = 0;
     for (index, cluster) in parts.iter().enumerate() {
         if index > 0 {
             let before = parts[index - 1];
             let boundary = (is_space(cluster) && !is_space(before))
-                || (cluster.width() == 2 && before.width() == 2);
+                || (cluster.width() == 2 && before.width() == 2)
+                || (before == "/" && *cluster != "/" && slashes >= 2);
             if boundary && used < width {
                 best = Some(index);
             }
         }
+        // Inside a path or a URL, after a slash is a boundary too.
+        slashes = if is_space(cluster) {
+            0
+        } else {
+            slashes + usize::from(*cluster == "/")
+        };
         used += cluster.width();
         if used >= width {
             break;
@@ -120,19 +129,29 @@ pub(super) fn cut_at_word(text: &str, width: usize) -> Option<String> {
     }
     let kept: String = parts[..best?].concat();
     let kept = kept.trim_end_matches(|c: char| c.is_whitespace() || ",;:·—–-".contains(c));
+    // A path already elided is not cut again after its `…/`.
+    let kept = kept.strip_suffix("…/").unwrap_or(kept);
     if kept.is_empty() {
         return None;
     }
     Some(format!("{kept}…"))
 }
 
-/// `text` in at most `width` columns: at a word boundary when that keeps most of the
-/// room (two thirds), else between two characters.
+/// `text` in at most `width` columns: at a word boundary when that leaves at most a
+/// third of the room (or 10 columns) empty, else between two characters.
 pub(super) fn shorten(text: &str, width: usize) -> String {
     match cut_at_word(text, width) {
-        Some(words) if words.width() * 3 >= width * 2 => words,
+        Some(words) if words.width() + (width / 3).max(10) >= width => words,
         _ => cut(text, width),
     }
+}
+
+/// `text` shortened to `width` columns (see [`shorten`]), padded with spaces to exactly
+/// `width`: a column of names.
+pub(super) fn column(text: &str, width: usize) -> String {
+    let text = shorten(text, width);
+    let pad = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(pad))
 }
 
 /// `text` in at most `width` columns keeping its end (what is being typed), `…` first.
@@ -187,4 +206,106 @@ pub(super) fn elide_path(text: &str, need: usize) -> String {
         }
     }
     text.replacen(path, &format!("{best}{tail}"), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_keep_marks_joined_emoji_and_flags_whole() {
+        assert_eq!(clusters("e\u{301}x"), ["e\u{301}", "x"]);
+        assert_eq!(
+            clusters("👨\u{200D}👩\u{200D}👧!"),
+            ["👨\u{200D}👩\u{200D}👧", "!"]
+        );
+        assert_eq!(clusters("🇫🇷🇩🇪"), ["🇫🇷", "🇩🇪"]);
+        assert_eq!(clusters("👍🏽a"), ["👍🏽", "a"]);
+    }
+
+    #[test]
+    fn cut_at_word_never_cuts_inside_a_word() {
+        let text = "cannot copy: Permission denied (os error 13)";
+        assert_eq!(cut_at_word(text, 80).as_deref(), Some(text));
+        assert_eq!(
+            cut_at_word(text, 30).as_deref(),
+            Some("cannot copy: Permission…")
+        );
+        assert_eq!(cut_at_word(text, 13).as_deref(), Some("cannot copy…"));
+        assert_eq!(cut_at_word(text, 5), None);
+        for width in 0..text.len() {
+            if let Some(cut) = cut_at_word(text, width) {
+                assert!(cut.width() <= width, "{cut:?} in {width}");
+                let words: Vec<&str> = text.split_whitespace().collect();
+                for word in cut.split_whitespace() {
+                    let word = word.trim_end_matches('…');
+                    assert!(
+                        words
+                            .iter()
+                            .any(|whole| whole.trim_end_matches(':') == word || *whole == word),
+                        "{word:?} cut from {cut:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cjk_and_emoji_are_cut_between_characters_by_width() {
+        assert_eq!(
+            cut_at_word("東京で大規模な停電", 9).as_deref(),
+            Some("東京で大…")
+        );
+        assert_eq!(shorten("東京で大規模な停電", 8), "東京で…");
+        assert_eq!(shorten("🎉🎉🎉🎉", 6), "🎉🎉…");
+        let family = "👨\u{200D}👩\u{200D}👧👨\u{200D}👩\u{200D}👧👨\u{200D}👩\u{200D}👧";
+        let short = shorten(family, 5);
+        assert!(short.width() <= 5, "{short:?}");
+        assert!(short.starts_with("👨\u{200D}👩\u{200D}👧"), "{short:?}");
+        assert!(!short.contains("\u{200D}…"), "{short:?}");
+        assert_eq!(shorten("Zoe\u{301}’s café", 5), "Zoe\u{301}’…");
+    }
+
+    #[test]
+    fn shorten_prefers_a_word_and_cuts_a_long_word_rather_than_show_nothing() {
+        assert_eq!(
+            shorten("Storm makes landfall near the port", 20),
+            "Storm makes…"
+        );
+        assert_eq!(
+            shorten("Donaudampfschifffahrt gesellschaft", 12),
+            "Donaudampfs…"
+        );
+        assert_eq!(column("Election night", 10), "Election… ");
+        assert_eq!(
+            cut_at_word("url (https://news.example/live/storm/updates.json)", 34).as_deref(),
+            Some("url (https://news.example/live/…")
+        );
+        assert_eq!(cut_at_word("at 200km/h today", 10).as_deref(), Some("at…"));
+        assert_eq!(
+            cut_at_word("at /home/…/a/b", 12).as_deref(),
+            Some("at /home/…")
+        );
+    }
+
+    #[test]
+    fn keep_end_keeps_what_is_being_typed() {
+        assert_eq!(keep_end("source:storm AND landfall", 10), "… landfall");
+        assert_eq!(keep_end("abc", 3), "abc");
+    }
+
+    #[test]
+    fn elide_path_keeps_the_first_directory_and_the_file() {
+        let text = "cannot copy /home/reader/.local/share/liveblog/exports/2026/storm.txt: Permission denied";
+        let short = elide_path(text, 30);
+        assert_eq!(
+            short,
+            "cannot copy /home/…/2026/storm.txt: Permission denied"
+        );
+        assert_eq!(elide_path("no path here", 5), "no path here");
+        assert_eq!(
+            elide_path("at https://news.example/a/b/c/d/live.html", 10),
+            "at https://news.example/…/live.html"
+        );
+    }
 }
