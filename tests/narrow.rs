@@ -307,3 +307,28 @@ fn the_sources_panel_cuts_a_long_error_at_a_word() {
         assert!(error.trim_end().ends_with('…'), "{row:?}");
     }
 }
+
+#[test]
+fn a_long_url_being_typed_keeps_its_end_and_the_cursor() {
+    let url = "https://news.example/live/2026/nov/21/storm-mireille-landfall-port-ebene-live-updates-evacuation";
+    for (width, height) in SIZES {
+        let mut app = app(width, height, None);
+        update(&mut app, Action::StartAddSource);
+        for c in url.chars() {
+            update(&mut app, Action::PromptChar(c));
+        }
+        let status = status_of(&app);
+        assert!(status.starts_with(" follow which page? "), "{status:?}");
+        assert!(status.contains("live-updates-evacuation▏"), "{status:?}");
+    }
+    let mut app = app(120, 40, None);
+    update(&mut app, Action::StartAddSource);
+    for c in "https://short.example/".chars() {
+        update(&mut app, Action::PromptChar(c));
+    }
+    let status = status_of(&app);
+    assert!(
+        status.contains("(Enter adds it, Esc cancels)"),
+        "{status:?}"
+    );
+}

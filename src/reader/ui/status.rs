@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use super::widgets::{cut_at_word, elide_path, keep_end};
+use super::widgets::{cut_at_word, elide_path, keep_end, shorten};
 use crate::output::plural;
 use crate::reader::app::{App, Prompt};
 use crate::sanitize::clean_line;
@@ -18,13 +18,25 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
     let base = theme.bar();
     if let Some(prompt) = &app.prompt {
+        let total = usize::from(area.width);
         let question = match prompt {
-            Prompt::AddSource(url) => format!(
-                " follow which page? {}▏ (Enter adds it, Esc cancels) ",
-                clean_line(url)
-            ),
+            Prompt::AddSource(url) => {
+                // The hint gives way first, then the start of the URL (the cursor and
+                // what was typed last stay).
+                let url = clean_line(url);
+                let hint = " (Enter adds it, Esc cancels) ";
+                let ask = " follow which page? ";
+                let room = total.saturating_sub(ask.width() + 2);
+                if ask.width() + url.width() + 1 + hint.width() <= total {
+                    format!("{ask}{url}▏{hint}")
+                } else {
+                    format!("{ask}{}▏ ", keep_end(&url, room))
+                }
+            }
             Prompt::ConfirmRemove(id) => {
-                format!(" remove {} from the config? y/n ", clean_line(&id.0))
+                let ask = |id: &str| format!(" remove {id} from the config? y/n ");
+                let room = total.saturating_sub(ask("").width());
+                ask(&shorten(&clean_line(&id.0), room))
             }
         };
         let line = Line::from(Span::styled(question, base.add_modifier(Modifier::BOLD)));
