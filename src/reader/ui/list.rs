@@ -9,7 +9,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::{Theme, highlighted, source_index};
-use super::widgets::{column, draw_scrollbar, shorten};
+use super::widgets::{draw_scrollbar, shorten};
 use crate::model::Entry;
 use crate::output::plural;
 use crate::reader::app::App;
@@ -124,7 +124,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 Span::styled(time_column(app, position, entry), theme.dim()),
                 Span::raw(" "),
                 Span::styled(
-                    column(&clean_line(&entry.source.0), source_width),
+                    fit(&clean_line(&entry.source.0), source_width),
                     theme.source(source_index(app, entry)),
                 ),
                 Span::raw(" "),
