@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Theme, highlighted, source_index};
-use super::widgets::{draw_scrollbar, shorten};
+use super::widgets::{cut, draw_scrollbar, shorten};
 use crate::model::Entry;
 use crate::output::plural;
 use crate::reader::app::App;
@@ -280,28 +280,12 @@ pub(super) fn empty_message(app: &App) -> String {
     }
 }
 
-/// Truncates or pads `text` to exactly `width` columns.
+/// Truncates (`…`, between two characters as drawn) or pads `text` to exactly `width`
+/// columns.
 pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if text.width() > width && used > 0 {
-        // Replace the last character with an ellipsis to show the cut.
-        if let Some(last) = out.pop() {
-            used -= last.width().unwrap_or(0);
-        }
-        out.push('…');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
+    let text = cut(text, width);
+    let pad = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(pad))
 }
 
 #[cfg(test)]
@@ -313,5 +297,7 @@ mod tests {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("東京都", 4), "東… ");
+        assert_eq!(fit("Election night", 10), "Election… ");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 }
