@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Theme, highlighted, source_index};
-use super::widgets::draw_scrollbar;
+use super::widgets::{cut, draw_scrollbar, shorten};
 use crate::model::Entry;
 use crate::output::plural;
 use crate::reader::app::App;
@@ -83,6 +83,8 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let start = app.offset.min(app.visible.len());
     let source_width = name_width(app, if area.width < 80 { 10 } else { 16 });
     let terms = app.filter.query.highlight_terms();
+    // The scrollbar takes the last column when the list does not fit.
+    let scrollbar = app.visible.len() > height && area.width > 20;
     let items: Vec<ListItem<'_>> = app.visible[start..]
         .iter()
         .enumerate()
@@ -127,27 +129,36 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 ),
                 Span::raw(" "),
             ];
-            spans.extend(highlighted(
-                &clean_line(&entry.item.display_title()),
-                &terms,
-                title_style,
-                theme,
-            ));
             let flags = entry.item.flags;
-            let badge = match (flags.pinned, flags.key_event, flags.summary) {
+            let flag = match (flags.pinned, flags.key_event, flags.summary) {
                 (true, _, _) => Some(" [pinned]"),
                 (_, true, _) => Some(" [key event]"),
                 (_, _, true) => Some(" [summary]"),
                 _ => None,
             };
-            if let Some(badge) = badge {
-                spans.push(Span::styled(badge, theme.fg(Color::Yellow)));
+            let mut badges = Vec::new();
+            if let Some(flag) = flag {
+                badges.push(Badge::Flag(flag));
             }
             if entry.edited {
-                spans.push(Span::styled(" (edited)", theme.dim()));
+                badges.push(Badge::Edited);
             }
             if entry.removed {
-                spans.push(Span::styled(" (removed by the source)", theme.error()));
+                badges.push(Badge::Removed);
+            }
+            let used: usize = spans.iter().map(|span| span.content.width()).sum();
+            let room = usize::from(area.width)
+                .saturating_sub(used)
+                .saturating_sub(usize::from(scrollbar));
+            let (title, badges) = fit_row(&clean_line(&entry.item.display_title()), badges, room);
+            spans.extend(highlighted(&title, &terms, title_style, theme));
+            for badge in badges {
+                let style = match badge {
+                    Badge::Flag(_) => theme.fg(Color::Yellow),
+                    Badge::Edited => theme.dim(),
+                    Badge::Removed | Badge::RemovedShort => theme.error(),
+                };
+                spans.push(Span::styled(badge.text(), style));
             }
             let mut line = Line::from(spans);
             if catch_up {
@@ -164,6 +175,65 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let list = List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     frame.render_stateful_widget(list, area, &mut state);
     draw_scrollbar(frame, area, app.visible.len(), start);
+}
+
+/// What follows a headline: kept whole or dropped, never cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Badge {
+    Removed,
+    /// The short form when the long one does not fit.
+    RemovedShort,
+    /// `[pinned]`, `[key event]` or `[summary]`.
+    Flag(&'static str),
+    Edited,
+}
+
+impl Badge {
+    fn text(self) -> &'static str {
+        match self {
+            Badge::Removed => " (removed by the source)",
+            Badge::RemovedShort => " (removed)",
+            Badge::Flag(text) => text,
+            Badge::Edited => " (edited)",
+        }
+    }
+
+    /// Which give way first: the lowest.
+    fn importance(self) -> u8 {
+        match self {
+            Badge::Edited => 0,
+            Badge::Flag(_) => 1,
+            Badge::Removed | Badge::RemovedShort => 2,
+        }
+    }
+}
+
+/// The fewest columns a shortened headline keeps before badges give way.
+const TITLE_MIN: usize = 20;
+
+/// The headline and its badges in `room` columns: the headline is shortened (`…`)
+/// and every badge stays whole; when even the badges do not fit, the least
+/// important give way (the removal mark first to its short form).
+fn fit_row(title: &str, mut badges: Vec<Badge>, room: usize) -> (String, Vec<Badge>) {
+    let width = |badges: &[Badge]| -> usize { badges.iter().map(|b| b.text().width()).sum() };
+    let title_width = title.width();
+    if title_width + width(&badges) <= room {
+        return (title.to_string(), badges);
+    }
+    let keep = title_width.min(TITLE_MIN);
+    if keep + width(&badges) > room
+        && let Some(removed) = badges.iter_mut().find(|b| **b == Badge::Removed)
+    {
+        *removed = Badge::RemovedShort;
+    }
+    while keep + width(&badges) > room {
+        let Some(least) = (0..badges.len()).min_by_key(|&at| badges[at].importance()) else {
+            break;
+        };
+        badges.remove(least);
+    }
+    let title = shorten(title, room.saturating_sub(width(&badges)));
+    (title, badges)
 }
 
 pub(super) fn empty_message(app: &App) -> String {
@@ -210,28 +280,12 @@ pub(super) fn empty_message(app: &App) -> String {
     }
 }
 
-/// Truncates or pads `text` to exactly `width` columns.
+/// Truncates (`…`, between two characters as drawn) or pads `text` to exactly `width`
+/// columns.
 pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if text.width() > width && used > 0 {
-        // Replace the last character with an ellipsis to show the cut.
-        if let Some(last) = out.pop() {
-            used -= last.width().unwrap_or(0);
-        }
-        out.push('…');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
+    let text = cut(text, width);
+    let pad = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(pad))
 }
 
 #[cfg(test)]
@@ -243,5 +297,7 @@ mod tests {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("東京都", 4), "東… ");
+        assert_eq!(fit("Election night", 10), "Election… ");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 }

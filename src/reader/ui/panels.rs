@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::list::{fit, name_width};
 use super::theme::Theme;
-use super::widgets::centered;
+use super::widgets::{centered, column, cut, cut_at_word};
 use crate::keymap::Command;
 use crate::reader::app::App;
 use crate::reader::app::text::clock;
@@ -52,14 +52,41 @@ pub(super) fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
     }
     let name_width = name_width(app, if area.width < 80 { 14 } else { 24 });
+    let width = usize::from(inner.width);
     let items: Vec<ListItem<'_>> = app
         .sources
         .iter()
         .enumerate()
         .map(|(index, source)| {
             let check = if source.enabled { "[x]" } else { "[ ]" };
+            let counts = format!(
+                " {:>5} {} · {:>4} unread  ",
+                source.entries,
+                if source.entries == 1 {
+                    "entry  "
+                } else {
+                    "entries"
+                },
+                source.unread
+            );
+            let mut next = source
+                .next_poll
+                .map(|next| format!(" · next {}", clock(next, &app.timezone, app.now)))
+                .unwrap_or_default();
+            let used = check.width() + 1 + name_width + counts.width();
+            let room = width.saturating_sub(used);
             let status = match (&source.state.last_error, source.state.last_success) {
-                (Some(error), _) => Span::styled(format!("✗ {}", clean_line(error)), theme.error()),
+                (Some(error), _) => {
+                    // A long error is cut at a word (the panel below shows it whole);
+                    // the next poll gives way when even a few words would not fit.
+                    let error = format!("✗ {}", clean_line(error));
+                    if error.width() + next.width() > room && room < next.width() + 16 {
+                        next.clear();
+                    }
+                    let room = room.saturating_sub(next.width());
+                    let error = cut_at_word(&error, room).unwrap_or_else(|| cut(&error, room));
+                    Span::styled(error, theme.error())
+                }
                 (None, Some(when)) => Span::styled(
                     format!("ok {}", clock(when, &app.timezone, app.now)),
                     theme.fg(Color::Green),
@@ -69,27 +96,12 @@ pub(super) fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{check} ")),
                 Span::styled(
-                    fit(&clean_line(&source.id.0), name_width),
+                    column(&clean_line(&source.id.0), name_width),
                     theme.source(index),
                 ),
-                Span::raw(format!(
-                    " {:>5} {} · {:>4} unread  ",
-                    source.entries,
-                    if source.entries == 1 {
-                        "entry  "
-                    } else {
-                        "entries"
-                    },
-                    source.unread
-                )),
+                Span::raw(counts),
                 status,
-                Span::styled(
-                    source
-                        .next_poll
-                        .map(|next| format!(" · next {}", clock(next, &app.timezone, app.now)))
-                        .unwrap_or_default(),
-                    theme.dim(),
-                ),
+                Span::styled(next, theme.dim()),
             ]))
         })
         .collect();
