@@ -163,7 +163,12 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     );
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys — any key closes ")),
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" Keys — any key closes ")
+                // What `y` needs to reach the clipboard from inside tmux.
+                .title_bottom(" y in tmux: set -g set-clipboard on "),
+        ),
         rect,
     );
 }
