@@ -60,7 +60,7 @@ pub(super) fn time_column(app: &App, position: usize, entry: &Entry) -> String {
     }
     let minutes = (app.now.as_second() - time.as_second()) / 60;
     if (0..60).contains(&minutes) {
-        return format!("{:>5} {clock}", format!("{minutes}m"));
+        return format!("{:>6} {clock}", format!("{minutes}m"));
     }
     format!("{clock:>12}")
 }
