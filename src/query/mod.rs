@@ -128,7 +128,10 @@ mod tests {
         assert!(m("CEASEFIRE", &e));
         assert!(m("kyi", &e), "half-typed word");
         assert!(m("drone dalton", &e));
-        assert!(!m("drone guardian", &e), "the source name only through source:");
+        assert!(
+            !m("drone guardian", &e),
+            "the source name only through source:"
+        );
         assert!(!m("ceasefire moscow", &e));
         assert!(
             m("foo:bar", &text("see foo:bar here")),
@@ -148,12 +151,21 @@ mod tests {
         assert!(m("red", &text("(red)")));
         assert!(m("red", &text("red")));
         assert!(!m("red", &text("Sensor cleared")));
-        assert!(m("red", &text("Sensor cleared, then red")), "a later hit counts");
+        assert!(
+            m("red", &text("Sensor cleared, then red")),
+            "a later hit counts"
+        );
         assert!(!m("ire", &text("ceasefire")));
         assert!(m("2024", &text("in 2024")));
         assert!(!m("024", &text("in 2024")));
-        assert!(m("'s", &text("Kyiv’s mayor")), "starts with a non-word char");
-        assert!(m("和平", &text("达成和平协议")), "CJK: any position is a word start");
+        assert!(
+            m("'s", &text("Kyiv’s mayor")),
+            "starts with a non-word char"
+        );
+        assert!(
+            m("和平", &text("达成和平协议")),
+            "CJK: any position is a word start"
+        );
         assert!(m("平协", &text("达成和平协议")));
         // Negation is the opposite.
         assert!(m("-red", &text("Sensor cleared")));
@@ -269,7 +281,10 @@ mod tests {
         // Not across fields.
         let e = entry("Guardian", "Drone", Some("Jane"), "Kyiv");
         assert!(m("\"drone\" \"jane\" \"kyiv\"", &e));
-        assert!(!m("\"guardian\"", &e), "the source name only through source:");
+        assert!(
+            !m("\"guardian\"", &e),
+            "the source name only through source:"
+        );
         assert!(!m("\"drone jane\"", &e));
         assert!(!m("\"guardian kyiv\"", &e));
         assert!(!m("\"jane guardian\"", &e));
