@@ -106,6 +106,17 @@ fn char_before(hay: &str, at: usize) -> Option<char> {
     hay.get(..at)?.chars().next_back()
 }
 
+/// The byte offset of the first `word` in `hay` at or after byte `from`.
+fn find_from(hay: &str, from: usize, word: &str) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    let offset = match word.as_bytes() {
+        // A `char` pattern is a memchr: much faster than a one-byte `&str` pattern.
+        [byte] => tail.find(char::from(*byte)),
+        _ => tail.find(word),
+    }?;
+    Some(from + offset)
+}
+
 /// Does `word` occur in `hay` where a word begins (at the start, or after a character
 /// that is not a word character; anywhere when `word` itself starts with one), at a
 /// byte offset outside `skip`? Never allocates; costs more than `contains` only when
@@ -118,8 +129,7 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
     let first = word.chars().next();
     let step = first.map_or(1, char::len_utf8);
     let mut from = 0;
-    while let Some(offset) = hay.get(from..).and_then(|tail| tail.find(word)) {
-        let start = from + offset;
+    while let Some(start) = find_from(hay, from, word) {
         if skip.contains(&start) {
             from = skip.end;
             continue;
@@ -157,8 +167,7 @@ pub(super) fn phrase_in(
         return false;
     }
     let mut from = 0;
-    while let Some(offset) = hay.get(from..).and_then(|tail| tail.find(first.as_str())) {
-        let start = from + offset;
+    while let Some(start) = find_from(hay, from, first) {
         if skip.contains(&start) {
             from = skip.end;
             continue;
