@@ -432,6 +432,33 @@ mod tests {
         }
 
         #[test]
+        fn word_start_in_agrees_with_a_naive_search(
+            hay in r"[ce a\-é東\nkC]{0,24}",
+            word in r"[ce\-é東k]{0,3}",
+            skip_from in 0usize..30,
+            skip_len in 0usize..8,
+        ) {
+            // Like the source name's range: it starts and ends on char boundaries.
+            let bounds: Vec<usize> = hay.char_indices().map(|(i, _)| i).chain([hay.len()]).collect();
+            let at = |n: usize| bounds.get(n).copied().unwrap_or(hay.len());
+            let skip = at(skip_from)..at(skip_from + skip_len);
+            let first = word.chars().next();
+            let expected = hay.char_indices().map(|(i, _)| i).chain([hay.len()]).any(|i| {
+                hay[i..].starts_with(word.as_str())
+                    && !skip.contains(&i)
+                    && !(hay[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric()
+                        && !('\u{4e00}'..='\u{9fff}').contains(&c))
+                        && first.is_some_and(|c| c.is_alphanumeric()
+                            && !('\u{4e00}'..='\u{9fff}').contains(&c)))
+            });
+            prop_assert_eq!(
+                super::tree::word_start_in(&hay, &word, skip.clone()),
+                expected,
+                "{:?} in {:?} skipping {:?}", word, hay, skip
+            );
+        }
+
+        #[test]
         fn fold_is_idempotent(s in any::<String>()) {
             let once = fold(&s);
             prop_assert_eq!(fold(&once), once.clone());

@@ -170,7 +170,10 @@ fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -
         {
             continue;
         }
-        if bytes.get(start..).is_some_and(|tail| tail.starts_with(word.as_bytes())) {
+        if bytes
+            .get(start..)
+            .is_some_and(|tail| tail.starts_with(word.as_bytes()))
+        {
             return true;
         }
     }
