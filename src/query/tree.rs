@@ -148,7 +148,7 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
 }
 
 /// [`word_start_in`] for a word whose first character `first` is ASCII: a memchr for
-/// `first`, ruling out most hits inside words by the byte before before comparing the
+/// `first`, ruling out most hits inside words by the byte before them, then comparing the
 /// rest, is faster than a substring search that then finds hits inside words.
 fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -> bool {
     let bytes = hay.as_bytes();
