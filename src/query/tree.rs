@@ -127,8 +127,11 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
         return false;
     }
     let first = word.chars().next();
+    // Longer words: the substring search skips ahead by whole words and seldom stops
+    // inside words.
     if let Some(&byte) = word.as_bytes().first()
         && byte.is_ascii()
+        && word.len() <= 3
     {
         return ascii_word_start_in(hay, word, char::from(byte), skip);
     }
@@ -147,7 +150,7 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
     false
 }
 
-/// [`word_start_in`] for a word whose first character `first` is ASCII: a memchr for
+/// [`word_start_in`] for a short word whose first character `first` is ASCII: a memchr for
 /// `first`, ruling out most hits inside words by the byte before them, then comparing the
 /// rest, is faster than a substring search that then finds hits inside words.
 fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -> bool {
