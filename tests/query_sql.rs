@@ -27,9 +27,20 @@ const WORDS: &[&str] = &[
     "deal-breaker",
     "東京",
     "ok",
+    "Red",
+    "cleared",
+    "red-handed",
+    "(storm)",
+    "Kyiv’s",
+    "和平协议",
 ];
-const SOURCES: &[&str] = &["Guardian live", "BBC News", "Kyïv Independent"];
-const AUTHORS: &[&str] = &["Dan Dalton", "Zoë Ångström", "", "Jane Roe"];
+const SOURCES: &[&str] = &[
+    "Guardian live",
+    "BBC News",
+    "Kyïv Independent",
+    "Storm feed",
+];
+const AUTHORS: &[&str] = &["Dan Dalton", "Zoë Ångström", "", "Jane Roe", "Ed Red"];
 
 fn sentence() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(WORDS), 0..8).prop_map(|words| words.join(" "))
@@ -48,9 +59,22 @@ fn item_strategy() -> impl Strategy<Value = (usize, String, String, usize, i64)>
 fn term() -> impl Strategy<Value = String> {
     let word = prop::sample::select(WORDS).prop_map(|w| w.to_string());
     let prefix = prop::sample::select(WORDS).prop_map(|w| w.chars().take(3).collect::<String>());
+    // Any piece of a word: starts of words match, the middles of words do not.
+    let piece = (prop::sample::select(WORDS), 0usize..6, 1usize..5).prop_map(|(w, skip, take)| {
+        let piece: String = w.chars().skip(skip).take(take).collect();
+        if piece.trim().is_empty() || piece == "OR" {
+            w.to_string()
+        } else {
+            piece
+        }
+    });
     prop_oneof![
         word.clone(),
         prefix,
+        piece.clone(),
+        piece.clone().prop_map(|p| format!("-{p}")),
+        piece.clone().prop_map(|p| format!("title:{p}")),
+        piece.prop_map(|p| format!("author:{p}")),
         word.clone().prop_map(|w| format!("-{w}")),
         (word.clone(), word.clone()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
         (word.clone(), word.clone()).prop_map(|(a, b)| format!("{a} OR {b}")),
@@ -58,7 +82,16 @@ fn term() -> impl Strategy<Value = String> {
             "source:bbc",
             "source:kyiv",
             "author:dalton",
-            "author:zoe"
+            "author:zoe",
+            "source:storm",
+            "source:orm",
+            "storm",
+            "feed",
+            "\"storm feed\"",
+            "red",
+            "title:red",
+            "author:red",
+            "author:\"ed r\"",
         ])
         .prop_map(str::to_string),
         word.clone().prop_map(|w| format!("title:{w}")),
@@ -133,4 +166,52 @@ fn sql_query_is_newest_first_and_limited() {
     let found = store.query(&query, now, Some(3)).expect("query");
     let ids: Vec<&str> = found.iter().map(|entry| entry.item.id.0.as_str()).collect();
     assert_eq!(ids, ["m0", "m1", "m2"]);
+}
+
+#[test]
+fn sql_words_match_at_word_starts_and_sources_only_through_source() {
+    let mut store = Store::open_in_memory().expect("store");
+    let now = Timestamp::from_second(1_800_000_000).expect("time");
+    let entries = [
+        ("Storm feed", "a", "Sensor cleared", "Windy"),
+        ("Storm feed", "b", "Rain", "The Red Cross, red-handed"),
+        ("BBC News", "c", "Storm warning", "in Kyïv"),
+    ];
+    for (source, id, title, text) in entries {
+        let item = Item {
+            id: EntryId(id.to_string()),
+            published: Some(now),
+            updated: None,
+            title: title.to_string(),
+            author: None,
+            url: None,
+            text: text.to_string(),
+            html: None,
+            flags: Default::default(),
+        };
+        store
+            .apply(&SourceId(source.into()), &[item], now)
+            .expect("apply");
+    }
+    let mut found = |text: &str| -> Vec<String> {
+        let query = Query::parse(text).expect("query");
+        let mut ids: Vec<String> = store
+            .query(&query, now, None)
+            .expect("query")
+            .iter()
+            .map(|entry| entry.item.id.0.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(found("red"), ["b"]);
+    assert_eq!(found("handed"), ["b"]);
+    assert_eq!(found("title:red"), Vec::<String>::new());
+    assert_eq!(found("-red"), ["a", "c"]);
+    assert_eq!(found("kyi"), ["c"]);
+    assert_eq!(found("storm"), ["c"]);
+    assert_eq!(found("\"storm\""), ["c"]);
+    assert_eq!(found("source:storm"), ["a", "b"]);
+    assert_eq!(found("source:orm"), ["a", "b"]);
+    assert_eq!(found("orm"), Vec::<String>::new());
 }

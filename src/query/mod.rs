@@ -6,15 +6,18 @@
 //! -opinion                  not (also -"a phrase", -source:x, -(a b))
 //! "peace deal"              phrase: whole words, in order, punctuation between them ignored
 //! source:guardian           substring of the source name (source:"bbc news" for spaces)
-//! author:dalton             substring of the author
-//! title:drone               substring of the title
+//! author:dalton             starts a word of the author (author:dal finds Dalton)
+//! title:drone               starts a word of the title
 //! since:2h                  sorted within 2 hours before now (s, m, h, d, w; 1h30m)
 //! (a OR b) c                grouping
 //! ```
 //!
-//! Everything is case-insensitive and accent-folded ([`fold`]). A bare word is a
-//! substring of the title, author, text or source name, so a half-typed word already
-//! matches. Unknown `foo:bar` prefixes are plain words.
+//! Everything is case-insensitive and accent-folded ([`fold`]). A bare word matches
+//! where a word of the title, author or text begins (`kyi` finds `Kyiv`, `red` finds
+//! `Red Cross` and `red-handed` but not `cleared`), so a half-typed word already
+//! matches; in scripts written without spaces (CJK, Thai…) any position is a word
+//! start. Source names match only through `source:`, never bare words or phrases.
+//! Unknown `foo:bar` prefixes are plain words.
 //!
 //! For filtering many entries, fold each entry once into a [`Prepared`] and call
 //! [`Query::matches_prepared`], which does not allocate.
@@ -114,7 +117,7 @@ mod tests {
     }
 
     #[test]
-    fn words_are_anded_substrings_of_any_field() {
+    fn words_are_anded_word_starts_of_title_author_text() {
         let e = entry(
             "Guardian live",
             "Drone strike",
@@ -124,7 +127,11 @@ mod tests {
         assert!(m("ceasefire kyiv", &e));
         assert!(m("CEASEFIRE", &e));
         assert!(m("kyi", &e), "half-typed word");
-        assert!(m("drone dalton guardian", &e));
+        assert!(m("drone dalton", &e));
+        assert!(
+            !m("drone guardian", &e),
+            "the source name only through source:"
+        );
         assert!(!m("ceasefire moscow", &e));
         assert!(
             m("foo:bar", &text("see foo:bar here")),
@@ -134,11 +141,80 @@ mod tests {
     }
 
     #[test]
+    fn words_match_at_word_starts() {
+        assert!(m("kyi", &text("Ceasefire talks in Kyiv")));
+        assert!(m("kyi", &text("in Kyïv today")), "accents folded");
+        assert!(m("KYÏ", &text("in kyiv today")));
+        assert!(m("red", &text("The Red Cross said")));
+        assert!(m("red", &text("caught red-handed")));
+        assert!(m("handed", &text("caught red-handed")));
+        assert!(m("red", &text("(red)")));
+        assert!(m("red", &text("red")));
+        assert!(!m("red", &text("Sensor cleared")));
+        assert!(
+            m("red", &text("Sensor cleared, then red")),
+            "a later hit counts"
+        );
+        assert!(!m("ire", &text("ceasefire")));
+        assert!(m("2024", &text("in 2024")));
+        assert!(!m("024", &text("in 2024")));
+        assert!(
+            m("'s", &text("Kyiv’s mayor")),
+            "starts with a non-word char"
+        );
+        assert!(
+            m("和平", &text("达成和平协议")),
+            "CJK: any position is a word start"
+        );
+        assert!(m("平协", &text("达成和平协议")));
+        // Negation is the opposite.
+        assert!(m("-red", &text("Sensor cleared")));
+        assert!(!m("-red", &text("Red Cross")));
+        assert!(!m("-kyi", &text("Kyïv")));
+        // Fields too.
+        let e = entry("BBC News", "Sensor cleared", Some("Jane Dalton"), "red");
+        assert!(!m("title:red", &e));
+        assert!(m("title:sens", &e));
+        assert!(m("title:\"sensor cl\"", &e));
+        assert!(!m("title:\"sor cl\"", &e));
+        assert!(m("red", &e), "the text has it");
+        assert!(m("author:dal", &e));
+        assert!(!m("author:alton", &e));
+        assert!(!m("author:jane -title:cleared", &e));
+    }
+
+    #[test]
+    fn source_names_match_only_through_source() {
+        let e = entry("Storm feed", "Rain later", Some("Ed"), "Windy and wet");
+        assert!(!m("storm", &e));
+        assert!(!m("feed", &e));
+        assert!(!m("\"storm feed\"", &e));
+        assert!(!m("\"storm\"", &e));
+        assert!(m("-storm", &e));
+        assert!(m("source:storm", &e));
+        assert!(m("source:orm", &e), "source: is a substring");
+        assert!(m("source:\"storm feed\"", &e));
+        assert!(m("source:storm rain", &e));
+        assert!(m("storm OR rain", &e));
+        // Still found in the text after the source name.
+        let e = entry("Storm feed", "", None, "A storm is coming");
+        assert!(m("storm", &e));
+        assert!(m("\"storm\"", &e));
+        let e = entry("Storm feed", "Storm warning", None, "");
+        assert!(m("storm", &e));
+        assert!(m("\"storm warning\"", &e));
+        let e = entry("Storm", "", Some("Storm Reid"), "");
+        assert!(m("storm", &e), "the author");
+        assert!(!m("\"storm storm\"", &e), "not across fields");
+    }
+
+    #[test]
     fn accents_fold_both_ways() {
         assert!(m("Kyïv", &text("in kyiv today")));
         assert!(m("kyiv", &text("in Kyïv today")));
         assert!(m("zoe", &entry("x", "", Some("Zoë Ångström"), "")));
-        assert!(m("strasse", &text("Hauptstraße")));
+        assert!(m("strasse", &text("Haupt-Straße")));
+        assert!(!m("strasse", &text("Hauptstraße")), "not inside a word");
         assert!(m("kyiv's", &text("Kyiv’s mayor")));
     }
 
@@ -204,7 +280,11 @@ mod tests {
         assert!(m("\"!!\"", &text("wow!!")));
         // Not across fields.
         let e = entry("Guardian", "Drone", Some("Jane"), "Kyiv");
-        assert!(m("\"drone\" \"jane\" \"guardian\" \"kyiv\"", &e));
+        assert!(m("\"drone\" \"jane\" \"kyiv\"", &e));
+        assert!(
+            !m("\"guardian\"", &e),
+            "the source name only through source:"
+        );
         assert!(!m("\"drone jane\"", &e));
         assert!(!m("\"guardian kyiv\"", &e));
         assert!(!m("\"jane guardian\"", &e));
@@ -340,7 +420,7 @@ mod tests {
         #[test]
         fn single_word_matches_text_containing_it(
             word in "[A-Za-z0-9]{1,12}",
-            before in "[a-z ]{0,10}",
+            before in "([a-z ]{0,9} )?",
             after in "[a-z ]{0,10}",
         ) {
             prop_assume!(word != "OR");
@@ -349,6 +429,33 @@ mod tests {
             prop_assert!(query.matches(&e, now()));
             let lower = text(&format!("{before}{}{after}", word.to_lowercase()));
             prop_assert!(query.matches(&lower, now()));
+        }
+
+        #[test]
+        fn word_start_in_agrees_with_a_naive_search(
+            hay in r"[ce a\-é東\nkC]{0,24}",
+            word in r"[ce\-é東k]{0,5}",
+            skip_from in 0usize..30,
+            skip_len in 0usize..8,
+        ) {
+            // Like the source name's range: it starts and ends on char boundaries.
+            let bounds: Vec<usize> = hay.char_indices().map(|(i, _)| i).chain([hay.len()]).collect();
+            let at = |n: usize| bounds.get(n).copied().unwrap_or(hay.len());
+            let skip = at(skip_from)..at(skip_from + skip_len);
+            let first = word.chars().next();
+            let expected = hay.char_indices().map(|(i, _)| i).chain([hay.len()]).any(|i| {
+                hay[i..].starts_with(word.as_str())
+                    && !skip.contains(&i)
+                    && !(hay[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric()
+                        && !('\u{4e00}'..='\u{9fff}').contains(&c))
+                        && first.is_some_and(|c| c.is_alphanumeric()
+                            && !('\u{4e00}'..='\u{9fff}').contains(&c)))
+            });
+            prop_assert_eq!(
+                super::tree::word_start_in(&hay, &word, skip.clone()),
+                expected,
+                "{:?} in {:?} skipping {:?}", word, hay, skip
+            );
         }
 
         #[test]

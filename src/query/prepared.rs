@@ -1,5 +1,7 @@
 //! An entry folded once, so that a query tests it without allocating.
 
+use std::ops::Range;
+
 use jiff::Timestamp;
 
 use super::fold::fold_into;
@@ -75,14 +77,29 @@ impl Prepared {
 
     /// Rebuilds a prepared entry from [`Prepared::joined`] and the sort time.
     pub fn from_joined(joined: &str, time: Timestamp) -> Prepared {
-        let mut ends = [joined.len(); 3];
-        for (end, (index, _)) in ends.iter_mut().zip(joined.match_indices('\n')) {
-            *end = index;
-        }
         Prepared {
             folded: joined.into(),
-            ends,
+            ends: ends_of(joined),
             time,
         }
     }
+
+    /// Where the source name lies in `folded`: what bare words and phrases skip.
+    pub(super) fn source_range(&self) -> Range<usize> {
+        source_range(&self.ends)
+    }
+}
+
+/// Where the title, author and source name end in a [`Prepared::joined`] string.
+pub(super) fn ends_of(joined: &str) -> [usize; 3] {
+    let mut ends = [joined.len(); 3];
+    for (end, (index, _)) in ends.iter_mut().zip(joined.match_indices('\n')) {
+        *end = index;
+    }
+    ends
+}
+
+/// Where the source name lies, given [`ends_of`] the joined string.
+pub(super) fn source_range(ends: &[usize; 3]) -> Range<usize> {
+    ends[1] + 1..ends[2]
 }

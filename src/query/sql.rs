@@ -2,8 +2,9 @@
 //! `list --filter` and long histories.
 //!
 //! The cache stores each entry's [`Prepared::joined`] form in the `folded` column, so
-//! words are `instr` over exactly the text the in-memory matcher sees; phrases and
-//! field tests call back into the same Rust code (`lb_phrase`, `lb_part`). An FTS5
+//! tests see exactly the text the in-memory matcher sees: a cheap `instr` rules an
+//! entry out, then words, phrases and field tests call back into the same Rust code
+//! (`lb_word`, `lb_phrase`, `lb_part`). An FTS5
 //! trigram index over `folded` narrows the scan first: an entry can contain a word of
 //! three characters or more only if it contains every trigram of it.
 
@@ -13,8 +14,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value, ValueRef};
 
 use super::matcher::Query;
-use super::prepared::Prepared;
-use super::tree::{Field, Node, phrase_in};
+use super::prepared::{Prepared, ends_of, source_range};
+use super::tree::{Field, Node, phrase_in, word_start_in};
 
 /// A `WHERE` condition and its parameters, in placeholder order.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,20 +77,22 @@ fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
         Node::Not(inner) => format!("NOT {}", compile(inner, now, params)),
         Node::Word(word) => {
             params.push(Value::Text(word.clone()));
-            "(instr(folded, ?) > 0)".to_string()
+            params.push(Value::Text(word.clone()));
+            "(instr(folded, ?) > 0 AND lb_word(folded, -1, ?) = 1)".to_string()
         }
         Node::Phrase { words, .. } => {
             params.push(Value::Text(words.join(" ")));
             "(lb_phrase(folded, ?) = 1)".to_string()
         }
-        Node::Field(field, value) => {
-            let part = match field {
-                Field::Title => 0,
-                Field::Author => 1,
-                Field::Source => 2,
-            };
+        Node::Field(Field::Source, value) => {
             params.push(Value::Text(value.clone()));
-            format!("(instr(lb_part(folded, {part}), ?) > 0)")
+            "(instr(lb_part(folded, 2), ?) > 0)".to_string()
+        }
+        Node::Field(field, value) => {
+            let part = if *field == Field::Title { 0 } else { 1 };
+            params.push(Value::Text(value.clone()));
+            params.push(Value::Text(value.clone()));
+            format!("(instr(folded, ?) > 0 AND lb_word(folded, {part}, ?) = 1)")
         }
         Node::Since(seconds) => {
             // The in-memory test is `time_ns >= now_ns - seconds`; times are stored in
@@ -129,9 +132,27 @@ fn required_substrings(node: &Node, out: &mut Vec<String>) {
     }
 }
 
-/// Registers `lb_phrase(folded, words)` and `lb_part(folded, n)` on `conn`.
+/// Registers `lb_word(folded, part, word)`, `lb_phrase(folded, words)` and
+/// `lb_part(folded, n)` on `conn`. `lb_word` tests a word start in the title (part 0),
+/// the author (1), or the title, author and text (-1).
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("lb_word", 3, flags, |ctx| {
+        let (ValueRef::Text(folded), ValueRef::Text(word)) = (ctx.get_raw(0), ctx.get_raw(2))
+        else {
+            return Ok(false);
+        };
+        let part: i64 = ctx.get(1)?;
+        let folded = String::from_utf8_lossy(folded);
+        let word = String::from_utf8_lossy(word);
+        let ends = ends_of(&folded);
+        let (hay, skip) = match part {
+            0 => (folded.get(..ends[0]), 0..0),
+            1 => (folded.get(ends[0] + 1..ends[1]), 0..0),
+            _ => (Some(&*folded), source_range(&ends)),
+        };
+        Ok(word_start_in(hay.unwrap_or(""), &word, skip))
+    })?;
     conn.create_scalar_function("lb_phrase", 2, flags, |ctx| {
         let (ValueRef::Text(folded), ValueRef::Text(words)) = (ctx.get_raw(0), ctx.get_raw(1))
         else {
@@ -143,7 +164,12 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
             .map(str::to_string)
             .collect();
         let prepared = Prepared::from_joined(&folded, Timestamp::UNIX_EPOCH);
-        Ok(phrase_in(&prepared.folded, &words, &prepared.ends))
+        Ok(phrase_in(
+            &prepared.folded,
+            &words,
+            &prepared.ends,
+            prepared.source_range(),
+        ))
     })?;
     conn.create_scalar_function("lb_part", 2, flags, |ctx| {
         let ValueRef::Text(folded) = ctx.get_raw(0) else {

@@ -1,5 +1,7 @@
 //! The syntax tree of a query and how each node matches a [`Prepared`] entry.
 
+use std::ops::Range;
+
 use super::prepared::Prepared;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,14 +16,15 @@ pub(super) enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
-    /// Folded; a substring of any field.
+    /// Folded; starts a word of the title, author or text (not the source name).
     Word(String),
     /// Folded words of a phrase (never empty), and the folded phrase for highlighting.
     Phrase {
         words: Vec<String>,
         display: String,
     },
-    /// Folded, non-empty; a substring of one field.
+    /// Folded, non-empty; starts a word of the title or author, or is a substring of
+    /// the source name.
     Field(Field, String),
     /// Sort time no earlier than this many seconds before now.
     Since(i64),
@@ -44,12 +47,13 @@ impl Node {
             Node::And(nodes) => nodes.iter().all(|n| n.matches(p, now_ns)),
             Node::Or(nodes) => nodes.iter().any(|n| n.matches(p, now_ns)),
             Node::Not(inner) => !inner.matches(p, now_ns),
-            // One scan of all four fields: no word contains the `\n` between them.
-            Node::Word(word) => p.folded.contains(word.as_str()),
-            Node::Phrase { words, .. } => phrase_in(&p.folded, words, &p.ends),
+            // One scan of all four fields, skipping hits in the source name: no word
+            // contains the `\n` between them.
+            Node::Word(word) => word_start_in(&p.folded, word, p.source_range()),
+            Node::Phrase { words, .. } => phrase_in(&p.folded, words, &p.ends, p.source_range()),
             Node::Field(Field::Source, value) => p.source().contains(value.as_str()),
-            Node::Field(Field::Author, value) => p.author().contains(value.as_str()),
-            Node::Field(Field::Title, value) => p.title().contains(value.as_str()),
+            Node::Field(Field::Author, value) => word_start_in(p.author(), value, 0..0),
+            Node::Field(Field::Title, value) => word_start_in(p.title(), value, 0..0),
             Node::Since(seconds) => {
                 p.time.as_nanosecond() >= now_ns - i128::from(*seconds) * 1_000_000_000
             }
@@ -93,6 +97,92 @@ fn is_word_char(c: char) -> bool {
         )
 }
 
+/// The character just before byte `at` of `hay`.
+fn char_before(hay: &str, at: usize) -> Option<char> {
+    let byte = *hay.as_bytes().get(at.checked_sub(1)?)?;
+    if byte.is_ascii() {
+        return Some(char::from(byte));
+    }
+    hay.get(..at)?.chars().next_back()
+}
+
+/// The byte offset of the first `word` in `hay` at or after byte `from`.
+fn find_from(hay: &str, from: usize, word: &str) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    let offset = match word.as_bytes() {
+        // A `char` pattern is a memchr: much faster than a one-byte `&str` pattern.
+        [byte] => tail.find(char::from(*byte)),
+        _ => tail.find(word),
+    }?;
+    Some(from + offset)
+}
+
+/// Does `word` occur in `hay` where a word begins (at the start, or after a character
+/// that is not a word character; anywhere when `word` itself starts with one), at a
+/// byte offset outside `skip`? Never allocates; costs more than `contains` only when
+/// `hay` contains `word`.
+pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
+    // `contains` is much faster than `find`: rule out most entries with it.
+    if !hay.contains(word) {
+        return false;
+    }
+    let first = word.chars().next();
+    // Longer words: the substring search skips ahead by whole words and seldom stops
+    // inside words.
+    if let Some(&byte) = word.as_bytes().first()
+        && byte.is_ascii()
+        && word.len() <= 3
+    {
+        return ascii_word_start_in(hay, word, char::from(byte), skip);
+    }
+    let step = first.map_or(1, char::len_utf8);
+    let mut from = 0;
+    while let Some(start) = find_from(hay, from, word) {
+        if skip.contains(&start) {
+            from = skip.end;
+            continue;
+        }
+        if !joins(char_before(hay, start), first) {
+            return true;
+        }
+        from = start + step;
+    }
+    false
+}
+
+/// [`word_start_in`] for a short word whose first character `first` is ASCII: a memchr for
+/// `first`, ruling out most hits inside words by the byte before them, then comparing the
+/// rest, is faster than a substring search that then finds hits inside words.
+fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -> bool {
+    let bytes = hay.as_bytes();
+    let first_joins = is_word_char(first);
+    let mut from = 0;
+    // `from` is always a char boundary: just after an ASCII byte, or the `\n` after the
+    // source name.
+    while let Some(start) = hay.get(from..).and_then(|tail| tail.find(first)) {
+        let start = from + start;
+        if skip.contains(&start) {
+            from = skip.end;
+            continue;
+        }
+        from = start + 1;
+        if first_joins
+            && let Some(&before) = start.checked_sub(1).and_then(|at| bytes.get(at))
+            && (before.is_ascii_alphanumeric()
+                || (!before.is_ascii() && char_before(hay, start).is_some_and(is_word_char)))
+        {
+            continue;
+        }
+        if bytes
+            .get(start..)
+            .is_some_and(|tail| tail.starts_with(word.as_bytes()))
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// Would `a` followed by `b` run two words together?
 fn joins(a: Option<char>, b: Option<char>) -> bool {
     match (a, b) {
@@ -102,9 +192,14 @@ fn joins(a: Option<char>, b: Option<char>) -> bool {
 }
 
 /// Does `hay` contain `words` as whole words, in order, separated only by
-/// non-alphanumeric characters none of which is at a byte offset in `barriers`?
-/// Never allocates.
-pub(super) fn phrase_in(hay: &str, words: &[String], barriers: &[usize]) -> bool {
+/// non-alphanumeric characters none of which is at a byte offset in `barriers`,
+/// starting at a byte offset outside `skip`? Never allocates.
+pub(super) fn phrase_in(
+    hay: &str,
+    words: &[String],
+    barriers: &[usize],
+    skip: Range<usize>,
+) -> bool {
     let Some((first, rest)) = words.split_first() else {
         return false;
     };
@@ -113,10 +208,12 @@ pub(super) fn phrase_in(hay: &str, words: &[String], barriers: &[usize]) -> bool
         return false;
     }
     let mut from = 0;
-    while let Some(offset) = hay.get(from..).and_then(|tail| tail.find(first.as_str())) {
-        let start = from + offset;
-        let before = hay.get(..start).and_then(|h| h.chars().next_back());
-        if !joins(before, first.chars().next())
+    while let Some(start) = find_from(hay, from, first) {
+        if skip.contains(&start) {
+            from = skip.end;
+            continue;
+        }
+        if !joins(char_before(hay, start), first.chars().next())
             && rest_follows(hay, start + first.len(), first, rest, barriers)
         {
             return true;
