@@ -100,8 +100,34 @@ fn is_diacritic(c: char) -> bool {
     )
 }
 
+/// A "word character" for phrase boundaries: letters and digits, except in scripts
+/// written without spaces between words (where any position is a boundary).
+pub(super) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        && !matches!(
+            c,
+            '\u{e00}'..='\u{eff}'        // Thai, Lao
+                | '\u{1000}'..='\u{109f}'  // Myanmar
+                | '\u{1780}'..='\u{17ff}'  // Khmer
+                | '\u{3040}'..='\u{30ff}'  // kana
+                | '\u{3400}'..='\u{4dbf}'  // CJK ext. A
+                | '\u{4e00}'..='\u{9fff}'  // CJK
+                | '\u{f900}'..='\u{faff}'  // CJK compatibility
+                | '\u{20000}'..='\u{3ffff}'
+        )
+}
+
+/// Would `a` followed by `b` run two words together?
+pub(super) fn joins(a: Option<char>, b: Option<char>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => is_word_char(a) && is_word_char(b),
+        _ => false,
+    }
+}
+
 /// Byte ranges of `text` (the original, unfolded string) where any of `terms`
-/// (folded, as [`Query::highlight_terms`] gives them) occurs, sorted and merged.
+/// (folded, as [`Query::highlight_terms`] gives them) occurs at the start of a word,
+/// as the query matches them, sorted and merged.
 pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
     if terms.iter().all(|t| t.is_empty()) {
         return Vec::new();
@@ -119,6 +145,10 @@ pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for term in terms.iter().filter(|t| !t.is_empty()) {
         for (start, _) in folded.match_indices(term.as_str()) {
+            // `red` is not highlighted inside `cleared`: it did not match there.
+            if joins(folded[..start].chars().next_back(), term.chars().next()) {
+                continue;
+            }
             let end = start + term.len();
             if let (Some(first), Some(last)) = (origin.get(start), origin.get(end - 1)) {
                 ranges.push(first.0..last.1);

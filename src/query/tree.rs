@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use super::fold::{is_word_char, joins};
 use super::prepared::Prepared;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,23 +79,6 @@ impl Node {
             _ => {}
         }
     }
-}
-
-/// A "word character" for phrase boundaries: letters and digits, except in scripts
-/// written without spaces between words (where any position is a boundary).
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        && !matches!(
-            c,
-            '\u{e00}'..='\u{eff}'        // Thai, Lao
-                | '\u{1000}'..='\u{109f}'  // Myanmar
-                | '\u{1780}'..='\u{17ff}'  // Khmer
-                | '\u{3040}'..='\u{30ff}'  // kana
-                | '\u{3400}'..='\u{4dbf}'  // CJK ext. A
-                | '\u{4e00}'..='\u{9fff}'  // CJK
-                | '\u{f900}'..='\u{faff}'  // CJK compatibility
-                | '\u{20000}'..='\u{3ffff}'
-        )
 }
 
 /// The character just before byte `at` of `hay`.
@@ -181,14 +165,6 @@ fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -
         }
     }
     false
-}
-
-/// Would `a` followed by `b` run two words together?
-fn joins(a: Option<char>, b: Option<char>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => is_word_char(a) && is_word_char(b),
-        _ => false,
-    }
 }
 
 /// Does `hay` contain `words` as whole words, in order, separated only by
