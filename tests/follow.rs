@@ -181,6 +181,12 @@ fn add(sandbox: &Sandbox, args: &[&str]) -> Run {
     run(cmd)
 }
 
+fn remove(sandbox: &Sandbox, source: &str) -> Run {
+    let mut cmd = sandbox.cmd();
+    cmd.arg("remove").arg(source);
+    run(cmd)
+}
+
 /// The `[[source]]` tables of a config, as (name, url).
 fn sources(text: &str) -> Vec<(String, String)> {
     let config = liveblog::config::Config::parse(text, "test").expect("valid config");
@@ -237,9 +243,7 @@ fn a_live_page_is_followed_by_its_own_entries_and_named_from_its_title() {
     assert_eq!(sandbox.text(), text);
 
     // remove gives the file back exactly.
-    let mut cmd = sandbox.cmd();
-    cmd.arg("remove").arg("Storm Mireille");
-    let removed = run(cmd);
+    let removed = remove(&sandbox, "Storm Mireille");
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert_eq!(sandbox.text(), USER_CONFIG);
 }
@@ -389,9 +393,7 @@ fn a_url_without_a_scheme_means_https() {
 #[test]
 fn remove_takes_a_name_or_a_url_and_says_when_there_is_none() {
     let sandbox = Sandbox::new(Some(USER_CONFIG));
-    let mut cmd = sandbox.cmd();
-    cmd.arg("remove").arg("Nope");
-    let out = run(cmd);
+    let out = remove(&sandbox, "Nope");
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -401,9 +403,7 @@ fn remove_takes_a_name_or_a_url_and_says_when_there_is_none() {
     );
     assert_eq!(sandbox.text(), USER_CONFIG);
 
-    let mut cmd = sandbox.cmd();
-    cmd.arg("remove").arg("example.invalid/kyiv");
-    let out = run(cmd);
+    let out = remove(&sandbox, "example.invalid/kyiv");
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = sandbox.text();
     assert!(sources(&text).is_empty());
