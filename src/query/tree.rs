@@ -110,13 +110,6 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
     if !hay.contains(word) {
         return false;
     }
-    // Most word starts follow a space: one fast substring search for " word" settles
-    // the common case before the scan below looks at every hit.
-    if let Some(found) = after_space(hay, word)
-        && !skip.contains(&found)
-    {
-        return true;
-    }
     let first = word.chars().next();
     // Longer words: the substring search skips ahead by whole words and seldom stops
     // inside words.
@@ -139,18 +132,6 @@ pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
         from = start + step;
     }
     false
-}
-
-/// Where `hay` first has `word` right after a space (the byte offset of the word), for
-/// words of up to 31 bytes; `None` otherwise. Builds the pattern on the stack.
-fn after_space(hay: &str, word: &str) -> Option<usize> {
-    let mut pattern = [0u8; 32];
-    let bytes = word.as_bytes();
-    let slot = pattern.get_mut(1..=bytes.len())?;
-    slot.copy_from_slice(bytes);
-    pattern[0] = b' ';
-    let pattern = std::str::from_utf8(&pattern[..=bytes.len()]).ok()?;
-    hay.find(pattern).map(|at| at + 1)
 }
 
 /// [`word_start_in`] for a short word whose first character `first` is ASCII: a memchr for
