@@ -16,7 +16,6 @@ use crate::model::Format;
 use crate::sanitize::clean_line;
 use crate::sources::discover::{Finding, discover, normalize_url};
 use crate::sources::fetch::Fetcher;
-use crate::sources::naming::{short_name, unique_name};
 
 /// What `add` was asked.
 #[derive(Debug, Clone)]
@@ -127,7 +126,7 @@ pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<Exit
     }
     let name = match &request.name {
         Some(name) => clean_line(name),
-        None => unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken),
+        None => finding.name(&taken),
     };
     let new = NewSource {
         name: name.clone(),
@@ -209,7 +208,7 @@ pub async fn follow_now(
                     .iter()
                     .map(|s: &crate::config::SourceConfig| s.id.0.as_str())
                     .collect();
-                let name = unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken);
+                let name = finding.name(&taken);
                 eprintln!(
                     "liveblog: following \"{name}\": {}",
                     clean_line(finding.steps.last().map_or("", String::as_str))

@@ -24,7 +24,6 @@ use crate::query::Query;
 use crate::reader::app::{Action, App, Effect, PolledRows, Row};
 use crate::sources::discover::{Via, discover, normalize_url};
 use crate::sources::fetch::{Fetcher, Validators};
-use crate::sources::naming::{short_name, unique_name};
 use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
 use crate::store::ingest::ingest_retaining;
@@ -311,8 +310,7 @@ impl ReaderEdge {
                 }
                 Ok(finding) => {
                     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-                    let name =
-                        unique_name(&short_name(finding.title.as_deref(), &finding.url), &taken);
+                    let name = finding.name(&taken);
                     let found = format!(
                         "{}, {}",
                         crate::output::plural(finding.entries, "entry", "entries"),

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use crate::model::{Document, Format};
 use crate::parse::{self, FeedLink, Input, ParseOptions};
 use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::naming::{short_name, unique_name};
 
 /// Feeds named by a page that are tried, at most.
 const MAX_LINKED_FEEDS: usize = 4;
@@ -53,6 +54,14 @@ pub fn normalize_url(url: &str) -> String {
         url.to_string()
     } else {
         format!("https://{url}")
+    }
+}
+
+impl Finding {
+    /// The name a source following this gets: from its title, shortened, unique
+    /// among `taken`.
+    pub fn name(&self, taken: &[&str]) -> String {
+        unique_name(&short_name(self.title.as_deref(), &self.url), taken)
     }
 }
 
