@@ -276,7 +276,7 @@ async fn the_poller_polls_on_its_interval() {
     let site = server.site().clone();
     let (tx, mut rx) = mpsc::channel(16);
     let source = source(&server, "/feed.xml", Duration::from_millis(100));
-    let poller = Poller::spawn(fetcher(), vec![(source, Validators::default())], tx);
+    let poller = Poller::spawn(fetcher(), vec![(source, Validators::default())], tx, None);
 
     let first = recv(&mut rx, Duration::from_secs(5)).await;
     assert_eq!(first.source, SourceId("live".to_string()));
@@ -322,6 +322,7 @@ async fn refresh_all_polls_at_once() {
             (second, Validators::default()),
         ],
         tx,
+        None,
     );
     // Each source polls once at start.
     let mut sources = vec![

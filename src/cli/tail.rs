@@ -55,7 +55,9 @@ pub async fn tail(
         out.flush()?;
     }
     let (poll_tx, mut poll_rx) = tokio::sync::mpsc::channel::<Poll>(64);
-    let _poller = Poller::spawn(fetcher, sources, poll_tx);
+    let gate: std::sync::Arc<dyn crate::sources::poller::Gate> =
+        std::sync::Arc::new(crate::store::CacheGate::open(cache)?);
+    let _poller = Poller::spawn(fetcher, sources, poll_tx, Some(gate));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let mut pipe_check = tokio::time::interval(std::time::Duration::from_millis(250));

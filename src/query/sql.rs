@@ -61,9 +61,12 @@ impl Query {
             };
         }
         params.insert(0, Value::Text(fts.join(" AND ")));
+        // Rows the index has yet to take in are tested too: a reader that may not write
+        // the cache cannot bring the index up to date before it searches.
         SqlFilter {
             clause: format!(
-                "rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?) AND {condition}"
+                "(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)
+                  OR rowid IN (SELECT rowid FROM fts_pending)) AND {condition}"
             ),
             params,
         }

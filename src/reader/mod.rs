@@ -48,6 +48,64 @@ const INDEX_BATCH: usize = 2_000;
 /// `refresh` of big feeds): it catches up in the background, not at the first search.
 const INDEX_WHILE_BEHIND: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// How often the cache worker looks whether another process changed the cache (one
+/// `PRAGMA data_version`: next to nothing when nothing changed).
+const OTHERS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the cache worker knows of the other processes' writes.
+struct Watch {
+    /// `PRAGMA data_version` when last looked (`None`: not yet).
+    data_version: Option<i64>,
+    /// The change log's point read up to.
+    cursor: i64,
+}
+
+impl Watch {
+    /// If another process changed the cache since the last look, what it changed, as
+    /// an action for the app (folded here, off the UI thread).
+    fn look(&mut self, store: &mut Store, shown: &[SourceId], window: usize) -> Option<Action> {
+        let version = store.data_version().ok()?;
+        if self.data_version == Some(version) {
+            return None;
+        }
+        self.data_version = Some(version);
+        let changes = match store.changes_after(self.cursor, Some(shown)) {
+            Ok(changes) => changes,
+            Err(err) => return Some(Action::Notice(err.to_string())),
+        };
+        self.cursor = changes.cursor;
+        let mut rows: Vec<Row> = changes
+            .entries
+            .into_iter()
+            .map(|(entry, _)| Row::new(entry))
+            .collect();
+        if changes.lost {
+            // Too far behind the log: take the whole window again (what is unchanged
+            // merges as nothing).
+            rows = store
+                .entries_among(Some(shown), 0, Some(window))
+                .ok()?
+                .into_iter()
+                .map(Row::new)
+                .collect();
+        }
+        let mut sources = Vec::new();
+        for source in shown {
+            if let Ok(state) = store.source_state(source) {
+                let next_poll = store.next_poll(source).ok().flatten();
+                sources.push((state, next_poll));
+            }
+        }
+        Some(Action::StoredElsewhere(Box::new(
+            crate::reader::app::Elsewhere {
+                rows,
+                marks: changes.marks,
+                sources,
+            },
+        )))
+    }
+}
+
 /// Work for the cache worker.
 enum StoreRequest {
     /// A poll to store.
@@ -72,7 +130,7 @@ enum StoreRequest {
 
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
 pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Validators>)> {
-    let store = Store::open(cache)?;
+    let store = Store::open_or_read_only(cache)?;
     // Only the configured sources' entries: a source taken out of the config keeps its
     // entries in the cache (for `list --filter`), out of the list.
     let shown: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
@@ -120,7 +178,17 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         );
     }
     // The cached entries are shown before any poll returns.
+    // Changes after this point of the cache's log are looked at from the start (some
+    // may already be in what `open` loads: merging them again changes nothing).
+    let cursor = Store::open_or_read_only(cache)?.change_cursor()?;
     let (mut store, mut app, validators) = open(config, cache)?;
+    let read_only = store.read_only();
+    if read_only {
+        app.notice = Some(format!(
+            "read-only cache {}: showing what other processes store",
+            store.path()
+        ));
+    }
     if let Some(file) = config_file.filter(|file| config.path.is_none() && !file.exists()) {
         app.welcome = Some(format!(
             "Showing the built-in sources. Your config would be {} · a: follow a page · ?: help",
@@ -164,17 +232,34 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         }
         // Whether the index may still be behind (unknown at first: look soon).
         let mut index_behind = true;
+        let mut indexed_at = std::time::Instant::now();
+        let mut watch = Watch {
+            data_version: None,
+            cursor,
+        };
         loop {
-            let wait = if index_behind {
+            if let Some(action) = watch.look(&mut store, &shown, window)
+                && worker_ui.send(action).is_err()
+            {
+                break;
+            }
+            let wait = if index_behind && !store.read_only() {
                 INDEX_WHILE_BEHIND
             } else {
-                INDEX_WHEN_IDLE
+                OTHERS_EVERY
             };
             let request = match store_rx.recv_timeout(wait) {
                 Ok(request) => request,
                 // Quiet for a while: let the search index take in a batch of new rows,
                 // so that a search finds it up to date.
+                Err(std_mpsc::RecvTimeoutError::Timeout)
+                    if store.read_only()
+                        || (!index_behind && indexed_at.elapsed() < INDEX_WHEN_IDLE) =>
+                {
+                    continue;
+                }
                 Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                    indexed_at = std::time::Instant::now();
                     index_behind = match store.catch_up_index(Some(INDEX_BATCH)) {
                         Ok(taken) => taken == INDEX_BATCH,
                         Err(err) => {
@@ -187,6 +272,15 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 Err(std_mpsc::RecvTimeoutError::Disconnected) => break,
             };
             let result = match request {
+                // Nothing is written to a read-only cache: read state lives in this
+                // session only.
+                StoreRequest::MarkRead(..)
+                | StoreRequest::MarkAllRead(_)
+                | StoreRequest::MarkUnread(..)
+                    if store.read_only() =>
+                {
+                    Ok(None)
+                }
                 StoreRequest::Poll(poll) => {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
                     ingest_retaining(&mut store, &poll, keep)
@@ -227,8 +321,20 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
     });
 
     let (poll_tx, mut poll_rx) = mpsc::channel::<Poll>(64);
-    let sources = config.sources.iter().cloned().zip(validators).collect();
-    let poller = Poller::spawn(fetcher.clone(), sources, poll_tx);
+    // A cache this user may only read is kept fresh by others: this reader polls
+    // nothing (it could not store what it fetched) and shows what they store.
+    let sources = if read_only {
+        Vec::new()
+    } else {
+        config.sources.iter().cloned().zip(validators).collect()
+    };
+    // Claims through the cache: the processes sharing it poll each source once.
+    let gate: Option<std::sync::Arc<dyn crate::sources::poller::Gate>> = if read_only {
+        None
+    } else {
+        Some(std::sync::Arc::new(crate::store::CacheGate::open(cache)?))
+    };
+    let poller = Poller::spawn(fetcher.clone(), sources, poll_tx, gate);
     let forward_tx = store_tx.clone();
     let forward = tokio::spawn(async move {
         while let Some(poll) = poll_rx.recv().await {

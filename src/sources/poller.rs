@@ -110,27 +110,68 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
     }
 }
 
+/// How long a claim to poll a source holds without being renewed: a process that dies
+/// mid-poll keeps the others from polling that source no longer than this.
+pub const LEASE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How often a process renews its claim while its fetch runs.
+pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The answer to "may I poll this source now?" when several processes share a cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Poll now; the source has failed this many times in a row (whoever polled it), so
+    /// the backoff goes on where it was.
+    Granted {
+        /// Failed polls in a row.
+        failures: u32,
+    },
+    /// Another process is fetching it now; its claim lasts until then unless renewed.
+    Polling {
+        /// When its claim runs out.
+        until: Timestamp,
+    },
+    /// Another process polled it: not due before then.
+    Due(Timestamp),
+}
+
+/// Who decides which process polls a source (the cache, when processes share one).
+/// Its calls block (they wait for the cache's lock): the poller makes them on tokio's
+/// blocking threads.
+pub trait Gate: Send + Sync {
+    /// Asks to poll `source` now; `forced` for the user's refresh (due or not).
+    fn claim(&self, source: &SourceId, interval: std::time::Duration, forced: bool) -> Claim;
+    /// The fetch of `source` goes on: keep the claim.
+    fn renew(&self, source: &SourceId);
+}
+
 /// The running poll tasks; dropping it stops them.
 pub struct Poller {
     tasks: HashMap<SourceId, JoinHandle<()>>,
     refresh: HashMap<SourceId, Arc<Notify>>,
     fetcher: Fetcher,
     sink: mpsc::Sender<Poll>,
+    gate: Option<Arc<dyn Gate>>,
 }
 
 impl Poller {
     /// Starts one task per source. Each polls at once, then every `interval`, and sends
     /// each [`Poll`] on `sink`. `validators` seeds the conditional GETs (from the cache).
+    ///
+    /// With a `gate`, each poll is first claimed from it, so that processes sharing a
+    /// cache poll a source once between them; without one, every poll goes ahead.
     pub fn spawn(
         fetcher: Fetcher,
         sources: Vec<(SourceConfig, Validators)>,
         sink: mpsc::Sender<Poll>,
+        gate: Option<Arc<dyn Gate>>,
     ) -> Poller {
         let mut poller = Poller {
             tasks: HashMap::new(),
             refresh: HashMap::new(),
             fetcher,
             sink,
+            gate,
         };
         for (source, validators) in sources {
             poller.add(source, validators);
@@ -151,6 +192,7 @@ impl Poller {
             validators,
             self.sink.clone(),
             notify,
+            self.gate.clone(),
         ));
         self.tasks.insert(id, task);
     }
@@ -192,10 +234,42 @@ async fn run_source(
     mut validators: Validators,
     sink: mpsc::Sender<Poll>,
     refresh: Arc<Notify>,
+    gate: Option<Arc<dyn Gate>>,
 ) {
     let mut schedule = Schedule::new(source.interval);
+    let mut forced = false;
     loop {
-        let mut poll = poll_once(&fetcher, &source, &validators).await;
+        if let Some(gate) = &gate {
+            match claim(gate, &source, forced).await {
+                Claim::Granted { failures } => schedule.failures = failures,
+                // Another process polls it: its result reaches us through the cache.
+                // Look again when it is due, or soon if a fetch is running elsewhere
+                // (the claim ends as soon as it stores the result).
+                waiting => {
+                    let until = match waiting {
+                        Claim::Due(at) => at,
+                        _ => Timestamp::now() + std::time::Duration::from_secs(1),
+                    };
+                    let wait = until
+                        .duration_since(Timestamp::now())
+                        .unsigned_abs()
+                        .max(std::time::Duration::from_millis(50));
+                    // A forced refresh that found another process fetching is done:
+                    // that fetch is as fresh as ours would be.
+                    forced = false;
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        () = refresh.notified() => forced = true,
+                    }
+                    continue;
+                }
+            }
+        }
+        let fetch = poll_once(&fetcher, &source, &validators);
+        let mut poll = match &gate {
+            None => fetch.await,
+            Some(gate) => renewing(gate, &source.id, fetch).await,
+        };
         let mut hints = poll.hints;
         if let PollOutcome::Parsed {
             validators: next,
@@ -223,9 +297,44 @@ async fn run_source(
         if sink.send(poll).await.is_err() {
             return; // Nobody listens any more: the reader is shutting down.
         }
+        forced = false;
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
-            () = refresh.notified() => {}
+            () = refresh.notified() => forced = true,
+        }
+    }
+}
+
+/// [`Gate::claim`] on a blocking thread.
+async fn claim(gate: &Arc<dyn Gate>, source: &SourceConfig, forced: bool) -> Claim {
+    let gate = Arc::clone(gate);
+    let id = source.id.clone();
+    let interval = source.interval;
+    tokio::task::spawn_blocking(move || gate.claim(&id, interval, forced))
+        .await
+        // A claim that could not be asked for lets the poll go ahead: better a fetch
+        // too many than a source never polled.
+        .unwrap_or(Claim::Granted { failures: 0 })
+}
+
+/// Runs `fetch`, renewing the claim on `source` every [`RENEW_EVERY`]
+/// while it runs (a slow server must not let another process start a second fetch).
+async fn renewing<F: std::future::Future<Output = Poll>>(
+    gate: &Arc<dyn Gate>,
+    source: &SourceId,
+    fetch: F,
+) -> Poll {
+    tokio::pin!(fetch);
+    let mut renew = tokio::time::interval(RENEW_EVERY);
+    renew.tick().await; // The first tick is now: the claim is fresh.
+    loop {
+        tokio::select! {
+            poll = &mut fetch => return poll,
+            _ = renew.tick() => {
+                let gate = Arc::clone(gate);
+                let id = source.clone();
+                let _ = tokio::task::spawn_blocking(move || gate.renew(&id)).await;
+            }
         }
     }
 }

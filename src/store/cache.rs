@@ -11,7 +11,8 @@ use super::error::{StoreError, fail, is_busy};
 use super::records::{
     Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, entry_from_row, source_from_row,
 };
-use super::schema::migrate;
+use super::schema::{MIGRATIONS, check_ours, migrate};
+use super::shared::prune_changes;
 use super::write::{apply_in, record_in};
 use crate::model::{Entry, EntryId, Item, SourceId};
 use crate::query::{Query, register_functions};
@@ -24,13 +25,84 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// `Store` is `Send` but not `Sync`; open one per thread or process.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
     /// The file, as shown in errors (`:memory:` for an in-memory cache).
-    path: String,
+    pub(super) path: String,
+    /// Opened to read only: nothing is written, the search index is not caught up.
+    read_only: bool,
+}
+
+/// How a connection is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A file, to read and write (WAL).
+    Write,
+    /// A file this process may only read.
+    Read,
+    /// An in-memory cache.
+    Memory,
+}
+
+/// Whether this process may write the cache file and create its WAL files beside it.
+fn writable(path: &Path) -> bool {
+    let file_ok = std::fs::OpenOptions::new().append(true).open(path).is_ok();
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // SQLite keeps `-wal` and `-shm` files beside the cache; they must be writable, or
+    // creatable in the directory.
+    let beside_ok = ["-wal", "-shm"].iter().all(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let beside = std::path::PathBuf::from(name);
+        if beside.exists() {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&beside)
+                .is_ok()
+        } else {
+            dir_writable(dir)
+        }
+    });
+    file_ok && beside_ok
+}
+
+/// Whether a file can be created in `dir` (tried, then removed).
+fn dir_writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".liveblog-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A failure to open a cache this process may not write, said as what to do.
+fn explain_not_writable(path: &Path, err: StoreError) -> StoreError {
+    if !path.exists() || writable(path) {
+        return err;
+    }
+    StoreError {
+        path: err.path,
+        message: "cannot write it (permissions of the file, or of its directory for the \
+                  -wal and -shm files): ask its owner for write access (a cache shared by \
+                  a group needs group write on the file and the directory), or pass \
+                  --cache with a file of your own"
+            .to_string(),
+    }
 }
 
 impl Store {
-    /// Opens (creating it and its directory if needed) the cache at `path`.
+    /// Opens (creating it and its directory if needed) the cache at `path`, to read and
+    /// write. A cache this process may not write is an error that says what to do;
+    /// [`Store::open_or_read_only`] falls back to reading it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let name = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -40,14 +112,33 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(fail(&name, "opening"))?;
-        Store::init(conn, name, true)
+        Store::init(conn, name, Mode::Write).map_err(|err| explain_not_writable(path, err))
+    }
+
+    /// Opens the cache at `path` to read and write if this process may, else to read
+    /// only (a cache in a group's directory that this user may only read): the reader
+    /// then shows what the others store, and `read_only` says so.
+    pub fn open_or_read_only(path: &Path) -> Result<Store, StoreError> {
+        match Store::open(path) {
+            Ok(store) => Ok(store),
+            Err(err) if path.exists() && !writable(path) => {
+                let name = path.display().to_string();
+                let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+                let conn = Connection::open_with_flags(path, flags)
+                    .map_err(fail(&name, "opening to read"))?;
+                Store::init(conn, name, Mode::Read).map_err(|_| err)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Opens an empty cache that lives in memory only (for `--demo` and tests).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let name = ":memory:".to_string();
         let conn = Connection::open_in_memory().map_err(fail(&name, "opening"))?;
-        Store::init(conn, name, false)
+        Store::init(conn, name, Mode::Memory)
     }
 
     /// The cache file, as errors name it.
@@ -55,12 +146,18 @@ impl Store {
         &self.path
     }
 
+    /// Whether this connection may only read (see [`Store::open_or_read_only`]).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// Sets the connection up and brings the schema up to date.
-    fn init(conn: Connection, path: String, wal: bool) -> Result<Store, StoreError> {
+    fn init(conn: Connection, path: String, mode: Mode) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(fail(&path, "opening"))?;
-        if wal {
-            // The first statement that reads the file: a file that is not SQLite fails here.
+        // Before anything is written: a file of another program is left as it was.
+        check_ours(&conn, &path)?;
+        if mode == Mode::Write {
             // Switching a new file to WAL while another connection does the same can fail
             // with SQLITE_BUSY without the busy handler being called, so retry it here.
             let started = Instant::now();
@@ -76,10 +173,32 @@ impl Store {
                 }
             }
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(fail(&path, "opening"))?;
         register_functions(&conn).map_err(fail(&path, "opening"))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            read_only: mode == Mode::Read,
+        };
+        if mode == Mode::Read {
+            // Nothing may be written: the file must already be at this version.
+            let version = super::schema::user_version(&store.conn)
+                .map_err(fail(&store.path, "reading the schema version"))?;
+            if version != MIGRATIONS.len() {
+                return Err(StoreError {
+                    path: store.path.clone(),
+                    message: format!(
+                        "read-only, and at schema version {version} where this liveblog \
+                         needs {}: run liveblog once as a user who may write it",
+                        MIGRATIONS.len()
+                    ),
+                });
+            }
+            return Ok(store);
+        }
+        store
+            .conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail(&store.path, "opening"))?;
         migrate(&mut store.conn, &store.path)?;
         Ok(store)
     }
@@ -101,6 +220,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
         let applied = apply_in(&tx, &self.path, source, items, now)?;
+        prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
         Ok(applied)
     }
@@ -121,6 +241,7 @@ impl Store {
             .map_err(&err)?;
         let applied = apply_in(&tx, &self.path, source, items, now)?;
         record_in(&tx, &self.path, source, state)?;
+        prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
         Ok(applied)
     }
@@ -198,8 +319,11 @@ impl Store {
         sources: Option<&[SourceId]>,
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StoreError> {
-        // The index must hold every row before it narrows a search.
-        self.catch_up_index(None)?;
+        // A search tests the rows the index has not taken in one by one: fewer of them
+        // is faster. A read-only connection cannot, and need not, catch up.
+        if !self.read_only {
+            self.catch_up_index(None)?;
+        }
         let err = fail(&self.path, "searching entries");
         let mut filter = query.to_sql(now);
         if let Some(before) = before {
@@ -347,6 +471,7 @@ impl Store {
                 update.execute(params![source.0, id.0]).map_err(&err)?;
             }
         }
+        prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)
     }
 
@@ -495,7 +620,7 @@ impl Store {
 }
 
 /// `source IN (?, …)` and its parameters for `sources`; `1` (every source) for `None`.
-fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::types::Value>) {
+pub(super) fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::types::Value>) {
     match sources {
         None => ("1".to_string(), Vec::new()),
         Some(sources) => {

@@ -48,9 +48,8 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
             Applied::default()
         }
     };
-    if poll.next_poll.is_some() {
-        store.set_next_poll(&poll.source, poll.next_poll)?;
-    }
+    // The claim to poll it ends: the other processes may poll it when it is next due.
+    store.finish_poll(&poll.source, poll.next_poll, poll.succeeded())?;
     Ok(Ingested {
         source: poll.source.clone(),
         state,

@@ -17,8 +17,10 @@ mod error;
 pub mod ingest;
 mod records;
 mod schema;
+mod shared;
 mod write;
 
 pub use cache::Store;
 pub use error::StoreError;
 pub use records::{Applied, SourceState};
+pub use shared::{CacheGate, Changes, Mark};

@@ -88,7 +88,83 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE entries ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
     // 5: the body before the last edit, so the reader can show what changed.
     "ALTER TABLE entries ADD COLUMN previous_text TEXT;",
+    // 6: the processes sharing one cache. `changes` logs every entry written (kind 1
+    // new, 2 edited, 0 read or removed mark changed), so a reader sees what another
+    // process stored without reloading; `polling_until`/`polling_by` say which process
+    // is fetching a source now (a lease it renews while the fetch runs), `failures` the
+    // source's failed polls in a row, so whichever process polls next backs off alike.
+    // `application_id` marks the file as a liveblog cache.
+    "CREATE TABLE changes (
+        seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry INTEGER NOT NULL,
+        kind  INTEGER NOT NULL
+    );
+    CREATE TRIGGER changes_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO changes (entry, kind) VALUES (new.rowid, 1);
+    END;
+    CREATE TRIGGER changes_edit
+        AFTER UPDATE OF published, updated, title, author, url, text, flags ON entries BEGIN
+        INSERT INTO changes (entry, kind) VALUES (new.rowid, 2);
+    END;
+    CREATE TRIGGER changes_mark AFTER UPDATE OF read, removed ON entries BEGIN
+        INSERT INTO changes (entry, kind) VALUES (new.rowid, 0);
+    END;
+    ALTER TABLE sources ADD COLUMN polling_until INTEGER;
+    ALTER TABLE sources ADD COLUMN polling_by TEXT;
+    ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    PRAGMA application_id = 1279413319;",
 ];
+
+/// `PRAGMA application_id` of a liveblog cache ("LBLG"), set by migration 6. A file
+/// without it is taken for a liveblog cache only if it has the tables an older
+/// liveblog made.
+pub(super) const APPLICATION_ID: i64 = 0x4C42_4C47;
+
+/// Refuses, before anything is written, a file that is not a liveblog cache: a database
+/// of another program stays exactly as it was.
+pub(super) fn check_ours(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    // The first read of the file: one that is not SQLite fails here.
+    let application_id: i64 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(fail(path, "opening"))?;
+    if application_id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')
+             AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map_err(fail(path, "opening"))?;
+    let version = user_version(conn).map_err(fail(path, "reading the schema version"))?;
+    let has = |name: &str| tables.iter().any(|table| table == name);
+    let empty = tables.is_empty() && version == 0;
+    let older_liveblog = version >= 1 && has("entries") && has("sources");
+    if application_id == 0 && (empty || older_liveblog) {
+        return Ok(());
+    }
+    let what = if application_id != 0 {
+        format!("application id {application_id:#x}")
+    } else {
+        let mut shown: Vec<&str> = tables.iter().map(String::as_str).take(4).collect();
+        if tables.len() > 4 {
+            shown.push("…");
+        }
+        format!("tables {}", shown.join(", "))
+    };
+    Err(StoreError {
+        path: path.to_string(),
+        message: format!(
+            "not a liveblog cache but another program's SQLite database ({what}); \
+             liveblog left it untouched: pass --cache with another file"
+        ),
+    })
+}
 
 /// Queues every change to `entries` for the FTS index, in the writing transaction.
 ///
@@ -143,7 +219,8 @@ pub(super) fn check_version(path: &str, version: usize) -> Result<(), StoreError
         return Err(StoreError {
             path: path.to_string(),
             message: format!(
-                "schema version {version} is newer than this liveblog supports ({})",
+                "made by a newer liveblog (schema version {version}, this one knows {}); \
+                 liveblog left it untouched: upgrade liveblog, or pass --cache with another file",
                 MIGRATIONS.len()
             ),
         });

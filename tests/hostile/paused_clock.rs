@@ -119,7 +119,7 @@ fn spawn(path: &std::path::Path, interval: Duration) -> (Poller, mpsc::Receiver<
     let (tx, rx) = mpsc::channel(16);
     let fetcher = Fetcher::new(super::TIMEOUT).expect("fetcher");
     (
-        Poller::spawn(fetcher, vec![(source, Validators::default())], tx),
+        Poller::spawn(fetcher, vec![(source, Validators::default())], tx, None),
         rx,
     )
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use super::scan::Scan;
-use super::state::{Anchor, App, Effect, EntryKey, PolledRows, Row, View, sort_rows};
+use super::state::{Anchor, App, Effect, Elsewhere, EntryKey, PolledRows, Row, View, sort_rows};
 use crate::model::{EntryId, SourceId};
 use crate::store::ingest::Ingested;
 
@@ -138,6 +138,89 @@ impl App {
             self.new_above += self.selected.saturating_sub(old_selected);
         }
         self.clamp();
+        effects
+    }
+
+    /// Merges what other processes sharing the cache stored, as [`App::merge`] merges
+    /// a poll: new entries come in above ("↑ N new"), edits in place, and the entry
+    /// being read never moves. What this reader already holds as it is changes nothing
+    /// (its own writes come back this way too).
+    pub(super) fn merge_elsewhere(&mut self, elsewhere: Elsewhere) -> Vec<Effect> {
+        for (state, next_poll) in elsewhere.sources {
+            if let Some(view) = self
+                .sources
+                .iter_mut()
+                .find(|view| state.source.as_ref() == Some(&view.id))
+            {
+                view.state = state;
+                view.next_poll = next_poll;
+            }
+        }
+        if elsewhere.rows.is_empty() && elsewhere.marks.is_empty() {
+            return Vec::new();
+        }
+        let held: HashMap<(&SourceId, &EntryId), usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| ((&row.entry.source, &row.entry.item.id), index))
+            .collect();
+        let mut marked = Vec::new();
+        for mark in &elsewhere.marks {
+            if let Some(&index) = held.get(&(&mark.source, &mark.id)) {
+                let entry = &self.rows[index].entry;
+                if entry.read != mark.read || entry.removed != mark.removed {
+                    marked.push((index, mark.read, mark.removed));
+                }
+            }
+        }
+        let mut by_source: HashMap<SourceId, PolledRows> = HashMap::new();
+        for row in elsewhere.rows {
+            let key = (&row.entry.source, &row.entry.item.id);
+            match held.get(&key) {
+                Some(&index) if self.rows[index].entry == row.entry => {}
+                Some(&index)
+                    if self.rows[index].entry.item == row.entry.item
+                        && self.rows[index].entry.edited == row.entry.edited =>
+                {
+                    marked.push((index, row.entry.read, row.entry.removed));
+                }
+                Some(_) => by_source
+                    .entry(row.entry.source.clone())
+                    .or_default()
+                    .updated
+                    .push(row),
+                None => by_source
+                    .entry(row.entry.source.clone())
+                    .or_default()
+                    .new
+                    .push(row),
+            }
+        }
+        drop(held);
+        let remarked = !marked.is_empty();
+        for (index, read, removed) in marked {
+            let entry = &mut self.rows[index].entry;
+            entry.read = read;
+            entry.removed = removed;
+        }
+        if remarked {
+            self.recount_sources();
+        }
+        let mut effects = Vec::new();
+        for (source, rows) in by_source {
+            let Some(view) = self.sources.iter().find(|view| view.id == source) else {
+                continue;
+            };
+            let ingested = Ingested {
+                source: source.clone(),
+                state: view.state.clone(),
+                applied: crate::store::Applied::default(),
+                not_modified: false,
+                next_poll: view.next_poll,
+            };
+            effects.extend(self.merge(ingested, Some(rows)));
+        }
         effects
     }
 

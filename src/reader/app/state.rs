@@ -132,6 +132,9 @@ pub enum Action {
         /// Its new and edited entries as rows.
         rows: PolledRows,
     },
+    /// Another process sharing the cache stored entries, marks or polls: shown as if
+    /// this reader had polled itself.
+    StoredElsewhere(Box<Elsewhere>),
     /// A transient message for the status line (e.g. the result of an effect).
     Notice(String),
     /// Recall an older (-1) or newer (+1) filter from this session's history.
@@ -171,8 +174,19 @@ pub enum Action {
     },
 }
 
+/// What other processes sharing the cache changed (see [`Action::StoredElsewhere`]).
+#[derive(Debug, Clone, Default)]
+pub struct Elsewhere {
+    /// Entries new or edited, as they are now, made rows (newest first).
+    pub rows: Vec<Row>,
+    /// Entries whose read or removed mark changed, as they are now.
+    pub marks: Vec<crate::store::Mark>,
+    /// The shown sources' polling state and next poll, as the cache has them.
+    pub sources: Vec<(crate::store::SourceState, Option<jiff::Timestamp>)>,
+}
+
 /// A poll's new and edited entries made rows (see [`Action::Polled`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PolledRows {
     /// The new entries, as `Applied::new` lists them.
     pub new: Vec<Row>,

@@ -14,6 +14,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Tick(_)
             | Action::Ingested(_)
             | Action::Polled { .. }
+            | Action::StoredElsewhere(_)
             | Action::Notice(_)
             | Action::Backfill(_)
             | Action::FilterStep
@@ -37,6 +38,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
         Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
+        Action::StoredElsewhere(elsewhere) => effects.extend(app.merge_elsewhere(*elsewhere)),
         Action::Backfill(rows) => app.backfill(rows),
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
