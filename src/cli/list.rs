@@ -14,7 +14,7 @@ use crate::query::Query;
 use crate::store::Store;
 
 pub fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
-    let store = Store::open(cache)?;
+    let store = Store::open_or_read_only(cache)?;
     let mut out = io::stdout().lock();
     if config.sources.is_empty() {
         writeln!(
@@ -81,7 +81,7 @@ pub fn list(
     json: bool,
     limit: Option<usize>,
 ) -> Result<ExitCode, Failure> {
-    let mut store = Store::open(cache)?;
+    let mut store = Store::open_or_read_only(cache)?;
     let now = Timestamp::now();
     let mut out = io::stdout().lock();
     // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.

@@ -9,11 +9,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::error::{StoreError, fail, is_busy};
 use super::records::{
-    Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, entry_from_row, source_from_row,
+    Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, among, entry_from_row, source_from_row,
 };
 use super::schema::{MIGRATIONS, check_ours, migrate};
-use super::shared::prune_changes;
-use super::write::{apply_in, record_in};
+use super::write::{apply_in, prune_changes, record_in};
 use crate::model::{Entry, EntryId, Item, SourceId};
 use crate::query::{Query, register_functions};
 
@@ -616,20 +615,5 @@ impl Store {
             .map_err(&err)?;
         record_in(&tx, &self.path, source, state)?;
         tx.commit().map_err(&err)
-    }
-}
-
-/// `source IN (?, …)` and its parameters for `sources`; `1` (every source) for `None`.
-pub(super) fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::types::Value>) {
-    match sources {
-        None => ("1".to_string(), Vec::new()),
-        Some(sources) => {
-            let marks = vec!["?"; sources.len()].join(", ");
-            let params = sources
-                .iter()
-                .map(|source| rusqlite::types::Value::Text(source.0.clone()))
-                .collect();
-            (format!("source IN ({marks})"), params)
-        }
     }
 }

@@ -145,3 +145,18 @@ pub(super) fn flags_from_bits(bits: i64) -> Flags {
         summary: bits & 4 != 0,
     }
 }
+
+/// `source IN (?, …)` and its parameters for `sources`; `1` (every source) for `None`.
+pub(super) fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::types::Value>) {
+    match sources {
+        None => ("1".to_string(), Vec::new()),
+        Some(sources) => {
+            let marks = vec!["?"; sources.len()].join(", ");
+            let params = sources
+                .iter()
+                .map(|source| rusqlite::types::Value::Text(source.0.clone()))
+                .collect();
+            (format!("source IN ({marks})"), params)
+        }
+    }
+}

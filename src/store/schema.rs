@@ -123,12 +123,18 @@ pub(super) const APPLICATION_ID: i64 = 0x4C42_4C47;
 /// Refuses, before anything is written, a file that is not a liveblog cache: a database
 /// of another program stays exactly as it was.
 pub(super) fn check_ours(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    // One snapshot: another process may be creating the schema meanwhile.
+    let snapshot = conn
+        .unchecked_transaction()
+        .map_err(fail(path, "opening"))?;
+    let conn: &Connection = &snapshot;
     // The first read of the file: one that is not SQLite fails here.
     let application_id: i64 = conn
         .pragma_query_value(None, "application_id", |row| row.get(0))
         .map_err(fail(path, "opening"))?;
     if application_id == APPLICATION_ID {
-        return Ok(());
+        let version = user_version(conn).map_err(fail(path, "reading the schema version"))?;
+        return check_version(path, version);
     }
     let tables: Vec<String> = conn
         .prepare(
@@ -142,6 +148,8 @@ pub(super) fn check_ours(conn: &Connection, path: &str) -> Result<(), StoreError
         })
         .map_err(fail(path, "opening"))?;
     let version = user_version(conn).map_err(fail(path, "reading the schema version"))?;
+    // A newer liveblog's cache is refused before the journal mode is touched.
+    check_version(path, version)?;
     let has = |name: &str| tables.iter().any(|table| table == name);
     let empty = tables.is_empty() && version == 0;
     let older_liveblog = version >= 1 && has("entries") && has("sources");

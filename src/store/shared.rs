@@ -16,10 +16,6 @@ use super::records::{ENTRY_COLUMNS, entry_from_row};
 use crate::model::{Entry, EntryId, SourceId};
 use crate::sources::poller::{Claim, Gate, LEASE};
 
-/// How many rows the change log keeps: enough for any reader awake to read what changed
-/// since it last looked; one further behind reloads its window instead.
-const CHANGES_KEPT: i64 = 200_000;
-
 /// A grace for clocks and timers: a poll due within it counts as due.
 const DUE_GRACE_MS: i64 = 250;
 
@@ -93,7 +89,7 @@ impl Store {
         if latest <= cursor {
             return Ok(changes);
         }
-        let (among, among_params) = super::cache::among(sources);
+        let (among, among_params) = super::records::among(sources);
         let mut values = vec![rusqlite::types::Value::Integer(cursor)];
         values.extend(among_params);
         {
@@ -285,16 +281,6 @@ impl Store {
             by.filter(|_| until.is_some_and(|until| until > now.as_millisecond()))
         }))
     }
-}
-
-/// Drops the change log's oldest rows beyond [`CHANGES_KEPT`], in the writer's
-/// transaction (cheap: a range of the primary key).
-pub(super) fn prune_changes(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM changes WHERE seq <= (SELECT MAX(seq) FROM changes) - ?1",
-        [CHANGES_KEPT],
-    )?;
-    Ok(())
 }
 
 /// The cache as the poller's [`Gate`]: its own connection, so that claims never wait

@@ -270,3 +270,17 @@ impl Cached {
             || self.updated != item.updated
     }
 }
+
+/// How many rows the change log keeps: enough for any reader awake to read what changed
+/// since it last looked; one further behind reloads its window instead.
+const CHANGES_KEPT: i64 = 200_000;
+
+/// Drops the change log's oldest rows beyond [`CHANGES_KEPT`], in the writer's
+/// transaction (cheap: a range of the primary key).
+pub(super) fn prune_changes(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM changes WHERE seq <= (SELECT MAX(seq) FROM changes) - ?1",
+        [CHANGES_KEPT],
+    )?;
+    Ok(())
+}

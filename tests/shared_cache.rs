@@ -1,0 +1,378 @@
+//! Several real processes on one cache (issue 15): a reader shows what a `refresh` in
+//! another shell stored, readers and a `tail` share their polls of a source, and a
+//! cache that is not liveblog's is refused with one line and left untouched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use liveblog::demo::httpd::{Resource, Server, Site};
+
+fn liveblog(dir: &Path, config: &Path, cache: &Path) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("liveblog"));
+    command
+        .arg("--config")
+        .arg(config)
+        .arg("--cache")
+        .arg(cache)
+        .env("XDG_STATE_HOME", dir)
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn rss(titles: &[&str]) -> String {
+    let items: String = titles
+        .iter()
+        .enumerate()
+        .map(|(n, title)| {
+            format!(
+                "<item><guid>e{n}</guid><title>{title}</title>\
+                 <pubDate>Wed, 02 Dec 2026 {:02}:00:00 GMT</pubDate>\
+                 <description>Body {n}</description></item>",
+                n % 24
+            )
+        })
+        .collect();
+    format!("<rss version=\"2.0\"><channel><title>Blog</title>{items}</channel></rss>")
+}
+
+fn write_config(dir: &Path, url: &str, interval: &str) -> PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!("[[source]]\nname = \"blog\"\nurl = \"{url}\"\ninterval = \"{interval}\"\n"),
+    )
+    .expect("write config");
+    path
+}
+
+/// A tmux server of its own running one command.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("liveblog-shared-{}-{name}", std::process::id()),
+        };
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn wait_for(&self, needle: &str, limit: Duration) -> Result<String, String> {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return Ok(screen);
+            }
+            if started.elapsed() > limit {
+                return Err(screen);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn shell_quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
+}
+
+#[test]
+fn a_reader_shows_what_a_refresh_in_another_process_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(&feed, rss(&["First report from the scene"])).expect("feed");
+    // The reader itself would not poll again for an hour.
+    let config = write_config(dir.path(), &feed.display().to_string(), "1h");
+    let cache = dir.path().join("cache.db");
+    let binary = assert_cmd::cargo::cargo_bin("liveblog");
+    let command = format!(
+        "XDG_STATE_HOME={} NO_COLOR=1 {} --config {} --cache {}",
+        shell_quote(dir.path()),
+        shell_quote(&binary),
+        shell_quote(&config),
+        shell_quote(&cache)
+    );
+    let tmux = Tmux::start("fresh", &command);
+    tmux.wait_for("First report from the scene", Duration::from_secs(20))
+        .expect("the reader shows its first poll");
+
+    std::fs::write(
+        &feed,
+        rss(&[
+            "First report from the scene",
+            "Second report stored by cron",
+        ]),
+    )
+    .expect("feed");
+    let refreshed = liveblog(dir.path(), &config, &cache)
+        .arg("refresh")
+        .output()
+        .expect("refresh");
+    assert!(
+        refreshed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&refreshed.stderr)
+    );
+    let started = Instant::now();
+    let screen = tmux
+        .wait_for("Second report stored by cron", Duration::from_secs(5))
+        .unwrap_or_else(|screen| {
+            panic!("the reader did not show what refresh stored within 5 s:\n{screen}")
+        });
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(screen.contains("First report from the scene"), "{screen}");
+}
+
+fn spawn_quiet(mut command: Command) -> Child {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Requests the server got for the feed while `processes` tails ran on one cache for
+/// `span`.
+fn fetches_with(processes: usize, span: Duration) -> usize {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = Site::new();
+    site.set(
+        "/feed.xml",
+        Resource::ok("application/rss+xml", rss(&["A report"])),
+    );
+    let server = runtime
+        .block_on(Server::start(site.clone()))
+        .expect("server");
+    let config = write_config(dir.path(), &server.url("/feed.xml"), "2s");
+    let cache = dir.path().join("cache.db");
+    let mut children: Vec<Child> = (0..processes)
+        .map(|_| {
+            let mut command = liveblog(dir.path(), &config, &cache);
+            command.arg("tail");
+            spawn_quiet(command)
+        })
+        .collect();
+    std::thread::sleep(span);
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    site.requests("/feed.xml")
+}
+
+#[test]
+fn processes_on_one_cache_share_their_polls() {
+    let span = Duration::from_secs(20);
+    let alone = fetches_with(1, span);
+    let three = fetches_with(3, span);
+    assert!(
+        alone >= 5,
+        "one process polled a 2 s source only {alone} times"
+    );
+    assert!(
+        (three as f64) <= alone as f64 * 1.5,
+        "three processes fetched {three} times where one fetched {alone}"
+    );
+}
+
+#[test]
+fn a_process_killed_mid_poll_does_not_stop_the_others() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = Site::new();
+    site.set(
+        "/feed.xml",
+        Resource::ok("application/rss+xml", rss(&["A report"])),
+    );
+    let server = runtime
+        .block_on(Server::start(site.clone()))
+        .expect("server");
+    let config = write_config(dir.path(), &server.url("/feed.xml"), "2s");
+    let cache = dir.path().join("cache.db");
+    // The first process claims the poll and hangs in a slow response; kill it then.
+    site.set_delay("/feed.xml", Duration::from_secs(30));
+    let mut first = spawn_quiet({
+        let mut command = liveblog(dir.path(), &config, &cache);
+        command.arg("tail");
+        command
+    });
+    let started = Instant::now();
+    while site.requests("/feed.xml") == 0 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    first.kill().expect("kill -9");
+    let _ = first.wait();
+    site.set_delay("/feed.xml", Duration::ZERO);
+    let before = site.requests("/feed.xml");
+    let mut second = spawn_quiet({
+        let mut command = liveblog(dir.path(), &config, &cache);
+        command.arg("tail");
+        command
+    });
+    // The dead process's claim runs out (15 s at most); then the second polls.
+    let started = Instant::now();
+    while site.requests("/feed.xml") < before + 2 && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = second.kill();
+    let _ = second.wait();
+    assert!(
+        site.requests("/feed.xml") >= before + 2,
+        "after a process died mid-poll, the other polled {} times in 30 s",
+        site.requests("/feed.xml") - before
+    );
+}
+
+/// `list` on `cache`: (exit code, stderr).
+fn list_on(cache: &Path) -> (i32, String) {
+    let dir = cache.parent().expect("dir");
+    let config = write_config(dir, "https://example.invalid/feed.xml", "1h");
+    let output = liveblog(dir, &config, cache)
+        .arg("list")
+        .output()
+        .expect("list");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn assert_refused_untouched(cache: &Path, says: &str) {
+    let before = std::fs::read(cache).expect("read");
+    let (code, stderr) = list_on(cache);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(&cache.display().to_string()), "{stderr}");
+    assert!(stderr.contains(says), "{stderr}");
+    assert!(
+        std::fs::read(cache).expect("read") == before,
+        "the file changed"
+    );
+    let mut wal = cache.as_os_str().to_owned();
+    wal.push("-wal");
+    assert!(
+        !PathBuf::from(wal).exists(),
+        "a WAL file was made beside it"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache.db");
+    std::fs::write(&cache, "these are my notes, not a database\n".repeat(200)).expect("write");
+    assert_refused_untouched(&cache, "not an SQLite database");
+}
+
+#[test]
+fn another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache.db");
+    {
+        let conn = rusqlite::Connection::open(&cache).expect("open");
+        conn.execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT);")
+            .expect("create");
+    }
+    assert_refused_untouched(&cache, "another program's SQLite database");
+}
+
+#[test]
+fn a_cache_from_a_newer_liveblog_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache.db");
+    let (code, stderr) = list_on(&cache);
+    assert_eq!(code, 0, "{stderr}");
+    {
+        let conn = rusqlite::Connection::open(&cache).expect("open");
+        conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99;")
+            .expect("bump");
+    }
+    assert_refused_untouched(&cache, "newer liveblog");
+}
+
+#[test]
+fn a_cache_this_user_may_only_read_is_listed_and_refresh_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(&feed, rss(&["Stored by the group's cron"])).expect("feed");
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("dir");
+    let cache = shared.join("cache.db");
+    let config = write_config(dir.path(), &feed.display().to_string(), "1h");
+    let refreshed = liveblog(dir.path(), &config, &cache)
+        .arg("refresh")
+        .output()
+        .expect("refresh");
+    assert!(refreshed.status.success());
+    // Checkpoint the WAL into the file, as the last writer closing does.
+    drop(rusqlite::Connection::open(&cache).expect("open"));
+    use std::os::unix::fs::PermissionsExt;
+    let read_only = std::fs::Permissions::from_mode(0o555);
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    std::fs::set_permissions(&shared, read_only).expect("chmod");
+    // Root may write anything: then there is nothing to test.
+    let root = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&cache)
+        .is_ok();
+    if !root {
+        let listed = liveblog(dir.path(), &config, &cache)
+            .arg("list")
+            .output()
+            .expect("list");
+        let stderr = String::from_utf8_lossy(&listed.stderr);
+        assert!(listed.status.success(), "{stderr}");
+        assert!(
+            String::from_utf8_lossy(&listed.stdout).contains("Stored by the group's cron"),
+            "{stderr}"
+        );
+        let refreshed = liveblog(dir.path(), &config, &cache)
+            .arg("refresh")
+            .output()
+            .expect("refresh");
+        let stderr = String::from_utf8_lossy(&refreshed.stderr);
+        assert_eq!(refreshed.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("cannot write it"), "{stderr}");
+    }
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
