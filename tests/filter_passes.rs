@@ -46,7 +46,8 @@ fn entry(number: i64) -> Entry {
             html: None,
             flags: Flags::default(),
         },
-        first_seen: Timestamp::from_second(BASE).expect("time"),
+        // Seen when published (the reader sorts nothing later than first seen).
+        first_seen: Timestamp::from_second(BASE + number * 60).expect("time"),
         edited: false,
         previous_text: None,
         removed: false,

@@ -75,7 +75,8 @@ fn entry(number: i64) -> Entry {
                 ..Flags::default()
             },
         },
-        first_seen: Timestamp::from_second(BASE).expect("time"),
+        // Seen when published (the reader sorts nothing later than first seen).
+        first_seen: Timestamp::from_second(BASE + number * 600).expect("time"),
         edited: false,
         previous_text: None,
         removed: false,

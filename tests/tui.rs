@@ -1461,3 +1461,121 @@ fn u_toggles_the_read_state_of_one_entry() {
     );
     assert!(app.find(&key).expect("entry").read);
 }
+
+/// An entry's own link of any scheme but http(s) is shown as text only: never written
+/// as an OSC 8 hyperlink, copied by `y` or opened by `o`, from the list or the entry.
+/// A web link (in any case) still is all three.
+#[test]
+fn an_entry_link_of_another_scheme_is_text_only() {
+    let source = sources()[0].0.0.clone();
+    let odd = [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<b>x</b>",
+        "ssh://example.org",
+        "vscode://file/etc/hosts",
+        " JavaScript:alert(2)",
+    ];
+    for url in odd {
+        let mut one = entry(&source, "x", "2024-05-01T17:00:00Z", "Odd link", "Text.");
+        one.item.url = Some(url.to_string());
+        let mut app = App::new(sources(), vec![one], TimeZone::UTC, now());
+        update(
+            &mut app,
+            Action::Resize {
+                width: 100,
+                height: 30,
+            },
+        );
+        assert!(update(&mut app, Action::CopyLink).is_empty(), "{url}");
+        assert!(update(&mut app, Action::OpenLink).is_empty(), "{url}");
+        update(&mut app, Action::Open);
+        assert!(
+            liveblog::reader::ui::hyperlinks(&app).is_empty(),
+            "{url} became a hyperlink"
+        );
+        assert!(update(&mut app, Action::CopyLink).is_empty(), "{url}");
+        assert!(update(&mut app, Action::OpenLink).is_empty(), "{url}");
+        // Still shown, as text.
+        let shown = draw_app(&app).text();
+        let visible = url.trim().split(['<', ',']).next().unwrap_or(url);
+        assert!(shown.contains(visible), "{url} not shown:\n{shown}");
+    }
+    let mut web = entry(&source, "w", "2024-05-01T17:00:00Z", "Web link", "Text.");
+    web.item.url = Some("HTTPS://example.org/live".to_string());
+    let mut app = App::new(sources(), vec![web], TimeZone::UTC, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    update(&mut app, Action::Open);
+    assert_eq!(liveblog::reader::ui::hyperlinks(&app).len(), 1);
+    assert_eq!(
+        update(&mut app, Action::OpenLink),
+        vec![Effect::OpenLink("HTTPS://example.org/live".to_string())]
+    );
+}
+
+/// An entry dated ten years ahead sorts where it was first seen, not at the top, and
+/// shows its own date with the year (never "just now"); dates of 1900 and 1969 show
+/// their month and year.
+#[test]
+fn far_dates_sort_where_first_seen_and_show_their_year() {
+    let source = sources()[0].0.0.clone();
+    let mut ahead = entry(
+        &source,
+        "ahead",
+        "2034-05-01T12:00:00Z",
+        "Dated ten years ahead",
+        "a",
+    );
+    ahead.first_seen = ts("2024-05-01T16:30:00Z");
+    let entries = vec![
+        entry(&source, "new", "2024-05-01T17:30:00Z", "Newest real", "b"),
+        ahead,
+        entry(&source, "older", "2024-05-01T15:00:00Z", "Older real", "c"),
+        entry(
+            &source,
+            "epoch",
+            "1969-12-31T23:59:00Z",
+            "Before the epoch",
+            "d",
+        ),
+        entry(&source, "old", "1900-01-01T08:00:00Z", "Long ago", "e"),
+    ];
+    for (width, height) in SIZES {
+        let mut app = App::new(sources(), entries.clone(), TimeZone::UTC, now());
+        update(&mut app, Action::Resize { width, height });
+        let screen = draw_app(&app);
+        let order = [
+            "Newest real",
+            "Dated ten years ahead",
+            "Older real",
+            "Before the epoch",
+            "Long ago",
+        ];
+        assert_eq!(
+            screen.list_titles(&order),
+            vec![
+                "Newest real",
+                "Dated ten years ahead",
+                "Older real",
+                "Before the epoch",
+                "Long ago"
+            ]
+        );
+        let text = screen.text();
+        assert!(text.contains("01 May 2034"), "{text}");
+        assert!(text.contains("31 Dec 1969"), "{text}");
+        assert!(text.contains("01 Jan 1900"), "{text}");
+        assert!(!text.contains("Mon 01 "), "{text}");
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Open);
+        let detail = draw_app(&app).text();
+        assert!(detail.contains("01 May 2034 12:00"), "{detail}");
+        assert!(!detail.contains("just now"), "{detail}");
+    }
+}

@@ -2,6 +2,18 @@
 
 use crate::sanitize;
 
+/// Whether `url` is a web link (`http://` or `https://`, in any case): the one rule for
+/// what the reader opens, copies or writes as a hyperlink. Anything else (`javascript:`,
+/// `file:`, `data:`, `ssh:`, an editor's scheme) can run or reveal something locally, so
+/// it is only ever shown as text.
+pub fn is_web_link(url: &str) -> bool {
+    let url = url.trim_start().as_bytes();
+    let has = |scheme: &[u8]| {
+        url.len() >= scheme.len() && url[..scheme.len()].eq_ignore_ascii_case(scheme)
+    };
+    has(b"http://") || has(b"https://")
+}
+
 /// The links in an entry's body HTML, in order, without duplicates: `(text, absolute
 /// URL)`, http(s) only, cleaned for the terminal. `base` resolves relative links.
 pub fn links(html: &str, base: Option<&str>) -> Vec<(String, String)> {
@@ -27,7 +39,7 @@ pub fn links(html: &str, base: Option<&str>) -> Vec<(String, String)> {
                 .unwrap_or_else(|_| href.to_string()),
             None => href.trim().to_string(),
         };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !is_web_link(&url) {
             continue;
         }
         let url = sanitize::clean_line(&url);

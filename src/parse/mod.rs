@@ -37,7 +37,7 @@ mod text;
 mod transcript;
 
 pub use input::{DEFAULT_OPTIONS, Input, ParseError, ParseOptions};
-pub use links::links;
+pub use links::{is_web_link, links};
 pub use page_meta::{FeedLink, feed_links, page_title};
 
 use crate::model::{Document, Format};

@@ -16,8 +16,11 @@ pub enum DetailRole {
     Meta,
     /// Pinned, key event, summary, edited, removed.
     Badges,
-    /// The entry's own link.
+    /// The entry's own link, a web link.
     Url,
+    /// The entry's own link of another scheme (`javascript:`, `file:` …): plain text,
+    /// never opened, copied or written as a hyperlink.
+    PlainLink,
     /// A blank line between parts.
     Blank,
     /// The body.
@@ -62,11 +65,22 @@ pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
         meta.push(clean_line(author));
     }
     if let Some(published) = entry.item.published {
-        meta.push(format!(
-            "published {} ({})",
-            clock(published, &app.timezone, app.now),
-            age(published, app.now)
-        ));
+        meta.push(if row.dated_ahead() {
+            // Its own date in full, and where the list put it instead.
+            format!(
+                "published {} (ahead of when it was first seen, {}: listed there)",
+                published
+                    .to_zoned(app.timezone.clone())
+                    .strftime("%d %b %Y %H:%M"),
+                clock(row.sort_time, &app.timezone, app.now)
+            )
+        } else {
+            format!(
+                "published {} ({})",
+                clock(published, &app.timezone, app.now),
+                age(published, app.now)
+            )
+        });
     }
     if let Some(updated) = entry.item.updated
         && Some(updated) != entry.item.published
@@ -84,8 +98,13 @@ pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
         push(DetailRole::Badges, badges.join(" "));
     }
     if let Some(url) = &entry.item.url {
+        let role = if crate::parse::is_web_link(url) {
+            DetailRole::Url
+        } else {
+            DetailRole::PlainLink
+        };
         for line in wrap(&clean_line(url), width) {
-            push(DetailRole::Url, line);
+            push(role, line);
         }
     }
     push(DetailRole::Blank, String::new());

@@ -173,7 +173,7 @@ impl App {
         if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
             return None;
         }
-        let before = self.rows.back()?.entry.sort_time();
+        let before = self.rows.back()?.sort_time;
         let query = self.filter.input.clone();
         self.searching_cache = Some(query.clone());
         self.notice = Some("searching the cache for older matches…".to_string());

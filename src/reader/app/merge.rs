@@ -101,9 +101,7 @@ impl App {
             .collect();
         sort_rows(&mut fresh);
         let all_newer = match (fresh.last(), self.rows.front()) {
-            (Some(oldest_fresh), Some(newest)) => {
-                oldest_fresh.entry.sort_time() >= newest.entry.sort_time()
-            }
+            (Some(oldest_fresh), Some(newest)) => oldest_fresh.sort_time >= newest.sort_time,
             _ => true,
         };
         if all_newer && !edited_in_place {
@@ -274,16 +272,12 @@ impl App {
         // An entry already held (a poll brought it, or the cache's order shifted between
         // chunks) has the same sort time as its copy here: only the rows in the chunk's
         // span of times are looked at, not the whole window at every chunk.
-        let newest = rows.iter().map(|row| row.entry.sort_time()).max();
-        let oldest = rows.iter().map(|row| row.entry.sort_time()).min();
+        let newest = rows.iter().map(|row| row.sort_time).max();
+        let oldest = rows.iter().map(|row| row.sort_time).min();
         let known: HashSet<(&SourceId, &EntryId)> = match (newest, oldest) {
             (Some(newest), Some(oldest)) => {
-                let first = self
-                    .rows
-                    .partition_point(|row| row.entry.sort_time() > newest);
-                let end = self
-                    .rows
-                    .partition_point(|row| row.entry.sort_time() >= oldest);
+                let first = self.rows.partition_point(|row| row.sort_time > newest);
+                let end = self.rows.partition_point(|row| row.sort_time >= oldest);
                 self.rows
                     .range(first..end.max(first))
                     .map(|row| (&row.entry.source, &row.entry.item.id))
@@ -300,9 +294,7 @@ impl App {
         }
         sort_rows(&mut fresh);
         let all_older = match (fresh.first(), self.rows.back()) {
-            (Some(newest_fresh), Some(oldest)) => {
-                newest_fresh.entry.sort_time() <= oldest.entry.sort_time()
-            }
+            (Some(newest_fresh), Some(oldest)) => newest_fresh.sort_time <= oldest.sort_time,
             _ => true,
         };
         if all_older {

@@ -168,14 +168,8 @@ fn link_effect(
     {
         // Only web links go to the browser or the clipboard: a feed's `javascript:`,
         // `file:` or `ssh:` link is shown as text, never opened.
-        Some(url) if is_web_link(&url) => effects.push(make(url)),
+        Some(url) if crate::parse::is_web_link(&url) => effects.push(make(url)),
         Some(_) => app.notice = Some("this entry's link is not a web link: not opened".to_string()),
         None => app.notice = Some("this entry has no link".to_string()),
     }
-}
-
-/// `http://` or `https://`, in any case.
-fn is_web_link(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
 }

@@ -313,6 +313,9 @@ pub struct Row {
     pub prepared: Prepared,
     /// The body's links, `(text, URL)`, for the detail view.
     pub links: Vec<(String, String)>,
+    /// Where the list sorts it: its own time, but never later than when the reader
+    /// first saw it (see [`Row::dated_ahead`]).
+    pub sort_time: Timestamp,
 }
 
 /// The filter being typed or applied.
@@ -622,15 +625,33 @@ impl Row {
             .take()
             .map(|html| crate::parse::links(&html, entry.item.url.as_deref()))
             .unwrap_or_default();
+        // A feed's date ten years ahead would hold the top of the list for ten years:
+        // nothing sorts later than when it was first seen.
+        let sort_time = entry.sort_time().min(entry.first_seen);
         Row {
             entry,
             prepared,
             links,
+            sort_time,
         }
+    }
+
+    /// Whether the entry says it is from later than when it was first seen (by more
+    /// than a clock's slack): it sorts as first seen, and the views show its own date
+    /// in full, with the year, so the odd date is plain to see.
+    pub fn dated_ahead(&self) -> bool {
+        self.entry
+            .item
+            .time()
+            .is_some_and(|time| time > self.sort_time + DATED_AHEAD_SLACK)
     }
 }
 
+/// How far ahead of when it was first seen an entry may be dated before the views flag
+/// it (a server's clock a few minutes fast is not worth a word).
+const DATED_AHEAD_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+
 /// Newest first; a stable sort keeps the given order among equal times.
 pub(super) fn sort_rows(rows: &mut [Row]) {
-    rows.sort_by_key(|row| std::cmp::Reverse(row.entry.sort_time()));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.sort_time));
 }

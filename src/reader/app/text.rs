@@ -19,11 +19,13 @@ pub fn clock(time: Timestamp, timezone: &TimeZone, now: Timestamp) -> String {
     }
 }
 
-/// "just now", "4 min ago", "3 h ago", "2 d ago".
+/// "just now", "4 min ago", "3 h ago", "2 d ago"; "in the future" for a time more
+/// than a minute ahead of the clock (never "just now").
 pub fn age(time: Timestamp, now: Timestamp) -> String {
     let seconds = now.as_second() - time.as_second();
     match seconds {
-        i64::MIN..60 => "just now".to_string(),
+        i64::MIN..-60 => "in the future".to_string(),
+        -60..60 => "just now".to_string(),
         60..3600 => format!("{} min ago", seconds / 60),
         3600..86_400 => format!("{} h ago", seconds / 3600),
         _ => format!("{} d ago", seconds / 86_400),

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
+use crate::parse::is_web_link;
 use crate::reader::app::{App, DetailRole, Row, View, detail_text, layout};
 use crate::sanitize::clean_line;
 
@@ -33,6 +34,7 @@ pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
             DetailRole::Url => {
                 Line::styled(line.text, theme.dim().add_modifier(Modifier::UNDERLINED))
             }
+            DetailRole::PlainLink => Line::styled(line.text, theme.dim()),
             DetailRole::Blank => Line::raw(line.text),
             DetailRole::EditedHeading => {
                 Line::styled(line.text, bold.patch(theme.fg(Color::Yellow)))
@@ -60,7 +62,11 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
     let area = layout(app.size.0, app.size.1).list;
     let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
     urls.extend(row.entry.item.url.as_deref().map(clean_line));
-    urls.retain(|url| !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()));
+    // Only web links become hyperlinks (the body's are already): a `javascript:` or
+    // `file:` link stays the plain text the detail view shows.
+    urls.retain(|url| {
+        !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()) && is_web_link(url)
+    });
     let mut found = Vec::new();
     let lines = detail_lines(row, app, area.width);
     for (line_number, line) in lines

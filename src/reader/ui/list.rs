@@ -10,9 +10,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::{cut, draw_scrollbar, shorten};
-use crate::model::Entry;
 use crate::output::plural;
-use crate::reader::app::App;
+use crate::reader::app::{App, Row};
 use crate::sanitize::clean_line;
 
 /// Columns for source names: the longest name, between 4 and `max`.
@@ -27,32 +26,33 @@ pub(super) fn name_width(app: &App, max: usize) -> usize {
 }
 
 /// The list's time column (12 wide): the clock time, with the date on the first entry
-/// of each day (a day separator that costs no row), else the age while it is fresh.
-pub(super) fn time_column(app: &App, position: usize, entry: &Entry) -> String {
-    let time = entry.sort_time();
+/// of each day (a day separator that costs no row), else the age while it is fresh. An
+/// entry dated ahead of when it was first seen shows its own date, with the year.
+pub(super) fn time_column(app: &App, position: usize, row: &Row) -> String {
     let zone = &app.timezone;
+    if row.dated_ahead()
+        && let Some(own) = row.entry.item.time()
+    {
+        return format!("{:<12}", own.to_zoned(zone.clone()).strftime("%d %b %Y"));
+    }
+    let time = row.sort_time;
     let local = time.to_zoned(zone.clone());
     let previous = position
         .checked_sub(1)
         .and_then(|previous| app.visible.get(previous))
-        .map(|&index| {
-            app.rows[index]
-                .entry
-                .sort_time()
-                .to_zoned(zone.clone())
-                .date()
-        });
+        .map(|&index| app.rows[index].sort_time.to_zoned(zone.clone()).date());
     let today = app.now.to_zoned(zone.clone()).date();
     let first_of_day = previous != Some(local.date());
     let clock = local.strftime("%H:%M").to_string();
     if local.date() != today && (first_of_day || position == app.offset) {
         let days_ago = (app.now.as_second() - time.as_second()) / 86_400;
         // The weekday while it says which day, the month within the year, the year
-        // before that (in the column's 12 cells: `Thu 18 07:05`, `18 Jul 07:05`,
-        // `18 Jul 2024`).
-        return if (0..6).contains(&days_ago) {
+        // otherwise (in the column's 12 cells: `Thu 18 07:05`, `18 Jul 07:05`,
+        // `18 Jul 2024`): a date of another year always shows its year.
+        let this_year = local.year() == today.year();
+        return if (0..6).contains(&days_ago) && this_year {
             local.strftime("%a %d %H:%M").to_string()
-        } else if local.year() == today.year() {
+        } else if this_year {
             local.strftime("%d %b %H:%M").to_string()
         } else {
             format!("{:<12}", local.strftime("%d %b %Y").to_string())
@@ -121,7 +121,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let mut spans = vec![
                 marker,
                 Span::raw(" "),
-                Span::styled(time_column(app, position, entry), theme.dim()),
+                Span::styled(time_column(app, position, &app.rows[index]), theme.dim()),
                 Span::raw(" "),
                 Span::styled(
                     fit(&clean_line(&entry.source.0), source_width),
