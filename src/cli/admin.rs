@@ -10,7 +10,7 @@ use crate::cli::failure::Failure;
 
 use crate::cli::opml::{self, Outline};
 use crate::config::edit::{NewSource, add_source, same_url, write_checked};
-use crate::config::{Config, ConfigError, default_config_path};
+use crate::config::{Config, ConfigError, default_config_path, read_config_text};
 use crate::output::plural;
 use crate::sources::naming::{short_name, unique_name};
 
@@ -97,7 +97,7 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
         .flat_map(|config| config.sources.iter().map(|s| s.url.clone()))
         .collect();
     let mut text = match &existing {
-        Some(_) => std::fs::read_to_string(&target)
+        Some(_) => read_config_text(&target)
             .map_err(|err| Failure::Work(format!("{}: {err}", target.display())))?,
         None => "# liveblog configuration (see liveblog config init for every key)\n".to_string(),
     };
@@ -191,7 +191,7 @@ pub fn config(
 /// `config check FILE`: every error in the file on stderr, one a line, and exit 2;
 /// else `FILE: ok (N sources)`.
 fn check_file(file: &Path) -> Result<ExitCode, Failure> {
-    let text = std::fs::read_to_string(file).map_err(|err| {
+    let text = read_config_text(file).map_err(|err| {
         Failure::from(ConfigError {
             file: file.display().to_string(),
             line: None,

@@ -96,7 +96,7 @@ pub fn write_checked(path: &Path, text: &str) -> Result<(), FileError> {
 /// when there is no file yet (`exists` false).
 pub fn read_or_example(path: &Path) -> Result<(String, Config, bool), FileError> {
     if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+        let text = super::read_config_text(path).map_err(io_error(path))?;
         let config = Config::parse(&text, &path.display().to_string())?;
         Ok((text, config, true))
     } else {
@@ -118,7 +118,7 @@ pub fn add_to_file(path: &Path, source: &NewSource) -> Result<(), FileError> {
 /// Takes the source named `name_or_url` (or with that URL) out of the config at
 /// `path`; returns its name.
 pub fn remove_from_file(path: &Path, name_or_url: &str) -> Result<String, FileError> {
-    let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+    let text = super::read_config_text(path).map_err(io_error(path))?;
     Config::parse(&text, &path.display().to_string())?;
     let (changed, name) = remove_source(&text, name_or_url).map_err(|error| FileError::Edit {
         path: path.display().to_string(),

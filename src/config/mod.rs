@@ -24,6 +24,30 @@ use crate::query::Query;
 /// in about 150 MB (`[general] window` changes it).
 pub const DEFAULT_WINDOW: usize = 50_000;
 
+/// The largest config file read: a config is a few KB of text, and reading whatever
+/// `--config` names without a bound (`/dev/zero`) would grow until memory runs out.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Reads a config file's text, refusing one over [`MAX_CONFIG_SIZE`] (the error says
+/// so; the caller names the file).
+pub fn read_config_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_SIZE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} MB, so not a config file: point --config at the TOML config",
+                MAX_CONFIG_SIZE / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(text)
+}
+
 /// The configuration used when there is no config file.
 pub const DEFAULT_CONFIG: &str = include_str!("../../assets/default-config.toml");
 
@@ -225,7 +249,7 @@ impl Config {
         };
         match path {
             Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|err| ConfigError {
+                let text = read_config_text(&path).map_err(|err| ConfigError {
                     file: path.display().to_string(),
                     line: None,
                     key: None,

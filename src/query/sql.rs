@@ -117,11 +117,16 @@ fn join(nodes: &[Node], separator: &str, now: Timestamp, params: &mut Vec<Value>
             "0".to_string()
         };
     }
-    let parts: Vec<String> = nodes
-        .iter()
-        .map(|node| compile(node, now, params))
-        .collect();
-    format!("({})", parts.join(separator))
+    // Halves, each in parentheses: SQLite parses `a AND b AND c …` as a chain as deep as
+    // it is long, and refuses expressions deeper than 1,000; halving keeps the depth at
+    // the logarithm of the number of terms.
+    if let [node] = nodes {
+        return format!("({})", compile(node, now, params));
+    }
+    let (first, second) = nodes.split_at(nodes.len() / 2);
+    let first = join(first, separator, now, params);
+    let second = join(second, separator, now, params);
+    format!("({first}{separator}{second})")
 }
 
 /// Substrings every match must contain: words and phrase words under AND only.

@@ -13,7 +13,7 @@ use crate::sources::schedule::Hints;
 use reqwest::StatusCode;
 use reqwest::header::{
     CACHE_CONTROL, CONTENT_TYPE, DATE, ETAG, EXPIRES, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH,
-    LAST_MODIFIED, RETRY_AFTER,
+    LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
 
 /// Cache validators for a conditional GET.
@@ -72,6 +72,14 @@ pub enum FetchError {
     /// Too many redirects.
     #[error("too many redirects")]
     Redirects,
+    /// A redirect to a scheme other than http(s), e.g. `file:`: never followed, and
+    /// not the server's error status either.
+    #[error("redirect to a {0}: URL refused")]
+    RedirectScheme(String),
+    /// A 304 to a request that sent no validators: there is nothing it can refer to,
+    /// so taking it as "nothing changed" would hide a broken server forever.
+    #[error("HTTP 304 Not Modified to a request without validators")]
+    NotModifiedUnasked,
     /// Any other transport failure.
     #[error("{0}")]
     Transport(String),
@@ -159,7 +167,7 @@ impl Fetcher {
             ))
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(10))
+            .redirect(redirect_policy())
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -242,7 +250,20 @@ impl Fetcher {
         let headers = response.headers().clone();
         let hints = hints(&headers);
         if status == StatusCode::NOT_MODIFIED {
+            if validators.etag.is_none() && validators.last_modified.is_none() {
+                return Err(FetchError::NotModifiedUnasked);
+            }
             return Ok(Fetched::NotModified(hints));
+        }
+        // reqwest follows http(s) redirects itself; one it hands back unfollowed with a
+        // Location elsewhere points at another scheme.
+        if status.is_redirection()
+            && let Some(scheme) = header(&headers, LOCATION)
+                .and_then(|location| response.url().join(location.trim()).ok())
+                .map(|target| target.scheme().to_string())
+                .filter(|scheme| scheme != "http" && scheme != "https")
+        {
+            return Err(FetchError::RedirectScheme(scheme));
         }
         if !status.is_success() {
             let reason = status.canonical_reason().unwrap_or("error");
@@ -297,9 +318,32 @@ impl Fetcher {
                 root_cause(err)
             ))
         } else {
-            FetchError::Transport(one_line(err))
+            // reqwest's own words ("error sending request for url …") hide the cause.
+            let cause = root_cause(err);
+            FetchError::Transport(if cause == HEAD_TOO_LARGE {
+                "response headers too long: the server sent no end to them".to_string()
+            } else {
+                format!("request failed: {cause}")
+            })
         }
     }
+}
+
+/// What hyper says when a response head outgrows its buffer (about 400 KB).
+const HEAD_TOO_LARGE: &str = "message head is too large";
+
+/// At most 10 redirects, and only to http(s): a redirect elsewhere is handed back
+/// unfollowed, for [`Fetcher::get`] to refuse by its scheme.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if !matches!(attempt.url().scheme(), "http" | "https") {
+            attempt.stop()
+        } else if attempt.previous().len() >= 10 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// A local path for `file://` URLs and plain paths; `None` for network URLs.
