@@ -61,10 +61,7 @@ pub fn same_event(a: &Report<'_>, b: &Report<'_>) -> Option<f32> {
     if !candidates(a, b) {
         return None;
     }
-    same_tokens(
-        &token_set(a.title, a.body),
-        &token_set(b.title, b.body),
-    )
+    same_tokens(&token_set(a.title, a.body), &token_set(b.title, b.body))
 }
 
 /// The decision on two token sets (sorted, distinct).
@@ -123,12 +120,16 @@ pub fn group_reports(reports: &[Report<'_>]) -> Vec<Option<usize>> {
             .rev()
             .take_while(|&&other| report.time.duration_since(reports[other].time) <= WINDOW)
             .copied();
-        let best = best_match(report, earlier.map(|other| (other, reports[other])), |other| {
-            let lead = lead_of[other].unwrap_or(other);
-            sources_of
-                .get(&lead)
-                .is_none_or(|sources| !sources.contains(&report.source))
-        });
+        let best = best_match(
+            report,
+            earlier.map(|other| (other, reports[other])),
+            |other| {
+                let lead = lead_of[other].unwrap_or(other);
+                sources_of
+                    .get(&lead)
+                    .is_none_or(|sources| !sources.contains(&report.source))
+            },
+        );
         if let Some(other) = best {
             let lead = lead_of[other].unwrap_or(other);
             lead_of[other] = Some(lead);
@@ -247,7 +248,12 @@ mod tests {
     #[test]
     fn far_apart_in_time_is_not_one_event() {
         let a = owned("wire", 0, "Russia launches 174 drones", "90 shot down");
-        let b = owned("paper", 60 * 5, "Russia launches 174 drones", "90 shot down");
+        let b = owned(
+            "paper",
+            60 * 5,
+            "Russia launches 174 drones",
+            "90 shot down",
+        );
         assert!(same_event(&report(&a), &report(&b)).is_none());
     }
 
@@ -270,8 +276,18 @@ mod tests {
 
     #[test]
     fn different_counts_are_different_events() {
-        let a = owned("wire", 0, "Strike on Kharkiv kills 12", "Officials said 12 people died.");
-        let b = owned("paper", 20, "Strike on Kharkiv kills 3", "Officials said 3 people died.");
+        let a = owned(
+            "wire",
+            0,
+            "Strike on Kharkiv kills 12",
+            "Officials said 12 people died.",
+        );
+        let b = owned(
+            "paper",
+            20,
+            "Strike on Kharkiv kills 3",
+            "Officials said 3 people died.",
+        );
         assert!(same_event(&report(&a), &report(&b)).is_none());
     }
 

@@ -64,8 +64,8 @@ impl Sketch {
                 Token::Number(hash) => !*hash,
             };
             for (slot, min) in sketch.mins.iter_mut().enumerate() {
-                let value = (mix(hash ^ (slot as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 48)
-                    as u16;
+                let value =
+                    (mix(hash ^ (slot as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 48) as u16;
                 *min = (*min).min(value);
             }
         }
@@ -116,7 +116,9 @@ impl Sketch {
         if mine.peek().is_none() || theirs.peek().is_none() {
             return false;
         }
-        !self.numbers().any(|number| other.numbers().any(|n| n == number))
+        !self
+            .numbers()
+            .any(|number| other.numbers().any(|n| n == number))
     }
 
     /// Whether this report gives a number none of `earlier` gave: it adds to the story.
@@ -148,7 +150,10 @@ mod tests {
     fn equal_texts_have_equal_sketches_and_unrelated_ones_differ() {
         let a = Sketch::of("russia launches 174 drones", "air force says 90 shot down");
         let b = Sketch::of("russia launches 174 drones", "air force says 90 shot down");
-        let c = Sketch::of("football cup final tonight", "the home side won on penalties");
+        let c = Sketch::of(
+            "football cup final tonight",
+            "the home side won on penalties",
+        );
         assert_eq!(a, b);
         assert_eq!(a.similarity(&b), 1.0);
         assert!(a.similarity(&c) < 0.2, "{}", a.similarity(&c));
@@ -159,8 +164,22 @@ mod tests {
     fn the_estimate_follows_the_jaccard_index() {
         // 20 shared words out of 30 distinct: Jaccard 2/3.
         let shared: Vec<String> = (0..20).map(|n| format!("s{n:03}a")).collect();
-        let a = format!("{} {}", shared.join(" "), (0..5).map(|n| format!("l{n:03}a")).collect::<Vec<_>>().join(" "));
-        let b = format!("{} {}", shared.join(" "), (0..5).map(|n| format!("r{n:03}a")).collect::<Vec<_>>().join(" "));
+        let a = format!(
+            "{} {}",
+            shared.join(" "),
+            (0..5)
+                .map(|n| format!("l{n:03}a"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let b = format!(
+            "{} {}",
+            shared.join(" "),
+            (0..5)
+                .map(|n| format!("r{n:03}a"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         let estimate = Sketch::of(&a, "").similarity(&Sketch::of(&b, ""));
         assert!((0.35..=0.95).contains(&estimate), "{estimate}");
     }
