@@ -16,6 +16,8 @@ pub mod parse;
 pub mod query;
 
 pub mod config;
+// Reports of one event from several sources, grouped (from the folded text).
+pub mod group;
 
 // Fetching and polling the sources, then the cache they feed.
 pub mod sources;

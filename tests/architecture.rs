@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("parse", 1),
     ("query", 1),
     ("config", 2),
+    ("group", 2),
     ("sources", 3),
     ("store", 4),
     ("demo", 5),

@@ -1,0 +1,300 @@
+//! One event, many sources: deciding that two reports from different sources tell the
+//! same thing, and grouping a list of reports by event.
+//!
+//! Two reports are of one event when they are from different sources, published
+//! within [`WINDOW`] of each other, and their headlines and first paragraphs share
+//! enough of what identifies an event: its numbers (a different count is a different
+//! event, so numbers that disagree keep reports apart) and its content words, stopwords
+//! out and stems compared, so that paraphrase, word order, quotes and house styles do
+//! not matter. Shared topic words alone ("Ukraine", "ceasefire") are not enough: a
+//! match needs several shared words that make up most of the shorter report.
+//!
+//! Finding candidates among tens of thousands must be cheap, so every report carries a
+//! [`Sketch`] (a MinHash of its token set and its first numbers, 74 bytes); only the
+//! few candidates whose sketches agree are checked exactly, on the folded text the
+//! caller already holds. Nothing here knows a publisher.
+
+mod features;
+mod sketch;
+
+use std::collections::HashMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+pub use features::{Token, stem, token_set};
+pub use sketch::Sketch;
+
+/// How far apart in time two reports of one event may be published.
+pub const WINDOW: SignedDuration = SignedDuration::from_hours(3);
+
+/// Sketches less alike than this are not looked at more closely. Low on purpose:
+/// the sketch only has to keep every likely match (recall); the exact check decides.
+const SKETCH_FLOOR: f32 = 0.09;
+
+/// A report as grouping sees it: borrowed from what the caller holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// Which source it is from (two reports of one source never group).
+    pub source: &'a str,
+    /// When it was published (its sort time).
+    pub time: Timestamp,
+    /// Its folded headline.
+    pub title: &'a str,
+    /// Its folded body.
+    pub body: &'a str,
+    /// Its sketch ([`Sketch::of`] the same title and body).
+    pub sketch: &'a Sketch,
+}
+
+/// Whether the two are close enough in time and sketch to be checked exactly: the
+/// cheap test run against every report in the window.
+pub fn candidates(a: &Report<'_>, b: &Report<'_>) -> bool {
+    a.source != b.source
+        && a.time.duration_since(b.time).abs() <= WINDOW
+        && !a.sketch.numbers_disagree(b.sketch)
+        && a.sketch.similarity(b.sketch) >= SKETCH_FLOOR
+}
+
+/// How alike two reports are, when they tell the same event (`None` when not): the
+/// exact test, on their token sets. Higher is closer.
+pub fn same_event(a: &Report<'_>, b: &Report<'_>) -> Option<f32> {
+    if !candidates(a, b) {
+        return None;
+    }
+    same_tokens(&token_set(a.title, a.body), &token_set(b.title, b.body))
+}
+
+/// The decision on two token sets (sorted, distinct).
+pub fn same_tokens(a: &[Token], b: &[Token]) -> Option<f32> {
+    let numbers = |set: &[Token]| set.iter().filter(|t| matches!(t, Token::Number(_))).count();
+    let (numbers_a, numbers_b) = (numbers(a), numbers(b));
+    let mut shared_words = 0usize;
+    let mut shared_numbers = 0usize;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                match a[i] {
+                    Token::Word(_) => shared_words += 1,
+                    Token::Number(_) => shared_numbers += 1,
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if numbers_a > 0 && numbers_b > 0 && shared_numbers == 0 {
+        return None; // different counts: different events
+    }
+    let shared = shared_words + shared_numbers;
+    let smaller = a.len().min(b.len()).max(1);
+    let union = a.len() + b.len() - shared;
+    let overlap = shared as f32 / smaller as f32;
+    let jaccard = shared as f32 / union.max(1) as f32;
+    let enough = if shared_numbers > 0 {
+        // A shared count is strong evidence; a few words must agree on what it counts.
+        shared_words >= 2 && overlap >= 0.3
+    } else {
+        shared_words >= 4 && overlap >= 0.45 && jaccard >= 0.25
+    };
+    enough.then_some(jaccard + 0.1 * shared_numbers as f32)
+}
+
+/// Groups `reports` (in any order) by event: for each report, the index of the first
+/// report (the earliest published) of its group, or `None` when it is alone. A group
+/// holds at most one report of each source.
+///
+/// Reports are taken oldest first; each joins the group of the most alike earlier
+/// report within [`WINDOW`] that has no report of its source yet.
+pub fn group_reports(reports: &[Report<'_>]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by_key(|&index| reports[index].time);
+    let mut lead_of: Vec<Option<usize>> = vec![None; reports.len()];
+    let mut sources_of: HashMap<usize, Vec<&str>> = HashMap::new();
+    for (position, &index) in order.iter().enumerate() {
+        let report = &reports[index];
+        let earlier = order[..position]
+            .iter()
+            .rev()
+            .take_while(|&&other| report.time.duration_since(reports[other].time) <= WINDOW)
+            .copied();
+        let best = best_match(
+            report,
+            earlier.map(|other| (other, reports[other])),
+            |other| {
+                let lead = lead_of[other].unwrap_or(other);
+                sources_of
+                    .get(&lead)
+                    .is_none_or(|sources| !sources.contains(&report.source))
+            },
+        );
+        if let Some(other) = best {
+            let lead = lead_of[other].unwrap_or(other);
+            lead_of[other] = Some(lead);
+            lead_of[index] = Some(lead);
+            let sources = sources_of
+                .entry(lead)
+                .or_insert_with(|| vec![reports[lead].source]);
+            sources.push(report.source);
+        }
+    }
+    lead_of
+}
+
+/// The most alike of `candidates` (`(key, report)`) that tells the same event as
+/// `report` and that `allowed` lets it join; its key.
+pub fn best_match<'a, K: Copy>(
+    report: &Report<'_>,
+    candidates: impl Iterator<Item = (K, Report<'a>)>,
+    allowed: impl Fn(K) -> bool,
+) -> Option<K> {
+    let mut mine: Option<Vec<Token>> = None;
+    let mut best: Option<(K, f32)> = None;
+    for (key, other) in candidates {
+        if !self::candidates(report, &other) || !allowed(key) {
+            continue;
+        }
+        let tokens = mine.get_or_insert_with(|| token_set(report.title, report.body));
+        let Some(score) = same_tokens(tokens, &token_set(other.title, other.body)) else {
+            continue;
+        };
+        if best.is_none_or(|(_, best)| score > best) {
+            best = Some((key, score));
+        }
+    }
+    best.map(|(key, _)| key)
+}
+
+/// The id `--json` prints for a group: from its first report's source and entry id,
+/// so every report of the group prints the same one, run after run.
+pub fn group_id(source: &str, entry_id: &str) -> String {
+    let mut key = String::with_capacity(source.len() + entry_id.len() + 1);
+    key.push_str(source);
+    key.push('\n');
+    key.push_str(entry_id);
+    format!("{:016x}", features::token_hash(&key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::fold;
+
+    fn at(minutes: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + minutes * 60).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    struct Owned {
+        source: String,
+        time: Timestamp,
+        title: String,
+        body: String,
+        sketch: Sketch,
+    }
+
+    fn owned(source: &str, minutes: i64, title: &str, body: &str) -> Owned {
+        let (title, body) = (fold(title), fold(body));
+        Owned {
+            source: source.to_string(),
+            time: at(minutes),
+            sketch: Sketch::of(&title, &body),
+            title,
+            body,
+        }
+    }
+
+    fn report(owned: &Owned) -> Report<'_> {
+        Report {
+            source: &owned.source,
+            time: owned.time,
+            title: &owned.title,
+            body: &owned.body,
+            sketch: &owned.sketch,
+        }
+    }
+
+    #[test]
+    fn paraphrases_from_two_sources_are_one_event() {
+        let a = owned(
+            "wire",
+            0,
+            "Russia launches 174 drones overnight, Ukraine says 90 shot down",
+            "Ukraine's air force said on Tuesday that Russia had launched 174 drones.",
+        );
+        let b = owned(
+            "paper",
+            40,
+            "Ukrainian air defences down 90 of 174 Russian drones",
+            "The air force said 174 drones were launched overnight and 90 were shot down.",
+        );
+        assert!(same_event(&report(&a), &report(&b)).is_some());
+    }
+
+    #[test]
+    fn one_source_never_groups_with_itself() {
+        let a = owned("wire", 0, "Russia launches 174 drones", "90 shot down");
+        let b = owned("wire", 5, "Russia launches 174 drones", "90 shot down");
+        assert!(same_event(&report(&a), &report(&b)).is_none());
+        let c = owned("paper", 10, "Russia launches 174 drones", "90 shot down");
+        let reports = [report(&a), report(&b), report(&c)];
+        let groups = group_reports(&reports);
+        // `c` joins one of them; the two of `wire` never share a group.
+        assert!(groups[0].is_none() || groups[1].is_none() || groups[0] != groups[1]);
+        assert!(groups[2].is_some());
+    }
+
+    #[test]
+    fn far_apart_in_time_is_not_one_event() {
+        let a = owned("wire", 0, "Russia launches 174 drones", "90 shot down");
+        let b = owned(
+            "paper",
+            60 * 5,
+            "Russia launches 174 drones",
+            "90 shot down",
+        );
+        assert!(same_event(&report(&a), &report(&b)).is_none());
+    }
+
+    #[test]
+    fn topic_words_alone_do_not_make_an_event() {
+        let a = owned(
+            "wire",
+            0,
+            "Ukraine ceasefire talks resume in Geneva",
+            "Delegations met behind closed doors.",
+        );
+        let b = owned(
+            "paper",
+            30,
+            "Ukraine ceasefire: what we know so far",
+            "A look at the state of the war and the prospects for a truce.",
+        );
+        assert!(same_event(&report(&a), &report(&b)).is_none());
+    }
+
+    #[test]
+    fn different_counts_are_different_events() {
+        let a = owned(
+            "wire",
+            0,
+            "Strike on Kharkiv kills 12",
+            "Officials said 12 people died.",
+        );
+        let b = owned(
+            "paper",
+            20,
+            "Strike on Kharkiv kills 3",
+            "Officials said 3 people died.",
+        );
+        assert!(same_event(&report(&a), &report(&b)).is_none());
+    }
+
+    #[test]
+    fn the_group_id_is_stable_and_depends_on_the_first_report() {
+        assert_eq!(group_id("wire", "a1"), group_id("wire", "a1"));
+        assert_ne!(group_id("wire", "a1"), group_id("wire", "a2"));
+        assert_eq!(group_id("wire", "a1").len(), 16);
+    }
+}
