@@ -7,8 +7,11 @@ use jiff::Timestamp;
 use liveblog::group::{Report, Sketch, same_event};
 use liveblog::query::fold;
 
+/// A report's `(title, body)`.
+type Told = (&'static str, &'static str);
+
 /// `(title, body)` of each side, minutes apart, and whether they must group.
-const PAIRS: &[((&str, &str), (&str, &str), i64, bool)] = &[
+const PAIRS: &[(Told, Told, i64, bool)] = &[
     (
         (
             "Russia launches 174 drones overnight, Ukraine says 90 shot down",
