@@ -173,7 +173,10 @@ impl App {
         if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
             return None;
         }
-        let before = self.rows.back()?.sort_time;
+        // The cache orders by the entries' own times, not the reader's (which puts a
+        // future date at when it was first seen): older there means older than every
+        // held entry's own time.
+        let before = self.rows.iter().map(|row| row.entry.sort_time()).min()?;
         let query = self.filter.input.clone();
         self.searching_cache = Some(query.clone());
         self.notice = Some("searching the cache for older matches…".to_string());
