@@ -135,7 +135,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (config, path) = cache(dir.path(), count);
     let first_frame = || {
-        let (store, mut app, _) = reader::open(&config, &path).expect("open");
+        let reader::Opened { store, mut app, .. } = reader::open(&config, &path).expect("open");
         update(
             &mut app,
             Action::Resize {

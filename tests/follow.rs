@@ -538,7 +538,9 @@ fn entries_of_sources_no_longer_configured_leave_the_list_and_come_back() {
         liveblog::config::Config::parse(&text, "test").expect("config")
     };
     let shown = |names: &[&str]| {
-        let (_, app, _) = liveblog::reader::open(&config(names), &cache).expect("opens");
+        let app = liveblog::reader::open(&config(names), &cache)
+            .expect("opens")
+            .app;
         let mut sources: Vec<String> = app
             .rows
             .iter()

@@ -128,9 +128,24 @@ enum StoreRequest {
     },
 }
 
+/// The cache opened for the reader, and the app over what it holds.
+pub struct Opened {
+    /// The cache's connection (the cache worker's).
+    pub store: Store,
+    /// The app, with the first screen of entries.
+    pub app: App,
+    /// Each configured source's validators, in the config's order.
+    pub validators: Vec<Validators>,
+    /// The cache's change log as it was before the entries were read: what other
+    /// processes change after it is merged (some of it may be in `app` already, which
+    /// merges as nothing).
+    pub cursor: i64,
+}
+
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
-pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Validators>)> {
+pub fn open(config: &Config, cache: &Path) -> anyhow::Result<Opened> {
     let store = Store::open_or_read_only(cache)?;
+    let cursor = store.change_cursor()?;
     // Only the configured sources' entries: a source taken out of the config keeps its
     // entries in the cache (for `list --filter`), out of the list.
     let shown: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
@@ -163,7 +178,12 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<(Store, App, Vec<Va
         config.theme
     };
     app.last_session = store.last_session()?;
-    Ok((store, app, validators))
+    Ok(Opened {
+        store,
+        app,
+        validators,
+        cursor,
+    })
 }
 
 /// Runs the TUI over `config` with the cache at `cache` until the user quits.
@@ -178,10 +198,12 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         );
     }
     // The cached entries are shown before any poll returns.
-    // Changes after this point of the cache's log are looked at from the start (some
-    // may already be in what `open` loads: merging them again changes nothing).
-    let cursor = Store::open_or_read_only(cache)?.change_cursor()?;
-    let (mut store, mut app, validators) = open(config, cache)?;
+    let Opened {
+        mut store,
+        mut app,
+        validators,
+        cursor,
+    } = open(config, cache)?;
     let read_only = store.read_only();
     if read_only {
         app.notice = Some(format!(

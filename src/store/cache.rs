@@ -351,22 +351,6 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
 
-    /// Records when the poller will poll `source` next (shown by `liveblog sources`).
-    pub fn set_next_poll(
-        &mut self,
-        source: &SourceId,
-        at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
-        let err = fail(&self.path, "recording the next poll");
-        self.conn
-            .execute(
-                "UPDATE sources SET next_poll = ?2 WHERE name = ?1",
-                params![source.0, at.map(Timestamp::as_millisecond)],
-            )
-            .map_err(&err)?;
-        Ok(())
-    }
-
     /// When a running reader or `tail` said it would poll `source` next.
     pub fn next_poll(&self, source: &SourceId) -> Result<Option<Timestamp>, StoreError> {
         let err = fail(&self.path, "reading the next poll");
