@@ -229,6 +229,10 @@ pub struct Document {
     pub ttl: Option<std::time::Duration>,
     /// The feed's own URL (`atom:link rel="self"`), if it states one.
     pub self_url: Option<String>,
+    /// The document ended before its end (a download cut short, a half-written file)
+    /// and was read up to its last complete entry: an entry it lacks may simply lie
+    /// past the cut, so its absence says nothing.
+    pub cut_short: bool,
 }
 
 /// Formats a timestamp as RFC 3339 with an explicit `+00:00` offset (the `--json` contract).

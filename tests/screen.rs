@@ -107,6 +107,7 @@ fn news(numbers: std::ops::Range<i64>) -> Action {
             new: numbers.rev().map(entry).collect(),
             updated: Vec::new(),
             removed: Vec::new(),
+            restored: Vec::new(),
         },
         not_modified: false,
         next_poll: None,

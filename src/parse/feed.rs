@@ -21,21 +21,22 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
     } else {
         encoding::prepare_xml(input.bytes)
     };
-    let feed = match run_feed_rs(&bytes, input.base_url) {
-        Ok(feed) => feed,
+    let (feed, cut_short) = match run_feed_rs(&bytes, input.base_url) {
+        Ok(feed) => (feed, false),
         Err(first) => {
-            let salvage = if json {
-                repair::truncated_json(&bytes)
+            // Only a version fix leaves the document whole; the other repairs cut it.
+            let (salvage, cut_short) = if json {
+                (repair::truncated_json(&bytes), true)
             } else if matches!(
                 first,
                 ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot)
             ) {
-                repair::rss_version(&bytes)
+                (repair::rss_version(&bytes), false)
             } else {
-                repair::truncated_xml(&bytes)
+                (repair::truncated_xml(&bytes), true)
             };
             match salvage.map(|fixed| run_feed_rs(&fixed, input.base_url)) {
-                Some(Ok(feed)) => feed,
+                Some(Ok(feed)) => (feed, cut_short),
                 _ => return Err(invalid(format, &first)),
             }
         }
@@ -72,6 +73,7 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         items,
         ttl,
         self_url,
+        cut_short,
     })
 }
 

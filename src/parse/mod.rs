@@ -49,6 +49,26 @@ pub fn detect(input: &Input<'_>) -> Format {
 
 /// Parses a document in `format` (`Auto` detects first).
 pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> {
+    let mut document = parse_as(input, format)?;
+    // A page that never reaches `</body>` or `</html>` was cut short (feeds say so
+    // themselves, from their repair).
+    if !document.cut_short && detect::is_html_page(input) && !closes_html(input.bytes) {
+        document.cut_short = true;
+    }
+    Ok(document)
+}
+
+/// Whether an HTML page's bytes contain the end of its body or of the page.
+fn closes_html(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|window| {
+        window[0] == b'<'
+            && window[1] == b'/'
+            && (window[2..].eq_ignore_ascii_case(b"html")
+                || window[2..].eq_ignore_ascii_case(b"body"))
+    })
+}
+
+fn parse_as(input: &Input<'_>, format: Format) -> Result<Document, ParseError> {
     match format {
         Format::Auto | Format::Text if detect::binary_reason(input).is_some() => {
             Err(ParseError::Invalid {
@@ -314,6 +334,51 @@ mod tests {
             "{titles:?}"
         );
         assert!(titles.contains(&"England through"));
+    }
+
+    #[test]
+    fn a_page_or_feed_that_stops_early_is_cut_short() {
+        let updates: Vec<String> = (0..3)
+            .map(|n| format!(r#"{{"@type":"BlogPosting","@id":"u{n}","headline":"Update {n}","articleBody":"Body {n}","datePublished":"1969-08-14T0{n}:00:00Z"}}"#))
+            .collect();
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"LiveBlogPosting","liveBlogUpdate":[{}]}}</script></head><body><p>Live</p>"#,
+            updates.join(",")
+        );
+        let whole = format!("{page}</body></html>");
+        let read = |bytes: &str| parse(&input(bytes.as_bytes()), Format::Auto);
+        assert_eq!(
+            read(&whole).map(|doc| (doc.items.len(), doc.cut_short)),
+            Ok((3, false))
+        );
+        assert_eq!(
+            read(&page).map(|doc| (doc.items.len(), doc.cut_short)),
+            Ok((3, true))
+        );
+        assert!(closes_html(b"<p>x</p></BODY>"));
+        assert!(!closes_html(b"<p>x</p></bod"));
+
+        let rss = "<rss version='2.0'><channel><item><guid>a</guid><title>A</title></item>\
+                   <item><guid>b</guid><title>B</title></item>";
+        let cut = parse(
+            &input(format!("{rss}<item><guid>c").as_bytes()),
+            Format::Auto,
+        )
+        .unwrap_or_default();
+        assert_eq!((cut.items.len(), cut.cut_short), (2, true));
+        let whole = parse(
+            &input(format!("{rss}</channel></rss>").as_bytes()),
+            Format::Auto,
+        )
+        .unwrap_or_default();
+        assert_eq!((whole.items.len(), whole.cut_short), (2, false));
+        // A version fix keeps the whole document.
+        let unversioned = parse(
+            &input(b"<rss><channel><item><guid>a</guid></item></channel></rss>"),
+            Format::Auto,
+        )
+        .unwrap_or_default();
+        assert_eq!((unversioned.items.len(), unversioned.cut_short), (1, false));
     }
 
     #[test]

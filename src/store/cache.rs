@@ -13,7 +13,7 @@ use super::records::{
 };
 use super::schema::{MIGRATIONS, check_ours, migrate};
 use super::write::{apply_in, prune_changes, record_in};
-use crate::model::{Entry, EntryId, Item, SourceId};
+use crate::model::{Document, Entry, EntryId, Item, SourceId};
 use crate::query::{Query, register_functions};
 
 /// How long a connection waits for another process's lock before giving up.
@@ -206,7 +206,9 @@ impl Store {
     ///
     /// `items` are in document order, newest first. An id seen twice keeps its first
     /// occurrence. A cached entry whose title, text, author, url or `updated` differs is
-    /// rewritten and marked edited; it keeps its `first_seen` and read state.
+    /// rewritten and marked edited; it keeps its `first_seen` and read state. Cached
+    /// entries within the items' time span that they lack are marked removed; an entry
+    /// listed again loses that mark.
     pub fn apply(
         &mut self,
         source: &SourceId,
@@ -218,18 +220,19 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
-        let applied = apply_in(&tx, &self.path, source, items, now)?;
+        let applied = apply_in(&tx, &self.path, source, items, true, now)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
         Ok(applied)
     }
 
-    /// One poll in one transaction: its entries ([`Store::apply`]) and the source's
-    /// state ([`Store::record_poll`]) are stored together or not at all.
+    /// One poll in one transaction: its document's entries ([`Store::apply`]) and the
+    /// source's state ([`Store::record_poll`]) are stored together or not at all. A
+    /// document [cut short](Document::cut_short) marks nothing removed.
     pub fn apply_poll(
         &mut self,
         source: &SourceId,
-        items: &[Item],
+        document: &Document,
         state: &SourceState,
         now: Timestamp,
     ) -> Result<Applied, StoreError> {
@@ -238,7 +241,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
-        let applied = apply_in(&tx, &self.path, source, items, now)?;
+        let whole = !document.cut_short;
+        let applied = apply_in(&tx, &self.path, source, &document.items, whole, now)?;
         record_in(&tx, &self.path, source, state)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;

@@ -41,7 +41,7 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
             state.etag = validators.etag.clone();
             state.last_modified = validators.last_modified.clone();
             // Entries and state in one transaction: a crash keeps both or neither.
-            store.apply_poll(&poll.source, &document.items, &state, poll.finished)?
+            store.apply_poll(&poll.source, document, &state, poll.finished)?
         }
         PollOutcome::NotModified | PollOutcome::Failed(_) => {
             store.record_poll(&poll.source, &state)?;

@@ -25,6 +25,9 @@ pub struct Applied {
     pub updated: Vec<Entry>,
     /// Entries the source no longer lists (kept in the cache, marked removed).
     pub removed: Vec<EntryId>,
+    /// Entries marked removed before that the source lists again: no longer marked
+    /// (an edited one is in `updated` too).
+    pub restored: Vec<EntryId>,
 }
 
 /// What the cache knows about a source's polling.

@@ -14,12 +14,14 @@ use super::records::{
 use crate::model::{Entry, EntryId, Item, SourceId};
 use crate::query::Prepared;
 
-/// [`Store::apply`] inside a transaction the caller commits.
+/// [`Store::apply`] inside a transaction the caller commits. `whole` says the items
+/// are the whole document: only then does an entry it lacks count as removed.
 pub(super) fn apply_in(
     tx: &rusqlite::Transaction<'_>,
     path: &str,
     source: &SourceId,
     items: &[Item],
+    whole: bool,
     now: Timestamp,
 ) -> Result<Applied, StoreError> {
     let err = fail(path, "storing entries");
@@ -35,12 +37,18 @@ pub(super) fn apply_in(
     // (rowid, entry), so the result sorts exactly as `entries` would list it.
     let mut new = Vec::new();
     let mut updated = Vec::new();
+    let mut restored = Vec::new();
     {
         let mut select = tx
             .prepare_cached(
-                "SELECT rowid, updated, title, author, url, text, first_seen, read, flags, previous_text
+                "SELECT rowid, updated, title, author, url, text, first_seen, read, flags,
+                     previous_text, removed
                  FROM entries WHERE source = ?1 AND id = ?2",
             )
+            .map_err(&err)?;
+        // Seen again: an entry the source lists is not removed, edited or not.
+        let mut unremove = tx
+            .prepare_cached("UPDATE entries SET removed = 0 WHERE rowid = ?1")
             .map_err(&err)?;
         let mut insert = tx
             .prepare_cached(
@@ -98,6 +106,9 @@ pub(super) fn apply_in(
                     new.push((tx.last_insert_rowid(), entry));
                 }
                 Some(cached) if cached.differs(&item) => {
+                    if cached.removed {
+                        restored.push(item.id.clone());
+                    }
                     let previous_text = if cached.text == item.text {
                         cached.previous_text.clone()
                     } else {
@@ -130,15 +141,24 @@ pub(super) fn apply_in(
                         .map_err(&err)?;
                     updated.push((cached.rowid, entry));
                 }
+                Some(cached) if cached.removed => {
+                    unremove.execute([cached.rowid]).map_err(&err)?;
+                    restored.push(item.id);
+                }
                 Some(_) => {}
             }
         }
     }
-    let removed = mark_removed(tx, source, items).map_err(&err)?;
+    let removed = if whole {
+        mark_removed(tx, source, items).map_err(&err)?
+    } else {
+        Vec::new()
+    };
     Ok(Applied {
         new: newest_first(new),
         updated: newest_first(updated),
         removed,
+        restored,
     })
 }
 
@@ -242,6 +262,7 @@ struct Cached {
     read: bool,
     flags: i64,
     previous_text: Option<String>,
+    removed: bool,
 }
 
 impl Cached {
@@ -257,6 +278,7 @@ impl Cached {
             read: row.get(7)?,
             flags: row.get(8)?,
             previous_text: row.get(9)?,
+            removed: row.get(10)?,
         })
     }
 

@@ -49,6 +49,15 @@ impl App {
                 }
             }
         }
+        if !applied.restored.is_empty() {
+            // Listed again: the mark goes.
+            let restored: HashSet<&EntryId> = applied.restored.iter().collect();
+            for row in &mut self.rows {
+                if row.entry.source == ingested.source && restored.contains(&row.entry.item.id) {
+                    row.entry.removed = false;
+                }
+            }
+        }
         let PolledRows { new, updated } =
             rows.unwrap_or_else(|| PolledRows::of(applied.new, applied.updated));
         if new.is_empty() && updated.is_empty() {
