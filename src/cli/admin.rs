@@ -12,6 +12,7 @@ use crate::cli::opml::{self, Outline};
 use crate::config::edit::{NewSource, add_source, same_url, write_checked};
 use crate::config::{Config, ConfigError, default_config_path, read_config_text};
 use crate::output::plural;
+use crate::sanitize::clean_line;
 use crate::sources::naming::{short_name, unique_name};
 
 /// `liveblog opml …`
@@ -21,6 +22,10 @@ pub enum OpmlAction {
     Import {
         /// The file to read.
         file: PathBuf,
+        /// Also import local files (`file://` URLs and paths); without it, imported
+        /// sources are http(s) only.
+        #[arg(long)]
+        allow_local: bool,
     },
     /// Print the configured sources as OPML 2.0.
     Export,
@@ -59,11 +64,13 @@ pub fn opml(action: OpmlAction, config_path: Option<&Path>) -> Result<ExitCode, 
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        OpmlAction::Import { file } => import(&file, config_path),
+        OpmlAction::Import { file, allow_local } => import(&file, config_path, allow_local),
     }
 }
 
-fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> {
+/// Adds the file's web subscriptions (and local ones when `allow_local`) to the config;
+/// each one refused is named on stderr with the reason, and then the exit code is 1.
+fn import(file: &Path, config_path: Option<&Path>, allow_local: bool) -> Result<ExitCode, Failure> {
     let text = if file == Path::new("-") {
         let mut text = String::new();
         io::stdin()
@@ -103,7 +110,24 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
     };
     let mut count = 0;
     let mut skipped = 0;
+    let mut refused = 0;
+    let mut err = io::stderr().lock();
     for subscription in subscriptions {
+        if let Some(why) = opml::refusal(&subscription.url, allow_local) {
+            // The file is untrusted: its names and URLs are shown cleaned.
+            let name = subscription
+                .title
+                .as_deref()
+                .map(|title| format!("\"{}\" ", clean_line(title)))
+                .unwrap_or_default();
+            writeln!(
+                err,
+                "liveblog: skipped {name}({}): {why}",
+                clean_line(&subscription.url)
+            )?;
+            refused += 1;
+            continue;
+        }
         // Already followed, or listed twice in this file.
         if urls.iter().any(|url| same_url(url, &subscription.url)) {
             skipped += 1;
@@ -131,12 +155,21 @@ fn import(file: &Path, config_path: Option<&Path>) -> Result<ExitCode, Failure> 
     if count > 0 {
         write_checked(&target, &text)?;
     }
+    let refused_note = if refused > 0 {
+        format!("{refused} skipped, ")
+    } else {
+        String::new()
+    };
     println!(
-        "imported {} into {} ({skipped} already there)",
+        "imported {} into {} ({refused_note}{skipped} already there)",
         plural(count, "source", "sources"),
         target.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Runs a config action.

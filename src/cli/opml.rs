@@ -149,6 +149,33 @@ fn split_quoted(line: &str) -> Vec<String> {
     words
 }
 
+/// Why an imported subscription is not followed, if it is not: imported sources are
+/// web addresses; a local file (a `file://` URL or a path) only when `allow_local`,
+/// since the next refresh would copy it into the cache; other schemes never.
+pub fn refusal(url: &str, allow_local: bool) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return match url::Url::parse(url) {
+            Ok(parsed) if parsed.host_str().is_some_and(|host| !host.is_empty()) => None,
+            _ => Some("not a valid web address".to_string()),
+        };
+    }
+    if let Some(full) = crate::config::missing_scheme(url) {
+        return Some(format!("no scheme (did you mean {full}?)"));
+    }
+    let local = lower.starts_with("file:") || url::Url::parse(url).is_err();
+    if !local {
+        let scheme = lower.split(':').next().unwrap_or_default();
+        return Some(format!(
+            "`{}:` is not a scheme liveblog follows (http, https)",
+            crate::sanitize::clean_line(scheme)
+        ));
+    }
+    (!allow_local).then(|| {
+        "a local file, not a web address (pass --allow-local to import local files)".to_string()
+    })
+}
+
 /// One source to export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outline<'a> {
@@ -226,6 +253,32 @@ mod tests {
         let subs = import(&text).expect("own export");
         assert_eq!(subs[0].title.as_deref(), Some("A & <B>"));
         assert_eq!(subs[0].url, "https://x.example/?a=1&b=2");
+    }
+
+    #[test]
+    fn only_web_addresses_unless_local_files_are_allowed() {
+        for web in ["https://example.org/feed", "HTTP://example.org/rss?a=1"] {
+            assert_eq!(refusal(web, false), None, "{web}");
+        }
+        for local in [
+            "file:///etc/passwd",
+            "FILE:///etc/shadow",
+            "/etc/passwd",
+            "feeds/local.xml",
+        ] {
+            let why = refusal(local, false).unwrap_or_default();
+            assert!(why.contains("local file"), "{local}: {why}");
+            assert_eq!(refusal(local, true), None, "{local}");
+        }
+        for other in [
+            "javascript:alert(1)",
+            "ftp://example.org/feed",
+            "data:text/xml,<rss/>",
+            "https://",
+            "example.org/feed",
+        ] {
+            assert!(refusal(other, true).is_some(), "{other}");
+        }
     }
 
     #[test]

@@ -6,6 +6,9 @@
 mod check;
 pub mod edit;
 
+/// A source URL written without its scheme, and what to write instead.
+pub(crate) use check::missing_scheme;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
