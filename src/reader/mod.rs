@@ -3,6 +3,7 @@
 //! The cache is owned by one worker thread (SQLite calls block); polls flow into it and
 //! what they changed flows on to the UI as owned [`Action`]s. No state is shared.
 
+pub mod alerts;
 pub mod app;
 pub mod browser;
 pub mod input;
@@ -369,7 +370,15 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
     let mut edge = ReaderEdge {
         poller,
         store: store_tx,
-        alert_command: config.alerts.command.clone(),
+        alerts: {
+            let ui = ui_tx.clone();
+            alerts::AlertCommand::new(
+                &config.alerts.command,
+                std::sync::Arc::new(move |notice| {
+                    let _ = ui.send(Action::Notice(notice));
+                }),
+            )
+        },
         sources: config.sources.clone(),
         config: config.clone(),
         config_file: config_file.map(Path::to_path_buf),
@@ -392,7 +401,8 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
 struct ReaderEdge {
     poller: Poller,
     store: std_mpsc::Sender<StoreRequest>,
-    alert_command: String,
+    /// Runs `[alerts] command`, one at a time, off this thread.
+    alerts: alerts::AlertCommand,
     /// The sources polled now.
     sources: Vec<SourceConfig>,
     /// The settings new sources take.
@@ -535,9 +545,7 @@ impl Edge for ReaderEdge {
                 let _ = self.store.send(StoreRequest::Sources(self.shown()));
             }
             Effect::RemoveSource(id) => self.remove_source(id),
-            Effect::Alert(entry) if !self.alert_command.trim().is_empty() => {
-                run_alert_command(&self.alert_command, entry);
-            }
+            Effect::Alert(entry) => self.alerts.run(entry),
             _ => {}
         }
     }
@@ -569,34 +577,4 @@ fn search_older(
         .map(Row::new)
         .collect();
     Ok(Action::CacheMatches { query, rows, more })
-}
-
-/// Runs the alert command (through `sh -c`) with the entry as one `--json` line on
-/// stdin, without waiting: a slow command never holds up the reader.
-fn run_alert_command(command: &str, entry: &crate::model::Entry) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let json = crate::output::JsonEntry::new(&entry.source.0, &entry.item);
-    let Ok(line) = serde_json::to_string(&json) else {
-        return;
-    };
-    let spawned = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    match spawned {
-        Ok(mut child) => {
-            std::thread::spawn(move || {
-                if let Some(mut stdin) = child.stdin.take() {
-                    let _ = stdin.write_all(line.as_bytes());
-                    let _ = stdin.write_all(b"\n");
-                }
-                let _ = child.wait();
-            });
-        }
-        Err(err) => tracing::warn!(%err, "cannot run the alert command"),
-    }
 }

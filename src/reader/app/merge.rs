@@ -31,6 +31,7 @@ impl App {
     /// `rows` holds the poll's new and edited entries already made rows (the cache
     /// worker folds them, off the UI thread); when `None` they are made here.
     pub(super) fn merge(&mut self, ingested: Ingested, rows: Option<PolledRows>) -> Vec<Effect> {
+        let mut first_poll = false;
         if let Some(source) = self
             .sources
             .iter_mut()
@@ -38,6 +39,8 @@ impl App {
         {
             source.state = ingested.state.clone();
             source.next_poll = ingested.next_poll;
+            // Nothing of it held yet: this poll brings its backlog (alerts summarise it).
+            first_poll = source.entries == 0;
         }
         let applied = ingested.applied;
         if !applied.removed.is_empty() {
@@ -63,21 +66,7 @@ impl App {
         if new.is_empty() && updated.is_empty() {
             return Vec::new();
         }
-        let mut effects = Vec::new();
-        if let Some(alert) = &self.alert_query {
-            // Oldest first, so notifications arrive in the order things happened.
-            // The rows' folded text is there already: no need to fold again.
-            for entry in new
-                .iter()
-                .rev()
-                .filter(|row| alert.matches_prepared(&row.prepared, self.now))
-                .map(|row| &row.entry)
-            {
-                self.alerted
-                    .insert((entry.source.clone(), entry.item.id.clone()));
-                effects.push(Effect::Alert(Box::new(entry.clone())));
-            }
-        }
+        let effects = self.alerts(&ingested.source, &new, first_poll);
         let anchor = self.key_at(self.selected);
         let was_at_top = self.selected == 0 && self.view != View::Help;
         let anchor_screen_row = self.selected.saturating_sub(self.offset);

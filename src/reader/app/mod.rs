@@ -4,6 +4,7 @@
 //! [`update`] returns the [`Effect`]s the edge must carry out (poll now, mark read,
 //! copy a link). Drawing (`ui`) only reads an `&App`.
 
+mod alerts;
 mod detail;
 mod filter;
 mod layout;
@@ -15,6 +16,7 @@ mod state;
 pub mod text;
 mod update;
 
+pub use alerts::{ALERTS_PER_POLL, summary};
 pub use detail::{DetailLine, DetailRole, detail_text};
 pub use layout::{Areas, layout};
 pub use scan::Scan;

@@ -240,7 +240,9 @@ pub enum Effect {
     MarkAllRead(Vec<EntryKey>),
     /// Record that the user marked this entry unread.
     MarkUnread(SourceId, EntryId),
-    /// A new entry matched the alert query: bell, desktop notification, command.
+    /// A new entry matched the alert query: bell, desktop notification, command. For a
+    /// source's first poll, or more matches in one poll than `ALERTS_PER_POLL`, one
+    /// summary entry stands for them all (see `alerts::summary`).
     Alert(Box<Entry>),
     /// Find what to follow at this URL and add it to the config.
     AddSource(String),
