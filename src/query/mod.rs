@@ -31,7 +31,7 @@ mod tree;
 
 pub use fold::{fold, highlight_ranges};
 pub use matcher::Query;
-pub use parser::QueryError;
+pub use parser::{MAX_TERMS, QueryError};
 pub use prepared::Prepared;
 pub use sql::{SqlFilter, register_functions};
 

@@ -8,9 +8,32 @@ pub(super) const MAX_DEPTH: usize = 32;
 
 pub(super) const SINCE_HELP: &str = "since: takes a duration like 30m, 2h, 1d";
 
+/// How many terms (words, phrases, fields, `since:`) a query may have: far more than
+/// anyone types, and few enough that the cache's SQL for it stays within SQLite's
+/// 32,766 parameters whatever else the search binds (one per source shown).
+pub const MAX_TERMS: usize = 10_000;
+
 /// Parses `text` into its syntax tree; `None` for a query without terms.
 pub(super) fn parse(text: &str) -> Result<Option<Node>, QueryError> {
     let tokens = lex(text)?;
+    let is_term = |token: &&(Tok, usize)| {
+        matches!(
+            token.0,
+            Tok::Word(_) | Tok::Phrase(_) | Tok::Field(..) | Tok::Since(_)
+        )
+    };
+    let terms = tokens.iter().filter(is_term).count();
+    if terms > MAX_TERMS {
+        let column = tokens
+            .iter()
+            .filter(is_term)
+            .nth(MAX_TERMS)
+            .map_or(1, |(_, column)| *column);
+        return Err(error(
+            format!("query too long: {terms} terms, at most {MAX_TERMS}"),
+            column,
+        ));
+    }
     let mut parser = Parser {
         tokens,
         pos: 0,

@@ -8,6 +8,8 @@
 //! trigram index over `folded` narrows the scan first: an entry can contain a word of
 //! three characters or more only if it contains every trigram of it.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -20,10 +22,42 @@ use super::tree::{Field, Node, phrase_in, word_start_in};
 /// A `WHERE` condition and its parameters, in placeholder order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlFilter {
-    /// SQL over `entries` (columns `folded`, `sort_time`, `rowid`).
+    /// SQL over `entries` (columns `folded`, `sort_time`, `rowid`). Its placeholders are
+    /// numbered (`?1` …, one per distinct value), so a `?` appended after it binds the
+    /// next value pushed onto `params`.
     pub clause: String,
-    /// Values for the `?` placeholders, in order.
+    /// Values for the placeholders, in order.
     pub params: Vec<Value>,
+}
+
+/// The values a condition binds, each distinct text once: a word tested twice, or
+/// repeated in the query, costs one of SQLite's 32,766 parameters.
+#[derive(Default)]
+struct Params {
+    values: Vec<Value>,
+    texts: HashMap<String, usize>,
+}
+
+impl Params {
+    /// The placeholder of `text`.
+    fn text(&mut self, text: &str) -> String {
+        let number = match self.texts.get(text) {
+            Some(&number) => number,
+            None => {
+                self.values.push(Value::Text(text.to_string()));
+                let number = self.values.len();
+                self.texts.insert(text.to_string(), number);
+                number
+            }
+        };
+        format!("?{number}")
+    }
+
+    /// The placeholder of `value`.
+    fn integer(&mut self, value: i64) -> String {
+        self.values.push(Value::Integer(value));
+        format!("?{}", self.values.len())
+    }
 }
 
 impl Query {
@@ -36,7 +70,7 @@ impl Query {
                 params: Vec::new(),
             };
         };
-        let mut params = Vec::new();
+        let mut params = Params::default();
         let condition = compile(root, now, &mut params);
         let mut required = Vec::new();
         required_substrings(root, &mut required);
@@ -57,45 +91,41 @@ impl Query {
         if fts.is_empty() {
             return SqlFilter {
                 clause: condition,
-                params,
+                params: params.values,
             };
         }
-        params.insert(0, Value::Text(fts.join(" AND ")));
+        let matching = params.text(&fts.join(" AND "));
         // Rows the index has yet to take in are tested too: a reader that may not write
         // the cache cannot bring the index up to date before it searches.
         SqlFilter {
             clause: format!(
-                "(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)
+                "(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {matching})
                   OR rowid IN (SELECT rowid FROM fts_pending)) AND {condition}"
             ),
-            params,
+            params: params.values,
         }
     }
 }
 
-fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
+fn compile(node: &Node, now: Timestamp, params: &mut Params) -> String {
     match node {
         Node::And(nodes) => join(nodes, " AND ", now, params),
         Node::Or(nodes) => join(nodes, " OR ", now, params),
         Node::Not(inner) => format!("NOT {}", compile(inner, now, params)),
         Node::Word(word) => {
-            params.push(Value::Text(word.clone()));
-            params.push(Value::Text(word.clone()));
-            "(instr(folded, ?) > 0 AND lb_word(folded, -1, ?) = 1)".to_string()
+            let word = params.text(word);
+            format!("(instr(folded, {word}) > 0 AND lb_word(folded, -1, {word}) = 1)")
         }
         Node::Phrase { words, .. } => {
-            params.push(Value::Text(words.join(" ")));
-            "(lb_phrase(folded, ?) = 1)".to_string()
+            format!("(lb_phrase(folded, {}) = 1)", params.text(&words.join(" ")))
         }
         Node::Field(Field::Source, value) => {
-            params.push(Value::Text(value.clone()));
-            "(instr(lb_part(folded, 2), ?) > 0)".to_string()
+            format!("(instr(lb_part(folded, 2), {}) > 0)", params.text(value))
         }
         Node::Field(field, value) => {
             let part = if *field == Field::Title { 0 } else { 1 };
-            params.push(Value::Text(value.clone()));
-            params.push(Value::Text(value.clone()));
-            format!("(instr(folded, ?) > 0 AND lb_word(folded, {part}, ?) = 1)")
+            let value = params.text(value);
+            format!("(instr(folded, {value}) > 0 AND lb_word(folded, {part}, {value}) = 1)")
         }
         Node::Since(seconds) => {
             // The in-memory test is `time_ns >= now_ns - seconds`; times are stored in
@@ -103,13 +133,13 @@ fn compile(node: &Node, now: Timestamp, params: &mut Vec<Value>) -> String {
             let bound_ns = now.as_nanosecond() - i128::from(*seconds) * 1_000_000_000;
             let bound_ms =
                 bound_ns.div_euclid(1_000_000) + i128::from(bound_ns.rem_euclid(1_000_000) != 0);
-            params.push(Value::Integer(i64::try_from(bound_ms).unwrap_or(i64::MIN)));
-            "(sort_time >= ?)".to_string()
+            let bound = params.integer(i64::try_from(bound_ms).unwrap_or(i64::MIN));
+            format!("(sort_time >= {bound})")
         }
     }
 }
 
-fn join(nodes: &[Node], separator: &str, now: Timestamp, params: &mut Vec<Value>) -> String {
+fn join(nodes: &[Node], separator: &str, now: Timestamp, params: &mut Params) -> String {
     if nodes.is_empty() {
         return if separator == " AND " {
             "1".to_string()

@@ -19,6 +19,9 @@ use crate::query::{Query, register_functions};
 /// How long a connection waits for another process's lock before giving up.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The most values one statement may bind (SQLite's `SQLITE_MAX_VARIABLE_NUMBER`).
+const MAX_PARAMETERS: usize = 32_766;
+
 /// The cache: one SQLite connection.
 ///
 /// `Store` is `Send` but not `Sync`; open one per thread or process.
@@ -339,6 +342,17 @@ impl Store {
             let (clause, params) = among(sources);
             filter.clause = format!("({}) AND {clause}", filter.clause);
             filter.params.extend(params);
+        }
+        // The query's own terms are bounded (`MAX_TERMS`); the sources are not.
+        if filter.params.len() > MAX_PARAMETERS {
+            return Err(StoreError {
+                path: self.path.clone(),
+                message: format!(
+                    "searching entries: query too long: {} values to look for, at most \
+                     {MAX_PARAMETERS} (terms and sources together)",
+                    filter.params.len()
+                ),
+            });
         }
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let sql = format!(

@@ -1,0 +1,133 @@
+//! Queries of many thousands of terms (issue 16, item 15b): up to `MAX_TERMS` they work
+//! in the cache's SQL as in memory, whatever SQLite's parameter limit (32,766); past it
+//! the query is refused in place, "query too long: N terms, at most M", and the user
+//! never sees a raw SQLite message.
+
+use std::process::Command;
+
+use jiff::Timestamp;
+use liveblog::model::{EntryId, Item, SourceId};
+use liveblog::query::{MAX_TERMS, Query};
+use liveblog::store::Store;
+
+fn store_with(titles: &[&str]) -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    let items: Vec<Item> = titles
+        .iter()
+        .enumerate()
+        .map(|(n, title)| Item {
+            id: EntryId(format!("e{n}")),
+            published: Timestamp::from_second(1_700_000_000 + n as i64).ok(),
+            updated: None,
+            title: (*title).to_string(),
+            author: None,
+            url: None,
+            text: format!("Body {n}."),
+            html: None,
+            flags: Default::default(),
+        })
+        .collect();
+    store
+        .apply(&SourceId("live".to_string()), &items, Timestamp::now())
+        .expect("apply");
+    store.catch_up_index(None).expect("index");
+    store
+}
+
+fn found(store: &mut Store, text: &str, sources: Option<&[SourceId]>) -> Vec<String> {
+    let query = Query::parse(text).expect("parses");
+    store
+        .query_among(&query, Timestamp::now(), None, sources, None)
+        .unwrap_or_else(|err| panic!("{} terms: {err}", text.split(' ').count()))
+        .into_iter()
+        .map(|entry| entry.item.id.0)
+        .collect()
+}
+
+/// `MAX_TERMS` distinct words, each tested twice in SQL, under OR and NOT, with the
+/// sources and an older-than bound bound after them: it all binds and answers as the
+/// matcher in memory does.
+#[test]
+fn the_longest_query_allowed_works_in_sql() {
+    let mut store = store_with(&["ceasefire talks resume", "drone strike"]);
+    let or = (1..MAX_TERMS)
+        .map(|n| format!("nomatch{n}"))
+        .chain(["drone".to_string()])
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    assert_eq!(found(&mut store, &or, None), ["e1"]);
+    let not = (0..MAX_TERMS)
+        .map(|n| format!("-nomatch{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let shown = [SourceId("live".to_string()), SourceId("other".to_string())];
+    assert_eq!(found(&mut store, &not, Some(&shown)), ["e1", "e0"]);
+    // Phrases, fields and since: among them.
+    let mixed = (0..MAX_TERMS - 3)
+        .map(|n| format!("-\"no match {n}\""))
+        .chain([
+            "title:ceasefire".to_string(),
+            "source:live".to_string(),
+            "since:5000d".to_string(),
+        ])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let query = Query::parse(&mixed).expect("parses");
+    let entries = store
+        .query_before(&query, Timestamp::now(), Some(Timestamp::now()), None)
+        .expect("query");
+    let ids: Vec<&str> = entries.iter().map(|e| e.item.id.0.as_str()).collect();
+    assert_eq!(ids, ["e0"]);
+}
+
+#[test]
+fn one_term_more_is_refused_in_place() {
+    let text = (0..=MAX_TERMS)
+        .map(|n| format!("w{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let error = Query::parse(&text).expect_err("too long");
+    assert_eq!(
+        error.message,
+        format!(
+            "query too long: {} terms, at most {MAX_TERMS}",
+            MAX_TERMS + 1
+        )
+    );
+    // At the first term past the bound.
+    let column = text.find(&format!(" w{MAX_TERMS}")).expect("last term") + 2;
+    assert_eq!(error.column, column);
+}
+
+/// 16,500 distinct words: past SQLite's 32,766 parameters at two a word. `list
+/// --filter` says the query is too long, in one line, and never shows SQLite's words.
+#[test]
+fn list_with_a_query_past_sqlites_limit_says_it_is_too_long() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[general]\ninterval = \"5m\"\n").expect("config");
+    let text = (0..16_500)
+        .map(|n| format!("w{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = Command::new(env!("CARGO_BIN_EXE_liveblog"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--cache")
+        .arg(dir.path().join("cache.db"))
+        .args(["list", "--filter", &text])
+        .env("XDG_STATE_HOME", dir.path())
+        .output()
+        .expect("run liveblog");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("query too long: 16500 terms, at most 10000"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.to_lowercase().contains("sql"),
+        "a raw SQLite message: {stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
