@@ -131,3 +131,46 @@ fn list_with_a_query_past_sqlites_limit_says_it_is_too_long() {
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// In the reader, typing one term past the bound shows the error on the status line at
+/// 80 columns: the long query gives way (its end is kept), not the error.
+#[test]
+fn the_reader_shows_the_error_of_a_query_too_long_in_place() {
+    use jiff::tz::TimeZone;
+    use liveblog::reader::app::{Action, App, update};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let mut app = App::new(
+        vec![(SourceId("live".to_string()), Default::default())],
+        Vec::new(),
+        TimeZone::UTC,
+        Timestamp::now(),
+    );
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    app.saved_filters = vec![("long".to_string(), vec!["kyiv"; MAX_TERMS].join(" "))];
+    update(&mut app, Action::ApplySavedFilter(0));
+    assert!(app.filter.error.is_none());
+    update(&mut app, Action::StartFilter);
+    for c in " odesa".chars() {
+        update(&mut app, Action::FilterChar(c));
+    }
+    assert!(app.filter.error.is_some());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|frame| liveblog::reader::ui::draw(frame, &app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let status: String = (0..80).map(|x| buffer[(x, 23)].symbol()).collect();
+    assert!(
+        status.contains(&format!("✗ query too long: {} terms", MAX_TERMS + 1)),
+        "{status:?}"
+    );
+    assert!(status.contains("a▏"), "the end typed stays: {status:?}");
+}

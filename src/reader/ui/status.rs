@@ -208,8 +208,9 @@ const STEPS: [(Role, Step); 18] = [
     (Role::New, Step::Words(0)),
     (Role::FilterError, Step::Words(8)),
     (Role::Notice, Step::Words(0)),
-    (Role::FilterError, Step::Drop),
+    // A long query gives way before its error does (the error says what to fix).
     (Role::Filter, Step::KeepEnd),
+    (Role::FilterError, Step::Drop),
     (Role::Counts, Step::Drop),
     (Role::Notice, Step::Drop),
 ];
