@@ -366,6 +366,34 @@ mod tests {
         )
         .unwrap_or_default();
         assert_eq!((cut.items.len(), cut.cut_short), (2, true));
+        // Cut between entries: still cut short.
+        for ending in ["", "\n"] {
+            let cut = parse(&input(format!("{rss}{ending}").as_bytes()), Format::Auto)
+                .unwrap_or_default();
+            assert_eq!((cut.items.len(), cut.cut_short), (2, true), "{ending:?}");
+        }
+        let atom = "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>\
+                    <entry><id>a</id><title>A</title><updated>2024-05-01T12:00:00Z</updated></entry>\
+                    <entry><id>b</id><title>B</title><updated>2024-05-01T12:05:00Z</updated></entry>";
+        for ending in ["", "\n", "<entry><id>c</id><title>C"] {
+            let cut = parse(&input(format!("{atom}{ending}").as_bytes()), Format::Auto)
+                .unwrap_or_default();
+            assert_eq!(
+                (cut.items.len(), cut.cut_short),
+                (2, true),
+                "atom {ending:?}"
+            );
+        }
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","content_text":"A"},{"id":"b","content_text":"B"}"#;
+        for ending in ["", ",", r#",{"id":"c","content_te"#] {
+            let cut = parse(&input(format!("{json}{ending}").as_bytes()), Format::Auto)
+                .unwrap_or_default();
+            assert_eq!(
+                (cut.items.len(), cut.cut_short),
+                (2, true),
+                "json {ending:?}"
+            );
+        }
         let whole = parse(
             &input(format!("{rss}</channel></rss>").as_bytes()),
             Format::Auto,
