@@ -36,6 +36,7 @@ pub struct SqlFilter {
 struct Params {
     values: Vec<Value>,
     texts: HashMap<String, usize>,
+    integers: HashMap<i64, usize>,
 }
 
 impl Params {
@@ -55,8 +56,16 @@ impl Params {
 
     /// The placeholder of `value`.
     fn integer(&mut self, value: i64) -> String {
-        self.values.push(Value::Integer(value));
-        format!("?{}", self.values.len())
+        let number = match self.integers.get(&value) {
+            Some(&number) => number,
+            None => {
+                self.values.push(Value::Integer(value));
+                let number = self.values.len();
+                self.integers.insert(value, number);
+                number
+            }
+        };
+        format!("?{number}")
     }
 }
 

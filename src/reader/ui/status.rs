@@ -193,7 +193,7 @@ enum Step {
 
 /// The order in which parts give way: `? help` first; the notice (what the user just
 /// did) only after the failing source's error has gone, and then at a word boundary.
-const STEPS: [(Role, Step); 18] = [
+const STEPS: [(Role, Step); 19] = [
     (Role::Help, Step::Drop),
     (Role::Failure, Step::Path),
     (Role::Failure, Step::Words(24)),
@@ -210,6 +210,7 @@ const STEPS: [(Role, Step); 18] = [
     (Role::Notice, Step::Words(0)),
     // A long query gives way before its error does (the error says what to fix).
     (Role::Filter, Step::KeepEnd),
+    (Role::FilterError, Step::Words(8)),
     (Role::FilterError, Step::Drop),
     (Role::Counts, Step::Drop),
     (Role::Notice, Step::Drop),
