@@ -113,6 +113,8 @@ pub enum Action {
     },
     /// Leave the reader.
     Quit,
+    /// Give the terminal back to the shell and stop (`ctrl-z`, SIGTSTP) until `fg`.
+    Suspend,
     /// The terminal has a new size.
     Resize {
         /// Columns.
@@ -248,6 +250,8 @@ pub enum Effect {
     PollSource(Box<SourceConfig>),
     /// Take this source out of the config and stop polling it.
     RemoveSource(SourceId),
+    /// Give the terminal back and stop the process; on `fg`, take it again and redraw.
+    Suspend,
     /// Leave.
     Quit,
 }

@@ -46,6 +46,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.quit = true;
             effects.push(Effect::Quit);
         }
+        Action::Suspend => effects.push(Effect::Suspend),
         Action::StartFilter => {
             app.view = View::List;
             app.filter.editing = true;
