@@ -167,11 +167,20 @@ async fn event_loop(
             match &effect {
                 Effect::Quit => {}
                 Effect::Suspend => {
-                    let resumed = match tty::suspend() {
-                        Ok(()) => resume(terminal, mouse),
-                        Err(err) => Action::Notice(format!("cannot suspend: {err}")),
-                    };
+                    let stopped = tty::suspend();
+                    if stopped.is_ok() {
+                        // Continued: take the SIGCONT here, so the screen is redrawn once.
+                        let _ = tokio::time::timeout(
+                            Duration::from_secs(1),
+                            signals.resume.recv(),
+                        )
+                        .await;
+                    }
+                    let resumed = resume(terminal, mouse);
                     update(&mut app, resumed);
+                    if let Err(err) = stopped {
+                        update(&mut app, Action::Notice(format!("cannot suspend: {err}")));
+                    }
                 }
                 Effect::CopyLink(url) => {
                     let in_tmux = std::env::var_os("TMUX").is_some();

@@ -9,7 +9,7 @@
 //! terminal, and a panic inside the panic hook aborts the process: that is why they are
 //! not used.
 //!
-//! Job control is here too: [`suspend`] gives the terminal back and stops the process,
+//! Job control is here too: [`suspend`] gives the terminal back and stops the process;
 //! [`enter`] takes it again when the shell continues it.
 
 use std::io::Write;
@@ -62,21 +62,15 @@ pub fn leave() {
     let _ = disable_raw_mode();
 }
 
-/// Gives the terminal back and stops the process (as `ctrl-z` does to a program in
-/// cooked mode); once the shell continues it (`fg`), takes the terminal again. The
-/// caller redraws the whole screen.
+/// Gives the terminal back and stops the process, as `ctrl-z` stops a program in
+/// cooked mode. Returns once the shell continues it (`fg`, SIGCONT); the caller then
+/// takes the terminal again ([`enter`]) and redraws the whole screen.
 pub fn suspend() -> std::io::Result<()> {
-    let mouse = MOUSE.load(Ordering::SeqCst);
     leave();
     // SIGSTOP, not SIGTSTP: the reader catches SIGTSTP (to get here), so that one
-    // would not stop it. The call returns once the process is continued.
-    let stopped = rustix::process::kill_process(
-        rustix::process::getpid(),
-        rustix::process::Signal::STOP,
-    );
-    let entered = enter(mouse);
-    stopped.map_err(std::io::Error::from)?;
-    entered
+    // would not stop it.
+    rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP)
+        .map_err(std::io::Error::from)
 }
 
 /// Installs (once per process) a panic hook that gives the terminal back before the
