@@ -9,6 +9,7 @@ mod filter;
 mod layout;
 mod merge;
 mod navigate;
+mod refresh;
 mod scan;
 mod sources;
 mod state;
@@ -17,6 +18,7 @@ mod update;
 
 pub use detail::{DetailLine, DetailRole, detail_text};
 pub use layout::{Areas, layout};
+pub use refresh::Refreshing;
 pub use scan::Scan;
 pub use state::*;
 pub use update::update;

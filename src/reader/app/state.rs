@@ -373,6 +373,8 @@ pub struct App {
     pub notice: Option<String>,
     /// Set when the user asked to leave.
     pub quit: bool,
+    /// The refresh the user asked for, until every source answered.
+    pub refreshing: Option<super::refresh::Refreshing>,
     /// The key bindings (the help is drawn from them).
     pub keymap: KeyMap,
     /// Saved filters, `(name, query)`, in config order.
@@ -442,6 +444,7 @@ impl App {
             size: (80, 24),
             notice: None,
             quit: false,
+            refreshing: None,
             keymap: KeyMap::default(),
             saved_filters: Vec::new(),
             filter_history: Vec::new(),
