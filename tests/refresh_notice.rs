@@ -125,14 +125,20 @@ fn a_poll_stored_by_another_process_answers_too() {
             ..Elsewhere::default()
         })),
     );
-    assert_eq!(app.notice.as_deref(), Some("refreshed 1 source: nothing new"));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("refreshed 1 source: nothing new")
+    );
 }
 
 #[test]
 fn the_summary_never_covers_another_notice_and_a_silent_refresh_is_dropped() {
     let mut app = reader(&["Alpha", "Bravo"]);
     update(&mut app, Action::Refresh);
-    update(&mut app, Action::Notice("link sent to the clipboard".to_string()));
+    update(
+        &mut app,
+        Action::Notice("link sent to the clipboard".to_string()),
+    );
     update(&mut app, polled("Alpha", 1, None));
     update(&mut app, polled("Bravo", 1, None));
     assert_eq!(

@@ -52,7 +52,10 @@ fn wait_for_whole_screen(tmux: &Tmux) -> String {
     let started = std::time::Instant::now();
     loop {
         let screen = tmux.screen();
-        let drawn = screen.lines().filter(|line| !line.trim().is_empty()).count();
+        let drawn = screen
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .count();
         if drawn >= 30 && screen.contains(" entries") {
             return screen;
         }

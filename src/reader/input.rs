@@ -16,7 +16,12 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     // Like ctrl-c, a ctrl key that suspends works in every mode (typing a filter too).
-    if ctrl && app.keymap.commands(&key).any(|command| command == Command::Suspend) {
+    if ctrl
+        && app
+            .keymap
+            .commands(&key)
+            .any(|command| command == Command::Suspend)
+    {
         return Some(Action::Suspend);
     }
     if let Some(prompt) = &app.prompt {

@@ -170,11 +170,8 @@ async fn event_loop(
                     let stopped = tty::suspend();
                     if stopped.is_ok() {
                         // Continued: take the SIGCONT here, so the screen is redrawn once.
-                        let _ = tokio::time::timeout(
-                            Duration::from_secs(1),
-                            signals.resume.recv(),
-                        )
-                        .await;
+                        let _ = tokio::time::timeout(Duration::from_secs(1), signals.resume.recv())
+                            .await;
                     }
                     let resumed = resume(terminal, mouse);
                     update(&mut app, resumed);

@@ -38,7 +38,10 @@ impl App {
         };
         let label = match target {
             Some(source) => format!("refreshed {source}"),
-            None => format!("refreshed {}", crate::output::plural(pending.len(), "source", "sources")),
+            None => format!(
+                "refreshed {}",
+                crate::output::plural(pending.len(), "source", "sources")
+            ),
         };
         self.notice = Some(notice.clone());
         self.refreshing = Some(Refreshing {
