@@ -18,7 +18,6 @@ mod update;
 
 pub use detail::{DetailLine, DetailRole, detail_text};
 pub use layout::{Areas, layout};
-pub use refresh::Refreshing;
 pub use scan::Scan;
 pub use state::*;
 pub use update::update;

@@ -4,29 +4,12 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::state::App;
+use super::state::{App, Refreshing};
 use crate::model::SourceId;
 
 /// How long a refresh is waited for at most (a fetch times out well before): a source
 /// that never answers (a read-only cache polls nothing) does not hold the notice.
 const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_secs(120);
-
-/// A refresh under way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refreshing {
-    /// When it was asked for: a poll stored by another process after this counts.
-    pub started: Timestamp,
-    /// The sources not heard from yet.
-    pub pending: Vec<SourceId>,
-    /// The summary's start: "refreshed NAME" or "refreshed 4 sources".
-    pub label: String,
-    /// New entries so far.
-    pub new: usize,
-    /// The sources whose poll failed.
-    pub failed: Vec<SourceId>,
-    /// The status line's text while it runs (the summary replaces only this).
-    pub notice: String,
-}
 
 impl App {
     /// Starts following a refresh of `target` (`None`: every source), with `notice` on

@@ -176,6 +176,24 @@ pub enum Action {
     },
 }
 
+/// A refresh the user asked for (`r`), followed until every source it polls has
+/// answered (see `refresh.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshing {
+    /// When it was asked for: a poll stored by another process after this counts.
+    pub started: Timestamp,
+    /// The sources not heard from yet.
+    pub pending: Vec<SourceId>,
+    /// The summary's start: "refreshed NAME" or "refreshed 4 sources".
+    pub label: String,
+    /// New entries so far.
+    pub new: usize,
+    /// The sources whose poll failed.
+    pub failed: Vec<SourceId>,
+    /// The status line's text while it runs (the summary replaces only this).
+    pub notice: String,
+}
+
 /// What other processes sharing the cache changed (see [`Action::StoredElsewhere`]).
 #[derive(Debug, Clone, Default)]
 pub struct Elsewhere {
@@ -374,7 +392,7 @@ pub struct App {
     /// Set when the user asked to leave.
     pub quit: bool,
     /// The refresh the user asked for, until every source answered.
-    pub refreshing: Option<super::refresh::Refreshing>,
+    pub refreshing: Option<Refreshing>,
     /// The key bindings (the help is drawn from them).
     pub keymap: KeyMap,
     /// Saved filters, `(name, query)`, in config order.
