@@ -4,7 +4,7 @@
 //! after SIGHUP or a dead terminal, nothing more is written to it).
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
@@ -17,6 +17,10 @@ use tokio::sync::mpsc;
 use crate::reader::app::{Action, App, Effect, update};
 use crate::reader::screen::ScrollingBackend;
 use crate::reader::{browser, input, tty, ui};
+
+/// How long after a browser that was stopped the SIGTSTP and SIGCONT of its stop may
+/// still arrive.
+const IGNORE_STOP_FOR: Duration = Duration::from_secs(2);
 
 /// The terminal the reader draws on: ratatui over a backend that scrolls lines that
 /// moved instead of rewriting them (see [`crate::reader::screen`]).
@@ -117,6 +121,10 @@ async fn event_loop(
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = true;
+    // The SIGTSTP and SIGCONT caught while a browser had the terminal (and was stopped
+    // with it) arrive after it: they are ignored until then (the browser's return
+    // already took the terminal back).
+    let mut browser_stopped_until: Option<Instant> = None;
     loop {
         if dirty {
             match terminal.draw(|frame| ui::draw(frame, &app)) {
@@ -148,10 +156,16 @@ async fn event_loop(
             Some(action) = actions.recv() => Some(action),
             _ = signals.terminate.recv() => Some(Action::Quit),
             _ = signals.interrupt.recv() => Some(Action::Quit),
-            _ = signals.stop.recv() => Some(Action::Suspend),
+            _ = signals.stop.recv() => {
+                (!browser_stopped_until.is_some_and(|until| Instant::now() < until))
+                    .then_some(Action::Suspend)
+            }
             // Continued (after our own stop, or a SIGSTOP from outside, which left the
             // terminal as the shell set it): take the terminal again, redraw it all.
-            _ = signals.resume.recv() => Some(resume(terminal, mouse)),
+            _ = signals.resume.recv() => {
+                (!browser_stopped_until.is_some_and(|until| Instant::now() < until))
+                    .then(|| resume(terminal, mouse))
+            }
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
             // Nothing waits: run the filter pass a step further.
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
@@ -192,7 +206,10 @@ async fn event_loop(
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::OpenLink(url) => {
-                    let notice = open_in_browser(terminal, url, mouse);
+                    let (notice, was_stopped) = open_in_browser(terminal, url, mouse);
+                    if was_stopped {
+                        browser_stopped_until = Some(Instant::now() + IGNORE_STOP_FOR);
+                    }
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::Alert(entry) => {
@@ -290,25 +307,33 @@ fn osc52(text: &str, in_tmux: bool) -> String {
 
 /// Opens `url` with the first `$BROWSER` command that runs (see [`browser`]), the
 /// terminal handed over (a text browser needs it: raw mode off, the main screen, no
-/// mouse tracking), then takes the terminal back.
-fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> String {
+/// mouse tracking), then takes the terminal back. Also says whether the browser was
+/// stopped on the way (the SIGTSTP the reader caught then was not for it).
+fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> (String, bool) {
     let variable = std::env::var("BROWSER").ok();
     let commands = browser::commands(variable.as_deref(), url, &browser::installed);
     if commands.is_empty() {
-        return "no browser: set $BROWSER (e.g. BROWSER=w3m) to open links".to_string();
+        return (
+            "no browser: set $BROWSER (e.g. BROWSER=w3m) to open links".to_string(),
+            false,
+        );
     }
     tty::leave();
     let mut outcome = String::new();
+    let mut was_stopped = false;
     for words in &commands {
         let Some((program, args)) = words.split_first() else {
             continue;
         };
-        match std::process::Command::new(program).args(args).status() {
-            Ok(status) if status.success() => {
-                outcome = format!("opened with {program}");
-                break;
+        match tty::run_in_foreground(std::process::Command::new(program).args(args)) {
+            Ok(finished) => {
+                was_stopped |= finished.was_stopped;
+                if finished.success {
+                    outcome = format!("opened with {program}");
+                    break;
+                }
+                outcome = format!("{program} exited with {}", finished.status);
             }
-            Ok(status) => outcome = format!("{program} exited with {status}"),
             // Not installed (or not runnable): the next one in the list.
             Err(err) => outcome = format!("cannot run {program}: {err}"),
         }
@@ -317,8 +342,8 @@ fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> String {
     // The browser drew over the screen: start again from a blank one.
     let _ = terminal.clear();
     match reinit {
-        Err(err) => format!("terminal: {err}"),
-        Ok(()) => outcome,
+        Err(err) => (format!("terminal: {err}"), was_stopped),
+        Ok(()) => (outcome, was_stopped),
     }
 }
 

@@ -73,6 +73,49 @@ pub fn suspend() -> std::io::Result<()> {
         .map_err(std::io::Error::from)
 }
 
+/// How a program that was given the terminal ended.
+pub struct Finished {
+    /// It exited with status 0.
+    pub success: bool,
+    /// "exit status: 1", "signal: 9".
+    pub status: String,
+    /// It was stopped (`ctrl-z`) on the way, and the reader with it.
+    pub was_stopped: bool,
+}
+
+/// Runs `command` in the foreground, the terminal handed over, and waits for it. If it
+/// is stopped (`ctrl-z` stops the whole job, and the reader catches its own SIGTSTP),
+/// the reader stops too, so the shell sees the job stopped; the shell's `fg` continues
+/// both and the wait goes on.
+pub fn run_in_foreground(command: &mut std::process::Command) -> std::io::Result<Finished> {
+    use rustix::process::{Pid, Signal, WaitOptions, getpid, kill_process, waitpid};
+    let child = command.spawn()?;
+    let pid = Pid::from_child(&child);
+    let mut was_stopped = false;
+    loop {
+        let status = match waitpid(Some(pid), WaitOptions::UNTRACED) {
+            Ok(Some((_, status))) => status,
+            Ok(None) | Err(rustix::io::Errno::INTR) => continue,
+            Err(err) => return Err(err.into()),
+        };
+        if status.stopped() {
+            was_stopped = true;
+            kill_process(getpid(), Signal::STOP)?;
+            continue;
+        }
+        let text = match (status.exit_status(), status.terminating_signal()) {
+            (Some(code), _) => format!("exit status: {code}"),
+            (None, Some(signal)) => format!("signal: {signal}"),
+            (None, None) => "an unknown status".to_string(),
+        };
+        return Ok(Finished {
+            success: status.exit_status() == Some(0),
+            status: text,
+            was_stopped,
+        });
+    }
+}
+
 /// Installs (once per process) a panic hook that gives the terminal back before the
 /// previous hook prints the panic. It cannot panic itself: [`leave`] ignores every
 /// error, and the standard hook ignores a failed write to stderr.
