@@ -157,13 +157,13 @@ async fn event_loop(
             _ = signals.terminate.recv() => Some(Action::Quit),
             _ = signals.interrupt.recv() => Some(Action::Quit),
             _ = signals.stop.recv() => {
-                (!browser_stopped_until.is_some_and(|until| Instant::now() < until))
+                browser_stopped_until.is_none_or(|until| Instant::now() >= until)
                     .then_some(Action::Suspend)
             }
             // Continued (after our own stop, or a SIGSTOP from outside, which left the
             // terminal as the shell set it): take the terminal again, redraw it all.
             _ = signals.resume.recv() => {
-                (!browser_stopped_until.is_some_and(|until| Instant::now() < until))
+                browser_stopped_until.is_none_or(|until| Instant::now() >= until)
                     .then(|| resume(terminal, mouse))
             }
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
