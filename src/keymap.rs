@@ -62,13 +62,15 @@ pub enum Command {
     PreviousEntry,
     /// This help.
     Help,
+    /// Suspend to the shell (`fg` resumes).
+    Suspend,
     /// Quit.
     Quit,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 26] = [
+    pub const ALL: [Command; 27] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -94,6 +96,7 @@ impl Command {
         Command::CopyLink,
         Command::OpenLink,
         Command::Help,
+        Command::Suspend,
         Command::Quit,
     ];
 
@@ -125,6 +128,7 @@ impl Command {
             Command::NextEntry => "next_entry",
             Command::PreviousEntry => "previous_entry",
             Command::Help => "help",
+            Command::Suspend => "suspend",
             Command::Quit => "quit",
         }
     }
@@ -157,6 +161,7 @@ impl Command {
             Command::NextEntry => "next entry",
             Command::PreviousEntry => "previous entry",
             Command::Help => "this help",
+            Command::Suspend => "suspend (fg resumes)",
             Command::Quit => "quit",
         }
     }
@@ -195,6 +200,7 @@ impl Command {
             Command::NextEntry => &["n", "J"],
             Command::PreviousEntry => &["p", "N"],
             Command::Help => &["?"],
+            Command::Suspend => &["ctrl-z"],
             Command::Quit => &["q"],
         }
     }

@@ -15,6 +15,15 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
     }
+    // Like ctrl-c, a ctrl key that suspends works in every mode (typing a filter too).
+    if ctrl
+        && app
+            .keymap
+            .commands(&key)
+            .any(|command| command == Command::Suspend)
+    {
+        return Some(Action::Suspend);
+    }
     if let Some(prompt) = &app.prompt {
         return match (prompt, key.code) {
             (Prompt::AddSource(_), KeyCode::Enter) => Some(Action::PromptAccept),
@@ -99,6 +108,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Command::NextEntry => Action::NextEntry,
         Command::PreviousEntry => Action::PreviousEntry,
         Command::Help => Action::ToggleHelp,
+        Command::Suspend => Action::Suspend,
         Command::Quit => Action::Quit,
     })
 }

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod input;
 pub mod screen;
 pub mod terminal;
+pub mod tty;
 pub mod ui;
 
 use std::collections::HashMap;

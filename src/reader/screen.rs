@@ -33,6 +33,8 @@ pub struct ScrollingBackend<W: Write> {
     shown: Buffer,
     /// A fixed size, for a writer that is not a terminal (tests, benches).
     fixed_size: Option<Size>,
+    /// Where the cursor was last put.
+    cursor: Position,
 }
 
 /// Rows `region` of the screen moved by `lines` (down when positive).
@@ -64,6 +66,7 @@ impl<W: Write> ScrollingBackend<W> {
             frame: Buffer::empty(area),
             shown: Buffer::empty(area),
             fixed_size: fixed,
+            cursor: Position::ORIGIN,
         }
     }
 
@@ -122,12 +125,18 @@ impl<W: Write> Backend for ScrollingBackend<W> {
         self.inner.show_cursor()
     }
 
+    /// Where the cursor was last put, not asked of the terminal: the question
+    /// (`CSI 6n`) waits up to 2 s for an answer that the reader's event stream may read
+    /// first, and ratatui asks it on every `clear` (after a suspend, after `o`).
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        self.inner.get_cursor_position()
+        Ok(self.cursor)
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.inner.set_cursor_position(position)
+        let position = position.into();
+        self.inner.set_cursor_position(position)?;
+        self.cursor = position;
+        Ok(())
     }
 
     fn clear(&mut self) -> io::Result<()> {

@@ -1,50 +1,30 @@
-//! The terminal: setup, restore (on quit, error, panic, SIGTERM, SIGHUP) and the event
-//! loop that turns keys, data and signals into [`Action`]s. Nothing else touches the
-//! terminal.
+//! The event loop that turns keys, data and signals into [`Action`]s and draws, with
+//! the terminal taken and given back through [`crate::reader::tty`] (on quit, error,
+//! panic, SIGTERM, SIGINT; suspended on SIGTSTP and `ctrl-z`, taken again on SIGCONT;
+//! after SIGHUP or a dead terminal, nothing more is written to it).
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
-use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, MouseButton, MouseEventKind,
-};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use ratatui::Terminal;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::reader::app::{Action, App, Effect, update};
 use crate::reader::screen::ScrollingBackend;
-use crate::reader::{browser, input, ui};
+use crate::reader::{browser, input, tty, ui};
+
+/// How long after a browser that was stopped the SIGTSTP and SIGCONT of its stop may
+/// still arrive.
+const IGNORE_STOP_FOR: Duration = Duration::from_secs(2);
 
 /// The terminal the reader draws on: ratatui over a backend that scrolls lines that
 /// moved instead of rewriting them (see [`crate::reader::screen`]).
 type Screen = Terminal<ScrollingBackend<std::io::Stdout>>;
-
-/// Restores the terminal when dropped, however the loop ends.
-struct TerminalGuard {
-    mouse: bool,
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        if self.mouse {
-            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        }
-        ratatui::restore();
-    }
-}
-
-/// Turns mouse reporting off before ratatui's own panic hook restores the rest.
-fn release_mouse_on_panic() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-        previous(info);
-    }));
-}
 
 /// What the loop asks of the rest of the reader (polls, the cache).
 pub trait Edge {
@@ -52,26 +32,81 @@ pub trait Edge {
     fn handle(&mut self, effect: &Effect);
 }
 
-/// Runs the reader until the user quits or a signal arrives; the terminal is restored
-/// on every way out (ratatui's panic hook covers panics).
+/// How the loop ended.
+enum Ending {
+    /// The user quit, or SIGTERM / SIGINT: give the terminal back.
+    Quit,
+    /// The terminal is gone (SIGHUP, end of input, a write that failed with `EIO`):
+    /// nothing more is written to it.
+    HungUp,
+}
+
+/// The signals the reader answers.
+struct Signals {
+    terminate: Signal,
+    hangup: Signal,
+    interrupt: Signal,
+    /// SIGTSTP (`kill -TSTP`, or `ctrl-z` while a child has the terminal cooked).
+    stop: Signal,
+    /// SIGCONT: continued after a stop, by us or by anyone (SIGSTOP cannot be caught).
+    resume: Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        let raw = |signal: rustix::process::Signal| SignalKind::from_raw(signal.as_raw());
+        Ok(Signals {
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+            stop: signal(raw(rustix::process::Signal::TSTP))?,
+            resume: signal(raw(rustix::process::Signal::CONT))?,
+        })
+    }
+}
+
+/// Runs the reader until the user quits, a signal arrives or the terminal hangs up;
+/// the terminal is given back on every way out (panics included), and after a hang-up
+/// nothing more is written to it (the caller then lets the cache worker finish).
 pub async fn run(
-    mut app: App,
-    mut actions: mpsc::UnboundedReceiver<Action>,
+    app: App,
+    actions: mpsc::UnboundedReceiver<Action>,
     edge: &mut dyn Edge,
     mouse: bool,
 ) -> anyhow::Result<()> {
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    // ratatui's own setup (raw mode, the alternate screen, its panic hook), then our
-    // backend over the same stdout.
-    drop(ratatui::try_init()?);
+    use std::io::IsTerminal;
+    let mut signals = Signals::new()?;
+    // Told now: after a hang-up, asking a dead terminal says "not a terminal".
+    let stderr_on_terminal = std::io::stderr().is_terminal();
+    tty::restore_on_panic();
+    let guard = tty::Guard;
+    tty::enter(mouse)?;
     let mut terminal: Screen = Terminal::new(ScrollingBackend::new(std::io::stdout())?)?;
-    let _guard = TerminalGuard { mouse };
-    if mouse {
-        release_mouse_on_panic();
-        crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    let ending = event_loop(&mut terminal, app, actions, edge, &mut signals, mouse).await;
+    // A terminal found gone on the way out (SIGTERM as the link drops) counts too.
+    let gone = matches!(ending, Ok(Ending::HungUp))
+        || terminal.show_cursor().is_err_and(|err| tty::is_gone(&err));
+    if gone {
+        tracing::info!("the terminal hung up: leaving");
+        // Whatever is still written on the way out (ratatui shows the cursor when the
+        // terminal is dropped) must go nowhere rather than fail.
+        tty::leave();
+        tty::detach(stderr_on_terminal);
     }
+    drop(terminal);
+    drop(guard);
+    ending.map(|_| ())
+}
+
+/// Turns keys, data and signals into actions and draws, until the reader ends.
+async fn event_loop(
+    terminal: &mut Screen,
+    mut app: App,
+    mut actions: mpsc::UnboundedReceiver<Action>,
+    edge: &mut dyn Edge,
+    signals: &mut Signals,
+    mouse: bool,
+) -> anyhow::Result<Ending> {
     let size = terminal.size()?;
     update(
         &mut app,
@@ -86,9 +121,17 @@ pub async fn run(
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = true;
+    // The SIGTSTP and SIGCONT caught while a browser had the terminal (and was stopped
+    // with it) arrive after it: they are ignored until then (the browser's return
+    // already took the terminal back).
+    let mut browser_stopped_until: Option<Instant> = None;
     loop {
         if dirty {
-            terminal.draw(|frame| ui::draw(frame, &app))?;
+            match terminal.draw(|frame| ui::draw(frame, &app)) {
+                Ok(_) => {}
+                Err(err) if tty::is_gone(&err) => return Ok(Ending::HungUp),
+                Err(err) => return Err(err.into()),
+            }
             let _ = write_hyperlinks(&ui::hyperlinks(&app));
             dirty = false;
         }
@@ -107,12 +150,22 @@ pub async fn run(
                 },
                 Some(Ok(_)) => None,
                 // The terminal is gone: nothing more can be read or shown.
-                Some(Err(_)) | None => Some(Action::Quit),
+                Some(Err(_)) | None => return Ok(Ending::HungUp),
             },
+            _ = signals.hangup.recv() => return Ok(Ending::HungUp),
             Some(action) = actions.recv() => Some(action),
-            _ = terminate.recv() => Some(Action::Quit),
-            _ = hangup.recv() => Some(Action::Quit),
-            _ = interrupt.recv() => Some(Action::Quit),
+            _ = signals.terminate.recv() => Some(Action::Quit),
+            _ = signals.interrupt.recv() => Some(Action::Quit),
+            _ = signals.stop.recv() => {
+                browser_stopped_until.is_none_or(|until| Instant::now() >= until)
+                    .then_some(Action::Suspend)
+            }
+            // Continued (after our own stop, or a SIGSTOP from outside, which left the
+            // terminal as the shell set it): take the terminal again, redraw it all.
+            _ = signals.resume.recv() => {
+                browser_stopped_until.is_none_or(|until| Instant::now() >= until)
+                    .then(|| resume(terminal, mouse))
+            }
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
             // Nothing waits: run the filter pass a step further.
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
@@ -127,6 +180,19 @@ pub async fn run(
         for effect in effects {
             match &effect {
                 Effect::Quit => {}
+                Effect::Suspend => {
+                    let stopped = tty::suspend();
+                    if stopped.is_ok() {
+                        // Continued: take the SIGCONT here, so the screen is redrawn once.
+                        let _ = tokio::time::timeout(Duration::from_secs(1), signals.resume.recv())
+                            .await;
+                    }
+                    let resumed = resume(terminal, mouse);
+                    update(&mut app, resumed);
+                    if let Err(err) = stopped {
+                        update(&mut app, Action::Notice(format!("cannot suspend: {err}")));
+                    }
+                }
                 Effect::CopyLink(url) => {
                     let in_tmux = std::env::var_os("TMUX").is_some();
                     let notice = match copy_osc52(url, in_tmux) {
@@ -140,7 +206,10 @@ pub async fn run(
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::OpenLink(url) => {
-                    let notice = open_in_browser(&mut terminal, url, mouse);
+                    let (notice, was_stopped) = open_in_browser(terminal, url, mouse);
+                    if was_stopped {
+                        browser_stopped_until = Some(Instant::now() + IGNORE_STOP_FOR);
+                    }
                     update(&mut app, Action::Notice(notice));
                 }
                 Effect::Alert(entry) => {
@@ -158,8 +227,25 @@ pub async fn run(
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
+    }
+}
+
+/// After the process was continued: the terminal in the reader's modes again, a blank
+/// screen for the next frame to fill whole, and the terminal's size now (it may have
+/// changed while the reader was stopped).
+fn resume(terminal: &mut Screen, mouse: bool) -> Action {
+    if let Err(err) = tty::enter(mouse) {
+        return Action::Notice(format!("terminal: {err}"));
+    }
+    let _ = terminal.clear();
+    match terminal.size() {
+        Ok(size) => Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        Err(err) => Action::Notice(format!("terminal: {err}")),
     }
 }
 
@@ -221,41 +307,43 @@ fn osc52(text: &str, in_tmux: bool) -> String {
 
 /// Opens `url` with the first `$BROWSER` command that runs (see [`browser`]), the
 /// terminal handed over (a text browser needs it: raw mode off, the main screen, no
-/// mouse tracking), then takes the terminal back.
-fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> String {
+/// mouse tracking), then takes the terminal back. Also says whether the browser was
+/// stopped on the way (the SIGTSTP the reader caught then was not for it).
+fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> (String, bool) {
     let variable = std::env::var("BROWSER").ok();
     let commands = browser::commands(variable.as_deref(), url, &browser::installed);
     if commands.is_empty() {
-        return "no browser: set $BROWSER (e.g. BROWSER=w3m) to open links".to_string();
+        return (
+            "no browser: set $BROWSER (e.g. BROWSER=w3m) to open links".to_string(),
+            false,
+        );
     }
-    if mouse {
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
-    }
-    ratatui::restore();
+    tty::leave();
     let mut outcome = String::new();
+    let mut was_stopped = false;
     for words in &commands {
         let Some((program, args)) = words.split_first() else {
             continue;
         };
-        match std::process::Command::new(program).args(args).status() {
-            Ok(status) if status.success() => {
-                outcome = format!("opened with {program}");
-                break;
+        match tty::run_in_foreground(std::process::Command::new(program).args(args)) {
+            Ok(finished) => {
+                was_stopped |= finished.was_stopped;
+                if finished.success {
+                    outcome = format!("opened with {program}");
+                    break;
+                }
+                outcome = format!("{program} exited with {}", finished.status);
             }
-            Ok(status) => outcome = format!("{program} exited with {status}"),
             // Not installed (or not runnable): the next one in the list.
             Err(err) => outcome = format!("cannot run {program}: {err}"),
         }
     }
-    let reinit = ratatui::try_init().map(drop);
-    if mouse {
-        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
-    }
+    let reinit = tty::enter(mouse);
     // The browser drew over the screen: start again from a blank one.
     let _ = terminal.clear();
     match reinit {
-        Err(err) => format!("terminal: {err}"),
-        Ok(()) => outcome,
+        Err(err) => (format!("terminal: {err}"), was_stopped),
+        Ok(()) => (outcome, was_stopped),
     }
 }
 

@@ -10,6 +10,7 @@ mod filter;
 mod layout;
 mod merge;
 mod navigate;
+mod refresh;
 mod scan;
 mod sources;
 mod state;

@@ -113,6 +113,8 @@ pub enum Action {
     },
     /// Leave the reader.
     Quit,
+    /// Give the terminal back to the shell and stop (`ctrl-z`, SIGTSTP) until `fg`.
+    Suspend,
     /// The terminal has a new size.
     Resize {
         /// Columns.
@@ -172,6 +174,24 @@ pub enum Action {
         /// The search stopped at its limit: the cache holds more.
         more: bool,
     },
+}
+
+/// A refresh the user asked for (`r`), followed until every source it polls has
+/// answered (see `refresh.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshing {
+    /// When it was asked for: a poll stored by another process after this counts.
+    pub started: Timestamp,
+    /// The sources not heard from yet.
+    pub pending: Vec<SourceId>,
+    /// The summary's start: "refreshed NAME" or "refreshed 4 sources".
+    pub label: String,
+    /// New entries so far.
+    pub new: usize,
+    /// The sources whose poll failed.
+    pub failed: Vec<SourceId>,
+    /// The status line's text while it runs (the summary replaces only this).
+    pub notice: String,
 }
 
 /// What other processes sharing the cache changed (see [`Action::StoredElsewhere`]).
@@ -250,6 +270,8 @@ pub enum Effect {
     PollSource(Box<SourceConfig>),
     /// Take this source out of the config and stop polling it.
     RemoveSource(SourceId),
+    /// Give the terminal back and stop the process; on `fg`, take it again and redraw.
+    Suspend,
     /// Leave.
     Quit,
 }
@@ -371,6 +393,8 @@ pub struct App {
     pub notice: Option<String>,
     /// Set when the user asked to leave.
     pub quit: bool,
+    /// The refresh the user asked for, until every source answered.
+    pub refreshing: Option<Refreshing>,
     /// The key bindings (the help is drawn from them).
     pub keymap: KeyMap,
     /// Saved filters, `(name, query)`, in config order.
@@ -440,6 +464,7 @@ impl App {
             size: (80, 24),
             notice: None,
             quit: false,
+            refreshing: None,
             keymap: KeyMap::default(),
             saved_filters: Vec::new(),
             filter_history: Vec::new(),

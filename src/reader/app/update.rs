@@ -30,15 +30,29 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             app.now = now;
+            app.refresh_tick(now);
             // Only `since:` changes with the clock; any other filter stays as it is
             // (and a pass that is running goes on).
             if app.filter.query.depends_on_time() {
                 app.refilter();
             }
         }
-        Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
-        Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
-        Action::StoredElsewhere(elsewhere) => effects.extend(app.merge_elsewhere(*elsewhere)),
+        Action::Ingested(ingested) => {
+            let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
+            let new = ingested.applied.new.len();
+            effects.extend(app.merge(*ingested, None));
+            app.refresh_heard(&source, new, failed);
+        }
+        Action::Polled { ingested, rows } => {
+            let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
+            let new = rows.new.len();
+            effects.extend(app.merge(*ingested, Some(rows)));
+            app.refresh_heard(&source, new, failed);
+        }
+        Action::StoredElsewhere(elsewhere) => {
+            effects.extend(app.merge_elsewhere(*elsewhere));
+            app.refresh_heard_elsewhere();
+        }
         Action::Backfill(rows) => app.backfill(rows),
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
@@ -46,6 +60,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.quit = true;
             effects.push(Effect::Quit);
         }
+        Action::Suspend => effects.push(Effect::Suspend),
         Action::StartFilter => {
             app.view = View::List;
             app.filter.editing = true;
@@ -186,10 +201,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     .map(|source| source.id.clone()),
                 _ => None,
             };
-            app.notice = Some(match &target {
+            let notice = match &target {
                 Some(source) => format!("refreshing {source}…"),
                 None => "refreshing all sources…".to_string(),
-            });
+            };
+            app.start_refresh(target.as_ref(), notice);
             effects.push(Effect::Refresh(target));
         }
         Action::StartAddSource => app.start_add_source(),
