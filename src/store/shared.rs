@@ -161,6 +161,23 @@ impl Store {
             [&source.0],
         )
         .map_err(&err)?;
+        // A claim held by a process that is gone (killed mid-poll) holds nothing.
+        let holder: Option<String> = tx
+            .query_row(
+                "SELECT polling_by FROM sources WHERE name = ?1 AND polling_until > ?2",
+                params![source.0, now_ms],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&err)?
+            .flatten();
+        if holder.is_some_and(|holder| holder != owner && !owner_alive(&holder)) {
+            tx.execute(
+                "UPDATE sources SET polling_until = NULL, polling_by = NULL WHERE name = ?1",
+                [&source.0],
+            )
+            .map_err(&err)?;
+        }
         let granted = tx
             .execute(
                 "UPDATE sources SET
@@ -283,25 +300,49 @@ impl Store {
     }
 }
 
+/// This process's name in the cache's claims: its pid and start time (unique enough;
+/// the pid also tells the others whether it still runs).
+pub fn process_owner() -> String {
+    static OWNER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "pid {} since {}",
+            std::process::id(),
+            Timestamp::now().as_millisecond()
+        )
+    });
+    OWNER.clone()
+}
+
+/// Whether the process named `owner` (see [`process_owner`]) still runs. Every process
+/// on a cache runs on one machine (WAL shares memory between them), so its pid says;
+/// where `/proc` is missing, or the name is not ours, it counts as running and its
+/// claim simply runs out.
+fn owner_alive(owner: &str) -> bool {
+    let Some(pid) = owner
+        .strip_prefix("pid ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return true;
+    };
+    let proc = std::path::Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 /// The cache as the poller's [`Gate`]: its own connection, so that claims never wait
 /// behind the cache worker's writes in this process.
 pub struct CacheGate {
     store: std::sync::Mutex<Store>,
-    /// This process's name in the cache's claims (pid and start time: unique enough).
+    /// This process's name in the cache's claims ([`process_owner`]).
     owner: String,
 }
 
 impl CacheGate {
     /// Opens a connection to the cache at `path` for claims.
     pub fn open(path: &std::path::Path) -> Result<CacheGate, StoreError> {
-        let started = Timestamp::now();
         Ok(CacheGate {
             store: std::sync::Mutex::new(Store::open(path)?),
-            owner: format!(
-                "pid {} since {}",
-                std::process::id(),
-                started.as_millisecond()
-            ),
+            owner: process_owner(),
         })
     }
 }
