@@ -40,11 +40,11 @@ pub fn run(action: CacheAction, cache: &Path) -> Result<ExitCode, Failure> {
         },
         CacheAction::Reset => match set_aside(cache)? {
             None => writeln!(out, "no cache at {shown}: nothing to set aside")?,
-            Some(aside) => writeln!(
+            Some((aside, journal)) => writeln!(
                 out,
-                "set {shown} aside as {} (kept, with its -wal and -shm files); \
-                 the next command starts a fresh cache",
-                aside.display()
+                "set {shown} aside as {}{} (kept); the next command starts a fresh cache",
+                aside.display(),
+                if journal { " with its -wal and -shm" } else { "" }
             )?,
         },
     }

@@ -19,6 +19,12 @@ use crate::query::{Query, register_functions};
 /// How long a connection waits for another process's lock before giving up.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Rows the search index takes in per transaction when it catches up.
+const INDEX_BATCH: usize = 2_000;
+
+/// The pause between two such transactions, which lets other writers in.
+const INDEX_PAUSE: Duration = Duration::from_millis(10);
+
 /// The cache: one SQLite connection.
 ///
 /// `Store` is `Send` but not `Sync`; open one per thread or process.
@@ -83,6 +89,32 @@ fn dir_writable(dir: &Path) -> bool {
     }
 }
 
+/// Refuses a file that is there and not SQLite before SQLite opens it: SQLite would
+/// delete a `-wal` file beside it that it cannot use.
+pub(super) fn refuse_if_not_sqlite(path: &Path, name: &str) -> Result<(), StoreError> {
+    use std::io::Read;
+    const HEADER: &[u8; 16] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Missing (made fresh) or unreadable (SQLite says why).
+        return Ok(());
+    };
+    let mut start = Vec::with_capacity(HEADER.len());
+    let read = file
+        .by_ref()
+        .take(HEADER.len() as u64)
+        .read_to_end(&mut start);
+    if read.is_ok() && !start.is_empty() && start.as_slice() != HEADER {
+        return Err(StoreError {
+            path: name.to_string(),
+            message: format!(
+                "opening: not an SQLite database: {}",
+                super::error::RESET_HINT
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A failure to open a cache this process may not write, said as what to do.
 fn explain_not_writable(path: &Path, err: StoreError) -> StoreError {
     if !path.exists() || writable(path) {
@@ -110,6 +142,7 @@ impl Store {
                 message: format!("creating directory {}: {e}", parent.display()),
             })?;
         }
+        refuse_if_not_sqlite(path, &name)?;
         let conn = Connection::open(path).map_err(fail(&name, "opening"))?;
         Store::init(conn, name, Mode::Write).map_err(|err| explain_not_writable(path, err))
     }
@@ -321,7 +354,7 @@ impl Store {
         // A search tests the rows the index has not taken in one by one: fewer of them
         // is faster. A read-only connection cannot, and need not, catch up.
         if !self.read_only {
-            self.catch_up_index(None)?;
+            self.catch_up_index_in_batches()?;
         }
         let err = fail(&self.path, "searching entries");
         let mut filter = query.to_sql(now);
@@ -427,6 +460,23 @@ impl Store {
         }
         tx.commit().map_err(&err)?;
         Ok(count)
+    }
+
+    /// Brings the FTS index fully up to date in short transactions of
+    /// a few thousand rows, pausing between them, so that another process waiting to
+    /// write (a `refresh`) gets the lock in between instead of giving up: a backlog of
+    /// 300,000 rows takes seconds to index.
+    pub fn catch_up_index_in_batches(&mut self) -> Result<usize, StoreError> {
+        let mut taken = 0;
+        loop {
+            let batch = self.catch_up_index(Some(INDEX_BATCH))?;
+            taken += batch;
+            if batch < INDEX_BATCH {
+                return Ok(taken);
+            }
+            // Long enough for a waiting writer's busy handler to find the lock free.
+            std::thread::sleep(INDEX_PAUSE);
+        }
     }
 
     /// Rows the FTS index has yet to take in.

@@ -39,6 +39,10 @@ pub(super) fn describe(error: &rusqlite::Error) -> String {
              (or pass --cache with a file on another disk), then try again; what was \
              stored before is kept"
             .to_string(),
+        Some(ErrorCode::SystemIoFailure) => format!(
+            "{} (is its disk full, failing or gone? what was stored before is kept)",
+            one_line(&error.to_string())
+        ),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             "locked by another process (gave up waiting)".to_string()
         }

@@ -33,6 +33,7 @@ pub fn check(path: &Path) -> Result<Option<Health>, StoreError> {
         path: name.clone(),
         message: describe(&error),
     };
+    super::cache::refuse_if_not_sqlite(path, &name)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(&failed)?;
     conn.busy_timeout(super::cache::BUSY_TIMEOUT)
@@ -40,7 +41,7 @@ pub fn check(path: &Path) -> Result<Option<Health>, StoreError> {
     check_ours(&conn, &name)?;
     let schema_version = user_version(&conn).map_err(&failed)?;
     let problems: Vec<String> = conn
-        .prepare("PRAGMA quick_check(5)")
+        .prepare("PRAGMA quick_check(1)")
         .and_then(|mut statement| {
             statement
                 .query_map([], |row| row.get::<_, String>(0))?
@@ -76,9 +77,9 @@ pub fn check(path: &Path) -> Result<Option<Health>, StoreError> {
 
 /// Renames the cache at `path`, with its `-wal` and `-shm` files, to
 /// `<file>.broken-<UTC time>` (with `-wal`, `-shm`: SQLite still opens it whole), so
-/// that the next use makes a fresh cache. Returns the new name; `None` when there was
-/// no cache. Nothing is deleted.
-pub fn set_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
+/// that the next use makes a fresh cache. Returns the new name and whether a `-wal` or
+/// `-shm` file went with it; `None` when there was no cache. Nothing is deleted.
+pub fn set_aside(path: &Path) -> Result<Option<(PathBuf, bool)>, StoreError> {
     if !path.exists() {
         return Ok(None);
     }
@@ -101,9 +102,11 @@ pub fn set_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
         path: name.clone(),
         message: format!("cannot set it aside as {}: {err}", aside.display()),
     })?;
+    let mut journal = false;
     for suffix in ["-wal", "-shm"] {
         let beside = with_suffix(path, suffix);
         if beside.exists() {
+            journal = true;
             std::fs::rename(&beside, with_suffix(&aside, suffix)).map_err(|err| StoreError {
                 path: name.clone(),
                 message: format!(
@@ -114,5 +117,5 @@ pub fn set_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
             })?;
         }
     }
-    Ok(Some(aside))
+    Ok(Some((aside, journal)))
 }
