@@ -35,6 +35,19 @@ pub struct Store {
     pub(super) path: String,
     /// Opened to read only: nothing is written, the search index is not caught up.
     read_only: bool,
+    /// The stretches of the change log this connection wrote, `(before, last]`, the
+    /// latest few: a reader need not read its own writes back ([`Store::skip_own_changes`]).
+    pub(super) own_changes: Vec<(i64, i64)>,
+}
+
+/// How many stretches of its own writes a connection remembers.
+const OWN_CHANGES_KEPT: usize = 64;
+
+/// The change log's latest point, inside a transaction.
+fn log_point(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |row| {
+        row.get(0)
+    })
 }
 
 /// How a connection is opened.
@@ -210,6 +223,7 @@ impl Store {
             conn,
             path,
             read_only: mode == Mode::Read,
+            own_changes: Vec::new(),
         };
         if mode == Mode::Read {
             // Nothing may be written: the file must already be at this version.
@@ -251,9 +265,13 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         let applied = apply_in(&tx, &self.path, source, items, now)?;
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
         Ok(applied)
     }
 
@@ -271,10 +289,14 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         let applied = apply_in(&tx, &self.path, source, items, now)?;
         record_in(&tx, &self.path, source, state)?;
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
         Ok(applied)
     }
 
@@ -496,6 +518,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         {
             let mut update = tx
                 .prepare_cached("UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2")
@@ -504,8 +527,12 @@ impl Store {
                 update.execute(params![source.0, id.0]).map_err(&err)?;
             }
         }
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
-        tx.commit().map_err(&err)
+        tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
+        Ok(())
     }
 
     /// Applies retention to one source: deletes entries older than `max_age` before
@@ -590,12 +617,27 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         tx.execute(
             "UPDATE entries SET read = ?3 WHERE source = ?1 AND id = ?2",
             params![source.0, id.0, read],
         )
         .map_err(&err)?;
-        tx.commit().map_err(&err)
+        let after = log_point(&tx).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
+        Ok(())
+    }
+
+    /// Remembers that this connection wrote the change log's `(before, after]`.
+    fn note_own_changes(&mut self, before: i64, after: i64) {
+        if after > before {
+            if self.own_changes.len() >= OWN_CHANGES_KEPT {
+                self.own_changes.remove(0);
+            }
+            self.own_changes.push((before, after));
+        }
     }
 
     /// The polling state of one source (only `source` is set if the cache has none).

@@ -65,6 +65,21 @@ impl Store {
             .map_err(fail(&self.path, "reading the change log"))
     }
 
+    /// `cursor` moved past what this connection itself wrote right after it (its own
+    /// polls and marks): a reader that already holds those need not read them back.
+    /// Another process's writes are never skipped.
+    pub fn skip_own_changes(&mut self, cursor: i64) -> i64 {
+        let mut cursor = cursor;
+        // Stretches in the order written; one that starts at the cursor continues it.
+        for &(before, after) in &self.own_changes {
+            if before == cursor {
+                cursor = after;
+            }
+        }
+        self.own_changes.retain(|&(_, after)| after > cursor);
+        cursor
+    }
+
     /// What changed after `cursor`, among these sources' entries (`None`: all), read in
     /// one snapshot. Deleted entries (retention) are not reported.
     pub fn changes_after(
@@ -367,5 +382,57 @@ impl Gate for CacheGate {
         {
             tracing::warn!(%err, %source, "cannot renew a poll's claim");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flags, Item};
+
+    fn item(id: &str) -> Item {
+        Item {
+            id: EntryId(id.to_string()),
+            published: None,
+            updated: None,
+            title: format!("Title {id}"),
+            author: None,
+            url: None,
+            text: format!("Text {id}"),
+            html: None,
+            flags: Flags::default(),
+        }
+    }
+
+    #[test]
+    fn a_reader_skips_its_own_writes_in_the_log_but_never_another_processes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.db");
+        let mut mine = Store::open(&path).expect("open");
+        let mut theirs = Store::open(&path).expect("open");
+        let source = SourceId("blog".into());
+        let now = Timestamp::now();
+
+        let cursor = mine.change_cursor().expect("cursor");
+        mine.apply(&source, &[item("a"), item("b")], now)
+            .expect("apply");
+        mine.mark_read(&source, &EntryId("a".into())).expect("read");
+        let cursor = mine.skip_own_changes(cursor);
+        assert_eq!(cursor, mine.change_cursor().expect("cursor"));
+        let changes = mine.changes_after(cursor, None).expect("changes");
+        assert!(changes.entries.is_empty() && changes.marks.is_empty());
+
+        // Another process writes, then this one: the other's write is read, and this
+        // one's after it is read too (it no longer follows the cursor).
+        theirs.apply(&source, &[item("c")], now).expect("apply");
+        mine.apply(&source, &[item("d")], now).expect("apply");
+        assert_eq!(mine.skip_own_changes(cursor), cursor);
+        let changes = mine.changes_after(cursor, None).expect("changes");
+        let ids: Vec<&str> = changes
+            .entries
+            .iter()
+            .map(|(entry, _)| entry.item.id.0.as_str())
+            .collect();
+        assert!(ids.contains(&"c") && ids.contains(&"d"), "{ids:?}");
     }
 }
