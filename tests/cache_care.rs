@@ -37,7 +37,10 @@ fn rss(items: &[(&str, &str)]) -> String {
 fn write_config(dir: &Path, sources: &[(&str, &str)], cache: Option<&Path>) -> PathBuf {
     let mut config = String::new();
     if let Some(cache) = cache {
-        config.push_str(&format!("[general]\ncache = {:?}\n", cache.display().to_string()));
+        config.push_str(&format!(
+            "[general]\ncache = {:?}\n",
+            cache.display().to_string()
+        ));
     }
     for (name, url) in sources {
         config.push_str(&format!(
@@ -64,7 +67,11 @@ fn corrupt_cache(dir: &Path, cache: &Path) {
     let feed = dir.join("feed.xml");
     std::fs::write(&feed, rss(&[("a", "Kept in the broken cache")])).expect("feed");
     let config = write_config(dir, &[("blog", &feed.display().to_string())], None);
-    let out = run(dir, &config, &["--cache", &cache.display().to_string(), "refresh"]);
+    let out = run(
+        dir,
+        &config,
+        &["--cache", &cache.display().to_string(), "refresh"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     // Fold the WAL into the file, then overwrite pages 3 to 5.
     let conn = rusqlite::Connection::open(cache).expect("open");
@@ -97,7 +104,10 @@ fn a_corrupt_cache_is_set_aside_only_by_cache_reset_and_the_next_refresh_starts_
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.contains("corrupt"), "{args:?}: {stderr}");
-        assert!(stderr.contains("liveblog cache reset"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("liveblog cache reset"),
+            "{args:?}: {stderr}"
+        );
         assert!(
             stderr.contains(&cache.display().to_string()),
             "{args:?}: {stderr}"
@@ -136,7 +146,11 @@ fn a_corrupt_cache_is_set_aside_only_by_cache_reset_and_the_next_refresh_starts_
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(dir.path(), &config, &["cache", "check"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("ok (1 entries"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("ok (1 entries"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -156,10 +170,18 @@ fn cache_reset_sets_aside_a_file_that_is_not_sqlite_with_its_wal_and_shm() {
     assert!(stderr.contains("not an SQLite database"), "{stderr}");
     assert!(stderr.contains("liveblog cache reset"), "{stderr}");
 
-    let out = run(dir.path(), &config, &["--cache", &cache_arg, "cache", "path"]);
+    let out = run(
+        dir.path(),
+        &config,
+        &["--cache", &cache_arg, "cache", "path"],
+    );
     assert_eq!(text(&out.stdout).trim(), cache_arg);
 
-    let out = run(dir.path(), &config, &["--cache", &cache_arg, "cache", "reset"]);
+    let out = run(
+        dir.path(),
+        &config,
+        &["--cache", &cache_arg, "cache", "reset"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let line = text(&out.stdout);
     assert_eq!(line.lines().count(), 1, "{line}");
@@ -175,7 +197,11 @@ fn cache_reset_sets_aside_a_file_that_is_not_sqlite_with_its_wal_and_shm() {
     assert!(!cache.exists() && !wal.exists());
 
     // Nothing left to set aside; a second reset says so and never renames anything else.
-    let out = run(dir.path(), &config, &["--cache", &cache_arg, "cache", "reset"]);
+    let out = run(
+        dir.path(),
+        &config,
+        &["--cache", &cache_arg, "cache", "reset"],
+    );
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("nothing to set aside"));
 }
@@ -204,7 +230,10 @@ impl SmallDisk {
             .arg(dir)
             .output()
             .ok()?;
-        mounted.status.success().then(|| SmallDisk(dir.to_path_buf()))
+        mounted
+            .status
+            .success()
+            .then(|| SmallDisk(dir.to_path_buf()))
     }
 }
 
@@ -222,7 +251,12 @@ fn a_full_disk_during_a_refresh_names_the_cache_and_every_source_and_keeps_what_
         return;
     };
     let big: Vec<(String, String)> = (0..40)
-        .map(|n| (format!("big{n}"), format!("Long report {n} {}", "word ".repeat(4_000))))
+        .map(|n| {
+            (
+                format!("big{n}"),
+                format!("Long report {n} {}", "word ".repeat(4_000)),
+            )
+        })
         .collect();
     let big: Vec<(&str, &str)> = big.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let (_runtime, server, site) = serve(&[
@@ -245,7 +279,11 @@ fn a_full_disk_during_a_refresh_names_the_cache_and_every_source_and_keeps_what_
     let out = run(dir.path(), &config, &["refresh", "--force"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
-    assert!(!text(&out.stderr).contains("panick"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("panick"),
+        "{}",
+        text(&out.stderr)
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "one line per source: {stdout}");
     for (line, source) in lines.iter().zip(["one", "two"]) {
@@ -291,7 +329,10 @@ fn refresh_reports_a_storage_error_on_every_sources_line() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "one line per source: {stdout}");
     for (line, source) in lines.iter().zip(["one", "two"]) {
-        assert!(line.starts_with(&format!("{source}: error: cache ")), "{line}");
+        assert!(
+            line.starts_with(&format!("{source}: error: cache ")),
+            "{line}"
+        );
         assert!(line.contains("locked by another process"), "{line}");
     }
 }

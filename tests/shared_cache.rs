@@ -407,7 +407,10 @@ fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let during = refresh(&["--force"]);
-    assert!(during.contains("fresh: another process is fetching it now"), "{during}");
+    assert!(
+        during.contains("fresh: another process is fetching it now"),
+        "{during}"
+    );
     assert_eq!(site.requests("/feed.xml"), 3, "one fetch at a time");
     let status = slow.wait_with_output().expect("slow refresh").status;
     assert!(status.success());

@@ -47,8 +47,9 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// Poll every source once into the cache, print a summary line per source. A
-    /// source another process polled within its interval (or is fetching now) is not
+    /// Poll every source once into the cache, print a summary line per source.
+    ///
+    /// A source another process polled within its interval (or is fetching now) is not
     /// fetched again: its line says so, and it counts as a success.
     Refresh {
         /// Poll every source now, due or not (unless another process is fetching it).

@@ -15,12 +15,16 @@ use crate::store::health::{check, set_aside};
 pub enum CacheAction {
     /// Print the cache file's path.
     Path,
-    /// Check the cache without changing it: a liveblog cache this version can use, sound
-    /// page by page; exit 1 saying what to do when it is not.
+    /// Check the cache without changing it.
+    ///
+    /// A liveblog cache this version can use, sound page by page (`PRAGMA
+    /// quick_check`); exit 1 saying what to do when it is not.
     Check,
-    /// Set the cache aside (renamed to FILE.broken-TIME with its -wal and -shm files,
-    /// never deleted): the next command starts a fresh one. For a cache that is corrupt
-    /// or not a cache at all; stop the readers and tails using it first.
+    /// Set a broken cache aside; the next command starts a fresh one.
+    ///
+    /// Renames it to FILE.broken-TIME, with its -wal and -shm files: kept, never
+    /// deleted. For a cache that is corrupt or not a cache at all; stop the readers and
+    /// tails using it first.
     Reset,
 }
 
@@ -44,7 +48,11 @@ pub fn run(action: CacheAction, cache: &Path) -> Result<ExitCode, Failure> {
                 out,
                 "set {shown} aside as {}{} (kept); the next command starts a fresh cache",
                 aside.display(),
-                if journal { " with its -wal and -shm" } else { "" }
+                if journal {
+                    " with its -wal and -shm"
+                } else {
+                    ""
+                }
             )?,
         },
     }
