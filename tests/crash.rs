@@ -107,8 +107,9 @@ fn sigkill_during_refresh_loses_nothing_committed() {
                 .expect("write");
             }
         }
+        // --force: each round polls again, within the sources' interval.
         let mut child = liveblog(dir.path(), &config, &cache)
-            .arg("refresh")
+            .args(["refresh", "--force"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -134,7 +135,7 @@ fn sigkill_during_refresh_loses_nothing_committed() {
     }
     // And it still works.
     let status = liveblog(dir.path(), &config, &cache)
-        .arg("refresh")
+        .args(["refresh", "--force"])
         .status()
         .expect("refresh");
     assert!(status.success());

@@ -716,7 +716,10 @@ fn refresh_binary() {
     };
 
     for round in 1..=2 {
-        let run = run_liveblog(&global("refresh"));
+        // --force: the second round polls again, within the sources' interval.
+        let mut args = global("refresh");
+        args.push("--force".as_ref());
+        let run = run_liveblog(&args);
         eprintln!(
             "refresh round {round}: exit {:?} in {:?}, peak RSS {} kB\nstdout:\n{}stderr:\n{}",
             run.code, run.elapsed, run.peak_kb, run.stdout, run.stderr

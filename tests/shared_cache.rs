@@ -1,6 +1,8 @@
 //! Several real processes on one cache (issue 15): a reader shows what a `refresh` in
-//! another shell stored, readers and a `tail` share their polls of a source, and a
-//! cache that is not liveblog's is refused with one line and left untouched.
+//! another shell stored, readers and a `tail` share their polls of a source (and so
+//! does `refresh`), one killed mid-poll stops no other, opening an entry marks it read
+//! in every reader, `tail` prints what any process stored, and a cache that is not
+//! liveblog's is refused with one line and left untouched.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -86,8 +88,9 @@ fn a_reader_shows_what_a_refresh_in_another_process_stored() {
         ]),
     )
     .expect("feed");
+    // --force: the reader polled it within its interval.
     let refreshed = liveblog(dir.path(), &config, &cache)
-        .arg("refresh")
+        .args(["refresh", "--force"])
         .output()
         .expect("refresh");
     assert!(
@@ -132,12 +135,29 @@ fn serve_feed() -> (tokio::runtime::Runtime, Server, Site, tempfile::TempDir) {
     (runtime, server, site, dir)
 }
 
-/// Requests the server got for the feed while `processes` tails ran on one cache for
-/// `span`.
-fn fetches_with(processes: usize, span: Duration) -> usize {
+/// A reader of `config` and `cache` in a tmux server of its own (`exec`: the pane's
+/// process is liveblog itself).
+fn reader_in_tmux(name: &str, dir: &Path, config: &Path, cache: &Path) -> Tmux {
+    let binary = assert_cmd::cargo::cargo_bin("liveblog");
+    let command = format!(
+        "XDG_STATE_HOME={} NO_COLOR=1 exec {} --config {} --cache {}",
+        shell_quote(dir),
+        shell_quote(&binary),
+        shell_quote(config),
+        shell_quote(cache)
+    );
+    Tmux::start(name, 100, 20, &command)
+}
+
+/// Requests the server got for the feed while `readers` readers (in tmux) and `tails`
+/// tails ran on one cache for `span`.
+fn fetches_with(readers: usize, tails: usize, span: Duration) -> usize {
     let (_runtime, _server, site, dir) = serve_feed();
     let (config, cache) = (dir.path().join("config.toml"), dir.path().join("cache.db"));
-    let mut children: Vec<Child> = (0..processes)
+    let sessions: Vec<Tmux> = (0..readers)
+        .map(|n| reader_in_tmux(&format!("share{n}"), dir.path(), &config, &cache))
+        .collect();
+    let mut children: Vec<Child> = (0..tails)
         .map(|_| {
             let mut command = liveblog(dir.path(), &config, &cache);
             command.arg("tail");
@@ -149,24 +169,252 @@ fn fetches_with(processes: usize, span: Duration) -> usize {
         let _ = child.kill();
         let _ = child.wait();
     }
+    drop(sessions);
     site.requests("/feed.xml")
 }
 
 #[test]
-fn processes_on_one_cache_share_their_polls() {
+fn two_readers_and_a_tail_share_their_polls() {
+    if !tmux_available() {
+        return;
+    }
     let span = Duration::from_secs(20);
-    let alone = fetches_with(1, span);
-    let three = fetches_with(3, span);
+    let alone = fetches_with(0, 1, span);
+    let together = fetches_with(2, 1, span);
     assert!(
         alone >= 5,
         "one process polled a 2 s source only {alone} times"
     );
     assert!(
-        (three as f64) <= alone as f64 * 1.5,
-        "three processes fetched {three} times where one fetched {alone}"
+        (together as f64) <= alone as f64 * 1.5,
+        "two readers and a tail fetched {together} times where one tail fetched {alone}"
     );
 }
 
+#[test]
+fn a_reader_killed_mid_poll_does_not_stop_the_others() {
+    if !tmux_available() {
+        return;
+    }
+    let (_runtime, _server, site, dir) = serve_feed();
+    let (config, cache) = (dir.path().join("config.toml"), dir.path().join("cache.db"));
+    // The reader claims the poll and hangs in a slow response; kill -9 it then.
+    site.set_delay("/feed.xml", Duration::from_secs(30));
+    let reader = reader_in_tmux("killed", dir.path(), &config, &cache);
+    let started = Instant::now();
+    while site.requests("/feed.xml") == 0 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(site.requests("/feed.xml"), 1, "the reader polled");
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = reader.run(&["list-panes", "-t", "t", "-F", "#{pane_pid}"]);
+    let killed = Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(killed.success(), "kill -9 {pid}");
+    site.set_delay("/feed.xml", Duration::ZERO);
+    let before = site.requests("/feed.xml");
+    let mut tail = spawn_quiet({
+        let mut command = liveblog(dir.path(), &config, &cache);
+        command.arg("tail");
+        command
+    });
+    let started = Instant::now();
+    while site.requests("/feed.xml") < before + 2 && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = tail.kill();
+    let _ = tail.wait();
+    drop(reader);
+    assert!(
+        site.requests("/feed.xml") >= before + 2,
+        "after a reader died mid-poll, a tail polled {} times in 30 s",
+        site.requests("/feed.xml") - before
+    );
+}
+
+#[test]
+fn opening_an_entry_in_one_reader_marks_it_read_in_the_other() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(&feed, rss(&["Only report so far"])).expect("feed");
+    let config = write_config(dir.path(), &feed.display().to_string(), "1h");
+    let cache = dir.path().join("cache.db");
+    let refreshed = liveblog(dir.path(), &config, &cache)
+        .arg("refresh")
+        .output()
+        .expect("refresh");
+    assert!(refreshed.status.success());
+    let unread_row = |screen: &str| {
+        screen
+            .lines()
+            .find(|line| line.contains("Only report so far"))
+            .is_some_and(|line| line.trim_start().starts_with('\u{2022}'))
+    };
+    let first = reader_in_tmux("opener", dir.path(), &config, &cache);
+    let second = reader_in_tmux("watcher", dir.path(), &config, &cache);
+    for reader in [&first, &second] {
+        let screen = reader.wait_for("the reader", "Only report so far");
+        assert!(unread_row(&screen), "unread at first:\n{screen}");
+    }
+    first.keys(&["Enter"]);
+    first.wait_for("the entry opened", "Body 0");
+    let started = Instant::now();
+    let mut screen = second.screen();
+    while unread_row(&screen) && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(100));
+        screen = second.screen();
+    }
+    assert!(
+        !unread_row(&screen),
+        "the other reader still shows it unread after 5 s:\n{screen}"
+    );
+}
+
+/// The lines `child`'s stdout printed so far, read on a thread of its own.
+fn collect_stdout(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::BufRead;
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let sink = std::sync::Arc::clone(&lines);
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            sink.lock().expect("lines").push(line);
+        }
+    });
+    lines
+}
+
+/// `--json` lines' ids, in order.
+fn ids(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|value| value["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn wait_for_ids(lines: &std::sync::Mutex<Vec<String>>, count: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let seen = ids(&lines.lock().expect("lines"));
+        if seen.len() >= count || started.elapsed() > Duration::from_secs(10) {
+            return seen;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_tail_prints_what_another_process_stored_once_and_an_edit_again() {
+    let (_runtime, server, site, dir) = serve_feed();
+    let cache = dir.path().join("cache.db");
+    // The tail itself polls once, then not for an hour.
+    let config = write_config(dir.path(), &server.url("/feed.xml"), "1h");
+    let mut tail = liveblog(dir.path(), &config, &cache)
+        .args(["tail", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tail");
+    let lines = collect_stdout(&mut tail);
+    assert_eq!(wait_for_ids(&lines, 1), ["e0"], "the tail's own first poll");
+
+    let refresh = |expect: &str| {
+        let out = liveblog(dir.path(), &config, &cache)
+            .args(["refresh", "--force"])
+            .output()
+            .expect("refresh");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.contains(expect), "{stdout}");
+    };
+    site.set(
+        "/feed.xml",
+        Resource::ok(
+            "application/rss+xml",
+            rss(&["A report", "Second report", "Third report"]),
+        ),
+    );
+    refresh("2 new");
+    assert_eq!(wait_for_ids(&lines, 3), ["e0", "e1", "e2"]);
+    // Nothing new: nothing printed. Then an edit: printed again.
+    refresh("blog: ");
+    site.set(
+        "/feed.xml",
+        Resource::ok(
+            "application/rss+xml",
+            rss(&["A report", "Second report, corrected", "Third report"]),
+        ),
+    );
+    refresh("0 new, 1 updated");
+    let seen = wait_for_ids(&lines, 4);
+    std::thread::sleep(Duration::from_millis(1_000));
+    let _ = tail.kill();
+    let _ = tail.wait();
+    let seen_at_end = ids(&lines.lock().expect("lines"));
+    assert_eq!(seen, ["e0", "e1", "e2", "e1"], "{seen_at_end:?}");
+    assert_eq!(seen_at_end, seen, "printed more than once");
+}
+
+#[test]
+fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
+    let (_runtime, server, site, dir) = serve_feed();
+    let cache = dir.path().join("cache.db");
+    let config = write_config(dir.path(), &server.url("/feed.xml"), "1h");
+    let refresh = |args: &[&str]| {
+        let out = liveblog(dir.path(), &config, &cache)
+            .arg("refresh")
+            .args(args)
+            .output()
+            .expect("refresh");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        stdout
+    };
+    assert!(refresh(&[]).contains("1 new"));
+    assert_eq!(site.requests("/feed.xml"), 1);
+    let second = refresh(&[]);
+    assert!(
+        second.starts_with("blog: fresh: polled ") && second.contains("by another process"),
+        "{second}"
+    );
+    assert_eq!(site.requests("/feed.xml"), 1, "fetched within its interval");
+    let forced = refresh(&["--force"]);
+    assert!(
+        forced.contains("not modified") || forced.contains("0 new"),
+        "{forced}"
+    );
+    assert_eq!(site.requests("/feed.xml"), 2, "--force polls");
+
+    // A process fetching it now (a slow response): another refresh leaves it to that
+    // one, even with --force, and counts it a success.
+    site.set_delay("/feed.xml", Duration::from_secs(4));
+    let slow = spawn_quiet({
+        let mut command = liveblog(dir.path(), &config, &cache);
+        command.args(["refresh", "--force"]);
+        command
+    });
+    let started = Instant::now();
+    while site.requests("/feed.xml") < 3 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let during = refresh(&["--force"]);
+    assert!(
+        during.contains("fresh: another process is fetching it now"),
+        "{during}"
+    );
+    assert_eq!(site.requests("/feed.xml"), 3, "one fetch at a time");
+    let status = slow.wait_with_output().expect("slow refresh").status;
+    assert!(status.success());
+}
 #[test]
 fn a_process_killed_mid_poll_does_not_stop_the_others() {
     let (_runtime, _server, site, dir) = serve_feed();

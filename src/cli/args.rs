@@ -48,7 +48,14 @@ pub enum Command {
         explain: bool,
     },
     /// Poll every source once into the cache, print a summary line per source.
-    Refresh,
+    ///
+    /// A source another process polled within its interval (or is fetching now) is not
+    /// fetched again: its line says so, and it counts as a success.
+    Refresh {
+        /// Poll every source now, due or not (unless another process is fetching it).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print entries as they arrive (new, and edited ones again), until interrupted.
     Tail {
         /// Only entries matching this query.
@@ -97,6 +104,12 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         action: crate::cli::admin::ConfigAction,
+    },
+    /// The cache: where it is, whether it is sound, and setting a broken one aside.
+    Cache {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::cli::cache::CacheAction,
     },
     /// Print a shell completion script.
     Completions {

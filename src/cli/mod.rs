@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod args;
+pub mod cache;
 mod dump;
 mod failure;
 mod follow;
@@ -88,9 +89,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             date,
             explain,
         } => dump::dump(&source, format, json, date, explain, cli.config.as_deref()).await,
-        Command::Refresh => {
+        Command::Refresh { force } => {
             let config = Config::load(cli.config.as_deref())?;
-            refresh::refresh(&config, &config.cache_path(cli.cache.as_deref())).await
+            refresh::refresh(&config, &config.cache_path(cli.cache.as_deref()), force).await
+        }
+        Command::Cache { action } => {
+            let config = Config::load(cli.config.as_deref())?;
+            cache::run(action, &config.cache_path(cli.cache.as_deref()))
         }
         Command::Tail {
             filter,

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::failure::Failure;
 use super::print::{print_item, stdout_closed};
 use crate::config::Config;
-use crate::model::{Entry, SourceId};
+use crate::model::SourceId;
 use crate::query::Query;
 use crate::sources::fetch::{Fetcher, Validators};
 use crate::sources::poller::{Poll, PollOutcome, Poller};
@@ -38,6 +38,9 @@ pub async fn tail(
             },
         ));
     }
+    // The change log from here on is what this tail prints, whoever stored it.
+    let names: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
+    let mut cursor = store.change_cursor()?;
     if let Some(since) = since {
         // What the cache already has from that window, oldest first, before going live.
         let now = Timestamp::now();
@@ -45,9 +48,8 @@ pub async fn tail(
             .ok()
             .and_then(|span| now.checked_sub(span).ok())
             .unwrap_or(Timestamp::MIN);
-        let names: Vec<&SourceId> = config.sources.iter().map(|source| &source.id).collect();
         let mut cached = store.query(query, now, None)?;
-        cached.retain(|entry| entry.sort_time() >= from && names.contains(&&entry.source));
+        cached.retain(|entry| entry.sort_time() >= from && names.contains(&entry.source));
         let mut out = io::stdout().lock();
         for entry in cached.iter().rev() {
             print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
@@ -60,14 +62,22 @@ pub async fn tail(
     let _poller = Poller::spawn(fetcher, sources, poll_tx, Some(gate));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    let mut pipe_check = tokio::time::interval(std::time::Duration::from_millis(250));
+    // Also how often it looks whether another process stored something: one
+    // `PRAGMA data_version`, next to nothing when nothing changed.
+    let mut look = tokio::time::interval(std::time::Duration::from_millis(250));
+    let mut data_version = None;
     loop {
         let poll = tokio::select! {
             poll = poll_rx.recv() => poll,
             // `tail | head -3`: once the reader is gone, stop now, not at the next write.
-            _ = pipe_check.tick() => {
+            _ = look.tick() => {
                 if stdout_closed() {
                     return Err(Failure::ClosedPipe);
+                }
+                let version = store.data_version()?;
+                if data_version != Some(version) {
+                    data_version = Some(version);
+                    cursor = print_changes(&mut store, cursor, &names, query, json, config)?;
                 }
                 continue;
             }
@@ -84,7 +94,11 @@ pub async fn tail(
             .find(|source| source.id == poll.source)
             .map(|source| source.retention)
             .unwrap_or_default();
-        let ingested = ingest_retaining(&mut store, &poll, retention)?;
+        if let Err(err) = ingest_retaining(&mut store, &poll, retention) {
+            // A full disk or a lock held too long: say so, and go on polling.
+            tracing::error!(source = %poll.source, %err, "storage error");
+            eprintln!("liveblog: {}: {err}", poll.source);
+        }
         if let PollOutcome::Failed(error) = &poll.outcome {
             eprintln!(
                 "liveblog: {}: {}",
@@ -92,14 +106,36 @@ pub async fn tail(
                 crate::sanitize::clean_line(error)
             );
         }
-        let mut changed: Vec<Entry> = ingested.applied.new;
-        changed.extend(ingested.applied.updated);
-        changed.sort_by_key(Entry::sort_time);
-        let now = Timestamp::now();
-        let mut out = io::stdout().lock();
-        for entry in changed.iter().filter(|entry| query.matches(entry, now)) {
+        // This connection's own writes leave `data_version` alone: read them now.
+        cursor = print_changes(&mut store, cursor, &names, query, json, config)?;
+    }
+}
+
+/// Prints the entries new or edited in the cache after `cursor` (by any process),
+/// oldest first, those matching `query`; returns the cursor to go on from.
+fn print_changes(
+    store: &mut Store,
+    cursor: i64,
+    names: &[SourceId],
+    query: &Query,
+    json: bool,
+    config: &Config,
+) -> Result<i64, Failure> {
+    let changes = store.changes_after(cursor, Some(names))?;
+    if changes.lost {
+        eprintln!(
+            "liveblog: fell behind the cache's change log (other processes stored a lot): \
+             some entries were not printed"
+        );
+    }
+    let now = Timestamp::now();
+    let mut out = io::stdout().lock();
+    // The log lists them newest first.
+    for (entry, _) in changes.entries.iter().rev() {
+        if query.matches(entry, now) {
             print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
         }
-        out.flush()?;
     }
+    out.flush()?;
+    Ok(changes.cursor)
 }

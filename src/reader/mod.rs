@@ -71,6 +71,8 @@ impl Watch {
             return None;
         }
         self.data_version = Some(version);
+        // This reader's own polls and marks reached the app directly.
+        self.cursor = store.skip_own_changes(self.cursor);
         let changes = match store.changes_after(self.cursor, Some(shown)) {
             Ok(changes) => changes,
             Err(err) => return Some(Action::Notice(err.to_string())),

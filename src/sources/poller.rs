@@ -41,6 +41,17 @@ impl Poll {
     pub fn succeeded(&self) -> bool {
         !matches!(self.outcome, PollOutcome::Failed(_))
     }
+
+    /// How long to wait before polling this source again, on `schedule` (which counts
+    /// this poll's failure, or resets on success): the server's hints and the feed's
+    /// `<ttl>` are floors, and a little jitter is added.
+    pub fn next_delay(&self, schedule: &mut Schedule) -> std::time::Duration {
+        let mut hints = self.hints;
+        if let PollOutcome::Parsed { document, .. } = &self.outcome {
+            hints.ttl = document.ttl;
+        }
+        schedule.next_delay(self.succeeded(), &hints, jitter(&self.source.0))
+    }
 }
 
 /// What a poll gave.
@@ -270,16 +281,13 @@ async fn run_source(
             None => fetch.await,
             Some(gate) => renewing(gate, &source.id, fetch).await,
         };
-        let mut hints = poll.hints;
         if let PollOutcome::Parsed {
-            validators: next,
-            document,
+            validators: next, ..
         } = &poll.outcome
         {
             validators = next.clone();
-            hints.ttl = document.ttl;
         }
-        let delay = schedule.next_delay(poll.succeeded(), &hints, jitter(&source.id.0));
+        let delay = poll.next_delay(&mut schedule);
         match &poll.outcome {
             PollOutcome::Failed(error) => {
                 tracing::warn!(source = %source.id, %error, retry_in = ?delay, failures = schedule.failures, "poll failed");

@@ -22,6 +22,12 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most values one statement may bind (SQLite's `SQLITE_MAX_VARIABLE_NUMBER`).
 const MAX_PARAMETERS: usize = 32_766;
 
+/// Rows the search index takes in per transaction when it catches up.
+const INDEX_BATCH: usize = 2_000;
+
+/// The pause between two such transactions, which lets other writers in.
+const INDEX_PAUSE: Duration = Duration::from_millis(10);
+
 /// The cache: one SQLite connection.
 ///
 /// `Store` is `Send` but not `Sync`; open one per thread or process.
@@ -32,6 +38,19 @@ pub struct Store {
     pub(super) path: String,
     /// Opened to read only: nothing is written, the search index is not caught up.
     read_only: bool,
+    /// The stretches of the change log this connection wrote, `(before, last]`, the
+    /// latest few: a reader need not read its own writes back ([`Store::skip_own_changes`]).
+    pub(super) own_changes: Vec<(i64, i64)>,
+}
+
+/// How many stretches of its own writes a connection remembers.
+const OWN_CHANGES_KEPT: usize = 64;
+
+/// The change log's latest point, inside a transaction.
+fn log_point(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |row| {
+        row.get(0)
+    })
 }
 
 /// How a connection is opened.
@@ -86,6 +105,32 @@ fn dir_writable(dir: &Path) -> bool {
     }
 }
 
+/// Refuses a file that is there and not SQLite before SQLite opens it: SQLite would
+/// delete a `-wal` file beside it that it cannot use.
+pub(super) fn refuse_if_not_sqlite(path: &Path, name: &str) -> Result<(), StoreError> {
+    use std::io::Read;
+    const HEADER: &[u8; 16] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Missing (made fresh) or unreadable (SQLite says why).
+        return Ok(());
+    };
+    let mut start = Vec::with_capacity(HEADER.len());
+    let read = file
+        .by_ref()
+        .take(HEADER.len() as u64)
+        .read_to_end(&mut start);
+    if read.is_ok() && !start.is_empty() && start.as_slice() != HEADER {
+        return Err(StoreError {
+            path: name.to_string(),
+            message: format!(
+                "opening: not an SQLite database: {}",
+                super::error::RESET_HINT
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A failure to open a cache this process may not write, said as what to do.
 fn explain_not_writable(path: &Path, err: StoreError) -> StoreError {
     if !path.exists() || writable(path) {
@@ -113,6 +158,7 @@ impl Store {
                 message: format!("creating directory {}: {e}", parent.display()),
             })?;
         }
+        refuse_if_not_sqlite(path, &name)?;
         let conn = Connection::open(path).map_err(fail(&name, "opening"))?;
         Store::init(conn, name, Mode::Write).map_err(|err| explain_not_writable(path, err))
     }
@@ -180,6 +226,7 @@ impl Store {
             conn,
             path,
             read_only: mode == Mode::Read,
+            own_changes: Vec::new(),
         };
         if mode == Mode::Read {
             // Nothing may be written: the file must already be at this version.
@@ -223,9 +270,13 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         let applied = apply_in(&tx, &self.path, source, items, true, now)?;
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
         Ok(applied)
     }
 
@@ -244,11 +295,15 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         let whole = !document.cut_short;
         let applied = apply_in(&tx, &self.path, source, &document.items, whole, now)?;
         record_in(&tx, &self.path, source, state)?;
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
         Ok(applied)
     }
 
@@ -328,7 +383,7 @@ impl Store {
         // A search tests the rows the index has not taken in one by one: fewer of them
         // is faster. A read-only connection cannot, and need not, catch up.
         if !self.read_only {
-            self.catch_up_index(None)?;
+            self.catch_up_index_in_batches()?;
         }
         let err = fail(&self.path, "searching entries");
         let mut filter = query.to_sql(now);
@@ -447,6 +502,23 @@ impl Store {
         Ok(count)
     }
 
+    /// Brings the FTS index fully up to date in short transactions of
+    /// a few thousand rows, pausing between them, so that another process waiting to
+    /// write (a `refresh`) gets the lock in between instead of giving up: a backlog of
+    /// 300,000 rows takes seconds to index.
+    pub fn catch_up_index_in_batches(&mut self) -> Result<usize, StoreError> {
+        let mut taken = 0;
+        loop {
+            let batch = self.catch_up_index(Some(INDEX_BATCH))?;
+            taken += batch;
+            if batch < INDEX_BATCH {
+                return Ok(taken);
+            }
+            // Long enough for a waiting writer's busy handler to find the lock free.
+            std::thread::sleep(INDEX_PAUSE);
+        }
+    }
+
     /// Rows the FTS index has yet to take in.
     pub fn index_backlog(&self) -> Result<usize, StoreError> {
         let err = fail(&self.path, "reading the search index queue");
@@ -464,6 +536,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         {
             let mut update = tx
                 .prepare_cached("UPDATE entries SET read = 1 WHERE source = ?1 AND id = ?2")
@@ -472,8 +545,12 @@ impl Store {
                 update.execute(params![source.0, id.0]).map_err(&err)?;
             }
         }
+        let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
-        tx.commit().map_err(&err)
+        tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
+        Ok(())
     }
 
     /// Applies retention to one source: deletes entries older than `max_age` before
@@ -558,12 +635,27 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
+        let before = log_point(&tx).map_err(&err)?;
         tx.execute(
             "UPDATE entries SET read = ?3 WHERE source = ?1 AND id = ?2",
             params![source.0, id.0, read],
         )
         .map_err(&err)?;
-        tx.commit().map_err(&err)
+        let after = log_point(&tx).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        drop(err);
+        self.note_own_changes(before, after);
+        Ok(())
+    }
+
+    /// Remembers that this connection wrote the change log's `(before, after]`.
+    fn note_own_changes(&mut self, before: i64, after: i64) {
+        if after > before {
+            if self.own_changes.len() >= OWN_CHANGES_KEPT {
+                self.own_changes.remove(0);
+            }
+            self.own_changes.push((before, after));
+        }
     }
 
     /// The polling state of one source (only `source` is set if the cache has none).

@@ -23,10 +23,26 @@ pub(super) fn fail<'a>(
     }
 }
 
+/// What to do about a cache that is broken (or not a cache at all).
+pub(super) const RESET_HINT: &str = "`liveblog cache reset` sets it aside (kept, renamed) \
+     and starts a fresh cache, or pass --cache with another file";
+
 /// One line saying what a SQLite error means for the user.
 pub(super) fn describe(error: &rusqlite::Error) -> String {
     match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => "not an SQLite database".to_string(),
+        Some(ErrorCode::NotADatabase) => format!("not an SQLite database: {RESET_HINT}"),
+        Some(ErrorCode::DatabaseCorrupt) => {
+            format!("corrupt ({}): {RESET_HINT}", one_line(&error.to_string()))
+        }
+        // What was stored before stays: the transaction that did not fit rolls back.
+        Some(ErrorCode::DiskFull) => "disk full: free space on the disk that holds the cache \
+             (or pass --cache with a file on another disk), then try again; what was \
+             stored before is kept"
+            .to_string(),
+        Some(ErrorCode::SystemIoFailure) => format!(
+            "{} (is its disk full, failing or gone? what was stored before is kept)",
+            one_line(&error.to_string())
+        ),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             "locked by another process (gave up waiting)".to_string()
         }

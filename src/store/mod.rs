@@ -14,6 +14,7 @@
 
 mod cache;
 mod error;
+pub mod health;
 pub mod ingest;
 mod records;
 mod schema;
@@ -23,4 +24,4 @@ mod write;
 pub use cache::Store;
 pub use error::StoreError;
 pub use records::{Applied, SourceState};
-pub use shared::{CacheGate, Changes, Mark};
+pub use shared::{CacheGate, Changes, Mark, process_owner};

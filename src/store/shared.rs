@@ -65,6 +65,21 @@ impl Store {
             .map_err(fail(&self.path, "reading the change log"))
     }
 
+    /// `cursor` moved past what this connection itself wrote right after it (its own
+    /// polls and marks): a reader that already holds those need not read them back.
+    /// Another process's writes are never skipped.
+    pub fn skip_own_changes(&mut self, cursor: i64) -> i64 {
+        let mut cursor = cursor;
+        // Stretches in the order written; one that starts at the cursor continues it.
+        for &(before, after) in &self.own_changes {
+            if before == cursor {
+                cursor = after;
+            }
+        }
+        self.own_changes.retain(|&(_, after)| after > cursor);
+        cursor
+    }
+
     /// What changed after `cursor`, among these sources' entries (`None`: all), read in
     /// one snapshot. Deleted entries (retention) are not reported.
     pub fn changes_after(
@@ -161,6 +176,23 @@ impl Store {
             [&source.0],
         )
         .map_err(&err)?;
+        // A claim held by a process that is gone (killed mid-poll) holds nothing.
+        let holder: Option<String> = tx
+            .query_row(
+                "SELECT polling_by FROM sources WHERE name = ?1 AND polling_until > ?2",
+                params![source.0, now_ms],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(&err)?
+            .flatten();
+        if holder.is_some_and(|holder| holder != owner && !owner_alive(&holder)) {
+            tx.execute(
+                "UPDATE sources SET polling_until = NULL, polling_by = NULL WHERE name = ?1",
+                [&source.0],
+            )
+            .map_err(&err)?;
+        }
         let granted = tx
             .execute(
                 "UPDATE sources SET
@@ -283,25 +315,49 @@ impl Store {
     }
 }
 
+/// This process's name in the cache's claims: its pid and start time (unique enough;
+/// the pid also tells the others whether it still runs).
+pub fn process_owner() -> String {
+    static OWNER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "pid {} since {}",
+            std::process::id(),
+            Timestamp::now().as_millisecond()
+        )
+    });
+    OWNER.clone()
+}
+
+/// Whether the process named `owner` (see [`process_owner`]) still runs. Every process
+/// on a cache runs on one machine (WAL shares memory between them), so its pid says;
+/// where `/proc` is missing, or the name is not ours, it counts as running and its
+/// claim simply runs out.
+fn owner_alive(owner: &str) -> bool {
+    let Some(pid) = owner
+        .strip_prefix("pid ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return true;
+    };
+    let proc = std::path::Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 /// The cache as the poller's [`Gate`]: its own connection, so that claims never wait
 /// behind the cache worker's writes in this process.
 pub struct CacheGate {
     store: std::sync::Mutex<Store>,
-    /// This process's name in the cache's claims (pid and start time: unique enough).
+    /// This process's name in the cache's claims ([`process_owner`]).
     owner: String,
 }
 
 impl CacheGate {
     /// Opens a connection to the cache at `path` for claims.
     pub fn open(path: &std::path::Path) -> Result<CacheGate, StoreError> {
-        let started = Timestamp::now();
         Ok(CacheGate {
             store: std::sync::Mutex::new(Store::open(path)?),
-            owner: format!(
-                "pid {} since {}",
-                std::process::id(),
-                started.as_millisecond()
-            ),
+            owner: process_owner(),
         })
     }
 }
@@ -326,5 +382,57 @@ impl Gate for CacheGate {
         {
             tracing::warn!(%err, %source, "cannot renew a poll's claim");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flags, Item};
+
+    fn item(id: &str) -> Item {
+        Item {
+            id: EntryId(id.to_string()),
+            published: None,
+            updated: None,
+            title: format!("Title {id}"),
+            author: None,
+            url: None,
+            text: format!("Text {id}"),
+            html: None,
+            flags: Flags::default(),
+        }
+    }
+
+    #[test]
+    fn a_reader_skips_its_own_writes_in_the_log_but_never_another_processes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.db");
+        let mut mine = Store::open(&path).expect("open");
+        let mut theirs = Store::open(&path).expect("open");
+        let source = SourceId("blog".into());
+        let now = Timestamp::now();
+
+        let cursor = mine.change_cursor().expect("cursor");
+        mine.apply(&source, &[item("a"), item("b")], now)
+            .expect("apply");
+        mine.mark_read(&source, &EntryId("a".into())).expect("read");
+        let cursor = mine.skip_own_changes(cursor);
+        assert_eq!(cursor, mine.change_cursor().expect("cursor"));
+        let changes = mine.changes_after(cursor, None).expect("changes");
+        assert!(changes.entries.is_empty() && changes.marks.is_empty());
+
+        // Another process writes, then this one: the other's write is read, and this
+        // one's after it is read too (it no longer follows the cursor).
+        theirs.apply(&source, &[item("c")], now).expect("apply");
+        mine.apply(&source, &[item("d")], now).expect("apply");
+        assert_eq!(mine.skip_own_changes(cursor), cursor);
+        let changes = mine.changes_after(cursor, None).expect("changes");
+        let ids: Vec<&str> = changes
+            .entries
+            .iter()
+            .map(|(entry, _)| entry.item.id.0.as_str())
+            .collect();
+        assert!(ids.contains(&"c") && ids.contains(&"d"), "{ids:?}");
     }
 }
