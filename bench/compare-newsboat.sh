@@ -79,12 +79,11 @@ for round in $(seq 1 "$ROUNDS"); do
     run newsboat-cold newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
     # newsboat stores a new feed's ETag only from its second reload on (the feed's row
     # is written after the first download), so prime both once, untimed, before the
-    # warm runs: then every warm poll is a conditional GET answered 304. (--force: a
-    # refresh within the sources' interval otherwise leaves them be.)
-    "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh --force >/dev/null
+    # warm runs: then every warm poll is a conditional GET answered 304.
+    "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh >/dev/null
     newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db" >/dev/null
     stats >/dev/null
-    run liveblog-warm "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh --force
+    run liveblog-warm "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/lb/cache.db" refresh
     run newsboat-warm newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
 done
 

@@ -276,7 +276,7 @@ fn a_full_disk_during_a_refresh_names_the_cache_and_every_source_and_keeps_what_
 
     site.set("/one.xml", Resource::ok("application/rss+xml", rss(&big)));
     site.set("/two.xml", Resource::ok("application/rss+xml", rss(&big)));
-    let out = run(dir.path(), &config, &["refresh", "--force"]);
+    let out = run(dir.path(), &config, &["refresh"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
     assert!(

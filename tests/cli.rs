@@ -559,7 +559,7 @@ fn refresh_prints_one_line_per_source_and_a_second_refresh_has_nothing_new() {
     let other = first.iter().find(|l| l.contains("other")).expect("other");
     assert!(other.contains("1 new"), "{other}");
 
-    let out = run(sandbox.cmd().args(["refresh", "--force"]));
+    let out = run(sandbox.cmd().arg("refresh"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let second = lines(&out.stdout);
     assert_eq!(second.len(), 2, "{:?}", out.stdout);
@@ -587,7 +587,7 @@ fn refresh_prints_one_line_per_source_and_a_second_refresh_has_nothing_new() {
     server
         .site()
         .set("/feed.xml", Resource::ok(RSS_TYPE, feed_v2()));
-    let out = run(sandbox.cmd().args(["refresh", "--force"]));
+    let out = run(sandbox.cmd().arg("refresh"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let good = lines(&out.stdout)
         .into_iter()

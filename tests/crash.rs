@@ -107,9 +107,8 @@ fn sigkill_during_refresh_loses_nothing_committed() {
                 .expect("write");
             }
         }
-        // --force: each round polls again, within the sources' interval.
         let mut child = liveblog(dir.path(), &config, &cache)
-            .args(["refresh", "--force"])
+            .arg("refresh")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -135,7 +134,7 @@ fn sigkill_during_refresh_loses_nothing_committed() {
     }
     // And it still works.
     let status = liveblog(dir.path(), &config, &cache)
-        .args(["refresh", "--force"])
+        .arg("refresh")
         .status()
         .expect("refresh");
     assert!(status.success());

@@ -716,10 +716,7 @@ fn refresh_binary() {
     };
 
     for round in 1..=2 {
-        // --force: the second round polls again, within the sources' interval.
-        let mut args = global("refresh");
-        args.push("--force".as_ref());
-        let run = run_liveblog(&args);
+        let run = run_liveblog(&global("refresh"));
         eprintln!(
             "refresh round {round}: exit {:?} in {:?}, peak RSS {} kB\nstdout:\n{}stderr:\n{}",
             run.code, run.elapsed, run.peak_kb, run.stdout, run.stderr

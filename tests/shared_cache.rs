@@ -88,9 +88,9 @@ fn a_reader_shows_what_a_refresh_in_another_process_stored() {
         ]),
     )
     .expect("feed");
-    // --force: the reader polled it within its interval.
+    // A plain refresh polls even though the reader polled it within its interval.
     let refreshed = liveblog(dir.path(), &config, &cache)
-        .args(["refresh", "--force"])
+        .arg("refresh")
         .output()
         .expect("refresh");
     assert!(
@@ -328,7 +328,7 @@ fn a_tail_prints_what_another_process_stored_once_and_an_edit_again() {
 
     let refresh = |expect: &str| {
         let out = liveblog(dir.path(), &config, &cache)
-            .args(["refresh", "--force"])
+            .arg("refresh")
             .output()
             .expect("refresh");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -364,7 +364,7 @@ fn a_tail_prints_what_another_process_stored_once_and_an_edit_again() {
 }
 
 #[test]
-fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
+fn refresh_due_leaves_a_source_another_process_polled_within_its_interval() {
     let (_runtime, server, site, dir) = serve_feed();
     let cache = dir.path().join("cache.db");
     let config = write_config(dir.path(), &server.url("/feed.xml"), "1h");
@@ -379,20 +379,25 @@ fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
         assert_eq!(stdout.lines().count(), 1, "{stdout}");
         stdout
     };
-    assert!(refresh(&[]).contains("1 new"));
+    assert!(refresh(&["--due"]).contains("1 new"));
     assert_eq!(site.requests("/feed.xml"), 1);
-    let second = refresh(&[]);
+    let second = refresh(&["--due"]);
     assert!(
         second.starts_with("blog: fresh: polled ") && second.contains("by another process"),
         "{second}"
     );
     assert_eq!(site.requests("/feed.xml"), 1, "fetched within its interval");
+    // Without --due, refresh polls every source, as its contract says.
+    let plain = refresh(&[]);
+    assert!(plain.contains("not modified") || plain.contains("0 new"), "{plain}");
+    assert_eq!(site.requests("/feed.xml"), 2, "refresh polls");
+    // --force is the default, still accepted.
     let forced = refresh(&["--force"]);
     assert!(
         forced.contains("not modified") || forced.contains("0 new"),
         "{forced}"
     );
-    assert_eq!(site.requests("/feed.xml"), 2, "--force polls");
+    assert_eq!(site.requests("/feed.xml"), 3, "--force polls");
 
     // A process fetching it now (a slow response): another refresh leaves it to that
     // one, even with --force, and counts it a success.
@@ -403,7 +408,7 @@ fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
         command
     });
     let started = Instant::now();
-    while site.requests("/feed.xml") < 3 && started.elapsed() < Duration::from_secs(10) {
+    while site.requests("/feed.xml") < 4 && started.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let during = refresh(&["--force"]);
@@ -411,7 +416,7 @@ fn refresh_leaves_a_source_another_process_polled_within_its_interval() {
         during.contains("fresh: another process is fetching it now"),
         "{during}"
     );
-    assert_eq!(site.requests("/feed.xml"), 3, "one fetch at a time");
+    assert_eq!(site.requests("/feed.xml"), 4, "one fetch at a time");
     let status = slow.wait_with_output().expect("slow refresh").status;
     assert!(status.success());
 }

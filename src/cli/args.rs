@@ -49,11 +49,17 @@ pub enum Command {
     },
     /// Poll every source once into the cache, print a summary line per source.
     ///
-    /// A source another process polled within its interval (or is fetching now) is not
-    /// fetched again: its line says so, and it counts as a success.
+    /// A source another process is fetching at this moment is not fetched again: its line
+    /// says so. With --due (for cron on a shared cache), neither is one polled within its
+    /// interval by any process.
     Refresh {
-        /// Poll every source now, due or not (unless another process is fetching it).
-        #[arg(long)]
+        /// Poll only the sources that are due: none fetched more often than its interval
+        /// (and the server's max-age, Retry-After and backoff), however many processes
+        /// share the cache.
+        #[arg(long, conflicts_with = "force")]
+        due: bool,
+        /// Poll every source now, due or not (the default; kept for scripts).
+        #[arg(long, hide = true)]
         force: bool,
     },
     /// Print entries as they arrive (new, and edited ones again), until interrupted.

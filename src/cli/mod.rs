@@ -89,9 +89,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             date,
             explain,
         } => dump::dump(&source, format, json, date, explain, cli.config.as_deref()).await,
-        Command::Refresh { force } => {
+        Command::Refresh { due, force: _ } => {
             let config = Config::load(cli.config.as_deref())?;
-            refresh::refresh(&config, &config.cache_path(cli.cache.as_deref()), force).await
+            // Polling every source is the contract of `refresh`; `--due` asks for less.
+            refresh::refresh(&config, &config.cache_path(cli.cache.as_deref()), !due).await
         }
         Command::Cache { action } => {
             let config = Config::load(cli.config.as_deref())?;

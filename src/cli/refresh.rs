@@ -1,8 +1,8 @@
 //! `liveblog refresh`: poll every source once into the cache and say what each brought.
 //!
 //! It takes part in the claims of the processes sharing the cache: a source another
-//! process polled within its interval (or is fetching now) is not fetched again, unless
-//! `--force`.
+//! process is fetching at this moment is not fetched again, and with `--due` (cron on a
+//! shared cache) neither is one that any process polled within its interval.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -27,8 +27,8 @@ enum Plan {
     Skip(String, bool),
 }
 
-/// One line per source; exit 1 unless every source succeeded. `force` polls every
-/// source, due or not (unless another process is fetching it at this moment).
+/// One line per source; exit 1 unless every source succeeded. `force` (the default;
+/// `--due` clears it) polls every source, due or not (unless another process is fetching it at this moment).
 pub async fn refresh(config: &Config, cache: &Path, force: bool) -> Result<ExitCode, Failure> {
     if config.sources.is_empty() {
         println!("no sources configured (liveblog add URL follows a page)");
@@ -169,8 +169,8 @@ fn plan(
             match (state.last_attempt, state.last_error) {
                 (Some(polled), Some(error)) => Plan::Skip(
                     format!(
-                        "{name}: error (polled {} ago by another process; next try in {due}, \
-                         --force tries now): {error}",
+                        "{name}: error (polled {} ago by another process; next try in {due}; \
+                         refresh without --due tries now): {error}",
                         since(polled, now)
                     ),
                     false,
@@ -178,7 +178,7 @@ fn plan(
                 (Some(polled), None) => Plan::Skip(
                     format!(
                         "{name}: fresh: polled {} ago by another process (next poll in {due}; \
-                         --force polls now)",
+                         refresh without --due polls now)",
                         since(polled, now)
                     ),
                     true,
@@ -186,7 +186,7 @@ fn plan(
                 (None, _) => Plan::Skip(
                     format!(
                         "{name}: fresh: another process took this poll (next poll in {due}; \
-                         --force polls now)"
+                         refresh without --due polls now)"
                     ),
                     true,
                 ),
