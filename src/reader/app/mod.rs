@@ -20,3 +20,6 @@ pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;
 pub use update::update;
+
+#[cfg(test)]
+mod testing;

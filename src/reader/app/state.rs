@@ -484,7 +484,12 @@ impl App {
         let is_key = |row: &Row| row.entry.source == key.0 && row.entry.item.id == key.1;
         match self.visible.get(self.selected) {
             Some(&index) if is_key(&self.rows[index]) => Some(index),
-            _ => self.rows.iter().position(is_key),
+            _ => {
+                let found = self.rows.iter().position(is_key);
+                #[cfg(test)]
+                work::looked_at(found.map_or(self.rows.len(), |index| index + 1));
+                found
+            }
         }
     }
 
@@ -654,4 +659,26 @@ const DATED_AHEAD_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_mins(
 /// Newest first; a stable sort keeps the given order among equal times.
 pub(super) fn sort_rows(rows: &mut [Row]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.sort_time));
+}
+
+#[cfg(test)]
+pub(super) mod work {
+    //! How much work the app did, for tests that bound it by counts rather than time.
+
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Rows compared by key lookups that missed the selected row, in this thread.
+        static ROWS_LOOKED_AT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Counts `rows` rows compared by one lookup.
+    pub(in super::super) fn looked_at(rows: usize) {
+        ROWS_LOOKED_AT.with(|count| count.set(count.get() + rows));
+    }
+
+    /// Rows compared by lookups in this thread so far.
+    pub(in super::super) fn rows_looked_at() -> usize {
+        ROWS_LOOKED_AT.with(Cell::get)
+    }
 }
