@@ -107,6 +107,8 @@ impl App {
         if all_newer && !edited_in_place {
             // The usual case, news arriving: the new rows go in front and only they are
             // tested; what was shown, and any filter pass still running, moves down.
+            // Only the newest `window` of them can stay.
+            fresh.truncate(self.window);
             let added = self.prepend(fresh);
             if self.follow && was_at_top {
                 self.selected = 0;
@@ -118,6 +120,7 @@ impl App {
                 self.offset = self.selected.saturating_sub(anchor_screen_row);
             }
             self.clamp();
+            self.hold_window();
             return effects;
         }
 
@@ -136,6 +139,7 @@ impl App {
             self.new_above += self.selected.saturating_sub(old_selected);
         }
         self.clamp();
+        self.hold_window();
         effects
     }
 

@@ -14,6 +14,7 @@ mod sources;
 mod state;
 pub mod text;
 mod update;
+mod window;
 
 pub use detail::{DetailLine, DetailRole, detail_text};
 pub use layout::{Areas, layout};

@@ -387,8 +387,9 @@ pub struct App {
     pub last_session: Option<Timestamp>,
     /// The colours (`Mono` when `NO_COLOR` is set).
     pub theme: crate::model::Theme,
-    /// How many entries the reader holds at most (`[general] window`); once it holds
-    /// that many, an applied filter also searches the older ones in the cache.
+    /// How many entries the reader holds at most (`[general] window`): the newest, plus
+    /// the older matches in `cache_rows` and the entry being read. Once it holds that
+    /// many, an applied filter also searches the older ones in the cache.
     pub window: usize,
     /// The filter whose search of the cache is under way.
     pub searching_cache: Option<String>,

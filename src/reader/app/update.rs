@@ -39,7 +39,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
         Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
         Action::StoredElsewhere(elsewhere) => effects.extend(app.merge_elsewhere(*elsewhere)),
-        Action::Backfill(rows) => app.backfill(rows),
+        Action::Backfill(rows) => {
+            app.backfill(rows);
+            app.hold_window();
+        }
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
