@@ -84,6 +84,9 @@ impl App {
         }
         let mut edited_in_place = false;
         if !edited.is_empty() {
+            self.forget_wrapped(|(source, id)| {
+                edited.get(source).is_some_and(|ids| ids.contains_key(id))
+            });
             for row in &mut self.rows {
                 if let Some(edit) = edited
                     .get_mut(&row.entry.source)

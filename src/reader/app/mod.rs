@@ -16,7 +16,7 @@ pub mod text;
 mod update;
 mod window;
 
-pub use detail::{DetailLine, DetailRole, detail_text};
+pub use detail::{DetailCache, DetailLine, DetailPage, DetailRole, WrappedEntry, detail_text};
 pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;

@@ -401,6 +401,9 @@ pub struct App {
     /// Shown while the list is empty: what a first run should know (the built-in
     /// sources, where the config would be, how to add a page).
     pub welcome: Option<String>,
+    /// The open entry wrapped to the detail view's width (wrapped once, not at every
+    /// key; see [`App::detail_page`]).
+    pub detail_cache: Option<super::detail::DetailCache>,
 }
 
 impl App {
@@ -449,6 +452,7 @@ impl App {
             cache_rows: 0,
             prompt: None,
             welcome: None,
+            detail_cache: None,
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,

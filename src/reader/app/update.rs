@@ -187,6 +187,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RemoveSource if app.view == View::Sources => app.ask_remove_source(),
         action => navigate(app, action, &mut effects),
     }
+    app.wrap_detail();
     effects
 }
 
