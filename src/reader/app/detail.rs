@@ -4,45 +4,9 @@
 use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, wrap};
+pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
 use crate::model::Entry;
 use crate::sanitize::{clean, clean_line};
-
-/// What a line of the detail view is, for its style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailRole {
-    /// The headline.
-    Title,
-    /// Source, author, published and updated times.
-    Meta,
-    /// Pinned, key event, summary, edited, removed.
-    Badges,
-    /// The entry's own link, a web link.
-    Url,
-    /// The entry's own link of another scheme (`javascript:`, `file:` …): plain text,
-    /// never opened, copied or written as a hyperlink.
-    PlainLink,
-    /// A blank line between parts.
-    Blank,
-    /// The body.
-    Body,
-    /// "Edited: …" above what an edit took away.
-    EditedHeading,
-    /// A paragraph as it was before the source edited it.
-    EditedAway,
-    /// "Links" above the body's numbered links.
-    LinksHeading,
-    /// One numbered link of the body.
-    Link,
-}
-
-/// One line of the detail view, already wrapped to the width.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetailLine {
-    /// What the line is.
-    pub role: DetailRole,
-    /// Its text, clean for the terminal.
-    pub text: String,
-}
 
 /// The detail view's lines at `width` (the view's, borders included): headline, meta
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
@@ -53,28 +17,6 @@ pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
     lines.extend(meta_lines(row, app, width));
     lines.extend(wrapped.rest);
     lines
-}
-
-/// The parts of the detail view that depend only on the entry and the width: wrapped
-/// once (a body may be megabytes), scrolled through at every key.
-#[derive(Debug, Clone, Default)]
-pub struct WrappedEntry {
-    /// The headline.
-    title: Vec<DetailLine>,
-    /// Link, body, what an edit changed, the body's links.
-    rest: Vec<DetailLine>,
-}
-
-/// An entry wrapped for the detail view: which entry, at which width (see
-/// [`App::detail_page`]).
-#[derive(Debug, Clone)]
-pub struct DetailCache {
-    /// The entry.
-    key: EntryKey,
-    /// The view's width it was wrapped to.
-    width: u16,
-    /// Its lines.
-    wrapped: WrappedEntry,
 }
 
 /// The detail view's lines of one entry at one width: the wrapped parts (held by the

@@ -15,6 +15,7 @@ mod state;
 pub mod text;
 mod update;
 mod window;
+mod wrapped;
 
 pub use detail::{DetailCache, DetailLine, DetailPage, DetailRole, WrappedEntry, detail_text};
 pub use layout::{Areas, layout};

@@ -403,7 +403,7 @@ pub struct App {
     pub welcome: Option<String>,
     /// The open entry wrapped to the detail view's width (wrapped once, not at every
     /// key; see [`App::detail_page`]).
-    pub detail_cache: Option<super::detail::DetailCache>,
+    pub detail_cache: Option<super::wrapped::DetailCache>,
 }
 
 impl App {
