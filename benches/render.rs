@@ -1,5 +1,5 @@
 //! Render time of one frame (ratatui `TestBackend`, 120x40) of the list and of the
-//! detail view over 100k entries, and the reader's first frame from a cache of 100k
+//! detail view over 100k entries, a scroll key in an entry with a 10 MB body, and the reader's first frame from a cache of 100k
 //! entries: `reader::open` (open the cache, `entries(Some(WINDOW))`, `App::new`) + one draw.
 
 mod common;
@@ -34,6 +34,29 @@ fn app(count: usize) -> App {
     let mut app = App::new(
         sources,
         common::entries(count, 3),
+        TimeZone::UTC,
+        Timestamp::now(),
+    );
+    update(
+        &mut app,
+        Action::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+    );
+    app
+}
+
+/// An app holding one entry whose body is 10 MB of short paragraphs.
+fn long_entry_app() -> App {
+    let mut entry = common::entries(1, 5).remove(0);
+    entry.item.text = (0..164_000)
+        .map(|n| format!("Paragraph {n:>6} of the very long report goes on and on a while."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut app = App::new(
+        vec![(entry.source.clone(), Default::default())],
+        vec![entry],
         TimeZone::UTC,
         Timestamp::now(),
     );
@@ -118,6 +141,38 @@ fn bench(c: &mut Criterion) {
     update(&mut app, Action::Back);
     update(&mut app, Action::Top);
 
+    println!("\nan entry with a 10 MB body, {WIDTH}x{HEIGHT} (wrapped once per width):");
+    let mut long = long_entry_app();
+    update(&mut long, Action::Open);
+    report("detail scroll key + frame", runs, || {
+        update(&mut long, Action::Down);
+        draw(&mut term, &long);
+    });
+    let mut wide = true;
+    report(
+        "detail resize (re-wrap) + frame",
+        if quick { 3 } else { 10 },
+        || {
+            wide = !wide;
+            let width = if wide { WIDTH } else { WIDTH - 1 };
+            update(
+                &mut long,
+                Action::Resize {
+                    width,
+                    height: HEIGHT,
+                },
+            );
+            draw(&mut term, &long);
+        },
+    );
+    update(
+        &mut long,
+        Action::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+    );
+
     let mut group = c.benchmark_group("render");
     group
         .sample_size(20)
@@ -128,7 +183,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("detail_100k", |b| {
         b.iter(|| draw(&mut term, black_box(&app)))
     });
+    group.bench_function("detail_10mb_scroll_key", |b| {
+        b.iter(|| {
+            update(&mut long, Action::Down);
+            draw(&mut term, black_box(&long));
+        })
+    });
     group.finish();
+    drop(long);
     drop(app);
 
     println!("\nfirst frame from a cache of {count} entries (reader::open + one draw):");

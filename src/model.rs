@@ -145,7 +145,8 @@ impl Item {
         }
         let words: Vec<&str> = self.text.split_whitespace().take(16).collect();
         let mut line = words.join(" ");
-        if self.text.split_whitespace().count() > words.len() {
+        // Whether more words follow, without counting a long body's every word.
+        if self.text.split_whitespace().nth(words.len()).is_some() {
             line.push('…');
         }
         line

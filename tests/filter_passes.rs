@@ -67,6 +67,8 @@ fn app(from: i64, to: i64) -> App {
         TimeZone::UTC,
         Timestamp::from_second(BASE + to * 60).expect("time"),
     );
+    // Room for every entry these tests load (the default window is 50,000).
+    app.window = 1_000_000;
     // The unfiltered list in full: the first pass ran on a time budget, and under load
     // it may not have reached the rows the tests scroll to.
     app.finish_filter();

@@ -2,59 +2,136 @@
 //! through these lines, the drawing styles each by its role.
 
 use super::layout::layout;
-use super::state::{App, EntryKey, Row};
+use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, wrap};
+pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
 use crate::model::Entry;
 use crate::sanitize::{clean, clean_line};
 
-/// What a line of the detail view is, for its style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailRole {
-    /// The headline.
-    Title,
-    /// Source, author, published and updated times.
-    Meta,
-    /// Pinned, key event, summary, edited, removed.
-    Badges,
-    /// The entry's own link, a web link.
-    Url,
-    /// The entry's own link of another scheme (`javascript:`, `file:` …): plain text,
-    /// never opened, copied or written as a hyperlink.
-    PlainLink,
-    /// A blank line between parts.
-    Blank,
-    /// The body.
-    Body,
-    /// "Edited: …" above what an edit took away.
-    EditedHeading,
-    /// A paragraph as it was before the source edited it.
-    EditedAway,
-    /// "Links" above the body's numbered links.
-    LinksHeading,
-    /// One numbered link of the body.
-    Link,
-}
-
-/// One line of the detail view, already wrapped to the width.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetailLine {
-    /// What the line is.
-    pub role: DetailRole,
-    /// Its text, clean for the terminal.
-    pub text: String,
-}
-
 /// The detail view's lines at `width` (the view's, borders included): headline, meta
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
-/// numbered.
+/// numbered. (The views use [`App::detail_page`], which wraps the body once per width.)
 pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
+    let wrapped = wrap_entry(row, width);
+    let mut lines = wrapped.title;
+    lines.extend(meta_lines(row, app, width));
+    lines.extend(wrapped.rest);
+    lines
+}
+
+/// The detail view's lines of one entry at one width: the wrapped parts (held by the
+/// app, or wrapped for this page only) around the meta lines (times change as the clock
+/// moves, badges as marks do).
+#[derive(Debug)]
+pub struct DetailPage<'a> {
+    wrapped: std::borrow::Cow<'a, WrappedEntry>,
+    meta: Vec<DetailLine>,
+}
+
+impl DetailPage<'_> {
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        self.wrapped.title.len() + self.meta.len() + self.wrapped.rest.len()
+    }
+
+    /// Whether it has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The lines, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &DetailLine> {
+        self.wrapped
+            .title
+            .iter()
+            .chain(&self.meta)
+            .chain(&self.wrapped.rest)
+    }
+}
+
+/// The text width of a detail view `width` columns wide (borders taken off).
+fn text_width(width: u16) -> usize {
+    usize::from(width.saturating_sub(2)).max(10)
+}
+
+/// The parts of an entry's detail view that need only the entry and the width.
+fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
     let entry = &row.entry;
-    let width = usize::from(width.saturating_sub(2)).max(10);
+    let width = text_width(width);
+    let mut wrapped = WrappedEntry::default();
+    let title = &mut wrapped.title;
+    for line in wrap(&clean_line(&entry.item.display_title()), width) {
+        title.push(DetailLine {
+            role: DetailRole::Title,
+            text: line,
+        });
+    }
     let mut lines: Vec<DetailLine> = Vec::new();
     let mut push = |role: DetailRole, text: String| lines.push(DetailLine { role, text });
-    for line in wrap(&clean_line(&entry.item.display_title()), width) {
-        push(DetailRole::Title, line);
+    if let Some(url) = &entry.item.url {
+        let role = if crate::parse::is_web_link(url) {
+            DetailRole::Url
+        } else {
+            DetailRole::PlainLink
+        };
+        for line in wrap(&clean_line(url), width) {
+            push(role, line);
+        }
     }
+    push(DetailRole::Blank, String::new());
+    for line in wrap(&clean(&entry.item.text), width) {
+        push(DetailRole::Body, line);
+    }
+    if let Some(previous) = entry
+        .previous_text
+        .as_deref()
+        .filter(|previous| *previous != entry.item.text)
+    {
+        // What the edit changed: the paragraphs it removed or rewrote, as they were.
+        let now: std::collections::HashSet<&str> =
+            entry.item.text.split('\n').map(str::trim).collect();
+        let changed: Vec<&str> = previous
+            .split('\n')
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !now.contains(line))
+            .collect();
+        push(DetailRole::Blank, String::new());
+        let heading = if changed.is_empty() {
+            "Edited: text added"
+        } else {
+            "Edited: before the change"
+        };
+        push(DetailRole::EditedHeading, heading.to_string());
+        for line in changed
+            .iter()
+            .flat_map(|line| wrap(&clean(line), width.saturating_sub(2)))
+        {
+            push(DetailRole::EditedAway, format!("- {line}"));
+        }
+    }
+    let links = &row.links;
+    if !links.is_empty() {
+        push(DetailRole::Blank, String::new());
+        push(DetailRole::LinksHeading, "Links".to_string());
+        for (number, (text, url)) in links.iter().enumerate() {
+            let label = if text.is_empty() {
+                String::new()
+            } else {
+                format!("{text} — ")
+            };
+            for line in wrap(&format!("[{}] {label}{url}", number + 1), width) {
+                push(DetailRole::Link, line);
+            }
+        }
+    }
+    wrapped.rest = lines;
+    wrapped
+}
+
+/// The meta lines: source, author, times (relative to the clock), badges.
+fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
+    let entry = &row.entry;
+    let width = text_width(width);
     let mut meta = vec![clean_line(&entry.source.0)];
     if let Some(author) = entry
         .item
@@ -90,77 +167,79 @@ pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
             clock(updated, &app.timezone, app.now)
         ));
     }
-    for line in wrap(&meta.join(" · "), width) {
-        push(DetailRole::Meta, line);
-    }
+    let mut lines: Vec<DetailLine> = wrap(&meta.join(" · "), width)
+        .into_iter()
+        .map(|text| DetailLine {
+            role: DetailRole::Meta,
+            text,
+        })
+        .collect();
     let badges = badges(entry);
     if !badges.is_empty() {
-        push(DetailRole::Badges, badges.join(" "));
-    }
-    if let Some(url) = &entry.item.url {
-        let role = if crate::parse::is_web_link(url) {
-            DetailRole::Url
-        } else {
-            DetailRole::PlainLink
-        };
-        for line in wrap(&clean_line(url), width) {
-            push(role, line);
-        }
-    }
-    push(DetailRole::Blank, String::new());
-    for line in wrap(&clean(&entry.item.text), width) {
-        push(DetailRole::Body, line);
-    }
-    if let Some(previous) = entry
-        .previous_text
-        .as_deref()
-        .filter(|previous| *previous != entry.item.text)
-    {
-        // What the edit changed: the paragraphs it removed or rewrote, as they were.
-        let now: Vec<&str> = entry.item.text.split('\n').map(str::trim).collect();
-        let changed: Vec<&str> = previous
-            .split('\n')
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !now.contains(line))
-            .collect();
-        push(DetailRole::Blank, String::new());
-        let heading = if changed.is_empty() {
-            "Edited: text added"
-        } else {
-            "Edited: before the change"
-        };
-        push(DetailRole::EditedHeading, heading.to_string());
-        for line in changed
-            .iter()
-            .flat_map(|line| wrap(&clean(line), width.saturating_sub(2)))
-        {
-            push(DetailRole::EditedAway, format!("- {line}"));
-        }
-    }
-    let links = &row.links;
-    if !links.is_empty() {
-        push(DetailRole::Blank, String::new());
-        push(DetailRole::LinksHeading, "Links".to_string());
-        for (number, (text, url)) in links.iter().enumerate() {
-            let label = if text.is_empty() {
-                String::new()
-            } else {
-                format!("{text} — ")
-            };
-            for line in wrap(&format!("[{}] {label}{url}", number + 1), width) {
-                push(DetailRole::Link, line);
-            }
-        }
+        lines.push(DetailLine {
+            role: DetailRole::Badges,
+            text: badges.join(" "),
+        });
     }
     lines
 }
 
 impl App {
+    /// The detail view's lines of `row` at `width`: the entry wrapped once for the open
+    /// entry and the view's width (see [`App::wrap_detail`]); any other, wrapped now.
+    pub fn detail_page<'a>(&'a self, row: &Row, width: u16) -> DetailPage<'a> {
+        let key = (&row.entry.source, &row.entry.item.id);
+        let wrapped = match &self.detail_cache {
+            Some(cache) if cache.width == width && (&cache.key.0, &cache.key.1) == key => {
+                std::borrow::Cow::Borrowed(&cache.wrapped)
+            }
+            _ => std::borrow::Cow::Owned(wrap_entry(row, width)),
+        };
+        DetailPage {
+            wrapped,
+            meta: meta_lines(row, self, width),
+        }
+    }
+
     /// Lines of the detail view's text at the current width (for scrolling bounds).
     pub(super) fn detail_lines(&self, key: &EntryKey) -> usize {
         let area = layout(self.size.0, self.size.1).list;
         self.find_row(key)
-            .map_or(0, |row| detail_text(row, self, area.width).len())
+            .map_or(0, |row| self.detail_page(row, area.width).len())
+    }
+
+    /// Wraps the open entry for the view's width, unless it is wrapped already (after
+    /// every update: a key scrolls through lines wrapped once, a new width or an edit
+    /// wraps them again); lets go of the lines once no entry is open.
+    pub(super) fn wrap_detail(&mut self) {
+        let View::Detail { key, .. } = &self.view else {
+            self.detail_cache = None;
+            return;
+        };
+        let width = layout(self.size.0, self.size.1).list.width;
+        if self
+            .detail_cache
+            .as_ref()
+            .is_some_and(|cache| cache.width == width && cache.key == *key)
+        {
+            return;
+        }
+        self.detail_cache = self.find_row(key).map(|row| DetailCache {
+            key: key.clone(),
+            width,
+            wrapped: wrap_entry(row, width),
+        });
+    }
+
+    /// Forgets the wrapped lines if `edited` says their entry changed.
+    pub(super) fn forget_wrapped(&mut self, edited: impl Fn(&EntryKey) -> bool) {
+        if self
+            .detail_cache
+            .as_ref()
+            .is_some_and(|cache| edited(&cache.key))
+        {
+            self.detail_cache = None;
+        }
     }
 }
 
@@ -185,4 +264,87 @@ fn badges(entry: &Entry) -> Vec<&'static str> {
         badges.push("[removed by the source]");
     }
     badges
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::reader::app::testing::{app_with, numbered};
+    use crate::reader::app::text::work::bytes_wrapped;
+    use crate::reader::app::{Action, App, View, update};
+
+    /// A body of `paragraphs` paragraphs of ten words, about 60 bytes each.
+    fn long_body(paragraphs: usize) -> String {
+        (0..paragraphs)
+            .map(|n| format!("Paragraph {n} of the long report goes on for a while."))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn draw(app: &App) -> String {
+        let mut terminal =
+            Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+        terminal
+            .draw(|frame| crate::reader::ui::draw(frame, app))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let _ = crate::reader::ui::hyperlinks(app);
+        (0..app.size.1)
+            .map(|y| {
+                (0..app.size.0)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    /// Applies `action` and draws, as the reader's loop does.
+    fn key(app: &mut App, action: Action) -> String {
+        update(app, action);
+        draw(app)
+    }
+
+    #[test]
+    fn a_long_body_is_wrapped_once_per_width_not_at_every_key() {
+        let mut entry = numbered("a", 1);
+        entry.item.text = long_body(20_000);
+        let body = entry.item.text.len();
+        let mut app = app_with(vec![entry]);
+        let before = bytes_wrapped();
+        key(&mut app, Action::Open);
+        for _ in 0..20 {
+            key(&mut app, Action::Down);
+        }
+        key(&mut app, Action::PageDown);
+        let screen = key(&mut app, Action::Bottom);
+        assert!(screen.contains("Paragraph 19999 "), "{screen}");
+        let wrapped = bytes_wrapped() - before;
+        // Once for the width (and the headline, meta line and such each time).
+        assert!(
+            wrapped < body + body / 10,
+            "{wrapped} bytes wrapped, the body is {body}"
+        );
+
+        // A new width wraps it again, once.
+        let before = bytes_wrapped();
+        key(
+            &mut app,
+            Action::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        for _ in 0..20 {
+            key(&mut app, Action::Up);
+        }
+        let wrapped = bytes_wrapped() - before;
+        assert!(
+            wrapped < body + body / 10,
+            "{wrapped} bytes wrapped, the body is {body}"
+        );
+        assert!(matches!(app.view, View::Detail { scroll, .. } if scroll > 0));
+    }
 }

@@ -82,6 +82,9 @@ impl App {
         }
         let mut edited_in_place = false;
         if !edited.is_empty() {
+            self.forget_wrapped(|(source, id)| {
+                edited.get(source).is_some_and(|ids| ids.contains_key(id))
+            });
             for row in &mut self.rows {
                 if let Some(edit) = edited
                     .get_mut(&row.entry.source)
@@ -105,6 +108,8 @@ impl App {
         if all_newer && !edited_in_place {
             // The usual case, news arriving: the new rows go in front and only they are
             // tested; what was shown, and any filter pass still running, moves down.
+            // Only the newest `window` of them can stay.
+            fresh.truncate(self.window);
             let added = self.prepend(fresh);
             if self.follow && was_at_top {
                 self.selected = 0;
@@ -116,6 +121,7 @@ impl App {
                 self.offset = self.selected.saturating_sub(anchor_screen_row);
             }
             self.clamp();
+            self.hold_window();
             return effects;
         }
 
@@ -134,6 +140,7 @@ impl App {
             self.new_above += self.selected.saturating_sub(old_selected);
         }
         self.clamp();
+        self.hold_window();
         effects
     }
 

@@ -16,10 +16,15 @@ mod sources;
 mod state;
 pub mod text;
 mod update;
+mod window;
+mod wrapped;
 
 pub use alerts::{ALERTS_PER_POLL, summary};
-pub use detail::{DetailLine, DetailRole, detail_text};
+pub use detail::{DetailCache, DetailLine, DetailPage, DetailRole, WrappedEntry, detail_text};
 pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;
 pub use update::update;
+
+#[cfg(test)]
+mod testing;

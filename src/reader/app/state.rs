@@ -413,8 +413,9 @@ pub struct App {
     pub last_session: Option<Timestamp>,
     /// The colours (`Mono` when `NO_COLOR` is set).
     pub theme: crate::model::Theme,
-    /// How many entries the reader holds at most (`[general] window`); once it holds
-    /// that many, an applied filter also searches the older ones in the cache.
+    /// How many entries the reader holds at most (`[general] window`): the newest, plus
+    /// the older matches in `cache_rows` and the entry being read. Once it holds that
+    /// many, an applied filter also searches the older ones in the cache.
     pub window: usize,
     /// The filter whose search of the cache is under way.
     pub searching_cache: Option<String>,
@@ -426,6 +427,9 @@ pub struct App {
     /// Shown while the list is empty: what a first run should know (the built-in
     /// sources, where the config would be, how to add a page).
     pub welcome: Option<String>,
+    /// The open entry wrapped to the detail view's width (wrapped once, not at every
+    /// key; see [`App::detail_page`]).
+    pub detail_cache: Option<super::wrapped::DetailCache>,
 }
 
 impl App {
@@ -475,6 +479,7 @@ impl App {
             cache_rows: 0,
             prompt: None,
             welcome: None,
+            detail_cache: None,
             alerted: HashSet::new(),
             key_events_only: false,
             last_session: None,
@@ -511,7 +516,12 @@ impl App {
         let is_key = |row: &Row| row.entry.source == key.0 && row.entry.item.id == key.1;
         match self.visible.get(self.selected) {
             Some(&index) if is_key(&self.rows[index]) => Some(index),
-            _ => self.rows.iter().position(is_key),
+            _ => {
+                let found = self.rows.iter().position(is_key);
+                #[cfg(test)]
+                work::looked_at(found.map_or(self.rows.len(), |index| index + 1));
+                found
+            }
         }
     }
 
@@ -681,4 +691,26 @@ const DATED_AHEAD_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_mins(
 /// Newest first; a stable sort keeps the given order among equal times.
 pub(super) fn sort_rows(rows: &mut [Row]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.sort_time));
+}
+
+#[cfg(test)]
+pub(super) mod work {
+    //! How much work the app did, for tests that bound it by counts rather than time.
+
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Rows compared by key lookups that missed the selected row, in this thread.
+        static ROWS_LOOKED_AT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Counts `rows` rows compared by one lookup.
+    pub(in super::super) fn looked_at(rows: usize) {
+        ROWS_LOOKED_AT.with(|count| count.set(count.get() + rows));
+    }
+
+    /// Rows compared by lookups in this thread so far.
+    pub(in super::super) fn rows_looked_at() -> usize {
+        ROWS_LOOKED_AT.with(Cell::get)
+    }
 }

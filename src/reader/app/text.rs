@@ -34,6 +34,8 @@ pub fn age(time: Timestamp, now: Timestamp) -> String {
 
 /// Greedy word wrap by display width; words wider than the line are broken.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    #[cfg(test)]
+    work::wrapped(text.len());
     let width = width.max(1);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
@@ -104,5 +106,27 @@ mod tests {
         assert_eq!(ago(240), "4 min ago");
         assert_eq!(ago(3 * 3600), "3 h ago");
         assert_eq!(ago(2 * 86_400), "2 d ago");
+    }
+}
+
+#[cfg(test)]
+pub(super) mod work {
+    //! How much text was wrapped, for tests that bound the work by counts, not time.
+
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Bytes of text wrapped in this thread.
+        static BYTES_WRAPPED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Counts `bytes` bytes wrapped.
+    pub(super) fn wrapped(bytes: usize) {
+        BYTES_WRAPPED.with(|count| count.set(count.get() + bytes));
+    }
+
+    /// Bytes wrapped in this thread so far.
+    pub(in super::super) fn bytes_wrapped() -> usize {
+        BYTES_WRAPPED.with(Cell::get)
     }
 }

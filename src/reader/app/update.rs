@@ -53,7 +53,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(app.merge_elsewhere(*elsewhere));
             app.refresh_heard_elsewhere();
         }
-        Action::Backfill(rows) => app.backfill(rows),
+        Action::Backfill(rows) => {
+            app.backfill(rows);
+            app.hold_window();
+        }
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
@@ -117,27 +120,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
         }
         Action::ApplySavedFilter(index) => effects.extend(app.apply_saved_filter(index)),
-        Action::MarkAllRead => {
-            app.finish_filter();
-            let keys: Vec<EntryKey> = app
-                .visible
-                .iter()
-                .filter(|&&index| !app.rows[index].entry.read)
-                .map(|&index| {
-                    (
-                        app.rows[index].entry.source.clone(),
-                        app.rows[index].entry.item.id.clone(),
-                    )
-                })
-                .collect();
-            for key in &keys {
-                app.mark_read(key);
-            }
-            app.notice = Some(format!("marked {} read", keys.len()));
-            if !keys.is_empty() {
-                effects.push(Effect::MarkAllRead(keys));
-            }
-        }
+        Action::MarkAllRead => effects.extend(mark_all_read(app)),
         Action::ToggleRead => effects.extend(app.toggle_read()),
         Action::OldestUnread => {
             app.finish_filter();
@@ -220,5 +203,55 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RemoveSource if app.view == View::Sources => app.ask_remove_source(),
         action => navigate(app, action, &mut effects),
     }
+    app.wrap_detail();
     effects
+}
+
+/// Marks every entry the list shows read, in one pass over the rows shown (a lookup by
+/// key per entry would scan the window once per entry); the cache records them all in
+/// one message to its worker, one transaction.
+fn mark_all_read(app: &mut App) -> Option<Effect> {
+    app.finish_filter();
+    let mut keys: Vec<EntryKey> = Vec::new();
+    for &index in &app.visible {
+        let entry = &mut app.rows[index].entry;
+        if !entry.read {
+            entry.read = true;
+            keys.push((entry.source.clone(), entry.item.id.clone()));
+        }
+    }
+    if !keys.is_empty() {
+        app.recount_sources();
+    }
+    app.notice = Some(format!("marked {} read", keys.len()));
+    (!keys.is_empty()).then_some(Effect::MarkAllRead(keys))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::app::state::work::rows_looked_at;
+    use crate::reader::app::testing::{app_with, numbered_range};
+
+    #[test]
+    fn marking_all_read_looks_at_each_entry_once_not_once_per_entry() {
+        let entries = 5_000;
+        let mut entries_of_both = numbered_range("a", 0..entries / 2);
+        entries_of_both.extend(numbered_range("b", entries / 2..entries));
+        // One is read already: it is not written again.
+        entries_of_both[0].read = true;
+        let mut app = app_with(entries_of_both);
+        let before = rows_looked_at();
+        let effects = update(&mut app, Action::MarkAllRead);
+        // A lookup per entry scans the rows: n²/2 = 12.5 million rows, not a few n.
+        let looked_at = rows_looked_at() - before;
+        assert!(looked_at <= 2 * entries, "{looked_at} rows looked at");
+        assert!(app.rows.iter().all(|row| row.entry.read));
+        assert!(app.sources.iter().all(|source| source.unread == 0));
+        match effects.as_slice() {
+            [Effect::MarkAllRead(keys)] => assert_eq!(keys.len(), entries - 1),
+            other => panic!("one write of every unread entry, not {other:?}"),
+        }
+        assert_eq!(app.notice.as_deref(), Some("marked 4999 read"));
+    }
 }

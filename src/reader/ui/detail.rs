@@ -11,41 +11,55 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::parse::is_web_link;
-use crate::reader::app::{App, DetailRole, Row, View, detail_text, layout};
+use crate::reader::app::{App, DetailRole, Row, View, layout};
 use crate::sanitize::clean_line;
 
-/// The detail view's lines at `width` ([`detail_text`]), styled: the headline bold and
-/// the body with the filter's terms highlighted, the meta line in the source's colour.
-pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
+/// The detail view's lines at `width` ([`App::detail_page`]) from line `skip` on, at
+/// most `take` of them, styled: the headline bold and the body with the filter's terms
+/// highlighted, the meta line in the source's colour. Only the lines asked for are
+/// styled (a long entry has hundreds of thousands); the total comes with them.
+pub fn detail_lines(
+    row: &Row,
+    app: &App,
+    width: u16,
+    skip: usize,
+    take: usize,
+) -> (Vec<Line<'static>>, usize) {
     let theme = Theme::of(app);
     let terms = app.filter.query.highlight_terms();
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let source_style = theme.source(source_index(app, &row.entry));
-    detail_text(row, app, width)
-        .into_iter()
-        .map(|line| match line.role {
-            DetailRole::Title => Line::from(highlighted(&line.text, &terms, bold, theme)),
-            DetailRole::Body => Line::from(highlighted(&line.text, &terms, Style::new(), theme)),
-            DetailRole::Meta => Line::styled(line.text, source_style),
-            DetailRole::Badges => Line::styled(
-                line.text,
-                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-            DetailRole::Url => {
-                Line::styled(line.text, theme.dim().add_modifier(Modifier::UNDERLINED))
+    let page = app.detail_page(row, width);
+    let lines = page
+        .lines()
+        .skip(skip)
+        .take(take)
+        .map(|line| {
+            let text = line.text.clone();
+            match line.role {
+                DetailRole::Title => Line::from(highlighted(&text, &terms, bold, theme)),
+                DetailRole::Body => Line::from(highlighted(&text, &terms, Style::new(), theme)),
+                DetailRole::Meta => Line::styled(text, source_style),
+                DetailRole::Badges => {
+                    Line::styled(text, theme.fg(Color::Yellow).add_modifier(Modifier::BOLD))
+                }
+                DetailRole::Url => {
+                    Line::styled(text, theme.dim().add_modifier(Modifier::UNDERLINED))
+                }
+                DetailRole::PlainLink => Line::styled(text, theme.dim()),
+                DetailRole::Blank => Line::raw(text),
+                DetailRole::EditedHeading => {
+                    Line::styled(text, bold.patch(theme.fg(Color::Yellow)))
+                }
+                DetailRole::EditedAway => {
+                    Line::styled(text, theme.dim().add_modifier(Modifier::CROSSED_OUT))
+                }
+                DetailRole::LinksHeading => Line::styled(text, bold),
+                DetailRole::Link => Line::styled(text, theme.fg(Color::Blue)),
             }
-            DetailRole::PlainLink => Line::styled(line.text, theme.dim()),
-            DetailRole::Blank => Line::raw(line.text),
-            DetailRole::EditedHeading => {
-                Line::styled(line.text, bold.patch(theme.fg(Color::Yellow)))
-            }
-            DetailRole::EditedAway => {
-                Line::styled(line.text, theme.dim().add_modifier(Modifier::CROSSED_OUT))
-            }
-            DetailRole::LinksHeading => Line::styled(line.text, bold),
-            DetailRole::Link => Line::styled(line.text, theme.fg(Color::Blue)),
         })
-        .collect()
+        .collect();
+    (lines, page.len())
 }
 
 /// Where the detail view shows links: `(column, row, url)` of each URL written out in
@@ -68,13 +82,8 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
         !url.is_empty() && url.chars().all(|c| c.is_ascii_graphic()) && is_web_link(url)
     });
     let mut found = Vec::new();
-    let lines = detail_lines(row, app, area.width);
-    for (line_number, line) in lines
-        .iter()
-        .skip(*scroll)
-        .take(usize::from(area.height))
-        .enumerate()
-    {
+    let (lines, _) = detail_lines(row, app, area.width, *scroll, usize::from(area.height));
+    for (line_number, line) in lines.iter().enumerate() {
         let text: String = line
             .spans
             .iter()
@@ -94,19 +103,13 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
 }
 
 pub(super) fn draw_detail(frame: &mut Frame<'_>, area: Rect, app: &App, row: &Row, scroll: usize) {
-    let lines = detail_lines(row, app, area.width);
     let inner = Rect::new(
         area.x + 1,
         area.y,
         area.width.saturating_sub(2),
         area.height,
     );
-    let total = lines.len();
-    let visible: Vec<Line<'static>> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .collect();
+    let (visible, total) = detail_lines(row, app, area.width, scroll, usize::from(inner.height));
     frame.render_widget(Paragraph::new(visible), inner);
     draw_scrollbar(frame, area, total, scroll);
 }
