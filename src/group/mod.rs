@@ -16,6 +16,7 @@
 
 mod features;
 mod sketch;
+mod track;
 
 use std::collections::HashMap;
 
@@ -23,6 +24,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use features::{Token, stem, token_set};
 pub use sketch::Sketch;
+pub use track::{Tracker, group_ids};
 
 /// How far apart in time two reports of one event may be published.
 pub const WINDOW: SignedDuration = SignedDuration::from_hours(3);
@@ -165,6 +167,18 @@ pub fn best_match<'a, K: Copy>(
         }
     }
     best.map(|(key, _)| key)
+}
+
+/// The numbers `text` (folded) gives, hashed, in the order written (clock times and
+/// years are not numbers: see [`Token::Number`]).
+pub fn numbers_of(text: &str) -> Vec<u64> {
+    features::tokens([text])
+        .into_iter()
+        .filter_map(|token| match token {
+            Token::Number(hash) => Some(hash),
+            Token::Word(_) => None,
+        })
+        .collect()
 }
 
 /// The id `--json` prints for a group: from its first report's source and entry id,

@@ -33,6 +33,10 @@ pub enum DetailRole {
     LinksHeading,
     /// One numbered link of the body.
     Link,
+    /// A group's report: its number, source and time, above its headline.
+    ReportHeading,
+    /// A paragraph of a group's later report that gives a figure no earlier one gave.
+    Added,
 }
 
 /// One line of the detail view, already wrapped to the width.
@@ -48,6 +52,9 @@ pub struct DetailLine {
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
 /// numbered.
 pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
+    if let Some(lines) = super::group_view::group_text(row, app, width) {
+        return lines;
+    }
     let entry = &row.entry;
     let width = usize::from(width.saturating_sub(2)).max(10);
     let mut lines: Vec<DetailLine> = Vec::new();

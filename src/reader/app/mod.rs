@@ -6,6 +6,8 @@
 
 mod detail;
 mod filter;
+mod group_view;
+mod groups;
 mod layout;
 mod merge;
 mod navigate;
@@ -16,6 +18,7 @@ pub mod text;
 mod update;
 
 pub use detail::{DetailLine, DetailRole, detail_text};
+pub use groups::{Group, GroupTag, Groups};
 pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;

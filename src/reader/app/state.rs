@@ -7,9 +7,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::groups::{GroupTag, Groups};
 use super::layout::layout;
 use super::scan::Scan;
 use crate::config::SourceConfig;
+use crate::group::Sketch;
 use crate::keymap::KeyMap;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
@@ -145,6 +147,8 @@ pub enum Action {
     ApplySavedFilter(usize),
     /// Mark every entry the list shows as read.
     MarkAllRead,
+    /// Show each group of reports of one event once (or every report on its own).
+    ToggleGrouping,
     /// Mark the selected (or open) entry unread, or read again if it is unread.
     ToggleRead,
     /// Select the oldest unread entry the list shows.
@@ -316,6 +320,10 @@ pub struct Row {
     /// Where the list sorts it: its own time, but never later than when the reader
     /// first saw it (see [`Row::dated_ahead`]).
     pub sort_time: Timestamp,
+    /// Its headline and first paragraphs summed up for grouping (fixed size).
+    pub sketch: Sketch,
+    /// Its group of reports of one event, once compared with the others.
+    pub group: GroupTag,
 }
 
 /// The filter being typed or applied.
@@ -400,6 +408,10 @@ pub struct App {
     /// Shown while the list is empty: what a first run should know (the built-in
     /// sources, where the config would be, how to add a page).
     pub welcome: Option<String>,
+    /// The list shows each group of reports of one event once, as its first report.
+    pub grouping: bool,
+    /// The groups of the rows held (kept up to date as rows join, grouping on or off).
+    pub groups: Groups,
 }
 
 impl App {
@@ -452,10 +464,13 @@ impl App {
             key_events_only: false,
             last_session: None,
             theme: crate::model::Theme::Dark,
+            grouping: true,
+            groups: Groups::default(),
         };
         app.rows = entries.into_iter().map(Row::new).collect();
         sort_rows(app.rows.make_contiguous());
         app.recount_sources();
+        app.group_new_rows();
         app.refilter();
         app
     }
@@ -519,12 +534,15 @@ impl App {
     }
 
     pub(super) fn key_at(&self, position: usize) -> Option<EntryKey> {
-        self.visible.get(position).map(|&index| {
-            (
-                self.rows[index].entry.source.clone(),
-                self.rows[index].entry.item.id.clone(),
-            )
-        })
+        self.visible.get(position).map(|&index| self.row_key(index))
+    }
+
+    /// The key of the entry at `rows[index]`.
+    pub(super) fn row_key(&self, index: usize) -> EntryKey {
+        (
+            self.rows[index].entry.source.clone(),
+            self.rows[index].entry.item.id.clone(),
+        )
     }
 
     /// Keeps the selection in range and on screen.
@@ -563,8 +581,15 @@ impl App {
         };
         self.selected = position;
         self.clamp();
-        if self.mark_read(&key) {
-            effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
+        // A group's reports are all shown: all of them are read.
+        let mut keys = vec![key.clone()];
+        if let Some(members) = self.visible.get(position).and_then(|&i| self.shown_group(i)) {
+            keys = members.iter().map(|&index| self.row_key(index)).collect();
+        }
+        for read in keys {
+            if self.mark_read(&read) {
+                effects.push(Effect::MarkRead(read.0, read.1));
+            }
         }
         self.view = View::Detail { key, scroll: 0 };
     }
@@ -628,11 +653,14 @@ impl Row {
         // A feed's date ten years ahead would hold the top of the list for ten years:
         // nothing sorts later than when it was first seen.
         let sort_time = entry.sort_time().min(entry.first_seen);
+        let sketch = Sketch::of(prepared.title(), prepared.text());
         Row {
             entry,
             prepared,
             links,
             sort_time,
+            sketch,
+            group: GroupTag::Unchecked,
         }
     }
 

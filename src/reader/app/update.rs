@@ -36,10 +36,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.refilter();
             }
         }
-        Action::Ingested(ingested) => effects.extend(app.merge(*ingested, None)),
-        Action::Polled { ingested, rows } => effects.extend(app.merge(*ingested, Some(rows))),
-        Action::StoredElsewhere(elsewhere) => effects.extend(app.merge_elsewhere(*elsewhere)),
-        Action::Backfill(rows) => app.backfill(rows),
+        Action::Ingested(ingested) => {
+            effects.extend(app.merge(*ingested, None));
+            app.group_new_rows();
+        }
+        Action::Polled { ingested, rows } => {
+            effects.extend(app.merge(*ingested, Some(rows)));
+            app.group_new_rows();
+        }
+        Action::StoredElsewhere(elsewhere) => {
+            effects.extend(app.merge_elsewhere(*elsewhere));
+            app.group_new_rows();
+        }
+        Action::Backfill(rows) => {
+            app.backfill(rows);
+            app.group_new_rows();
+        }
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
@@ -81,6 +93,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 let before = app.rows.len();
                 app.backfill(rows);
                 app.cache_rows += app.rows.len() - before;
+                app.group_new_rows();
                 app.notice = Some(match (found, more) {
                     (0, _) => "no older matches in the cache".to_string(),
                     (_, false) => format!("+{found} older matches from the cache"),
@@ -105,10 +118,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MarkAllRead => {
             app.finish_filter();
             let keys: Vec<EntryKey> = app
-                .visible
-                .iter()
-                .filter(|&&index| !app.rows[index].entry.read)
-                .map(|&index| {
+                .shown_rows()
+                .into_iter()
+                .filter(|&index| !app.rows[index].entry.read)
+                .map(|index| {
                     (
                         app.rows[index].entry.source.clone(),
                         app.rows[index].entry.item.id.clone(),
@@ -124,12 +137,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::ToggleRead => effects.extend(app.toggle_read()),
+        Action::ToggleGrouping => app.toggle_grouping(),
         Action::OldestUnread => {
             app.finish_filter();
             match app
                 .visible
                 .iter()
-                .rposition(|&index| !app.rows[index].entry.read)
+                .rposition(|&index| app.shows_unread(index))
             {
                 Some(position) => {
                     app.view = View::List;

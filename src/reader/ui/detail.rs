@@ -44,6 +44,13 @@ pub fn detail_lines(row: &Row, app: &App, width: u16) -> Vec<Line<'static>> {
             }
             DetailRole::LinksHeading => Line::styled(line.text, bold),
             DetailRole::Link => Line::styled(line.text, theme.fg(Color::Blue)),
+            DetailRole::ReportHeading => Line::styled(line.text, source_style.patch(bold)),
+            DetailRole::Added => Line::from(highlighted(
+                &line.text,
+                &terms,
+                theme.fg(Color::Green),
+                theme,
+            )),
         })
         .collect()
 }
