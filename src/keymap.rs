@@ -158,7 +158,7 @@ impl Command {
             Command::ToggleRead => "entry unread / read",
             Command::OldestUnread => "oldest unread",
             Command::KeyEvents => "key events only",
-            Command::Group => "one event once / every report",
+            Command::Group => "group reports on/off",
             Command::NextEntry => "next entry",
             Command::PreviousEntry => "previous entry",
             Command::Help => "this help",

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use super::failure::Failure;
-use super::print::{print_item, stdout_closed};
+use super::print::{print_grouped, stdout_closed};
 use crate::config::Config;
 use crate::model::{Entry, SourceId};
 use crate::query::Query;
@@ -38,6 +38,8 @@ pub async fn tail(
             },
         ));
     }
+    // Reports of one event share a `group` id in `--json`, from the first one on.
+    let mut groups = crate::group::Tracker::new();
     if let Some(since) = since {
         // What the cache already has from that window, oldest first, before going live.
         let now = Timestamp::now();
@@ -50,7 +52,8 @@ pub async fn tail(
         cached.retain(|entry| entry.sort_time() >= from && names.contains(&&entry.source));
         let mut out = io::stdout().lock();
         for entry in cached.iter().rev() {
-            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+            let group = groups.track(entry);
+            print_grouped(&mut out, &entry.source.0, &entry.item, json, config, group.as_deref())?;
         }
         out.flush()?;
     }
@@ -98,7 +101,8 @@ pub async fn tail(
         let now = Timestamp::now();
         let mut out = io::stdout().lock();
         for entry in changed.iter().filter(|entry| query.matches(entry, now)) {
-            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+            let group = groups.track(entry);
+            print_grouped(&mut out, &entry.source.0, &entry.item, json, config, group.as_deref())?;
         }
         out.flush()?;
     }
