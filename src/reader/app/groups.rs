@@ -5,12 +5,17 @@
 //! keystroke.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use jiff::Timestamp;
 
 use super::state::{App, Row};
 use crate::group::{Report, WINDOW, best_match};
 use crate::model::SourceId;
+
+/// Rows a grouping step compares whatever its deadline (about a millisecond's work
+/// at the densest), so that a few rows joining are always grouped at once.
+const AT_LEAST: usize = 256;
 
 /// A row's place in the grouping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +56,10 @@ pub struct Group {
 pub struct Groups {
     by_id: HashMap<u32, Group>,
     next_id: u32,
+    /// How many rows are a group's later report (as of the last grouping).
+    members: usize,
+    /// Rows joined that are not compared yet: the work goes on in later steps.
+    behind: bool,
 }
 
 impl Groups {
@@ -71,6 +80,12 @@ impl Groups {
 }
 
 impl App {
+    /// How many reports the list folds into their group's first, grouping on (they
+    /// are not "hidden": `=` lists them).
+    pub fn folded_reports(&self) -> usize {
+        if self.grouping { self.groups.members } else { 0 }
+    }
+
     /// Indexes in `rows` of group `id`'s reports, oldest first.
     pub fn group_rows(&self, id: u32) -> Vec<usize> {
         let mut found = Vec::new();
@@ -138,6 +153,17 @@ impl App {
     /// first, and fixes the list where a group formed or grew. Called when rows join
     /// (a poll, the backfill, another process, the cache's older matches).
     pub(super) fn group_new_rows(&mut self) {
+        self.group_rows_until(Some(Instant::now() + self.filter_budget.step));
+    }
+
+    /// Whether rows wait to be compared (see [`App::group_rows_until`]).
+    pub fn grouping_behind(&self) -> bool {
+        self.groups.behind
+    }
+
+    /// As [`App::group_new_rows`], until `deadline` (always [`AT_LEAST`] rows): a
+    /// backfill of thousands of rows is compared over several steps, between keys.
+    pub(super) fn group_rows_until(&mut self, deadline: Option<Instant>) {
         let pending: Vec<usize> = self
             .rows
             .iter()
@@ -146,14 +172,25 @@ impl App {
             .map(|(index, _)| index)
             .collect();
         let mut touched: Vec<u32> = Vec::new();
+        self.groups.behind = false;
         // Oldest first (rows are newest first), so a group's first report leads it.
-        for &index in pending.iter().rev() {
+        for (done, &index) in pending.iter().rev().enumerate() {
+            if done >= AT_LEAST && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                self.groups.behind = true;
+                break;
+            }
             if let Some(id) = self.group_row(index)
                 && !touched.contains(&id)
             {
                 touched.push(id);
             }
         }
+        // Counted again every time: rows may also have left since.
+        self.groups.members = self
+            .rows
+            .iter()
+            .filter(|row| matches!(row.group, GroupTag::Member(_)))
+            .count();
         if touched.is_empty() || !self.grouping {
             return;
         }

@@ -470,7 +470,12 @@ impl App {
         app.rows = entries.into_iter().map(Row::new).collect();
         sort_rows(app.rows.make_contiguous());
         app.recount_sources();
-        app.group_new_rows();
+        // The first frame waits for at most a step of grouping; the rest follows.
+        app.group_rows_until(Some(std::time::Instant::now() + app.filter_budget.first_step));
+        // Grouping fixed up a list not made yet: the first pass makes it, from the top.
+        app.visible.clear();
+        app.selected = 0;
+        app.offset = 0;
         app.refilter();
         app
     }
