@@ -93,6 +93,7 @@ pub async fn run(
             dirty = false;
         }
         let filtering = app.filtering();
+        let grouping = app.grouping_behind();
         let action = tokio::select! {
             // Input first: a key waiting beats another step of a filter pass.
             biased;
@@ -116,6 +117,8 @@ pub async fn run(
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
             // Nothing waits: run the filter pass a step further.
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
+            // Nor a pass: group the rows that joined a step further.
+            () = std::future::ready(()), if grouping && !filtering => Some(Action::GroupStep),
         };
         let Some(action) = action else { continue };
         let mut effects = update(&mut app, action);

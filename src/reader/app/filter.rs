@@ -162,10 +162,10 @@ impl App {
         }
     }
 
-    /// Whether a filter pass is still running, or rows joined wait to be grouped (the
-    /// loop then calls [`super::Action::FilterStep`] whenever no input is waiting).
+    /// Whether a filter pass is still running (the loop then calls
+    /// [`super::Action::FilterStep`] whenever no input is waiting).
     pub fn filtering(&self) -> bool {
-        self.scan.is_some() || self.grouping_behind()
+        self.scan.is_some()
     }
 
     /// How far the running filter pass is, from 0 to 1 (`None`: none is running).

@@ -156,7 +156,8 @@ impl App {
         self.group_rows_until(Some(Instant::now() + self.filter_budget.step));
     }
 
-    /// Whether rows wait to be compared (see [`App::group_rows_until`]).
+    /// Whether rows wait to be compared (see [`App::group_rows_until`]); the loop
+    /// then sends [`super::Action::GroupStep`] whenever nothing else waits.
     pub fn grouping_behind(&self) -> bool {
         self.groups.behind
     }

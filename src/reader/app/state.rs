@@ -167,6 +167,9 @@ pub enum Action {
     Click(u16),
     /// Run the filter pass a step further (sent while one runs and no input waits).
     FilterStep,
+    /// Group the rows that joined a step further (sent while some wait, no filter pass
+    /// runs and no input waits).
+    GroupStep,
     /// The cache's matches for `query` older than every entry held (newest first).
     CacheMatches {
         /// The filter they were searched for (stale if the filter has changed since).

@@ -18,6 +18,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Notice(_)
             | Action::Backfill(_)
             | Action::FilterStep
+            | Action::GroupStep
             | Action::CacheMatches { .. }
             | Action::SourceAdded { .. }
     ) {
@@ -52,12 +53,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.backfill(rows);
             app.group_new_rows();
         }
-        Action::FilterStep => {
-            app.advance(Some(Instant::now() + app.filter_budget.step), None);
-            if app.grouping_behind() {
-                app.group_new_rows();
-            }
-        }
+        Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
+        Action::GroupStep => app.group_new_rows(),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;
