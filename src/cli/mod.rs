@@ -8,6 +8,7 @@ mod args;
 mod dump;
 mod failure;
 mod follow;
+mod grouping;
 mod list;
 pub mod logging;
 mod man;

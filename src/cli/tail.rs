@@ -39,7 +39,7 @@ pub async fn tail(
         ));
     }
     // Reports of one event share a `group` id in `--json`, from the first one on.
-    let mut groups = crate::group::Tracker::new();
+    let mut groups = super::grouping::Tracker::new();
     if let Some(since) = since {
         // What the cache already has from that window, oldest first, before going live.
         let now = Timestamp::now();

@@ -16,7 +16,6 @@
 
 mod features;
 mod sketch;
-mod track;
 
 use std::collections::HashMap;
 
@@ -24,7 +23,6 @@ use jiff::{SignedDuration, Timestamp};
 
 pub use features::{Token, stem, token_set};
 pub use sketch::Sketch;
-pub use track::{Tracker, group_ids};
 
 /// How far apart in time two reports of one event may be published.
 pub const WINDOW: SignedDuration = SignedDuration::from_hours(3);

@@ -1,6 +1,7 @@
 //! What the detail view shows of an entry, line by line at a width: the app scrolls
 //! through these lines, the drawing styles each by its role.
 
+use super::group_view::{GroupRole, group_text};
 use super::layout::layout;
 use super::state::{App, EntryKey, Row};
 use super::text::{age, clock, wrap};
@@ -48,12 +49,28 @@ pub struct DetailLine {
     pub text: String,
 }
 
+impl DetailLine {
+    /// A line of a group's view (see `group_view`).
+    fn of_group((role, text): (GroupRole, String)) -> DetailLine {
+        let role = match role {
+            GroupRole::Summary => DetailRole::Badges,
+            GroupRole::Blank => DetailRole::Blank,
+            GroupRole::Heading => DetailRole::ReportHeading,
+            GroupRole::Title => DetailRole::Title,
+            GroupRole::Url => DetailRole::Url,
+            GroupRole::Body => DetailRole::Body,
+            GroupRole::Added => DetailRole::Added,
+        };
+        DetailLine { role, text }
+    }
+}
+
 /// The detail view's lines at `width` (the view's, borders included): headline, meta
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
 /// numbered.
 pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
-    if let Some(lines) = super::group_view::group_text(row, app, width) {
-        return lines;
+    if let Some(lines) = group_text(row, app, width) {
+        return lines.into_iter().map(DetailLine::of_group).collect();
     }
     let entry = &row.entry;
     let width = usize::from(width.saturating_sub(2)).max(10);

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use super::groups::GroupTag;
+use super::group_table::GroupTag;
 use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::model::SourceId;

@@ -2,21 +2,40 @@
 //! first, under a header with its source and time, and in the later ones the
 //! paragraphs that give a figure no earlier report gave, marked.
 
-use super::detail::{DetailLine, DetailRole};
+use super::group_table::GroupTag;
 use super::state::{App, Row};
 use super::text::{age, clock, wrap};
 use crate::group::numbers_of;
 use crate::query::fold;
 use crate::sanitize::{clean, clean_line};
 
+/// What a line of a group's view is (the detail view styles it as its own role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GroupRole {
+    /// How many reports, from which sources.
+    Summary,
+    /// A blank line between reports.
+    Blank,
+    /// A report's number, source and time.
+    Heading,
+    /// A report's headline.
+    Title,
+    /// A report's own link (a web link).
+    Url,
+    /// A paragraph of a report.
+    Body,
+    /// A paragraph of a later report that gives a figure no earlier one gave.
+    Added,
+}
+
 /// The detail view's lines for the group `row` leads (grouping on), at `width` (the
 /// view's, borders included); `None` when `row` is not shown as a group.
-pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailLine>> {
+pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupRole, String)>> {
     if !app.grouping {
         return None;
     }
     let id = match row.group {
-        super::GroupTag::Lead(id) => id,
+        GroupTag::Lead(id) => id,
         _ => return None,
     };
     let members = app.group_rows(id);
@@ -24,8 +43,8 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
         return None;
     }
     let width = usize::from(width.saturating_sub(2)).max(10);
-    let mut lines: Vec<DetailLine> = Vec::new();
-    let mut push = |role: DetailRole, text: String| lines.push(DetailLine { role, text });
+    let mut lines: Vec<(GroupRole, String)> = Vec::new();
+    let mut push = |role: GroupRole, text: String| lines.push((role, text));
     let sources: Vec<String> = members
         .iter()
         .map(|&index| clean_line(&app.rows[index].entry.source.0))
@@ -36,7 +55,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
         sources.join(", ")
     );
     for line in wrap(&summary, width) {
-        push(DetailRole::Badges, line);
+        push(GroupRole::Summary, line);
     }
     // Figures the reports so far gave (hashed): a later paragraph with another adds.
     let mut known: Vec<u64> = Vec::new();
@@ -44,7 +63,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
     for (position, &index) in members.iter().enumerate() {
         let member = &app.rows[index];
         let entry = &member.entry;
-        push(DetailRole::Blank, String::new());
+        push(GroupRole::Blank, String::new());
         let mut header = format!(
             "── {}/{} · {} · {} ({})",
             position + 1,
@@ -61,7 +80,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
         let fill = width.saturating_sub(unicode_width::UnicodeWidthStr::width(header.as_str()));
         header.push_str(&"─".repeat(fill.min(width)));
         for line in wrap(&header, width) {
-            push(DetailRole::ReportHeading, line);
+            push(GroupRole::Heading, line);
         }
         let title_numbers = numbers_of(member.prepared.title());
         let title_adds =
@@ -71,7 +90,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
             .enumerate()
         {
             let mark = if at == 0 && title_adds { "+ " } else { "" };
-            push(DetailRole::Title, format!("{mark}{line}"));
+            push(GroupRole::Title, format!("{mark}{line}"));
         }
         if let Some(url) = entry
             .item
@@ -80,7 +99,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
             .filter(|url| crate::parse::is_web_link(url))
         {
             for line in wrap(&clean_line(url), width) {
-                push(DetailRole::Url, line);
+                push(GroupRole::Url, line);
             }
         }
         let body = clean(&entry.item.text);
@@ -97,11 +116,11 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<DetailL
                     .enumerate()
                 {
                     let mark = if at == 0 { "+ " } else { "  " };
-                    push(DetailRole::Added, format!("{mark}{line}"));
+                    push(GroupRole::Added, format!("{mark}{line}"));
                 }
             } else {
                 for line in wrap(paragraph, width) {
-                    push(DetailRole::Body, line);
+                    push(GroupRole::Body, line);
                 }
             }
         }

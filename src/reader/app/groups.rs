@@ -4,11 +4,9 @@
 //! group once, as its first report (see `filter::row_filter`); nothing here runs per
 //! keystroke.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
-use jiff::Timestamp;
-
+use super::group_table::{Group, GroupTag};
 use super::state::{App, Row};
 use crate::group::{Report, WINDOW, best_match};
 use crate::model::SourceId;
@@ -16,68 +14,6 @@ use crate::model::SourceId;
 /// Rows a grouping step compares whatever its deadline (about a millisecond's work
 /// at the densest), so that a few rows joining are always grouped at once.
 const AT_LEAST: usize = 256;
-
-/// A row's place in the grouping.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum GroupTag {
-    /// Not compared with the others yet (it has just joined the reader).
-    #[default]
-    Unchecked,
-    /// Compared, and no other report tells its event.
-    Alone,
-    /// The first report of group `0` (the one the list shows).
-    Lead(u32),
-    /// A later report of group `0`.
-    Member(u32),
-}
-
-impl GroupTag {
-    /// The group it belongs to, if any.
-    pub fn group(self) -> Option<u32> {
-        match self {
-            GroupTag::Lead(group) | GroupTag::Member(group) => Some(group),
-            GroupTag::Unchecked | GroupTag::Alone => None,
-        }
-    }
-}
-
-/// One group: where its reports are in the list.
-#[derive(Debug, Clone, Default)]
-pub struct Group {
-    /// Its reports' sort times, oldest first, each once (a report is found by its
-    /// time, then its tag: row indexes move as entries arrive).
-    pub times: Vec<Timestamp>,
-    /// A later report gives a figure no earlier one gave: the list marks it "updated".
-    pub updated: bool,
-}
-
-/// Every group of the rows held.
-#[derive(Debug, Clone, Default)]
-pub struct Groups {
-    by_id: HashMap<u32, Group>,
-    next_id: u32,
-    /// How many rows are a group's later report (as of the last grouping).
-    members: usize,
-    /// Rows joined that are not compared yet: the work goes on in later steps.
-    behind: bool,
-}
-
-impl Groups {
-    /// The group with this id.
-    pub fn get(&self, id: u32) -> Option<&Group> {
-        self.by_id.get(&id)
-    }
-
-    /// How many groups there are.
-    pub fn len(&self) -> usize {
-        self.by_id.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
-}
 
 impl App {
     /// How many reports the list folds into their group's first, grouping on (they

@@ -6,6 +6,7 @@
 
 mod detail;
 mod filter;
+mod group_table;
 mod group_view;
 mod groups;
 mod layout;
@@ -18,7 +19,7 @@ pub mod text;
 mod update;
 
 pub use detail::{DetailLine, DetailRole, detail_text};
-pub use groups::{Group, GroupTag, Groups};
+pub use group_table::{Group, GroupTag, Groups};
 pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::groups::{GroupTag, Groups};
+use super::group_table::{GroupTag, Groups};
 use super::layout::layout;
 use super::scan::Scan;
 use crate::config::SourceConfig;

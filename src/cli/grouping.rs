@@ -1,11 +1,12 @@
-//! Grouping for the headless commands: the `group` key of `list --json` (a list of
-//! entries grouped at once) and of `tail --json` (entries grouped as they arrive).
+//! Reports of one event grouped for the headless commands: the `group` key of
+//! `list --json` (a list of entries grouped at once) and of `tail --json` (entries
+//! grouped as they arrive).
 
 use std::collections::VecDeque;
 
 use jiff::Timestamp;
 
-use super::{Report, Sketch, WINDOW, best_match, group_id, group_reports};
+use crate::group::{Report, Sketch, WINDOW, best_match, group_id, group_reports};
 use crate::model::Entry;
 use crate::query::fold;
 
