@@ -321,3 +321,48 @@ impl IntoKey for (&str, &str) {
         (SourceId(self.0.to_string()), EntryId(self.1.to_string()))
     }
 }
+
+#[test]
+fn removing_the_source_of_a_groups_first_report_shows_the_other_on_its_own() {
+    let mut app = app();
+    update(&mut app, Action::ToggleSourcesPanel);
+    // "wire" is the first source in the panel.
+    update(&mut app, Action::RemoveSource);
+    update(&mut app, Action::PromptAccept);
+    update(&mut app, Action::Back);
+    assert_eq!(shown(&app), ["a1", "p1"]);
+    assert!(!screen(&app).contains("+1 source"));
+}
+
+#[test]
+fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
+    // 3,000 pairs of reports of one event each (two sources, minutes apart): more than
+    // a first step compares, whatever the machine.
+    let mut entries = Vec::new();
+    for n in 0..3_000i64 {
+        let minute = |offset: i64| {
+            Timestamp::from_second(1_800_000_000 + (n * 10 + offset) * 60)
+                .expect("time")
+                .to_string()
+        };
+        let title = format!("Quake of magnitude {}.{} strikes Velmora region {n}", n % 9, n % 7);
+        let body = format!("The survey said the quake {n} struck at a depth of {}km.", n % 50);
+        entries.push(entry("wire", &format!("w{n}"), &minute(0), &title, &body));
+        entries.push(entry("paper", &format!("p{n}"), &minute(2), &title, &body));
+    }
+    let mut app = App::new(sources(), entries, TimeZone::UTC, at("2027-01-01T00:00:00Z"));
+    let mut steps = 0;
+    while app.grouping_behind() {
+        update(&mut app, Action::GroupStep);
+        steps += 1;
+        assert!(steps < 10_000, "grouping ends");
+    }
+    assert_eq!(app.groups.len(), 3_000);
+    assert_eq!(app.visible.len(), 3_000);
+    assert!(
+        app.visible
+            .iter()
+            .all(|&index| app.rows[index].entry.source.0 == "wire"),
+        "each event shows as its first report"
+    );
+}
