@@ -780,13 +780,21 @@ fn list_json_gives_one_events_reports_one_group_id_and_others_null() {
     assert!(group_of(&all, "p2").is_null());
     // The id does not depend on what else is printed: a filter that leaves out the
     // first report, or a limit, gives the later one the same id.
-    let out = run(sandbox.cmd().args(["list", "--json", "--filter", "source:paper"]));
+    let out = run(sandbox
+        .cmd()
+        .args(["list", "--json", "--filter", "source:paper"]));
     assert_eq!(group_of(&json_lines(&out.stdout), "p1"), group);
     let out = run(sandbox.cmd().args(["list", "--json", "--limit", "3"]));
     assert_eq!(group_of(&json_lines(&out.stdout), "p1"), group);
     // `dump` prints the contract's keys only.
-    let out = run(sandbox.cmd().args(["dump", &server.url("/wire.xml"), "--json"]));
-    assert!(json_lines(&out.stdout).iter().all(|o| !o.contains_key("group")));
+    let out = run(sandbox
+        .cmd()
+        .args(["dump", &server.url("/wire.xml"), "--json"]));
+    assert!(
+        json_lines(&out.stdout)
+            .iter()
+            .all(|o| !o.contains_key("group"))
+    );
 }
 
 #[test]

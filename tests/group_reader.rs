@@ -197,7 +197,9 @@ fn a_group_is_unread_while_any_of_its_reports_is_and_enter_reads_them_all() {
     assert!(app.shows_unread(lead), "the paper's report is unread");
     let screen = screen(&app);
     assert!(
-        line_with(&screen, "Russia launches").trim_start().starts_with('•'),
+        line_with(&screen, "Russia launches")
+            .trim_start()
+            .starts_with('•'),
         "{screen}"
     );
     // `u` finds it.
@@ -244,9 +246,21 @@ fn enter_on_a_group_shows_each_report_with_its_source_and_time_and_what_a_later_
         .map(|(_, text)| text)
         .collect();
     assert_eq!(headings.len(), 2, "{text:#?}");
-    assert!(headings[0].contains("1/2 · wire · 06:10"), "{}", headings[0]);
-    assert!(headings[1].contains("2/2 · paper · 06:45"), "{}", headings[1]);
-    assert!(headings[1].contains("35m after the first"), "{}", headings[1]);
+    assert!(
+        headings[0].contains("1/2 · wire · 06:10"),
+        "{}",
+        headings[0]
+    );
+    assert!(
+        headings[1].contains("2/2 · paper · 06:45"),
+        "{}",
+        headings[1]
+    );
+    assert!(
+        headings[1].contains("35m after the first"),
+        "{}",
+        headings[1]
+    );
     let added: Vec<&str> = lines
         .iter()
         .zip(&text)
@@ -257,13 +271,19 @@ fn enter_on_a_group_shows_each_report_with_its_source_and_time_and_what_a_later_
     assert!(added[0].starts_with("+ In Kharkiv, 3 people"), "{added:?}");
     // Both headlines, each under its own heading, in the order published.
     let wire = text.iter().position(|t| t.contains("Russia launches 174"));
-    let paper = text.iter().position(|t| t.contains("Ukrainian air defences"));
+    let paper = text
+        .iter()
+        .position(|t| t.contains("Ukrainian air defences"));
     assert!(wire < paper && wire.is_some(), "{text:#?}");
     // Off, the same entry shows alone.
     update(&mut app, Action::ToggleGrouping);
     let row = app.find_row(&("wire", "w1").into_key()).expect("row");
     let alone = detail_text(row, &app, 120);
-    assert!(alone.iter().all(|line| line.role != DetailRole::ReportHeading));
+    assert!(
+        alone
+            .iter()
+            .all(|line| line.role != DetailRole::ReportHeading)
+    );
 }
 
 #[test]
@@ -293,8 +313,14 @@ fn a_later_report_arriving_joins_the_group_and_is_not_counted_new() {
         })),
     );
     assert_eq!(shown(&app), ["w2", "a1", "w1"]);
-    assert_eq!(app.new_above, 0, "a report of an event shown is not news above");
-    assert_eq!(app.selected_entry().map(|e| e.item.id.0.as_str()), Some("a1"));
+    assert_eq!(
+        app.new_above, 0,
+        "a report of an event shown is not news above"
+    );
+    assert_eq!(
+        app.selected_entry().map(|e| e.item.id.0.as_str()),
+        Some("a1")
+    );
     assert!(screen(&app).contains("+1 source"));
 }
 
@@ -345,12 +371,24 @@ fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
                 .expect("time")
                 .to_string()
         };
-        let title = format!("Quake of magnitude {}.{} strikes Velmora region {n}", n % 9, n % 7);
-        let body = format!("The survey said the quake {n} struck at a depth of {}km.", n % 50);
+        let title = format!(
+            "Quake of magnitude {}.{} strikes Velmora region {n}",
+            n % 9,
+            n % 7
+        );
+        let body = format!(
+            "The survey said the quake {n} struck at a depth of {}km.",
+            n % 50
+        );
         entries.push(entry("wire", &format!("w{n}"), &minute(0), &title, &body));
         entries.push(entry("paper", &format!("p{n}"), &minute(2), &title, &body));
     }
-    let mut app = App::new(sources(), entries, TimeZone::UTC, at("2027-01-01T00:00:00Z"));
+    let mut app = App::new(
+        sources(),
+        entries,
+        TimeZone::UTC,
+        at("2027-01-01T00:00:00Z"),
+    );
     let mut steps = 0;
     while app.grouping_behind() {
         update(&mut app, Action::GroupStep);

@@ -307,10 +307,16 @@ fn grouped_app(width: u16, height: u16) -> App {
         ),
     ];
     entries[3].read = true;
-    let sources = ["Storm live", "Wire", "Coast radio", "Election night", "Launch"]
-        .into_iter()
-        .map(|name| (SourceId(name.into()), SourceState::default()))
-        .collect();
+    let sources = [
+        "Storm live",
+        "Wire",
+        "Coast radio",
+        "Election night",
+        "Launch",
+    ]
+    .into_iter()
+    .map(|name| (SourceId(name.into()), SourceState::default()))
+    .collect();
     let mut app = App::new(sources, entries, TimeZone::UTC, at("2026-11-21T18:00:00Z"));
     update(&mut app, Action::Resize { width, height });
     app

@@ -60,9 +60,7 @@ pub fn group_ids(entries: &[Entry]) -> Vec<Option<String>> {
     let leads = group_reports(&reports);
     leads
         .iter()
-        .map(|lead| {
-            lead.map(|lead| group_id(&entries[lead].source.0, &entries[lead].item.id.0))
-        })
+        .map(|lead| lead.map(|lead| group_id(&entries[lead].source.0, &entries[lead].item.id.0)))
         .collect()
 }
 

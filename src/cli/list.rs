@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use unicode_width::UnicodeWidthStr;
 
 use super::failure::Failure;
+use super::grouping::group_ids;
 use super::print::print_grouped;
 use crate::config::Config;
-use super::grouping::group_ids;
 use crate::group::WINDOW;
 use crate::model::Entry;
 use crate::query::Query;

@@ -53,7 +53,14 @@ pub async fn tail(
         let mut out = io::stdout().lock();
         for entry in cached.iter().rev() {
             let group = groups.track(entry);
-            print_grouped(&mut out, &entry.source.0, &entry.item, json, config, group.as_deref())?;
+            print_grouped(
+                &mut out,
+                &entry.source.0,
+                &entry.item,
+                json,
+                config,
+                group.as_deref(),
+            )?;
         }
         out.flush()?;
     }
@@ -102,7 +109,14 @@ pub async fn tail(
         let mut out = io::stdout().lock();
         for entry in changed.iter().filter(|entry| query.matches(entry, now)) {
             let group = groups.track(entry);
-            print_grouped(&mut out, &entry.source.0, &entry.item, json, config, group.as_deref())?;
+            print_grouped(
+                &mut out,
+                &entry.source.0,
+                &entry.item,
+                json,
+                config,
+                group.as_deref(),
+            )?;
         }
         out.flush()?;
     }

@@ -173,7 +173,11 @@ pub fn best_match<'a, K: Copy>(
             continue;
         };
         let full = likeliest.len() == EXACT_CHECKS;
-        if full && likeliest.last().is_some_and(|(least, _, _)| estimate <= *least) {
+        if full
+            && likeliest
+                .last()
+                .is_some_and(|(least, _, _)| estimate <= *least)
+        {
             continue;
         }
         if !allowed(key) {

@@ -83,8 +83,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
             push(GroupRole::Heading, line);
         }
         let title_numbers = numbers_of(member.prepared.title());
-        let title_adds =
-            position > 0 && title_numbers.iter().any(|number| !known.contains(number));
+        let title_adds = position > 0 && title_numbers.iter().any(|number| !known.contains(number));
         for (at, line) in wrap(&clean_line(&entry.item.display_title()), width - 2)
             .into_iter()
             .enumerate()

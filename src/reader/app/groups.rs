@@ -19,7 +19,11 @@ impl App {
     /// How many reports the list folds into their group's first, grouping on (they
     /// are not "hidden": `=` lists them).
     pub fn folded_reports(&self) -> usize {
-        if self.grouping { self.groups.members } else { 0 }
+        if self.grouping {
+            self.groups.members
+        } else {
+            0
+        }
     }
 
     /// Indexes in `rows` of group `id`'s reports, oldest first.
@@ -131,10 +135,7 @@ impl App {
         if touched.is_empty() || !self.grouping {
             return;
         }
-        let mut affected: Vec<usize> = touched
-            .iter()
-            .flat_map(|&id| self.group_rows(id))
-            .collect();
+        let mut affected: Vec<usize> = touched.iter().flat_map(|&id| self.group_rows(id)).collect();
         affected.sort_unstable();
         self.show_rows_again(&affected);
     }
@@ -143,8 +144,12 @@ impl App {
     /// the group of the most alike (or alone); the group it joined, if any.
     fn group_row(&mut self, index: usize) -> Option<u32> {
         let time = self.rows[index].sort_time;
-        let newest = self.rows.partition_point(|row| row.sort_time > time + WINDOW);
-        let end = self.rows.partition_point(|row| row.sort_time >= time - WINDOW);
+        let newest = self
+            .rows
+            .partition_point(|row| row.sort_time > time + WINDOW);
+        let end = self
+            .rows
+            .partition_point(|row| row.sort_time >= time - WINDOW);
         let best = {
             let row = &self.rows[index];
             let report = report_of(row);
@@ -207,7 +212,9 @@ impl App {
             };
         }
         let updated = (1..members.len()).any(|later| {
-            let earlier = members[..later].iter().map(|&index| &self.rows[index].sketch);
+            let earlier = members[..later]
+                .iter()
+                .map(|&index| &self.rows[index].sketch);
             self.rows[members[later]].sketch.adds_numbers_to(earlier)
         });
         if let Some(group) = self.groups.by_id.get_mut(&id) {

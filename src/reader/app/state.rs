@@ -474,7 +474,9 @@ impl App {
         sort_rows(app.rows.make_contiguous());
         app.recount_sources();
         // The first frame waits for at most a step of grouping; the rest follows.
-        app.group_rows_until(Some(std::time::Instant::now() + app.filter_budget.first_step));
+        app.group_rows_until(Some(
+            std::time::Instant::now() + app.filter_budget.first_step,
+        ));
         // Grouping fixed up a list not made yet: the first pass makes it, from the top.
         app.visible.clear();
         app.selected = 0;
@@ -591,7 +593,11 @@ impl App {
         self.clamp();
         // A group's reports are all shown: all of them are read.
         let mut keys = vec![key.clone()];
-        if let Some(members) = self.visible.get(position).and_then(|&i| self.shown_group(i)) {
+        if let Some(members) = self
+            .visible
+            .get(position)
+            .and_then(|&i| self.shown_group(i))
+        {
             keys = members.iter().map(|&index| self.row_key(index)).collect();
         }
         for read in keys {

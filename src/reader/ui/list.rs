@@ -219,9 +219,7 @@ impl Badge {
             Badge::RemovedShort => " (removed)".into(),
             Badge::Flag(text) => text.into(),
             Badge::Edited => " (edited)".into(),
-            Badge::Sources(others) => {
-                format!(" +{}", plural(others, "source", "sources")).into()
-            }
+            Badge::Sources(others) => format!(" +{}", plural(others, "source", "sources")).into(),
             Badge::SourcesShort(others) => format!(" +{others}").into(),
             Badge::Updated => " updated".into(),
         }
