@@ -962,6 +962,42 @@ fn tail_json_prints_the_first_poll_then_new_and_edited_entries() {
 }
 
 #[test]
+fn tail_json_gives_a_later_report_of_an_event_the_group_id_of_the_first() {
+    let (wire, paper) = same_event_feeds();
+    let server = Loopback::start(vec![
+        ("/wire.xml", Resource::ok(RSS_TYPE, wire)),
+        ("/paper.xml", Resource::ok(RSS_TYPE, paper)),
+    ]);
+    let sandbox = Sandbox::new(&config_for(&[
+        ("wire", &server.url("/wire.xml")),
+        ("paper", &server.url("/paper.xml")),
+    ]));
+    let tail = Tail::spawn(&sandbox, &["--json"]);
+    let printed = tail.take(4, Instant::now() + Duration::from_secs(10));
+    assert_eq!(printed.len(), 4, "{printed:?}");
+    let objects = json_lines(&printed.join("\n"));
+    let group = |id: &str| {
+        objects
+            .iter()
+            .find(|object| object["id"] == id)
+            .and_then(|object| object.get("group"))
+            .unwrap_or_else(|| panic!("{id} printed with a group key: {objects:?}"))
+            .clone()
+    };
+    // The report printed first had no other yet; the second carries the group's id.
+    let (first, second) = if objects.iter().position(|o| o["id"] == "w1")
+        < objects.iter().position(|o| o["id"] == "p1")
+    {
+        ("w1", "p1")
+    } else {
+        ("p1", "w1")
+    };
+    assert!(group(first).is_null(), "{objects:?}");
+    assert!(group(second).is_string(), "{objects:?}");
+    assert!(group("w2").is_null() && group("p2").is_null(), "{objects:?}");
+}
+
+#[test]
 fn tail_with_a_filter_prints_only_matching_entries() {
     let server = Loopback::start(vec![("/feed.xml", Resource::ok(RSS_TYPE, feed_v1()))]);
     let sandbox = Sandbox::new(&config_for(&[("good", &server.url("/feed.xml"))]));
