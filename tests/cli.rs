@@ -994,7 +994,10 @@ fn tail_json_gives_a_later_report_of_an_event_the_group_id_of_the_first() {
     };
     assert!(group(first).is_null(), "{objects:?}");
     assert!(group(second).is_string(), "{objects:?}");
-    assert!(group("w2").is_null() && group("p2").is_null(), "{objects:?}");
+    assert!(
+        group("w2").is_null() && group("p2").is_null(),
+        "{objects:?}"
+    );
 }
 
 #[test]

@@ -404,3 +404,15 @@ fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
         "each event shows as its first report"
     );
 }
+
+#[test]
+fn reports_dated_at_the_ends_of_time_group_without_overflowing() {
+    let mut oldest = wire_drones();
+    oldest.item.published = Some(Timestamp::MIN);
+    oldest.first_seen = Timestamp::MIN;
+    let mut latest = paper_drones();
+    latest.item.published = Some(Timestamp::MAX);
+    latest.first_seen = Timestamp::MAX;
+    let app = app_of(vec![oldest, latest]);
+    assert_eq!(app.visible.len(), 2);
+}

@@ -131,10 +131,15 @@ fn group_ids_in_context(
         return Ok(group_ids(entries)); // every entry is printed: they are the context
     }
     // Everything from a window before the oldest printed to a window after the newest.
-    let from = oldest - WINDOW;
+    let from = oldest.checked_sub(WINDOW).unwrap_or(Timestamp::MIN);
     let minutes = now.duration_since(from).as_mins().max(0) + 1;
     let around = match Query::parse(&format!("since:{minutes}m")) {
-        Ok(since) => store.query_before(&since, now, Some(newest + WINDOW), None)?,
+        Ok(since) => store.query_before(
+            &since,
+            now,
+            Some(newest.checked_add(WINDOW).unwrap_or(Timestamp::MAX)),
+            None,
+        )?,
         Err(_) => return Ok(group_ids(entries)),
     };
     let mut context: Vec<Entry> = around;

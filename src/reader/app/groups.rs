@@ -6,6 +6,8 @@
 
 use std::time::Instant;
 
+use jiff::Timestamp;
+
 use super::group_table::{Group, GroupTag};
 use super::state::{App, Row};
 use crate::group::{Report, WINDOW, best_match};
@@ -144,12 +146,11 @@ impl App {
     /// the group of the most alike (or alone); the group it joined, if any.
     fn group_row(&mut self, index: usize) -> Option<u32> {
         let time = self.rows[index].sort_time;
-        let newest = self
-            .rows
-            .partition_point(|row| row.sort_time > time + WINDOW);
-        let end = self
-            .rows
-            .partition_point(|row| row.sort_time >= time - WINDOW);
+        // A feed's date at the end of time must not overflow the window's bounds.
+        let latest = time.checked_add(WINDOW).unwrap_or(Timestamp::MAX);
+        let earliest = time.checked_sub(WINDOW).unwrap_or(Timestamp::MIN);
+        let newest = self.rows.partition_point(|row| row.sort_time > latest);
+        let end = self.rows.partition_point(|row| row.sort_time >= earliest);
         let best = {
             let row = &self.rows[index];
             let report = report_of(row);
