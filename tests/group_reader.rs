@@ -416,3 +416,22 @@ fn reports_dated_at_the_ends_of_time_group_without_overflowing() {
     let app = app_of(vec![oldest, latest]);
     assert_eq!(app.visible.len(), 2);
 }
+
+#[test]
+fn each_reports_link_in_a_group_is_a_hyperlink() {
+    let mut app = app();
+    update(&mut app, Action::Bottom);
+    update(&mut app, Action::Open);
+    let links: Vec<String> = liveblog::reader::ui::hyperlinks(&app)
+        .into_iter()
+        .map(|(_, _, url)| url)
+        .collect();
+    assert!(
+        links.contains(&"https://wire.example/live#w1".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"https://paper.example/live#p1".to_string()),
+        "{links:?}"
+    );
+}

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::parse::is_web_link;
-use crate::reader::app::{App, DetailRole, Row, View, detail_text, layout};
+use crate::reader::app::{App, DetailRole, GroupTag, Row, View, detail_text, layout};
 use crate::sanitize::clean_line;
 
 /// The detail view's lines at `width` ([`detail_text`]), styled: the headline bold and
@@ -69,6 +69,16 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
     let area = layout(app.size.0, app.size.1).list;
     let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
     urls.extend(row.entry.item.url.as_deref().map(clean_line));
+    // A group's view shows each report's own link.
+    if app.grouping
+        && let GroupTag::Lead(id) = row.group
+    {
+        urls.extend(
+            app.group_rows(id)
+                .into_iter()
+                .filter_map(|index| app.rows[index].entry.item.url.as_deref().map(clean_line)),
+        );
+    }
     // Only web links become hyperlinks (the body's are already): a `javascript:` or
     // `file:` link stays the plain text the detail view shows.
     urls.retain(|url| {
