@@ -435,3 +435,27 @@ fn each_reports_link_in_a_group_is_a_hyperlink() {
         "{links:?}"
     );
 }
+
+#[test]
+fn the_read_key_on_a_group_reads_all_of_it_then_makes_it_unread() {
+    let mut wire = wire_drones();
+    wire.read = true;
+    let mut entries = others();
+    entries.push(paper_drones());
+    entries.push(wire);
+    let mut app = app_of(entries);
+    update(&mut app, Action::Bottom);
+    let lead = app.visible[app.selected];
+    assert!(app.shows_unread(lead));
+    let effects = update(&mut app, Action::ToggleRead);
+    assert_eq!(
+        effects,
+        [Effect::MarkRead(
+            SourceId("paper".into()),
+            EntryId("p1".into())
+        )]
+    );
+    assert!(!app.shows_unread(lead));
+    update(&mut app, Action::ToggleRead);
+    assert!(app.shows_unread(lead));
+}

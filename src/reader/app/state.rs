@@ -620,6 +620,21 @@ impl App {
         let Some(index) = self.row_index(&key) else {
             return Vec::new();
         };
+        // A group shown unread (any report unread) is read as a whole; read, its first
+        // report becomes unread (which makes the group so).
+        if let Some(members) = self.shown_group(index)
+            && self.shows_unread(index)
+        {
+            let mut effects = Vec::new();
+            for member in members {
+                let key = self.row_key(member);
+                if self.mark_read(&key) {
+                    effects.push(Effect::MarkRead(key.0, key.1));
+                }
+            }
+            self.notice = Some("marked read".to_string());
+            return effects;
+        }
         let read = !self.rows[index].entry.read;
         self.rows[index].entry.read = read;
         if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
