@@ -459,3 +459,40 @@ fn the_read_key_on_a_group_reads_all_of_it_then_makes_it_unread() {
     update(&mut app, Action::ToggleRead);
     assert!(app.shows_unread(lead));
 }
+
+#[test]
+fn the_first_frame_waits_for_a_few_rows_grouped_and_the_rest_follow_in_steps() {
+    let entries: Vec<Entry> = (0..1_000i64)
+        .map(|n| {
+            let time = Timestamp::from_second(1_800_000_000 + n * 60)
+                .expect("time")
+                .to_string();
+            let source = ["wire", "paper", "agency"][(n % 3) as usize];
+            entry(
+                source,
+                &format!("e{n}"),
+                &time,
+                &format!("Report {n}"),
+                "Text.",
+            )
+        })
+        .collect();
+    let mut app = App::new(
+        sources(),
+        entries,
+        TimeZone::UTC,
+        at("2027-01-01T00:00:00Z"),
+    );
+    // Sketching and comparing is left for after the first frame, but for a few rows.
+    let waiting = app
+        .rows
+        .iter()
+        .filter(|row| row.group == GroupTag::Unsketched)
+        .count();
+    assert!(waiting >= 900, "{waiting} rows wait");
+    assert!(app.grouping_behind());
+    while app.grouping_behind() {
+        update(&mut app, Action::GroupStep);
+    }
+    assert!(app.rows.iter().all(|row| !row.group.pending()));
+}

@@ -11,6 +11,9 @@ pub enum GroupTag {
     /// Not compared with the others yet (it has just joined the reader).
     #[default]
     Unchecked,
+    /// Not compared, and its sketch not made yet: a row of the first screen, made on
+    /// the UI thread before the first frame, is sketched in the grouping steps after it.
+    Unsketched,
     /// Compared, and no other report tells its event.
     Alone,
     /// The first report of group `0` (the one the list shows).
@@ -20,11 +23,16 @@ pub enum GroupTag {
 }
 
 impl GroupTag {
+    /// Whether it waits to be compared with the others.
+    pub fn pending(self) -> bool {
+        matches!(self, GroupTag::Unchecked | GroupTag::Unsketched)
+    }
+
     /// The group it belongs to, if any.
     pub fn group(self) -> Option<u32> {
         match self {
             GroupTag::Lead(group) | GroupTag::Member(group) => Some(group),
-            GroupTag::Unchecked | GroupTag::Alone => None,
+            GroupTag::Unchecked | GroupTag::Unsketched | GroupTag::Alone => None,
         }
     }
 }

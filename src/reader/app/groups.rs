@@ -10,12 +10,12 @@ use jiff::Timestamp;
 
 use super::group_table::{Group, GroupTag};
 use super::state::{App, Row};
-use crate::group::{Report, WINDOW, best_match};
+use crate::group::{Report, Sketch, WINDOW, best_match};
 use crate::model::SourceId;
 
-/// Rows a grouping step compares whatever its deadline (about a millisecond's work
-/// at the densest), so that a few rows joining are always grouped at once.
-const AT_LEAST: usize = 256;
+/// Rows a grouping step compares whatever its deadline (about 2 ms of work at the
+/// densest, sketches included), so that a few rows joining are always grouped at once.
+pub(super) const AT_LEAST: usize = 64;
 
 impl App {
     /// How many reports the list folds into their group's first, grouping on (they
@@ -111,7 +111,7 @@ impl App {
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, row)| row.group == GroupTag::Unchecked)
+            .filter(|(_, row)| row.group.pending())
             .map(|(index, _)| index)
             .collect();
         let mut touched: Vec<u32> = Vec::new();
@@ -121,6 +121,11 @@ impl App {
             if done >= AT_LEAST && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 self.groups.behind = true;
                 break;
+            }
+            let row = &mut self.rows[index];
+            if row.group == GroupTag::Unsketched {
+                row.sketch = Sketch::of(row.prepared.title(), row.prepared.text());
+                row.group = GroupTag::Unchecked;
             }
             if let Some(id) = self.group_row(index)
                 && !touched.contains(&id)
@@ -155,7 +160,7 @@ impl App {
             let row = &self.rows[index];
             let report = report_of(row);
             let candidates = (newest..end.max(newest))
-                .filter(|&other| other != index && self.rows[other].group != GroupTag::Unchecked)
+                .filter(|&other| other != index && !self.rows[other].group.pending())
                 .map(|other| (other, report_of(&self.rows[other])));
             best_match(&report, candidates, |other| {
                 match self.rows[other].group.group() {

@@ -470,13 +470,13 @@ impl App {
             grouping: true,
             groups: Groups::default(),
         };
-        app.rows = entries.into_iter().map(Row::new).collect();
+        // Sketched later, in the grouping steps: not before the first frame.
+        app.rows = entries.into_iter().map(Row::unsketched).collect();
         sort_rows(app.rows.make_contiguous());
         app.recount_sources();
-        // The first frame waits for at most a step of grouping; the rest follows.
-        app.group_rows_until(Some(
-            std::time::Instant::now() + app.filter_budget.first_step,
-        ));
+        // The first frame waits for the least step of grouping (a few rows: all of a
+        // small list); the rest follows in steps (`Action::GroupStep`).
+        app.group_rows_until(Some(std::time::Instant::now()));
         // Grouping fixed up a list not made yet: the first pass makes it, from the top.
         app.visible.clear();
         app.selected = 0;
@@ -668,8 +668,17 @@ impl App {
 }
 
 impl Row {
-    /// Wraps an entry with its search form.
-    pub fn new(mut entry: Entry) -> Row {
+    /// Wraps an entry with its search form and its sketch for grouping.
+    pub fn new(entry: Entry) -> Row {
+        let mut row = Row::unsketched(entry);
+        row.sketch = Sketch::of(row.prepared.title(), row.prepared.text());
+        row.group = GroupTag::Unchecked;
+        row
+    }
+
+    /// Wraps an entry with its search form; its sketch is made when it is grouped
+    /// (for the rows of the first frame, which the UI thread makes).
+    pub fn unsketched(mut entry: Entry) -> Row {
         let prepared = Prepared::new(&entry);
         // The detail view needs only the body's links; the HTML itself stays in the
         // cache, not in every held entry (it is the largest field).
@@ -682,14 +691,13 @@ impl Row {
         // A feed's date ten years ahead would hold the top of the list for ten years:
         // nothing sorts later than when it was first seen.
         let sort_time = entry.sort_time().min(entry.first_seen);
-        let sketch = Sketch::of(prepared.title(), prepared.text());
         Row {
             entry,
             prepared,
             links,
             sort_time,
-            sketch,
-            group: GroupTag::Unchecked,
+            sketch: Sketch::default(),
+            group: GroupTag::Unsketched,
         }
     }
 
