@@ -1,6 +1,6 @@
 //! Grouping one new report against a window of 50,000 held reports, all within the
-//! time window (the worst case: in use, most are hours older and skipped by time).
-//! `cargo bench --bench group`.
+//! time window (the worst case: in use, most are hours older and skipped by time), and
+//! the sketch one report costs. `cargo bench --bench group`.
 
 use std::hint::black_box;
 
@@ -63,7 +63,23 @@ fn benches() {
     });
 }
 
+/// The sketch every entry gets when it joins the reader (made on the cache worker's
+/// thread for polled and backfilled entries, on the UI thread for the first screen).
+fn sketch_bench() {
+    let title = fold("Russia launches 174 drones overnight, Ukraine says 90 shot down");
+    let body = fold(
+        "Ukraine's air force said on Tuesday that Russia had launched 174 drones and 3 \
+         missiles overnight, 90 of which were shot down over 11 regions.\nDebris fell on \
+         homes in Kharkiv and Odesa, officials said; 3 people were hurt.",
+    );
+    let mut criterion = Criterion::default().configure_from_args();
+    criterion.bench_function("sketch of one report", |b| {
+        b.iter(|| black_box(Sketch::of(black_box(&title), black_box(&body))))
+    });
+}
+
 fn main() {
     benches();
+    sketch_bench();
     Criterion::default().configure_from_args().final_summary();
 }

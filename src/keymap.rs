@@ -56,6 +56,8 @@ pub enum Command {
     OldestUnread,
     /// Show only key events, pinned and summary entries.
     KeyEvents,
+    /// Show each group of reports of one event once, or every report.
+    Group,
     /// The next (older) entry, from the detail view.
     NextEntry,
     /// The previous (newer) entry, from the detail view.
@@ -70,7 +72,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 28] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -91,6 +93,7 @@ impl Command {
         Command::Refresh,
         Command::OldestUnread,
         Command::KeyEvents,
+        Command::Group,
         Command::MarkAllRead,
         Command::ToggleRead,
         Command::CopyLink,
@@ -125,6 +128,7 @@ impl Command {
             Command::ToggleRead => "toggle_read",
             Command::OldestUnread => "oldest_unread",
             Command::KeyEvents => "key_events",
+            Command::Group => "group",
             Command::NextEntry => "next_entry",
             Command::PreviousEntry => "previous_entry",
             Command::Help => "help",
@@ -158,6 +162,7 @@ impl Command {
             Command::ToggleRead => "entry unread / read",
             Command::OldestUnread => "oldest unread",
             Command::KeyEvents => "key events only",
+            Command::Group => "group reports on/off",
             Command::NextEntry => "next entry",
             Command::PreviousEntry => "previous entry",
             Command::Help => "this help",
@@ -197,6 +202,7 @@ impl Command {
             Command::ToggleRead => &["U"],
             Command::OldestUnread => &["u"],
             Command::KeyEvents => &["K"],
+            Command::Group => &["="],
             Command::NextEntry => &["n", "J"],
             Command::PreviousEntry => &["p", "N"],
             Command::Help => &["?"],

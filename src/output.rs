@@ -28,6 +28,10 @@ pub struct JsonEntry<'a> {
     pub url: Option<String>,
     /// Body as plain text.
     pub text: String,
+    /// `list` and `tail` only: the id shared by the reports of one event from several
+    /// sources, or null for a report that is alone (absent from `dump`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<Option<String>>,
 }
 
 impl<'a> JsonEntry<'a> {
@@ -42,13 +46,30 @@ impl<'a> JsonEntry<'a> {
             author: item.author.as_deref().map(clean_line).unwrap_or_default(),
             url: item.url.as_deref().map(clean_line),
             text: clean(&item.text),
+            group: None,
         }
     }
 }
 
 /// Writes one entry as a JSON line.
 pub fn write_json(out: &mut dyn Write, source: &str, item: &Item) -> io::Result<()> {
-    let line = serde_json::to_string(&JsonEntry::new(source, item)).map_err(io::Error::other)?;
+    write_json_line(out, &JsonEntry::new(source, item))
+}
+
+/// Writes one entry as a JSON line with its `group` key (the id, or null).
+pub fn write_json_grouped(
+    out: &mut dyn Write,
+    source: &str,
+    item: &Item,
+    group: Option<&str>,
+) -> io::Result<()> {
+    let mut entry = JsonEntry::new(source, item);
+    entry.group = Some(group.map(str::to_string));
+    write_json_line(out, &entry)
+}
+
+fn write_json_line(out: &mut dyn Write, entry: &JsonEntry<'_>) -> io::Result<()> {
+    let line = serde_json::to_string(entry).map_err(io::Error::other)?;
     writeln!(out, "{line}")
 }
 

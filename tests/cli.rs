@@ -236,8 +236,19 @@ fn json_lines(stdout: &str) -> Vec<serde_json::Map<String, Value>> {
             let Value::Object(object) = value else {
                 panic!("not an object: {line}");
             };
-            let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+            // `list` and `tail` add `group` (an id or null); `dump` does not.
+            let mut keys: Vec<&str> = object
+                .keys()
+                .map(String::as_str)
+                .filter(|key| *key != "group")
+                .collect();
             keys.sort_unstable();
+            if let Some(group) = object.get("group") {
+                assert!(
+                    group.is_null() || group.as_str().is_some_and(|id| id.len() == 16),
+                    "group is an id or null: {line}"
+                );
+            }
             let mut expected = KEYS.to_vec();
             expected.sort_unstable();
             assert_eq!(keys, expected, "exactly the contract's keys: {line}");
@@ -703,6 +714,89 @@ fn list_prints_cached_entries_newest_first_with_limit_and_filter() {
     assert!(out.stdout.trim().is_empty(), "{}", out.stdout);
 }
 
+/// Two sources reporting the same event in their own words, and one more report each.
+fn same_event_feeds() -> (String, String) {
+    let wire = rss(&[
+        RssItem {
+            guid: "w1",
+            title: "Russia launches 174 drones overnight, Ukraine says 90 shot down",
+            description: "Ukraine's air force said Russia launched 174 drones; 90 were downed.",
+            pub_date: "Wed, 01 May 2024 06:10:00 GMT",
+        },
+        RssItem {
+            guid: "w2",
+            title: "Central bank holds rates at 4.5%",
+            description: "The board voted to keep its key rate unchanged.",
+            pub_date: "Wed, 01 May 2024 09:00:00 GMT",
+        },
+    ]);
+    let paper = rss(&[
+        RssItem {
+            guid: "p1",
+            title: "Ukrainian air defences down 90 of 174 Russian drones",
+            description: "The air force said 174 drones were launched overnight and 90 were shot down.",
+            pub_date: "Wed, 01 May 2024 06:45:00 GMT",
+        },
+        RssItem {
+            guid: "p2",
+            title: "Storm Mireille makes landfall near Port Ebene",
+            description: "The eye crossed the coast with winds of 190km/h.",
+            pub_date: "Wed, 01 May 2024 08:00:00 GMT",
+        },
+    ]);
+    (wire, paper)
+}
+
+#[test]
+fn list_json_gives_one_events_reports_one_group_id_and_others_null() {
+    let (wire, paper) = same_event_feeds();
+    let server = Loopback::start(vec![
+        ("/wire.xml", Resource::ok(RSS_TYPE, wire)),
+        ("/paper.xml", Resource::ok(RSS_TYPE, paper)),
+    ]);
+    let sandbox = Sandbox::new(&config_for(&[
+        ("wire", &server.url("/wire.xml")),
+        ("paper", &server.url("/paper.xml")),
+    ]));
+    assert_eq!(run(sandbox.cmd().arg("refresh")).code, 0);
+    let out = run(sandbox.cmd().args(["list", "--json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all = json_lines(&out.stdout);
+    assert_eq!(all.len(), 4);
+    let group_of = |objects: &[serde_json::Map<String, Value>], id: &str| {
+        let object = objects
+            .iter()
+            .find(|object| object["id"] == id)
+            .unwrap_or_else(|| panic!("{id} listed: {objects:?}"));
+        object
+            .get("group")
+            .unwrap_or_else(|| panic!("list --json has a group key: {object:?}"))
+            .clone()
+    };
+    let group = group_of(&all, "w1");
+    assert!(group.is_string(), "{group}");
+    assert_eq!(group_of(&all, "p1"), group, "one event, one id");
+    assert!(group_of(&all, "w2").is_null());
+    assert!(group_of(&all, "p2").is_null());
+    // The id does not depend on what else is printed: a filter that leaves out the
+    // first report, or a limit, gives the later one the same id.
+    let out = run(sandbox
+        .cmd()
+        .args(["list", "--json", "--filter", "source:paper"]));
+    assert_eq!(group_of(&json_lines(&out.stdout), "p1"), group);
+    let out = run(sandbox.cmd().args(["list", "--json", "--limit", "3"]));
+    assert_eq!(group_of(&json_lines(&out.stdout), "p1"), group);
+    // `dump` prints the contract's keys only.
+    let out = run(sandbox
+        .cmd()
+        .args(["dump", &server.url("/wire.xml"), "--json"]));
+    assert!(
+        json_lines(&out.stdout)
+            .iter()
+            .all(|o| !o.contains_key("group"))
+    );
+}
+
 #[test]
 fn a_bad_filter_exits_2() {
     let sandbox = Sandbox::new(&config_for(&[]));
@@ -865,6 +959,45 @@ fn tail_json_prints_the_first_poll_then_new_and_edited_entries() {
     );
     let extra = tail.take(1, Instant::now() + Duration::from_millis(300));
     assert!(extra.is_empty(), "nothing printed twice: {extra:?}");
+}
+
+#[test]
+fn tail_json_gives_a_later_report_of_an_event_the_group_id_of_the_first() {
+    let (wire, paper) = same_event_feeds();
+    let server = Loopback::start(vec![
+        ("/wire.xml", Resource::ok(RSS_TYPE, wire)),
+        ("/paper.xml", Resource::ok(RSS_TYPE, paper)),
+    ]);
+    let sandbox = Sandbox::new(&config_for(&[
+        ("wire", &server.url("/wire.xml")),
+        ("paper", &server.url("/paper.xml")),
+    ]));
+    let tail = Tail::spawn(&sandbox, &["--json"]);
+    let printed = tail.take(4, Instant::now() + Duration::from_secs(10));
+    assert_eq!(printed.len(), 4, "{printed:?}");
+    let objects = json_lines(&printed.join("\n"));
+    let group = |id: &str| {
+        objects
+            .iter()
+            .find(|object| object["id"] == id)
+            .and_then(|object| object.get("group"))
+            .unwrap_or_else(|| panic!("{id} printed with a group key: {objects:?}"))
+            .clone()
+    };
+    // The report printed first had no other yet; the second carries the group's id.
+    let (first, second) = if objects.iter().position(|o| o["id"] == "w1")
+        < objects.iter().position(|o| o["id"] == "p1")
+    {
+        ("w1", "p1")
+    } else {
+        ("p1", "w1")
+    };
+    assert!(group(first).is_null(), "{objects:?}");
+    assert!(group(second).is_string(), "{objects:?}");
+    assert!(
+        group("w2").is_null() && group("p2").is_null(),
+        "{objects:?}"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
-use liveblog::reader::app::{Action, App, update};
+use liveblog::reader::app::{Action, App, GroupTag, update};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
@@ -51,14 +51,18 @@ fn app(entries: Vec<Entry>) -> App {
     )
 }
 
-/// The rows the app's current input matches, tested one by one.
+/// The rows the app's current input matches, tested one by one. Reports of one event
+/// from both sources (the same words, minutes apart) are grouped: a group shows as its
+/// first report when any of its reports matches, and its later reports never alone.
 fn from_scratch(app: &App) -> Vec<usize> {
     let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
-    app.rows
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| query.matches(&row.entry, app.now))
-        .map(|(index, _)| index)
+    let matches = |index: usize| query.matches(&app.rows[index].entry, app.now);
+    (0..app.rows.len())
+        .filter(|&index| match app.rows[index].group {
+            GroupTag::Member(_) => false,
+            GroupTag::Lead(id) => app.group_rows(id).into_iter().any(matches),
+            _ => matches(index),
+        })
         .collect()
 }
 

@@ -253,3 +253,96 @@ fn hyperlinks_sit_exactly_on_the_urls_shown() {
     // Nothing to link outside the detail view.
     assert!(liveblog::reader::ui::hyperlinks(&app(80, 24)).is_empty());
 }
+
+/// Three sources reporting one landfall (the last with a figure more), and the rest.
+fn grouped_app(width: u16, height: u16) -> App {
+    let mut entries = vec![
+        entry(
+            "Coast radio",
+            "c1",
+            "2026-11-21T17:52:00Z",
+            "Mireille hits land close to Port Ebene",
+            "\u{201c}Mireille\u{201d} crossed the coastline near Port Ébène, forecasters said, with winds of 190km/h.\nThe harbour master said 40 boats broke their moorings.",
+            None,
+        ),
+        entry(
+            "Election night",
+            "e2",
+            "2026-11-21T17:55:00Z",
+            "Running tally after 180 of 220 seats",
+            "Civic Alliance 79, People's Front 78.",
+            None,
+        ),
+        entry(
+            "Wire",
+            "w1",
+            "2026-11-21T17:47:00Z",
+            "Storm Mireille makes landfall at Port Ébène",
+            "The eye of the storm crossed the coast near Port Ebene with winds of 190km/h.",
+            None,
+        ),
+        entry(
+            "Storm live",
+            "s3",
+            "2026-11-21T17:44:00Z",
+            "Storm Mireille makes landfall near Port Ébène",
+            "The eye of the storm crossed the coast near Port Ebene with winds of 190km/h, the weather service said.",
+            None,
+        ),
+        entry(
+            "Storm live",
+            "s2",
+            "2026-11-21T17:40:00Z",
+            "Power outages pass 200,000",
+            "The grid operator says 200,000 homes are without power.",
+            None,
+        ),
+        entry(
+            "Launch",
+            "l1",
+            "2026-11-21T17:20:00Z",
+            "",
+            "Lift-off! Lyra clears the tower on a column of flame.",
+            None,
+        ),
+    ];
+    entries[3].read = true;
+    let sources = [
+        "Storm live",
+        "Wire",
+        "Coast radio",
+        "Election night",
+        "Launch",
+    ]
+    .into_iter()
+    .map(|name| (SourceId(name.into()), SourceState::default()))
+    .collect();
+    let mut app = App::new(sources, entries, TimeZone::UTC, at("2026-11-21T18:00:00Z"));
+    update(&mut app, Action::Resize { width, height });
+    app
+}
+
+fn grouped_snapshot(name: &str, actions: &[Action]) {
+    for (width, height) in SIZES {
+        let mut app = grouped_app(width, height);
+        for action in actions {
+            update(&mut app, action.clone());
+        }
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), render(&app));
+    }
+}
+
+#[test]
+fn grouped_list() {
+    grouped_snapshot("grouped_list", &[]);
+}
+
+#[test]
+fn grouping_off_lists_every_report() {
+    grouped_snapshot("grouping_off", &[Action::ToggleGrouping]);
+}
+
+#[test]
+fn a_group_opened_shows_its_reports_one_after_another() {
+    grouped_snapshot("group_detail", &[Action::Down, Action::Open]);
+}

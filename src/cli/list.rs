@@ -8,8 +8,11 @@ use jiff::Timestamp;
 use unicode_width::UnicodeWidthStr;
 
 use super::failure::Failure;
-use super::print::print_item;
+use super::grouping::group_ids;
+use super::print::print_grouped;
 use crate::config::Config;
+use crate::group::WINDOW;
+use crate::model::Entry;
 use crate::query::Query;
 use crate::store::Store;
 
@@ -86,8 +89,14 @@ pub fn list(
     let mut out = io::stdout().lock();
     // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.
     let entries = store.query(query, now, limit)?;
-    for entry in &entries {
-        print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+    let groups = if json {
+        group_ids_in_context(&mut store, &entries, query, limit, now)?
+    } else {
+        Vec::new()
+    };
+    for (at, entry) in entries.iter().enumerate() {
+        let group = groups.get(at).and_then(Option::as_deref);
+        print_grouped(&mut out, &entry.source.0, &entry.item, json, config, group)?;
     }
     out.flush()?;
     if entries.is_empty() && limit != Some(0) {
@@ -102,4 +111,61 @@ pub fn list(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The group id of each of `entries` (what `list` prints). Reports of one event are
+/// grouped among every cached entry around them, not only those printed, so that a
+/// filter or `--limit` that leaves out an event's first report changes no id.
+fn group_ids_in_context(
+    store: &mut Store,
+    entries: &[Entry],
+    query: &Query,
+    limit: Option<usize>,
+    now: Timestamp,
+) -> Result<Vec<Option<String>>, Failure> {
+    let times = entries.iter().map(Entry::sort_time);
+    let (Some(oldest), Some(newest)) = (times.clone().min(), times.max()) else {
+        return Ok(Vec::new());
+    };
+    if query.is_empty() && limit.is_none() {
+        return Ok(group_ids(entries)); // every entry is printed: they are the context
+    }
+    // Everything from a window before the oldest printed to a window after the newest.
+    let from = oldest.checked_sub(WINDOW).unwrap_or(Timestamp::MIN);
+    let minutes = now.duration_since(from).as_mins().max(0) + 1;
+    let around = match Query::parse(&format!("since:{minutes}m")) {
+        Ok(since) => store.query_before(
+            &since,
+            now,
+            Some(newest.checked_add(WINDOW).unwrap_or(Timestamp::MAX)),
+            None,
+        )?,
+        Err(_) => return Ok(group_ids(entries)),
+    };
+    let mut context: Vec<Entry> = around;
+    // The printed ones are always in (`before` leaves out the time it names).
+    let held: std::collections::HashSet<(String, String)> = context
+        .iter()
+        .map(|entry| (entry.source.0.clone(), entry.item.id.0.clone()))
+        .collect();
+    let missing: Vec<Entry> = entries
+        .iter()
+        .filter(|entry| !held.contains(&(entry.source.0.clone(), entry.item.id.0.clone())))
+        .cloned()
+        .collect();
+    context.extend(missing);
+    let ids = group_ids(&context);
+    let by_key: std::collections::HashMap<(&str, &str), &Option<String>> = context
+        .iter()
+        .zip(&ids)
+        .map(|(entry, id)| ((entry.source.0.as_str(), entry.item.id.0.as_str()), id))
+        .collect();
+    Ok(entries
+        .iter()
+        .map(|entry| {
+            by_key
+                .get(&(entry.source.0.as_str(), entry.item.id.0.as_str()))
+                .and_then(|id| (*id).clone())
+        })
+        .collect())
 }

@@ -9,6 +9,7 @@ pub mod cache;
 mod dump;
 mod failure;
 mod follow;
+mod grouping;
 mod list;
 pub mod logging;
 mod man;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::config::Config;
 use crate::model::Item;
-use crate::output::{write_json, write_text};
+use crate::output::{write_json, write_json_grouped, write_text};
 
 pub fn print_item(
     out: &mut dyn Write,
@@ -16,6 +16,23 @@ pub fn print_item(
 ) -> io::Result<()> {
     if json {
         write_json(out, source, item)
+    } else {
+        write_text(out, source, item, &config.timezone)
+    }
+}
+
+/// As [`print_item`], with the entry's group id in `--json` (`group`, null when
+/// alone); the text form does not show it.
+pub fn print_grouped(
+    out: &mut dyn Write,
+    source: &str,
+    item: &Item,
+    json: bool,
+    config: &Config,
+    group: Option<&str>,
+) -> io::Result<()> {
+    if json {
+        write_json_grouped(out, source, item, group)
     } else {
         write_text(out, source, item, &config.timezone)
     }

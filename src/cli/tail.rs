@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use super::failure::Failure;
-use super::print::{print_item, stdout_closed};
+use super::print::{print_grouped, stdout_closed};
 use crate::config::Config;
 use crate::model::SourceId;
 use crate::query::Query;
@@ -41,6 +41,8 @@ pub async fn tail(
     // The change log from here on is what this tail prints, whoever stored it.
     let names: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
     let mut cursor = store.change_cursor()?;
+    // Reports of one event share a `group` id in `--json`, from the first one on.
+    let mut groups = super::grouping::Tracker::new();
     if let Some(since) = since {
         // What the cache already has from that window, oldest first, before going live.
         let now = Timestamp::now();
@@ -52,7 +54,15 @@ pub async fn tail(
         cached.retain(|entry| entry.sort_time() >= from && names.contains(&entry.source));
         let mut out = io::stdout().lock();
         for entry in cached.iter().rev() {
-            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+            let group = groups.track(entry);
+            print_grouped(
+                &mut out,
+                &entry.source.0,
+                &entry.item,
+                json,
+                config,
+                group.as_deref(),
+            )?;
         }
         out.flush()?;
     }
@@ -77,7 +87,7 @@ pub async fn tail(
                 let version = store.data_version()?;
                 if data_version != Some(version) {
                     data_version = Some(version);
-                    cursor = print_changes(&mut store, cursor, &names, query, json, config)?;
+                    cursor = print_changes(&mut store, cursor, &names, query, json, config, &mut groups)?;
                 }
                 continue;
             }
@@ -107,12 +117,13 @@ pub async fn tail(
             );
         }
         // This connection's own writes leave `data_version` alone: read them now.
-        cursor = print_changes(&mut store, cursor, &names, query, json, config)?;
+        cursor = print_changes(&mut store, cursor, &names, query, json, config, &mut groups)?;
     }
 }
 
 /// Prints the entries new or edited in the cache after `cursor` (by any process),
-/// oldest first, those matching `query`; returns the cursor to go on from.
+/// oldest first, those matching `query`, with their `group` ids; returns the cursor to
+/// go on from.
 fn print_changes(
     store: &mut Store,
     cursor: i64,
@@ -120,6 +131,7 @@ fn print_changes(
     query: &Query,
     json: bool,
     config: &Config,
+    groups: &mut super::grouping::Tracker,
 ) -> Result<i64, Failure> {
     let changes = store.changes_after(cursor, Some(names))?;
     if changes.lost {
@@ -133,7 +145,15 @@ fn print_changes(
     // The log lists them newest first.
     for (entry, _) in changes.entries.iter().rev() {
         if query.matches(entry, now) {
-            print_item(&mut out, &entry.source.0, &entry.item, json, config)?;
+            let group = groups.track(entry);
+            print_grouped(
+                &mut out,
+                &entry.source.0,
+                &entry.item,
+                json,
+                config,
+                group.as_deref(),
+            )?;
         }
     }
     out.flush()?;

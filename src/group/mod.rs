@@ -46,13 +46,28 @@ pub struct Report<'a> {
     pub sketch: &'a Sketch,
 }
 
+/// At most this many of the likeliest candidates are checked exactly for one report
+/// (the exact test folds and stems both texts: the costly part). Among more candidates
+/// than this, the sketch's estimate picks which: the exact test still decides.
+const EXACT_CHECKS: usize = 8;
+
 /// Whether the two are close enough in time and sketch to be checked exactly: the
 /// cheap test run against every report in the window.
 pub fn candidates(a: &Report<'_>, b: &Report<'_>) -> bool {
-    a.source != b.source
-        && a.time.duration_since(b.time).abs() <= WINDOW
-        && !a.sketch.numbers_disagree(b.sketch)
-        && a.sketch.similarity(b.sketch) >= SKETCH_FLOOR
+    estimate(a, b).is_some()
+}
+
+/// How alike the sketches say two reports are (the estimated Jaccard index, plus a
+/// tenth per shared number, as [`same_tokens`] scores), when they are candidates.
+fn estimate(a: &Report<'_>, b: &Report<'_>) -> Option<f32> {
+    if a.source == b.source || a.time.duration_since(b.time).abs() > WINDOW {
+        return None;
+    }
+    let similarity = a.sketch.similarity(b.sketch);
+    if similarity < SKETCH_FLOOR || a.sketch.numbers_disagree(b.sketch) {
+        return None;
+    }
+    Some(similarity + 0.1 * a.sketch.shared_numbers(b.sketch) as f32)
 }
 
 /// How alike two reports are, when they tell the same event (`None` when not): the
@@ -144,20 +159,41 @@ pub fn group_reports(reports: &[Report<'_>]) -> Vec<Option<usize>> {
 }
 
 /// The most alike of `candidates` (`(key, report)`) that tells the same event as
-/// `report` and that `allowed` lets it join; its key.
+/// `report` and that `allowed` lets it join; its key. Every candidate's sketch is
+/// compared; the [`EXACT_CHECKS`] likeliest are checked exactly.
 pub fn best_match<'a, K: Copy>(
     report: &Report<'_>,
     candidates: impl Iterator<Item = (K, Report<'a>)>,
     allowed: impl Fn(K) -> bool,
 ) -> Option<K> {
-    let mut mine: Option<Vec<Token>> = None;
-    let mut best: Option<(K, f32)> = None;
+    // The likeliest so far, most alike first.
+    let mut likeliest: Vec<(f32, K, Report<'a>)> = Vec::with_capacity(EXACT_CHECKS + 1);
     for (key, other) in candidates {
-        if !self::candidates(report, &other) || !allowed(key) {
+        let Some(estimate) = estimate(report, &other) else {
+            continue;
+        };
+        let full = likeliest.len() == EXACT_CHECKS;
+        if full
+            && likeliest
+                .last()
+                .is_some_and(|(least, _, _)| estimate <= *least)
+        {
             continue;
         }
-        let tokens = mine.get_or_insert_with(|| token_set(report.title, report.body));
-        let Some(score) = same_tokens(tokens, &token_set(other.title, other.body)) else {
+        if !allowed(key) {
+            continue;
+        }
+        let at = likeliest.partition_point(|(more, _, _)| *more >= estimate);
+        likeliest.insert(at, (estimate, key, other));
+        likeliest.truncate(EXACT_CHECKS);
+    }
+    if likeliest.is_empty() {
+        return None;
+    }
+    let mine = token_set(report.title, report.body);
+    let mut best: Option<(K, f32)> = None;
+    for (_, key, other) in likeliest {
+        let Some(score) = same_tokens(&mine, &token_set(other.title, other.body)) else {
             continue;
         };
         if best.is_none_or(|(_, best)| score > best) {
@@ -165,6 +201,18 @@ pub fn best_match<'a, K: Copy>(
         }
     }
     best.map(|(key, _)| key)
+}
+
+/// The numbers `text` (folded) gives, hashed, in the order written (clock times and
+/// years are not numbers: see [`Token::Number`]).
+pub fn numbers_of(text: &str) -> Vec<u64> {
+    features::tokens([text])
+        .into_iter()
+        .filter_map(|token| match token {
+            Token::Number(hash) => Some(hash),
+            Token::Word(_) => None,
+        })
+        .collect()
 }
 
 /// The id `--json` prints for a group: from its first report's source and entry id,

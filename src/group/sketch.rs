@@ -111,14 +111,29 @@ impl Sketch {
 
     /// Both give numbers and none of them agree: different counts, different events.
     pub fn numbers_disagree(&self, other: &Sketch) -> bool {
-        let mut mine = self.numbers().peekable();
-        let mut theirs = other.numbers().peekable();
-        if mine.peek().is_none() || theirs.peek().is_none() {
-            return false;
+        // Places fill from the first: an empty first place means no numbers.
+        self.numbers[0] != 0 && other.numbers[0] != 0 && self.shared_numbers(other) == 0
+    }
+
+    /// How many of the numbers remembered the two share (plain loops over the fixed
+    /// places: this runs against every report in the window).
+    pub fn shared_numbers(&self, other: &Sketch) -> usize {
+        let mut shared = 0;
+        for &mine in &self.numbers {
+            if mine == 0 {
+                break;
+            }
+            for &theirs in &other.numbers {
+                if theirs == 0 {
+                    break;
+                }
+                if mine == theirs {
+                    shared += 1;
+                    break;
+                }
+            }
         }
-        !self
-            .numbers()
-            .any(|number| other.numbers().any(|n| n == number))
+        shared
     }
 
     /// Whether this report gives a number none of `earlier` gave: it adds to the story.

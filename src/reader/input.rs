@@ -105,6 +105,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Command::ToggleRead => Action::ToggleRead,
         Command::OldestUnread => Action::OldestUnread,
         Command::KeyEvents => Action::ToggleKeyEvents,
+        Command::Group => Action::ToggleGrouping,
         Command::NextEntry => Action::NextEntry,
         Command::PreviousEntry => Action::PreviousEntry,
         Command::Help => Action::ToggleHelp,

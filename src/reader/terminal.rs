@@ -136,6 +136,7 @@ async fn event_loop(
             dirty = false;
         }
         let filtering = app.filtering();
+        let grouping = app.grouping_behind();
         let action = tokio::select! {
             // Input first: a key waiting beats another step of a filter pass.
             biased;
@@ -169,6 +170,8 @@ async fn event_loop(
             _ = minute.tick() => Some(Action::Tick(Timestamp::now())),
             // Nothing waits: run the filter pass a step further.
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
+            // Nor a pass: group the rows that joined a step further.
+            () = std::future::ready(()), if grouping && !filtering => Some(Action::GroupStep),
         };
         let Some(action) = action else { continue };
         let mut effects = update(&mut app, action);

@@ -1,6 +1,7 @@
 //! What the detail view shows of an entry, line by line at a width: the app scrolls
 //! through these lines, the drawing styles each by its role.
 
+use super::group_view::{GroupRole, group_text};
 use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, wrap};
@@ -8,10 +9,27 @@ pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
 use crate::model::Entry;
 use crate::sanitize::{clean, clean_line};
 
+/// A line of a group's view (see `group_view`) as a detail line.
+fn group_line((role, text): (GroupRole, String)) -> DetailLine {
+    let role = match role {
+        GroupRole::Summary => DetailRole::Badges,
+        GroupRole::Blank => DetailRole::Blank,
+        GroupRole::Heading => DetailRole::ReportHeading,
+        GroupRole::Title => DetailRole::Title,
+        GroupRole::Url => DetailRole::Url,
+        GroupRole::Body => DetailRole::Body,
+        GroupRole::Added => DetailRole::Added,
+    };
+    DetailLine { role, text }
+}
+
 /// The detail view's lines at `width` (the view's, borders included): headline, meta
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
 /// numbered. (The views use [`App::detail_page`], which wraps the body once per width.)
 pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
+    if let Some(lines) = group_text(row, app, width) {
+        return lines.into_iter().map(group_line).collect();
+    }
     let wrapped = wrap_entry(row, width);
     let mut lines = wrapped.title;
     lines.extend(meta_lines(row, app, width));
@@ -188,6 +206,16 @@ impl App {
     /// The detail view's lines of `row` at `width`: the entry wrapped once for the open
     /// entry and the view's width (see [`App::wrap_detail`]); any other, wrapped now.
     pub fn detail_page<'a>(&'a self, row: &Row, width: u16) -> DetailPage<'a> {
+        if let Some(lines) = group_text(row, self, width) {
+            // A group's reports, one after another: a few entries, wrapped each time.
+            return DetailPage {
+                wrapped: std::borrow::Cow::Owned(WrappedEntry {
+                    title: Vec::new(),
+                    rest: lines.into_iter().map(group_line).collect(),
+                }),
+                meta: Vec::new(),
+            };
+        }
         let key = (&row.entry.source, &row.entry.item.id);
         let wrapped = match &self.detail_cache {
             Some(cache) if cache.width == width && (&cache.key.0, &cache.key.1) == key => {

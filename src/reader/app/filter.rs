@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
+use super::group_table::GroupTag;
 use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::model::SourceId;
@@ -110,6 +111,7 @@ impl App {
             scan.truncate(keep);
         }
         self.clamp();
+        self.regroup_after_removal();
     }
 
     /// Whether a row passes the filter and the source toggles.
@@ -121,10 +123,23 @@ impl App {
             .map(|source| &source.id)
             .collect();
         let now = self.now;
-        move |row: &Row| {
+        let passes = move |row: &Row| {
             (!self.key_events_only || row.entry.item.flags.is_key())
                 && !hidden.contains(&row.entry.source)
                 && self.filter.query.matches_prepared(&row.prepared, now)
+        };
+        // Grouping on, a group shows once, as its first report, when any of its
+        // reports passes; its later reports do not show on their own.
+        move |row: &Row| match (self.grouping, row.group) {
+            (true, GroupTag::Member(_)) => false,
+            (true, GroupTag::Lead(id)) => {
+                passes(row)
+                    || self
+                        .group_rows(id)
+                        .into_iter()
+                        .any(|index| passes(&self.rows[index]))
+            }
+            _ => passes(row),
         }
     }
 

@@ -7,6 +7,9 @@
 mod alerts;
 mod detail;
 mod filter;
+mod group_table;
+mod group_view;
+mod groups;
 mod layout;
 mod merge;
 mod navigate;
@@ -21,6 +24,7 @@ mod wrapped;
 
 pub use alerts::{ALERTS_PER_POLL, summary};
 pub use detail::{DetailCache, DetailLine, DetailPage, DetailRole, WrappedEntry, detail_text};
+pub use group_table::{Group, GroupTag, Groups};
 pub use layout::{Areas, layout};
 pub use scan::Scan;
 pub use state::*;

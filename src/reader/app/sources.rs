@@ -93,6 +93,7 @@ impl App {
         self.rows.retain(|row| &row.entry.source != id);
         self.alerted.retain(|key| &key.0 != id);
         self.recount_sources();
+        self.regroup_after_removal();
         self.refilter();
     }
 }

@@ -7,9 +7,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::group_table::{GroupTag, Groups};
 use super::layout::layout;
 use super::scan::Scan;
 use crate::config::SourceConfig;
+use crate::group::Sketch;
 use crate::keymap::KeyMap;
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Prepared, Query, QueryError};
@@ -147,6 +149,8 @@ pub enum Action {
     ApplySavedFilter(usize),
     /// Mark every entry the list shows as read.
     MarkAllRead,
+    /// Show each group of reports of one event once (or every report on its own).
+    ToggleGrouping,
     /// Mark the selected (or open) entry unread, or read again if it is unread.
     ToggleRead,
     /// Select the oldest unread entry the list shows.
@@ -165,6 +169,9 @@ pub enum Action {
     Click(u16),
     /// Run the filter pass a step further (sent while one runs and no input waits).
     FilterStep,
+    /// Group the rows that joined a step further (sent while some wait, no filter pass
+    /// runs and no input waits).
+    GroupStep,
     /// The cache's matches for `query` older than every entry held (newest first).
     CacheMatches {
         /// The filter they were searched for (stale if the filter has changed since).
@@ -340,6 +347,10 @@ pub struct Row {
     /// Where the list sorts it: its own time, but never later than when the reader
     /// first saw it (see [`Row::dated_ahead`]).
     pub sort_time: Timestamp,
+    /// Its headline and first paragraphs summed up for grouping (fixed size).
+    pub sketch: Sketch,
+    /// Its group of reports of one event, once compared with the others.
+    pub group: GroupTag,
 }
 
 /// The filter being typed or applied.
@@ -430,6 +441,10 @@ pub struct App {
     /// The open entry wrapped to the detail view's width (wrapped once, not at every
     /// key; see [`App::detail_page`]).
     pub detail_cache: Option<super::wrapped::DetailCache>,
+    /// The list shows each group of reports of one event once, as its first report.
+    pub grouping: bool,
+    /// The groups of the rows held (kept up to date as rows join, grouping on or off).
+    pub groups: Groups,
 }
 
 impl App {
@@ -484,10 +499,20 @@ impl App {
             key_events_only: false,
             last_session: None,
             theme: crate::model::Theme::Dark,
+            grouping: true,
+            groups: Groups::default(),
         };
-        app.rows = entries.into_iter().map(Row::new).collect();
+        // Sketched later, in the grouping steps: not before the first frame.
+        app.rows = entries.into_iter().map(Row::unsketched).collect();
         sort_rows(app.rows.make_contiguous());
         app.recount_sources();
+        // The first frame waits for the least step of grouping (a few rows: all of a
+        // small list); the rest follows in steps (`Action::GroupStep`).
+        app.group_rows_until(Some(std::time::Instant::now()));
+        // Grouping fixed up a list not made yet: the first pass makes it, from the top.
+        app.visible.clear();
+        app.selected = 0;
+        app.offset = 0;
         app.refilter();
         app
     }
@@ -556,12 +581,15 @@ impl App {
     }
 
     pub(super) fn key_at(&self, position: usize) -> Option<EntryKey> {
-        self.visible.get(position).map(|&index| {
-            (
-                self.rows[index].entry.source.clone(),
-                self.rows[index].entry.item.id.clone(),
-            )
-        })
+        self.visible.get(position).map(|&index| self.row_key(index))
+    }
+
+    /// The key of the entry at `rows[index]`.
+    pub(super) fn row_key(&self, index: usize) -> EntryKey {
+        (
+            self.rows[index].entry.source.clone(),
+            self.rows[index].entry.item.id.clone(),
+        )
     }
 
     /// Keeps the selection in range and on screen.
@@ -600,8 +628,19 @@ impl App {
         };
         self.selected = position;
         self.clamp();
-        if self.mark_read(&key) {
-            effects.push(Effect::MarkRead(key.0.clone(), key.1.clone()));
+        // A group's reports are all shown: all of them are read.
+        let mut keys = vec![key.clone()];
+        if let Some(members) = self
+            .visible
+            .get(position)
+            .and_then(|&i| self.shown_group(i))
+        {
+            keys = members.iter().map(|&index| self.row_key(index)).collect();
+        }
+        for read in keys {
+            if self.mark_read(&read) {
+                effects.push(Effect::MarkRead(read.0, read.1));
+            }
         }
         self.view = View::Detail { key, scroll: 0 };
     }
@@ -618,6 +657,21 @@ impl App {
         let Some(index) = self.row_index(&key) else {
             return Vec::new();
         };
+        // A group shown unread (any report unread) is read as a whole; read, its first
+        // report becomes unread (which makes the group so).
+        if let Some(members) = self.shown_group(index)
+            && self.shows_unread(index)
+        {
+            let mut effects = Vec::new();
+            for member in members {
+                let key = self.row_key(member);
+                if self.mark_read(&key) {
+                    effects.push(Effect::MarkRead(key.0, key.1));
+                }
+            }
+            self.notice = Some("marked read".to_string());
+            return effects;
+        }
         let read = !self.rows[index].entry.read;
         self.rows[index].entry.read = read;
         if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
@@ -651,8 +705,17 @@ impl App {
 }
 
 impl Row {
-    /// Wraps an entry with its search form.
-    pub fn new(mut entry: Entry) -> Row {
+    /// Wraps an entry with its search form and its sketch for grouping.
+    pub fn new(entry: Entry) -> Row {
+        let mut row = Row::unsketched(entry);
+        row.sketch = Sketch::of(row.prepared.title(), row.prepared.text());
+        row.group = GroupTag::Unchecked;
+        row
+    }
+
+    /// Wraps an entry with its search form; its sketch is made when it is grouped
+    /// (for the rows of the first frame, which the UI thread makes).
+    pub fn unsketched(mut entry: Entry) -> Row {
         let prepared = Prepared::new(&entry);
         // The detail view needs only the body's links; the HTML itself stays in the
         // cache, not in every held entry (it is the largest field).
@@ -670,6 +733,8 @@ impl Row {
             prepared,
             links,
             sort_time,
+            sketch: Sketch::default(),
+            group: GroupTag::Unsketched,
         }
     }
 

@@ -18,6 +18,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Notice(_)
             | Action::Backfill(_)
             | Action::FilterStep
+            | Action::GroupStep
             | Action::CacheMatches { .. }
             | Action::SourceAdded { .. }
     ) {
@@ -41,23 +42,28 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
             let new = ingested.applied.new.len();
             effects.extend(app.merge(*ingested, None));
+            app.group_new_rows();
             app.refresh_heard(&source, new, failed);
         }
         Action::Polled { ingested, rows } => {
             let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
             let new = rows.new.len();
             effects.extend(app.merge(*ingested, Some(rows)));
+            app.group_new_rows();
             app.refresh_heard(&source, new, failed);
         }
         Action::StoredElsewhere(elsewhere) => {
             effects.extend(app.merge_elsewhere(*elsewhere));
+            app.group_new_rows();
             app.refresh_heard_elsewhere();
         }
         Action::Backfill(rows) => {
             app.backfill(rows);
             app.hold_window();
+            app.group_new_rows();
         }
         Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
+        Action::GroupStep => app.group_new_rows(),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;
@@ -99,6 +105,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 let before = app.rows.len();
                 app.backfill(rows);
                 app.cache_rows += app.rows.len() - before;
+                app.group_new_rows();
                 app.notice = Some(match (found, more) {
                     (0, _) => "no older matches in the cache".to_string(),
                     (_, false) => format!("+{found} older matches from the cache"),
@@ -122,12 +129,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ApplySavedFilter(index) => effects.extend(app.apply_saved_filter(index)),
         Action::MarkAllRead => effects.extend(mark_all_read(app)),
         Action::ToggleRead => effects.extend(app.toggle_read()),
+        Action::ToggleGrouping => app.toggle_grouping(),
         Action::OldestUnread => {
             app.finish_filter();
             match app
                 .visible
                 .iter()
-                .rposition(|&index| !app.rows[index].entry.read)
+                .rposition(|&index| app.shows_unread(index))
             {
                 Some(position) => {
                     app.view = View::List;
@@ -213,7 +221,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 fn mark_all_read(app: &mut App) -> Option<Effect> {
     app.finish_filter();
     let mut keys: Vec<EntryKey> = Vec::new();
-    for &index in &app.visible {
+    // Every report of a group shown once is marked too.
+    for index in app.shown_rows() {
         let entry = &mut app.rows[index].entry;
         if !entry.read {
             entry.read = true;

@@ -48,6 +48,8 @@ impl App {
                 scan.truncate(cut);
             }
             self.clamp();
+            // A group whose first report went must not hide its later ones.
+            self.regroup_after_removal();
             return;
         }
         // Rows went from between others: the list's indexes moved.
@@ -55,5 +57,6 @@ impl App {
             self.rows.insert(cut + offset, row);
         }
         self.refilter_keeping(selected, screen_row);
+        self.regroup_after_removal();
     }
 }

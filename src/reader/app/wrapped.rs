@@ -29,6 +29,10 @@ pub enum DetailRole {
     LinksHeading,
     /// One numbered link of the body.
     Link,
+    /// A group's report: its number, source and time, above its headline.
+    ReportHeading,
+    /// A paragraph of a group's later report that gives a figure no earlier one gave.
+    Added,
 }
 
 /// One line of the detail view, already wrapped to the width.

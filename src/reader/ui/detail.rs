@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::parse::is_web_link;
-use crate::reader::app::{App, DetailRole, Row, View, layout};
+use crate::reader::app::{App, DetailRole, GroupTag, Row, View, layout};
 use crate::sanitize::clean_line;
 
 /// The detail view's lines at `width` ([`App::detail_page`]) from line `skip` on, at
@@ -56,6 +56,10 @@ pub fn detail_lines(
                 }
                 DetailRole::LinksHeading => Line::styled(text, bold),
                 DetailRole::Link => Line::styled(text, theme.fg(Color::Blue)),
+                DetailRole::ReportHeading => Line::styled(text, source_style.patch(bold)),
+                DetailRole::Added => {
+                    Line::from(highlighted(&text, &terms, theme.fg(Color::Green), theme))
+                }
             }
         })
         .collect();
@@ -76,6 +80,16 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
     let area = layout(app.size.0, app.size.1).list;
     let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
     urls.extend(row.entry.item.url.as_deref().map(clean_line));
+    // A group's view shows each report's own link.
+    if app.grouping
+        && let GroupTag::Lead(id) = row.group
+    {
+        urls.extend(
+            app.group_rows(id)
+                .into_iter()
+                .filter_map(|index| app.rows[index].entry.item.url.as_deref().map(clean_line)),
+        );
+    }
     // Only web links become hyperlinks (the body's are already): a `javascript:` or
     // `file:` link stays the plain text the detail view shows.
     urls.retain(|url| {

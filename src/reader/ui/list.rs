@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{Theme, highlighted, source_index};
 use super::widgets::{cut, draw_scrollbar, shorten};
 use crate::output::plural;
-use crate::reader::app::{App, Row};
+use crate::reader::app::{App, GroupTag, Row};
 use crate::sanitize::clean_line;
 
 /// Columns for source names: the longest name, between 4 and `max`.
@@ -94,7 +94,13 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let entry = &app.rows[index].entry;
             let key = (entry.source.clone(), entry.item.id.clone());
             let alerted = app.alerted.contains(&key);
-            let marker = match (alerted, entry.read) {
+            // A group of reports of one event: shown as its first, unread while any is.
+            let group = app.shown_group(index);
+            let read = entry.read
+                && group
+                    .as_ref()
+                    .is_none_or(|members| members.iter().all(|&m| app.rows[m].entry.read));
+            let marker = match (alerted, read) {
                 (true, _) => Span::styled("!", theme.error().add_modifier(Modifier::BOLD)),
                 (false, false) => Span::styled("•", theme.fg(Color::Green)),
                 (false, true) => Span::raw(" "),
@@ -108,7 +114,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                         .get(position - 1)
                         .is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
             });
-            let title_style = if entry.read {
+            let title_style = if read {
                 Style::new()
             } else {
                 Style::new().add_modifier(Modifier::BOLD)
@@ -137,6 +143,16 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 _ => None,
             };
             let mut badges = Vec::new();
+            if let Some(members) = &group {
+                badges.push(Badge::Sources(members.len() - 1));
+                let updated = match app.rows[index].group {
+                    GroupTag::Lead(id) => app.groups.get(id).is_some_and(|group| group.updated),
+                    _ => false,
+                };
+                if updated {
+                    badges.push(Badge::Updated);
+                }
+            }
             if let Some(flag) = flag {
                 badges.push(Badge::Flag(flag));
             }
@@ -157,6 +173,8 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                     Badge::Flag(_) => theme.fg(Color::Yellow),
                     Badge::Edited => theme.dim(),
                     Badge::Removed | Badge::RemovedShort => theme.error(),
+                    Badge::Sources(_) | Badge::SourcesShort(_) => theme.fg(Color::Cyan),
+                    Badge::Updated => theme.fg(Color::Green),
                 };
                 spans.push(Span::styled(badge.text(), style));
             }
@@ -186,15 +204,24 @@ enum Badge {
     /// `[pinned]`, `[key event]` or `[summary]`.
     Flag(&'static str),
     Edited,
+    /// A group: how many other sources report its event.
+    Sources(usize),
+    /// The short form when the long one does not fit.
+    SourcesShort(usize),
+    /// A group whose later report adds a figure.
+    Updated,
 }
 
 impl Badge {
-    fn text(self) -> &'static str {
+    fn text(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Badge::Removed => " (removed by the source)",
-            Badge::RemovedShort => " (removed)",
-            Badge::Flag(text) => text,
-            Badge::Edited => " (edited)",
+            Badge::Removed => " (removed by the source)".into(),
+            Badge::RemovedShort => " (removed)".into(),
+            Badge::Flag(text) => text.into(),
+            Badge::Edited => " (edited)".into(),
+            Badge::Sources(others) => format!(" +{}", plural(others, "source", "sources")).into(),
+            Badge::SourcesShort(others) => format!(" +{others}").into(),
+            Badge::Updated => " updated".into(),
         }
     }
 
@@ -202,8 +229,10 @@ impl Badge {
     fn importance(self) -> u8 {
         match self {
             Badge::Edited => 0,
-            Badge::Flag(_) => 1,
-            Badge::Removed | Badge::RemovedShort => 2,
+            Badge::Updated => 1,
+            Badge::Flag(_) => 2,
+            Badge::Removed | Badge::RemovedShort => 3,
+            Badge::Sources(_) | Badge::SourcesShort(_) => 4,
         }
     }
 }
@@ -221,10 +250,15 @@ fn fit_row(title: &str, mut badges: Vec<Badge>, room: usize) -> (String, Vec<Bad
         return (title.to_string(), badges);
     }
     let keep = title_width.min(TITLE_MIN);
-    if keep + width(&badges) > room
-        && let Some(removed) = badges.iter_mut().find(|b| **b == Badge::Removed)
-    {
-        *removed = Badge::RemovedShort;
+    // Long forms give way to short ones, one at a time, before any badge is dropped.
+    for at in 0..badges.len() {
+        if keep + width(&badges) > room {
+            badges[at] = match badges[at] {
+                Badge::Removed => Badge::RemovedShort,
+                Badge::Sources(others) => Badge::SourcesShort(others),
+                other => other,
+            };
+        }
     }
     while keep + width(&badges) > room {
         let Some(least) = (0..badges.len()).min_by_key(|&at| badges[at].importance()) else {

@@ -71,12 +71,20 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
         None => (
             format!(" {}", plural(app.visible.len(), "entry", "entries")),
-            app.rows.len().saturating_sub(app.visible.len()),
+            app.rows
+                .len()
+                .saturating_sub(app.visible.len())
+                .saturating_sub(app.folded_reports()),
         ),
     };
     parts.push(Part::new(Role::Counts, counts, base));
     if hidden > 0 {
         parts.push(Part::new(Role::Hidden, format!(" · {hidden} hidden"), base));
+    }
+    // Later reports of an event, shown with its first (`=` lists them all).
+    if app.folded_reports() > 0 {
+        let grouped = format!(" · {} grouped", app.folded_reports());
+        parts.push(Part::new(Role::Hidden, grouped, base));
     }
     if app.key_events_only {
         parts.push(Part::new(Role::KeyEvents, " · key events".into(), base));
