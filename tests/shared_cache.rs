@@ -389,7 +389,10 @@ fn refresh_due_leaves_a_source_another_process_polled_within_its_interval() {
     assert_eq!(site.requests("/feed.xml"), 1, "fetched within its interval");
     // Without --due, refresh polls every source, as its contract says.
     let plain = refresh(&[]);
-    assert!(plain.contains("not modified") || plain.contains("0 new"), "{plain}");
+    assert!(
+        plain.contains("not modified") || plain.contains("0 new"),
+        "{plain}"
+    );
     assert_eq!(site.requests("/feed.xml"), 2, "refresh polls");
     // --force is the default, still accepted.
     let forced = refresh(&["--force"]);
