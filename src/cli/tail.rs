@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::failure::Failure;
 use super::print::{print_grouped, stdout_closed};
 use crate::config::Config;
+use crate::model::Entry;
 use crate::model::SourceId;
 use crate::query::Query;
 use crate::sources::fetch::{Fetcher, Validators};
@@ -54,15 +55,7 @@ pub async fn tail(
         cached.retain(|entry| entry.sort_time() >= from && names.contains(&entry.source));
         let mut out = io::stdout().lock();
         for entry in cached.iter().rev() {
-            let group = groups.track(entry);
-            print_grouped(
-                &mut out,
-                &entry.source.0,
-                &entry.item,
-                json,
-                config,
-                group.as_deref(),
-            )?;
+            print_tracked(&mut out, entry, json, config, &mut groups)?;
         }
         out.flush()?;
     }
@@ -145,17 +138,28 @@ fn print_changes(
     // The log lists them newest first.
     for (entry, _) in changes.entries.iter().rev() {
         if query.matches(entry, now) {
-            let group = groups.track(entry);
-            print_grouped(
-                &mut out,
-                &entry.source.0,
-                &entry.item,
-                json,
-                config,
-                group.as_deref(),
-            )?;
+            print_tracked(&mut out, entry, json, config, groups)?;
         }
     }
     out.flush()?;
     Ok(changes.cursor)
+}
+
+/// Prints `entry` with the group id the tracker gives it (`group` in `--json`).
+fn print_tracked(
+    out: &mut dyn Write,
+    entry: &Entry,
+    json: bool,
+    config: &Config,
+    groups: &mut super::grouping::Tracker,
+) -> io::Result<()> {
+    let group = groups.track(entry);
+    print_grouped(
+        out,
+        &entry.source.0,
+        &entry.item,
+        json,
+        config,
+        group.as_deref(),
+    )
 }
