@@ -4,7 +4,7 @@
 use super::group_view::{GroupRole, group_text};
 use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
-use super::text::{age, clock, wrap};
+use super::text::{age, clock, text_width, wrap};
 pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
 use crate::model::Entry;
 use crate::sanitize::{clean, clean_line};
@@ -27,14 +27,7 @@ fn group_line((role, text): (GroupRole, String)) -> DetailLine {
 /// and badges, link, the wrapped body, what an edit changed, then the body's links,
 /// numbered. (The views use [`App::detail_page`], which wraps the body once per width.)
 pub fn detail_text(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
-    if let Some(lines) = group_text(row, app, width) {
-        return lines.into_iter().map(group_line).collect();
-    }
-    let wrapped = wrap_entry(row, width);
-    let mut lines = wrapped.title;
-    lines.extend(meta_lines(row, app, width));
-    lines.extend(wrapped.rest);
-    lines
+    app.detail_page(row, width).lines().cloned().collect()
 }
 
 /// The detail view's lines of one entry at one width: the wrapped parts (held by the
@@ -65,11 +58,6 @@ impl DetailPage<'_> {
             .chain(&self.meta)
             .chain(&self.wrapped.rest)
     }
-}
-
-/// The text width of a detail view `width` columns wide (borders taken off).
-fn text_width(width: u16) -> usize {
-    usize::from(width.saturating_sub(2)).max(10)
 }
 
 /// The parts of an entry's detail view that need only the entry and the width.

@@ -4,7 +4,7 @@
 
 use super::group_table::GroupTag;
 use super::state::{App, Row};
-use super::text::{age, clock, wrap};
+use super::text::{age, clock, text_width, wrap};
 use crate::group::numbers_of;
 use crate::query::fold;
 use crate::sanitize::{clean, clean_line};
@@ -42,7 +42,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
     if members.len() < 2 {
         return None;
     }
-    let width = usize::from(width.saturating_sub(2)).max(10);
+    let width = text_width(width);
     let mut lines: Vec<(GroupRole, String)> = Vec::new();
     let mut push = |role: GroupRole, text: String| lines.push((role, text));
     let sources: Vec<String> = members

@@ -5,6 +5,11 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// The text width of a detail view `width` columns wide (borders taken off).
+pub(super) fn text_width(width: u16) -> usize {
+    usize::from(width.saturating_sub(2)).max(10)
+}
+
 /// `14:05` for today in the display zone, `20 Nov 14:05` before, `20 Nov 2024 14:05`
 /// in another year.
 pub fn clock(time: Timestamp, timezone: &TimeZone, now: Timestamp) -> String {
