@@ -102,9 +102,7 @@ pub async fn refresh(config: &Config, cache: &Path, force: bool) -> Result<ExitC
         };
         let source = &config.sources[index];
         // The next poll, for whichever process comes next: interval, backoff, server hints.
-        poll.next_poll = jiff::SignedDuration::try_from(poll.next_delay(&mut schedules[index]))
-            .ok()
-            .and_then(|delay| poll.finished.checked_add(delay).ok());
+        poll.schedule_next(&mut schedules[index]);
         let ingested = match ingest_retaining(&mut store, &poll, source.retention) {
             Ok(ingested) => ingested,
             Err(err) => {

@@ -45,12 +45,22 @@ impl Poll {
     /// How long to wait before polling this source again, on `schedule` (which counts
     /// this poll's failure, or resets on success): the server's hints and the feed's
     /// `<ttl>` are floors, and a little jitter is added.
-    pub fn next_delay(&self, schedule: &mut Schedule) -> std::time::Duration {
+    fn next_delay(&self, schedule: &mut Schedule) -> std::time::Duration {
         let mut hints = self.hints;
         if let PollOutcome::Parsed { document, .. } = &self.outcome {
             hints.ttl = document.ttl;
         }
         schedule.next_delay(self.succeeded(), &hints, jitter(&self.source.0))
+    }
+
+    /// Sets [`Poll::next_poll`] from [`Poll::next_delay`] (for whichever process polls
+    /// next) and returns the delay.
+    pub fn schedule_next(&mut self, schedule: &mut Schedule) -> std::time::Duration {
+        let delay = self.next_delay(schedule);
+        self.next_poll = jiff::SignedDuration::try_from(delay)
+            .ok()
+            .and_then(|delay| self.finished.checked_add(delay).ok());
+        delay
     }
 }
 
@@ -287,7 +297,7 @@ async fn run_source(
         {
             validators = next.clone();
         }
-        let delay = poll.next_delay(&mut schedule);
+        let delay = poll.schedule_next(&mut schedule);
         match &poll.outcome {
             PollOutcome::Failed(error) => {
                 tracing::warn!(source = %source.id, %error, retry_in = ?delay, failures = schedule.failures, "poll failed");
@@ -299,9 +309,6 @@ async fn run_source(
                 tracing::info!(source = %source.id, entries = document.items.len(), next_in = ?delay, "polled");
             }
         }
-        poll.next_poll = jiff::SignedDuration::try_from(delay)
-            .ok()
-            .and_then(|delay| poll.finished.checked_add(delay).ok());
         if sink.send(poll).await.is_err() {
             return; // Nobody listens any more: the reader is shutting down.
         }
