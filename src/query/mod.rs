@@ -23,6 +23,7 @@
 //! [`Query::matches_prepared`], which does not allocate.
 
 mod fold;
+mod index;
 mod matcher;
 mod parser;
 mod prepared;
@@ -30,6 +31,7 @@ mod sql;
 mod tree;
 
 pub use fold::{fold, highlight_ranges};
+pub use index::{Held, IndexedQuery, WordIndex};
 pub use matcher::Query;
 pub use parser::{MAX_TERMS, QueryError};
 pub use prepared::Prepared;
