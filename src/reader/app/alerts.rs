@@ -28,12 +28,17 @@ impl App {
         let Some(alert) = &self.alert_query else {
             return Vec::new();
         };
-        // The rows' folded text is there already: no need to fold again.
-        let matches: Vec<&Entry> = new
+        // The rows' folded text is there already (they have not joined yet): no need
+        // to fold again.
+        let matches: Vec<Entry> = new
             .iter()
-            .filter(|row| alert.matches_prepared(&row.prepared, self.now))
-            .map(|row| &row.entry)
+            .filter(|row| match &row.arriving {
+                Some(arriving) => alert.matches_prepared(&arriving.prepared, self.now),
+                None => alert.matches_prepared(&self.prepared_of(row), self.now),
+            })
+            .map(|row| self.entry_of(row))
             .collect();
+        let matches: Vec<&Entry> = matches.iter().collect();
         for entry in &matches {
             self.alerted
                 .insert((entry.source.clone(), entry.item.id.clone()));

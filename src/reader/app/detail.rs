@@ -6,7 +6,7 @@ use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, text_width, wrap};
 pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
-use crate::model::Entry;
+use super::bodies::Body;
 use crate::sanitize::{clean, clean_line};
 
 /// A line of a group's view (see `group_view`) as a detail line.
@@ -61,12 +61,11 @@ impl DetailPage<'_> {
 }
 
 /// The parts of an entry's detail view that need only the entry and the width.
-fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
-    let entry = &row.entry;
+fn wrap_entry(row: &Row, body: &Body, width: u16) -> WrappedEntry {
     let width = text_width(width);
     let mut wrapped = WrappedEntry::default();
     let title = &mut wrapped.title;
-    for line in wrap(&clean_line(&entry.item.display_title()), width) {
+    for line in wrap(&clean_line(row.display_title()), width) {
         title.push(DetailLine {
             role: DetailRole::Title,
             text: line,
@@ -74,7 +73,7 @@ fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
     }
     let mut lines: Vec<DetailLine> = Vec::new();
     let mut push = |role: DetailRole, text: String| lines.push(DetailLine { role, text });
-    if let Some(url) = &entry.item.url {
+    if let Some(url) = row.url() {
         let role = if crate::parse::is_web_link(url) {
             DetailRole::Url
         } else {
@@ -85,17 +84,17 @@ fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
         }
     }
     push(DetailRole::Blank, String::new());
-    for line in wrap(&clean(&entry.item.text), width) {
+    for line in wrap(&clean(&body.text), width) {
         push(DetailRole::Body, line);
     }
-    if let Some(previous) = entry
+    if let Some(previous) = body
         .previous_text
         .as_deref()
-        .filter(|previous| *previous != entry.item.text)
+        .filter(|previous| *previous != body.text)
     {
         // What the edit changed: the paragraphs it removed or rewrote, as they were.
         let now: std::collections::HashSet<&str> =
-            entry.item.text.split('\n').map(str::trim).collect();
+            body.text.split('\n').map(str::trim).collect();
         let changed: Vec<&str> = previous
             .split('\n')
             .map(str::trim)
@@ -115,7 +114,7 @@ fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
             push(DetailRole::EditedAway, format!("- {line}"));
         }
     }
-    let links = &row.links;
+    let links = &body.links;
     if !links.is_empty() {
         push(DetailRole::Blank, String::new());
         push(DetailRole::LinksHeading, "Links".to_string());
@@ -136,18 +135,12 @@ fn wrap_entry(row: &Row, width: u16) -> WrappedEntry {
 
 /// The meta lines: source, author, times (relative to the clock), badges.
 fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
-    let entry = &row.entry;
     let width = text_width(width);
-    let mut meta = vec![clean_line(&entry.source.0)];
-    if let Some(author) = entry
-        .item
-        .author
-        .as_deref()
-        .filter(|author| !author.is_empty())
-    {
+    let mut meta = vec![clean_line(&row.source)];
+    if let Some(author) = row.author() {
         meta.push(clean_line(author));
     }
-    if let Some(published) = entry.item.published {
+    if let Some(published) = row.published {
         meta.push(if row.dated_ahead() {
             // Its own date in full, and where the list put it instead.
             format!(
@@ -165,8 +158,8 @@ fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
             )
         });
     }
-    if let Some(updated) = entry.item.updated
-        && Some(updated) != entry.item.published
+    if let Some(updated) = row.updated
+        && Some(updated) != row.published
     {
         meta.push(format!(
             "updated {}",
@@ -180,7 +173,7 @@ fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
             text,
         })
         .collect();
-    let badges = badges(entry);
+    let badges = badges(row);
     if !badges.is_empty() {
         lines.push(DetailLine {
             role: DetailRole::Badges,
@@ -204,12 +197,11 @@ impl App {
                 meta: Vec::new(),
             };
         }
-        let key = (&row.entry.source, &row.entry.item.id);
         let wrapped = match &self.detail_cache {
-            Some(cache) if cache.width == width && (&cache.key.0, &cache.key.1) == key => {
+            Some(cache) if cache.width == width && row.is(&cache.key) => {
                 std::borrow::Cow::Borrowed(&cache.wrapped)
             }
-            _ => std::borrow::Cow::Owned(wrap_entry(row, width)),
+            _ => std::borrow::Cow::Owned(wrap_entry(row, &self.body(row), width)),
         };
         DetailPage {
             wrapped,
@@ -243,7 +235,7 @@ impl App {
         self.detail_cache = self.find_row(key).map(|row| DetailCache {
             key: key.clone(),
             width,
-            wrapped: wrap_entry(row, width),
+            wrapped: wrap_entry(row, &self.body(row), width),
         });
     }
 
@@ -261,9 +253,9 @@ impl App {
 
 /// Badges shown on an entry: edited since first seen (and, from sources that flag
 /// them, pinned / key event / summary).
-fn badges(entry: &Entry) -> Vec<&'static str> {
+fn badges(row: &Row) -> Vec<&'static str> {
     let mut badges = Vec::new();
-    let flags = entry.item.flags;
+    let flags = row.flags;
     if flags.pinned {
         badges.push("[pinned]");
     }
@@ -273,10 +265,10 @@ fn badges(entry: &Entry) -> Vec<&'static str> {
     if flags.summary {
         badges.push("[summary]");
     }
-    if entry.edited {
+    if row.edited {
         badges.push("[edited since you first saw it]");
     }
-    if entry.removed {
+    if row.removed {
         badges.push("[removed by the source]");
     }
     badges

@@ -2,14 +2,15 @@
 //! entry where it was; the history of filters; the search of the cache beyond the
 //! window.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::group_table::GroupTag;
 use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Row, View};
-use crate::model::SourceId;
-use crate::query::Query;
+use crate::query::{Held, Query, fold};
 
 impl App {
     /// Applies the saved filter at `index` (`[filters]`, in config order), as if typed
@@ -104,6 +105,7 @@ impl App {
         for row in &dropped {
             self.count(row, false);
         }
+        self.release_all(&dropped);
         // `visible` is ascending: the dropped rows are its tail.
         let shown = self.visible.partition_point(|&index| index < keep);
         self.visible.truncate(shown);
@@ -114,19 +116,42 @@ impl App {
         self.regroup_after_removal();
     }
 
-    /// Whether a row passes the filter and the source toggles.
+    /// Whether a row passes the filter and the source toggles. The query is compiled
+    /// against the word index here, once per step of a pass (the compiled query holds
+    /// only while the index does not change, and rows join between steps).
     pub(super) fn row_filter(&self) -> impl Fn(&Row) -> bool + Sync + '_ {
-        let hidden: HashSet<&SourceId> = self
+        let hidden: HashSet<&str> = self
             .sources
             .iter()
             .filter(|source| !source.enabled)
-            .map(|source| &source.id)
+            .map(|source| source.id.0.as_str())
             .collect();
         let now = self.now;
+        let compiled = self.index.compile(&self.filter.query);
+        // `source:` tests the folded name: folded once per source, not per row.
+        let folded: Vec<(&Arc<str>, String)> =
+            self.names.iter().map(|name| (name, fold(name))).collect();
         let passes = move |row: &Row| {
-            (!self.key_events_only || row.entry.item.flags.is_key())
-                && !hidden.contains(&row.entry.source)
-                && self.filter.query.matches_prepared(&row.prepared, now)
+            if (self.key_events_only && !row.flags.is_key()) || hidden.contains(&*row.source) {
+                return false;
+            }
+            let source: Cow<'_, str> = match folded
+                .iter()
+                .find(|(name, _)| Arc::ptr_eq(name, &row.source))
+            {
+                Some((_, folded)) => Cow::Borrowed(folded),
+                None => Cow::Owned(fold(&row.source)),
+            };
+            let held = Held {
+                slot: row.slot,
+                time: row.own_sort_time(),
+                source: &source,
+            };
+            match &row.arriving {
+                // Not in the index yet (alerts test rows before they join).
+                Some(arriving) => compiled.test_prepared(&arriving.prepared, now),
+                None => compiled.test(held, now, || self.prepared_of(row)),
+            }
         };
         // Grouping on, a group shows once, as its first report, when any of its
         // reports passes; its later reports do not show on their own.
@@ -191,7 +216,7 @@ impl App {
         // The cache orders by the entries' own times, not the reader's (which puts a
         // future date at when it was first seen): older there means older than every
         // held entry's own time.
-        let before = self.rows.iter().map(|row| row.entry.sort_time()).min()?;
+        let before = self.rows.iter().map(Row::own_sort_time).min()?;
         let query = self.filter.input.clone();
         self.searching_cache = Some(query.clone());
         self.notice = Some("searching the cache for older matches…".to_string());

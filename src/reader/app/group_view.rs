@@ -47,7 +47,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
     let mut push = |role: GroupRole, text: String| lines.push((role, text));
     let sources: Vec<String> = members
         .iter()
-        .map(|&index| clean_line(&app.rows[index].entry.source.0))
+        .map(|&index| clean_line(&app.rows[index].source))
         .collect();
     let summary = format!(
         "One event, {} reports: {} (oldest first; + marks what a later report adds)",
@@ -62,13 +62,14 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
     let first_time = app.rows[members[0]].sort_time;
     for (position, &index) in members.iter().enumerate() {
         let member = &app.rows[index];
-        let entry = &member.entry;
+        let body = app.body(member);
+        let prepared = app.prepared_of(member);
         push(GroupRole::Blank, String::new());
         let mut header = format!(
             "── {}/{} · {} · {} ({})",
             position + 1,
             members.len(),
-            clean_line(&entry.source.0),
+            clean_line(&member.source),
             clock(member.sort_time, &app.timezone, app.now),
             age(member.sort_time, app.now),
         );
@@ -82,26 +83,22 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
         for line in wrap(&header, width) {
             push(GroupRole::Heading, line);
         }
-        let title_numbers = numbers_of(member.prepared.title());
+        let title_numbers = numbers_of(prepared.title());
         let title_adds = position > 0 && title_numbers.iter().any(|number| !known.contains(number));
-        for (at, line) in wrap(&clean_line(&entry.item.display_title()), width - 2)
+        for (at, line) in wrap(&clean_line(member.display_title()), width - 2)
             .into_iter()
             .enumerate()
         {
             let mark = if at == 0 && title_adds { "+ " } else { "" };
             push(GroupRole::Title, format!("{mark}{line}"));
         }
-        if let Some(url) = entry
-            .item
-            .url
-            .as_deref()
-            .filter(|url| crate::parse::is_web_link(url))
+        if let Some(url) = member.url().filter(|url| crate::parse::is_web_link(url))
         {
             for line in wrap(&clean_line(url), width) {
                 push(GroupRole::Url, line);
             }
         }
-        let body = clean(&entry.item.text);
+        let body = clean(&body.text);
         for paragraph in body.split('\n') {
             let paragraph = paragraph.trim();
             if paragraph.is_empty() {
@@ -124,7 +121,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
             }
         }
         known.extend(title_numbers);
-        known.extend(numbers_of(member.prepared.text()));
+        known.extend(numbers_of(prepared.text()));
     }
     Some(lines)
 }

@@ -10,8 +10,8 @@ use jiff::Timestamp;
 
 use super::group_table::{Group, GroupTag};
 use super::state::{App, Row};
-use crate::group::{Report, Sketch, WINDOW, best_match};
-use crate::model::SourceId;
+use crate::group::{Report, Sketch, WINDOW, best_match, candidates as sketches_agree};
+use crate::query::Prepared;
 
 /// Rows a grouping step compares whatever its deadline (about 2 ms of work at the
 /// densest, sketches included), so that a few rows joining are always grouped at once.
@@ -79,14 +79,14 @@ impl App {
         let Some(row) = self.rows.get(index) else {
             return false;
         };
-        if !row.entry.read {
+        if !row.read {
             return true;
         }
         match (self.grouping, row.group) {
             (true, GroupTag::Lead(id)) => self
                 .group_rows(id)
                 .iter()
-                .any(|&member| !self.rows[member].entry.read),
+                .any(|&member| !self.rows[member].read),
             _ => false,
         }
     }
@@ -122,9 +122,10 @@ impl App {
                 self.groups.behind = true;
                 break;
             }
-            let row = &mut self.rows[index];
-            if row.group == GroupTag::Unsketched {
-                row.sketch = Sketch::of(row.prepared.title(), row.prepared.text());
+            if self.rows[index].group == GroupTag::Unsketched {
+                let prepared = self.prepared_of(&self.rows[index]);
+                let row = &mut self.rows[index];
+                row.sketch = Sketch::of(prepared.title(), prepared.text());
                 row.group = GroupTag::Unchecked;
             }
             if let Some(id) = self.group_row(index)
@@ -158,16 +159,28 @@ impl App {
         let end = self.rows.partition_point(|row| row.sort_time >= earliest);
         let best = {
             let row = &self.rows[index];
-            let report = report_of(row);
-            let candidates = (newest..end.max(newest))
+            // The texts are in the body store: only the candidates the sketches let
+            // through (cheap, on every row in the window) are read back for the exact
+            // test.
+            let sketched = report_of(row, "", "");
+            let candidates: Vec<(usize, Prepared)> = (newest..end.max(newest))
                 .filter(|&other| other != index && !self.rows[other].group.pending())
-                .map(|other| (other, report_of(&self.rows[other])));
-            best_match(&report, candidates, |other| {
-                match self.rows[other].group.group() {
-                    Some(id) => !self.group_has_source(id, &row.entry.source),
+                .filter(|&other| sketches_agree(&sketched, &report_of(&self.rows[other], "", "")))
+                .map(|other| (other, self.prepared_of(&self.rows[other])))
+                .collect();
+            if candidates.is_empty() {
+                None
+            } else {
+                let prepared = self.prepared_of(row);
+                let report = report_of(row, prepared.title(), prepared.text());
+                let reports = candidates.iter().map(|(other, text)| {
+                    (*other, report_of(&self.rows[*other], text.title(), text.text()))
+                });
+                best_match(&report, reports, |other| match self.rows[other].group.group() {
+                    Some(id) => !self.group_has_source(id, &row.source),
                     None => true,
-                }
-            })
+                })
+            }
         };
         let Some(other) = best else {
             self.rows[index].group = GroupTag::Alone;
@@ -200,10 +213,10 @@ impl App {
     }
 
     /// Whether group `id` has a report from `source`.
-    fn group_has_source(&self, id: u32, source: &SourceId) -> bool {
+    fn group_has_source(&self, id: u32, source: &str) -> bool {
         self.group_rows(id)
             .iter()
-            .any(|&index| &self.rows[index].entry.source == source)
+            .any(|&index| *self.rows[index].source == *source)
     }
 
     /// Marks group `id`'s first report its lead (the others members) and notes whether
@@ -310,13 +323,14 @@ impl App {
     }
 }
 
-/// A row as grouping sees it.
-fn report_of(row: &Row) -> Report<'_> {
+/// A row as grouping sees it, given its folded title and body (empty for the sketch's
+/// test alone, which reads neither).
+fn report_of<'a>(row: &'a Row, title: &'a str, body: &'a str) -> Report<'a> {
     Report {
-        source: &row.entry.source.0,
+        source: &row.source,
         time: row.sort_time,
-        title: row.prepared.title(),
-        body: row.prepared.text(),
+        title,
+        body,
         sketch: &row.sketch,
     }
 }

@@ -2,23 +2,27 @@
 //! place), edits, and older entries loaded from the cache (behind).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Elsewhere, EntryKey, PolledRows, Row, View, sort_rows};
-use crate::model::{EntryId, SourceId};
+use crate::model::SourceId;
 use crate::store::ingest::Ingested;
 
 impl App {
     pub(super) fn recount_sources(&mut self) {
-        let mut counts: HashMap<&SourceId, (usize, usize)> = HashMap::new();
+        let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
         for row in &self.rows {
-            let count = counts.entry(&row.entry.source).or_default();
+            let count = counts.entry(&*row.source).or_default();
             count.0 += 1;
-            count.1 += usize::from(!row.entry.read);
+            count.1 += usize::from(!row.read);
         }
         for source in &mut self.sources {
-            let (entries, unread) = counts.get(&source.id).copied().unwrap_or_default();
+            let (entries, unread) = counts
+                .get(source.id.0.as_str())
+                .copied()
+                .unwrap_or_default();
             source.entries = entries;
             source.unread = unread;
         }
@@ -45,19 +49,19 @@ impl App {
         let applied = ingested.applied;
         if !applied.removed.is_empty() {
             // Kept and marked: nothing the user saw vanishes.
-            let removed: HashSet<&EntryId> = applied.removed.iter().collect();
+            let removed: HashSet<&str> = applied.removed.iter().map(|id| id.0.as_str()).collect();
             for row in &mut self.rows {
-                if row.entry.source == ingested.source && removed.contains(&row.entry.item.id) {
-                    row.entry.removed = true;
+                if *row.source == *ingested.source.0 && removed.contains(&*row.id) {
+                    row.removed = true;
                 }
             }
         }
         if !applied.restored.is_empty() {
             // Listed again: the mark goes.
-            let restored: HashSet<&EntryId> = applied.restored.iter().collect();
+            let restored: HashSet<&str> = applied.restored.iter().map(|id| id.0.as_str()).collect();
             for row in &mut self.rows {
-                if row.entry.source == ingested.source && restored.contains(&row.entry.item.id) {
-                    row.entry.removed = false;
+                if *row.source == *ingested.source.0 && restored.contains(&*row.id) {
+                    row.removed = false;
                 }
             }
         }
@@ -73,26 +77,37 @@ impl App {
         let old_selected = self.selected;
 
         // Edits replace their rows in place (looked up without cloning every key).
-        let mut edited: HashMap<SourceId, HashMap<EntryId, Row>> = HashMap::new();
+        let mut edited: HashMap<Arc<str>, HashMap<Box<str>, Row>> = HashMap::new();
         for row in updated {
             edited
-                .entry(row.entry.source.clone())
+                .entry(Arc::clone(&row.source))
                 .or_default()
-                .insert(row.entry.item.id.clone(), row);
+                .insert(row.id.clone(), row);
         }
         let mut edited_in_place = false;
         if !edited.is_empty() {
             self.forget_wrapped(|(source, id)| {
-                edited.get(source).is_some_and(|ids| ids.contains_key(id))
+                edited
+                    .get(source.0.as_str())
+                    .is_some_and(|ids| ids.contains_key(id.0.as_str()))
             });
-            for row in &mut self.rows {
+            let mut replaced = Vec::new();
+            for (index, row) in self.rows.iter_mut().enumerate() {
                 if let Some(edit) = edited
-                    .get_mut(&row.entry.source)
-                    .and_then(|by_id| by_id.remove(&row.entry.item.id))
+                    .get_mut(&*row.source)
+                    .and_then(|by_id| by_id.remove(&*row.id))
                 {
-                    *row = edit;
+                    replaced.push((index, std::mem::replace(row, edit)));
                     edited_in_place = true;
                 }
+            }
+            // The old version's words and body go; the edit's come in, under a new slot.
+            for (index, old) in replaced {
+                self.release(&old);
+                // Taken out to be admitted (the old row holds its place meanwhile).
+                let mut edit = std::mem::replace(&mut self.rows[index], old);
+                self.admit(&mut edit);
+                self.rows[index] = edit;
             }
         }
         // Entries edited before we ever loaded them are simply new to this window.
@@ -126,6 +141,7 @@ impl App {
         }
 
         let mut rows: Vec<Row> = fresh;
+        self.admit_all(&mut rows);
         rows.extend(std::mem::take(&mut self.rows));
         sort_rows(&mut rows);
         self.rows = rows.into();
@@ -162,39 +178,42 @@ impl App {
         if elsewhere.rows.is_empty() && elsewhere.marks.is_empty() {
             return Vec::new();
         }
-        let held: HashMap<(&SourceId, &EntryId), usize> = self
+        let held: HashMap<(&str, &str), usize> = self
             .rows
             .iter()
             .enumerate()
-            .map(|(index, row)| ((&row.entry.source, &row.entry.item.id), index))
+            .map(|(index, row)| ((&*row.source, &*row.id), index))
             .collect();
         let mut marked = Vec::new();
         for mark in &elsewhere.marks {
-            if let Some(&index) = held.get(&(&mark.source, &mark.id)) {
-                let entry = &self.rows[index].entry;
-                if entry.read != mark.read || entry.removed != mark.removed {
+            if let Some(&index) = held.get(&(mark.source.0.as_str(), mark.id.0.as_str())) {
+                let row = &self.rows[index];
+                if row.read != mark.read || row.removed != mark.removed {
                     marked.push((index, mark.read, mark.removed));
                 }
             }
         }
         let mut by_source: HashMap<SourceId, PolledRows> = HashMap::new();
         for row in elsewhere.rows {
-            let key = (&row.entry.source, &row.entry.item.id);
-            match held.get(&key) {
-                Some(&index) if self.rows[index].entry == row.entry => {}
-                Some(&index)
-                    if self.rows[index].entry.item == row.entry.item
-                        && self.rows[index].entry.edited == row.entry.edited =>
-                {
-                    marked.push((index, row.entry.read, row.entry.removed));
+            let key = (&*row.source, &*row.id);
+            let same = held.get(&key).map(|&index| {
+                let (was, now) = (self.entry_of(&self.rows[index]), self.entry_of(&row));
+                (index, was.item == now.item && was.edited == now.edited)
+            });
+            match same {
+                Some((index, true)) => {
+                    let held = &self.rows[index];
+                    if held.read != row.read || held.removed != row.removed {
+                        marked.push((index, row.read, row.removed));
+                    }
                 }
-                Some(_) => by_source
-                    .entry(row.entry.source.clone())
+                Some((_, false)) => by_source
+                    .entry(SourceId(row.source.to_string()))
                     .or_default()
                     .updated
                     .push(row),
                 None => by_source
-                    .entry(row.entry.source.clone())
+                    .entry(SourceId(row.source.to_string()))
                     .or_default()
                     .new
                     .push(row),
@@ -203,9 +222,9 @@ impl App {
         drop(held);
         let remarked = !marked.is_empty();
         for (index, read, removed) in marked {
-            let entry = &mut self.rows[index].entry;
-            entry.read = read;
-            entry.removed = removed;
+            let row = &mut self.rows[index];
+            row.read = read;
+            row.removed = removed;
         }
         if remarked {
             self.recount_sources();
@@ -232,11 +251,11 @@ impl App {
         let Some(source) = self
             .sources
             .iter_mut()
-            .find(|source| source.id == row.entry.source)
+            .find(|source| *source.id.0 == *row.source)
         else {
             return;
         };
-        let unread = usize::from(!row.entry.read);
+        let unread = usize::from(!row.read);
         if joins {
             source.entries += 1;
             source.unread += unread;
@@ -250,8 +269,9 @@ impl App {
     /// rows; returns how many of them the filter shows.
     pub(super) fn prepend(&mut self, fresh: Vec<Row>) -> usize {
         let added = fresh.len();
-        for row in fresh.into_iter().rev() {
+        for mut row in fresh.into_iter().rev() {
             self.count(&row, true);
+            self.admit(&mut row);
             self.rows.push_front(row);
         }
         let shown: Vec<usize> = {
@@ -279,25 +299,26 @@ impl App {
         // span of times are looked at, not the whole window at every chunk.
         let newest = rows.iter().map(|row| row.sort_time).max();
         let oldest = rows.iter().map(|row| row.sort_time).min();
-        let known: HashSet<(&SourceId, &EntryId)> = match (newest, oldest) {
+        let known: HashSet<(&str, &str)> = match (newest, oldest) {
             (Some(newest), Some(oldest)) => {
                 let first = self.rows.partition_point(|row| row.sort_time > newest);
                 let end = self.rows.partition_point(|row| row.sort_time >= oldest);
                 self.rows
                     .range(first..end.max(first))
-                    .map(|row| (&row.entry.source, &row.entry.item.id))
+                    .map(|row| (&*row.source, &*row.id))
                     .collect()
             }
             _ => HashSet::new(),
         };
         let mut fresh: Vec<Row> = rows
             .into_iter()
-            .filter(|row| !known.contains(&(&row.entry.source, &row.entry.item.id)))
+            .filter(|row| !known.contains(&(&*row.source, &*row.id)))
             .collect();
         if fresh.is_empty() {
             return;
         }
         sort_rows(&mut fresh);
+        self.admit_all(&mut fresh);
         let all_older = match (fresh.first(), self.rows.back()) {
             (Some(newest_fresh), Some(oldest)) => newest_fresh.sort_time <= oldest.sort_time,
             _ => true,
@@ -334,7 +355,7 @@ impl App {
         let row = anchor.and_then(|key| {
             self.rows
                 .iter()
-                .position(|row| row.entry.source == key.0 && row.entry.item.id == key.1)
+                .position(|row| row.is(&key))
         });
         self.visible.clear();
         self.restart(Scan::all(), row.map(|row| (row, screen_row)), Anchor::Keep);

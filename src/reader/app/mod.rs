@@ -5,15 +5,18 @@
 //! copy a link). Drawing (`ui`) only reads an `&App`.
 
 mod alerts;
+mod bodies;
 mod detail;
 mod filter;
 mod group_table;
 mod group_view;
 mod groups;
+mod held;
 mod layout;
 mod merge;
 mod navigate;
 mod refresh;
+mod row;
 mod scan;
 mod sources;
 mod state;
@@ -23,6 +26,7 @@ mod window;
 mod wrapped;
 
 pub use alerts::{ALERTS_PER_POLL, summary};
+pub use bodies::{BLOCK, Body, BodyRef, BodyStore};
 pub use detail::{DetailCache, DetailLine, DetailPage, DetailRole, WrappedEntry, detail_text};
 pub use group_table::{Group, GroupTag, Groups};
 pub use layout::{Areas, layout};

@@ -106,7 +106,7 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
                 (None, Action::OpenNumberedLink(index)) => {
                     let links = app
                         .find_row(&key)
-                        .map(|row| row.links.clone())
+                        .map(|row| app.body(row).links)
                         .unwrap_or_default();
                     match links.get(index) {
                         Some((_, url)) => effects.push(Effect::OpenLink(url.clone())),

@@ -2,7 +2,7 @@
 //! sources panel's `d` asks before it takes one out; a removed source's entries leave
 //! the list (they stay in the cache, for `list --filter`).
 
-use super::state::{App, Effect, Prompt, SourceView, View};
+use super::state::{App, Effect, Prompt, Row, SourceView, View};
 use crate::model::SourceId;
 use crate::store::SourceState;
 
@@ -87,10 +87,14 @@ impl App {
         let leaving_tail = self
             .rows
             .range(tail..)
-            .filter(|row| &row.entry.source == id)
+            .filter(|row| *row.source == *id.0)
             .count();
         self.cache_rows -= leaving_tail;
-        self.rows.retain(|row| &row.entry.source != id);
+        let (leaving, staying): (Vec<Row>, Vec<Row>) = std::mem::take(&mut self.rows)
+            .into_iter()
+            .partition(|row| *row.source == *id.0);
+        self.rows = staying.into();
+        self.release_all(&leaving);
         self.alerted.retain(|key| &key.0 != id);
         self.recount_sources();
         self.regroup_after_removal();

@@ -7,14 +7,15 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::group_table::{GroupTag, Groups};
+use super::group_table::Groups;
 use super::layout::layout;
 use super::scan::Scan;
 use crate::config::SourceConfig;
-use crate::group::Sketch;
 use crate::keymap::KeyMap;
+use super::bodies::BodyStore;
+pub use super::row::{Arriving, Row};
 use crate::model::{Entry, EntryId, SourceId};
-use crate::query::{Prepared, Query, QueryError};
+use crate::query::{Query, QueryError, WordIndex};
 use crate::store::SourceState;
 use crate::store::ingest::Ingested;
 
@@ -335,24 +336,6 @@ pub struct SourceView {
     pub next_poll: Option<Timestamp>,
 }
 
-/// One cached entry with its search form.
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// The entry.
-    pub entry: Entry,
-    /// Folded text for filtering.
-    pub prepared: Prepared,
-    /// The body's links, `(text, URL)`, for the detail view.
-    pub links: Vec<(String, String)>,
-    /// Where the list sorts it: its own time, but never later than when the reader
-    /// first saw it (see [`Row::dated_ahead`]).
-    pub sort_time: Timestamp,
-    /// Its headline and first paragraphs summed up for grouping (fixed size).
-    pub sketch: Sketch,
-    /// Its group of reports of one event, once compared with the others.
-    pub group: GroupTag,
-}
-
 /// The filter being typed or applied.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -445,6 +428,14 @@ pub struct App {
     pub grouping: bool,
     /// The groups of the rows held (kept up to date as rows join, grouping on or off).
     pub groups: Groups,
+    /// The bodies of the rows held (each row says where its own is).
+    pub bodies: BodyStore,
+    /// The words of the rows held, by slot (see [`App::admit`]).
+    pub index: WordIndex,
+    /// The slot the next row to join gets.
+    pub next_slot: u32,
+    /// The sources' names the rows share (one allocation per source).
+    pub names: Vec<std::sync::Arc<str>>,
 }
 
 impl App {
@@ -501,10 +492,16 @@ impl App {
             theme: crate::model::Theme::Dark,
             grouping: true,
             groups: Groups::default(),
+            bodies: BodyStore::new(),
+            index: WordIndex::new(),
+            next_slot: 0,
+            names: Vec::new(),
         };
         // Sketched later, in the grouping steps: not before the first frame.
-        app.rows = entries.into_iter().map(Row::unsketched).collect();
-        sort_rows(app.rows.make_contiguous());
+        let mut rows: VecDeque<Row> = entries.into_iter().map(Row::unsketched).collect();
+        sort_rows(rows.make_contiguous());
+        app.admit_all(&mut rows);
+        app.rows = rows;
         app.recount_sources();
         // The first frame waits for the least step of grouping (a few rows: all of a
         // small list); the rest follows in steps (`Action::GroupStep`).
@@ -517,16 +514,16 @@ impl App {
         app
     }
 
-    /// The selected entry, if the list has any.
-    pub fn selected_entry(&self) -> Option<&Entry> {
+    /// The selected entry, if the list has any (its body read from the store).
+    pub fn selected_entry(&self) -> Option<Entry> {
         self.visible
             .get(self.selected)
-            .map(|&index| &self.rows[index].entry)
+            .map(|&index| self.entry_of(&self.rows[index]))
     }
 
-    /// The entry with this key, if loaded.
-    pub fn find(&self, key: &EntryKey) -> Option<&Entry> {
-        self.find_row(key).map(|row| &row.entry)
+    /// The entry with this key, if loaded (its body read from the store).
+    pub fn find(&self, key: &EntryKey) -> Option<Entry> {
+        self.find_row(key).map(|row| self.entry_of(row))
     }
 
     /// The loaded row with this key.
@@ -538,7 +535,7 @@ impl App {
     /// nearly always the selected one: that is looked at first, before a scan of up to
     /// the whole window (which the detail view would otherwise pay at every frame).
     pub(super) fn row_index(&self, key: &EntryKey) -> Option<usize> {
-        let is_key = |row: &Row| row.entry.source == key.0 && row.entry.item.id == key.1;
+        let is_key = |row: &Row| row.is(key);
         match self.visible.get(self.selected) {
             Some(&index) if is_key(&self.rows[index]) => Some(index),
             _ => {
@@ -586,10 +583,7 @@ impl App {
 
     /// The key of the entry at `rows[index]`.
     pub(super) fn row_key(&self, index: usize) -> EntryKey {
-        (
-            self.rows[index].entry.source.clone(),
-            self.rows[index].entry.item.id.clone(),
-        )
+        self.rows[index].key()
     }
 
     /// Keeps the selection in range and on screen.
@@ -672,8 +666,8 @@ impl App {
             self.notice = Some("marked read".to_string());
             return effects;
         }
-        let read = !self.rows[index].entry.read;
-        self.rows[index].entry.read = read;
+        let read = !self.rows[index].read;
+        self.rows[index].read = read;
         if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
             source.unread = if read {
                 source.unread.saturating_sub(1)
@@ -693,65 +687,16 @@ impl App {
         let Some(row) = self.row_index(key).map(|index| &mut self.rows[index]) else {
             return false;
         };
-        if row.entry.read {
+        if row.read {
             return false;
         }
-        row.entry.read = true;
+        row.read = true;
         if let Some(source) = self.sources.iter_mut().find(|source| source.id == key.0) {
             source.unread = source.unread.saturating_sub(1);
         }
         true
     }
 }
-
-impl Row {
-    /// Wraps an entry with its search form and its sketch for grouping.
-    pub fn new(entry: Entry) -> Row {
-        let mut row = Row::unsketched(entry);
-        row.sketch = Sketch::of(row.prepared.title(), row.prepared.text());
-        row.group = GroupTag::Unchecked;
-        row
-    }
-
-    /// Wraps an entry with its search form; its sketch is made when it is grouped
-    /// (for the rows of the first frame, which the UI thread makes).
-    pub fn unsketched(mut entry: Entry) -> Row {
-        let prepared = Prepared::new(&entry);
-        // The detail view needs only the body's links; the HTML itself stays in the
-        // cache, not in every held entry (it is the largest field).
-        let links = entry
-            .item
-            .html
-            .take()
-            .map(|html| crate::parse::links(&html, entry.item.url.as_deref()))
-            .unwrap_or_default();
-        // A feed's date ten years ahead would hold the top of the list for ten years:
-        // nothing sorts later than when it was first seen.
-        let sort_time = entry.sort_time().min(entry.first_seen);
-        Row {
-            entry,
-            prepared,
-            links,
-            sort_time,
-            sketch: Sketch::default(),
-            group: GroupTag::Unsketched,
-        }
-    }
-
-    /// Whether the entry says it is from later than when it was first seen (by more
-    /// than a clock's slack): it sorts as first seen, and the views show its own date
-    /// in full, with the year, so the odd date is plain to see.
-    pub fn dated_ahead(&self) -> bool {
-        self.entry
-            .item
-            .time()
-            .is_some_and(|time| time > self.sort_time + DATED_AHEAD_SLACK)
-    }
-}
-
-/// How far ahead of when it was first seen an entry may be dated before the views flag
-/// it (a server's clock a few minutes fast is not worth a word).
-const DATED_AHEAD_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 
 /// Newest first; a stable sort keeps the given order among equal times.
 pub(super) fn sort_rows(rows: &mut [Row]) {

@@ -211,6 +211,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RemoveSource if app.view == View::Sources => app.ask_remove_source(),
         action => navigate(app, action, &mut effects),
     }
+    // Here, with every held row in `rows`: bodies let go of may be rewritten away.
+    app.compact_bodies();
     app.wrap_detail();
     effects
 }
@@ -223,10 +225,10 @@ fn mark_all_read(app: &mut App) -> Option<Effect> {
     let mut keys: Vec<EntryKey> = Vec::new();
     // Every report of a group shown once is marked too.
     for index in app.shown_rows() {
-        let entry = &mut app.rows[index].entry;
-        if !entry.read {
-            entry.read = true;
-            keys.push((entry.source.clone(), entry.item.id.clone()));
+        let row = &mut app.rows[index];
+        if !row.read {
+            row.read = true;
+            keys.push(row.key());
         }
     }
     if !keys.is_empty() {
@@ -255,7 +257,7 @@ mod tests {
         // A lookup per entry scans the rows: n²/2 = 12.5 million rows, not a few n.
         let looked_at = rows_looked_at() - before;
         assert!(looked_at <= 2 * entries, "{looked_at} rows looked at");
-        assert!(app.rows.iter().all(|row| row.entry.read));
+        assert!(app.rows.iter().all(|row| row.read));
         assert!(app.sources.iter().all(|source| source.unread == 0));
         match effects.as_slice() {
             [Effect::MarkAllRead(keys)] => assert_eq!(keys.len(), entries - 1),

@@ -24,10 +24,11 @@ impl App {
             [&selected, &open]
                 .into_iter()
                 .flatten()
-                .any(|key: &EntryKey| row.entry.source == key.0 && row.entry.item.id == key.1)
+                .any(|key: &EntryKey| row.is(key))
         };
         let past: Vec<Row> = self.rows.drain(cut..window_end).collect();
         let mut kept = Vec::new();
+        let mut gone = Vec::new();
         for row in past {
             if is_being_read(&row) {
                 kept.push(row);
@@ -35,10 +36,11 @@ impl App {
             }
             self.count(&row, false);
             if !self.alerted.is_empty() {
-                self.alerted
-                    .remove(&(row.entry.source.clone(), row.entry.item.id.clone()));
+                self.alerted.remove(&row.key());
             }
+            gone.push(row);
         }
+        self.release_all(&gone);
         if kept.is_empty() && self.cache_rows == 0 {
             // The usual case: the rows' tail went, so did the list's (it is in row
             // order) and what a running filter pass had left to test there.

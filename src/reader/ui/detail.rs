@@ -28,7 +28,7 @@ pub fn detail_lines(
     let theme = Theme::of(app);
     let terms = app.filter.query.highlight_terms();
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let source_style = theme.source(source_index(app, &row.entry));
+    let source_style = theme.source(source_index(app, &row.source));
     let page = app.detail_page(row, width);
     let lines = page
         .lines()
@@ -78,8 +78,8 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
         return Vec::new();
     };
     let area = layout(app.size.0, app.size.1).list;
-    let mut urls: Vec<String> = row.links.iter().map(|(_, url)| url.clone()).collect();
-    urls.extend(row.entry.item.url.as_deref().map(clean_line));
+    let mut urls: Vec<String> = app.body(row).links.into_iter().map(|(_, url)| url).collect();
+    urls.extend(row.url().map(clean_line));
     // A group's view shows each report's own link.
     if app.grouping
         && let GroupTag::Lead(id) = row.group
@@ -87,7 +87,7 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
         urls.extend(
             app.group_rows(id)
                 .into_iter()
-                .filter_map(|index| app.rows[index].entry.item.url.as_deref().map(clean_line)),
+                .filter_map(|index| app.rows[index].url().map(clean_line)),
         );
     }
     // Only web links become hyperlinks (the body's are already): a `javascript:` or

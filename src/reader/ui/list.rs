@@ -31,7 +31,7 @@ pub(super) fn name_width(app: &App, max: usize) -> usize {
 pub(super) fn time_column(app: &App, position: usize, row: &Row) -> String {
     let zone = &app.timezone;
     if row.dated_ahead()
-        && let Some(own) = row.entry.item.time()
+        && let Some(own) = row.time()
     {
         return format!("{:<12}", own.to_zoned(zone.clone()).strftime("%d %b %Y"));
     }
@@ -91,15 +91,15 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .take(height)
         .map(|(offset, &index)| {
             let position = start + offset;
-            let entry = &app.rows[index].entry;
-            let key = (entry.source.clone(), entry.item.id.clone());
+            let entry = &app.rows[index];
+            let key = entry.key();
             let alerted = app.alerted.contains(&key);
             // A group of reports of one event: shown as its first, unread while any is.
             let group = app.shown_group(index);
             let read = entry.read
                 && group
                     .as_ref()
-                    .is_none_or(|members| members.iter().all(|&m| app.rows[m].entry.read));
+                    .is_none_or(|members| members.iter().all(|&m| app.rows[m].read));
             let marker = match (alerted, read) {
                 (true, _) => Span::styled("!", theme.error().add_modifier(Modifier::BOLD)),
                 (false, false) => Span::styled("•", theme.fg(Color::Green)),
@@ -112,7 +112,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                     && app
                         .visible
                         .get(position - 1)
-                        .is_some_and(|&previous| app.rows[previous].entry.first_seen > last)
+                        .is_some_and(|&previous| app.rows[previous].first_seen > last)
             });
             let title_style = if read {
                 Style::new()
@@ -130,12 +130,12 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 Span::styled(time_column(app, position, &app.rows[index]), theme.dim()),
                 Span::raw(" "),
                 Span::styled(
-                    fit(&clean_line(&entry.source.0), source_width),
-                    theme.source(source_index(app, entry)),
+                    fit(&clean_line(&entry.source), source_width),
+                    theme.source(source_index(app, &entry.source)),
                 ),
                 Span::raw(" "),
             ];
-            let flags = entry.item.flags;
+            let flags = entry.flags;
             let flag = match (flags.pinned, flags.key_event, flags.summary) {
                 (true, _, _) => Some(" [pinned]"),
                 (_, true, _) => Some(" [key event]"),
@@ -166,7 +166,7 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let room = usize::from(area.width)
                 .saturating_sub(used)
                 .saturating_sub(usize::from(scrollbar));
-            let (title, badges) = fit_row(&clean_line(&entry.item.display_title()), badges, room);
+            let (title, badges) = fit_row(&clean_line(entry.display_title()), badges, room);
             spans.extend(highlighted(&title, &terms, title_style, theme));
             for badge in badges {
                 let style = match badge {

@@ -4,7 +4,6 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 
-use crate::model::Entry;
 use crate::query::highlight_ranges;
 use crate::reader::app::App;
 
@@ -90,10 +89,10 @@ impl Theme {
     }
 }
 
-pub(super) fn source_index(app: &App, entry: &Entry) -> usize {
+pub(super) fn source_index(app: &App, source: &str) -> usize {
     app.sources
         .iter()
-        .position(|source| source.id == entry.source)
+        .position(|view| *view.id.0 == *source)
         .unwrap_or(0)
 }
 

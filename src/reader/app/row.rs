@@ -1,0 +1,236 @@
+//! [`Row`]: one held entry in compact form, what the list draws and the app needs. The
+//! body lives in the app's [`BodyStore`](super::bodies::BodyStore) and the folded text
+//! only in its word index; a row made off the UI thread carries both along
+//! ([`Arriving`]) until it joins the app.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::bodies::{Body, BodyRef};
+use super::group_table::GroupTag;
+use super::state::EntryKey;
+use crate::group::Sketch;
+use crate::model::{Entry, EntryId, Flags, Item, SourceId};
+use crate::query::Prepared;
+
+/// One held entry (see the module's doc).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Its source's name (one allocation per source once held: the app interns it).
+    pub source: Arc<str>,
+    /// Its id within the source.
+    pub id: Box<str>,
+    /// Its headline as published (empty when none).
+    pub title: Box<str>,
+    /// What the list shows for a headline when there is none: the body's first words
+    /// (empty when it has a headline).
+    pub lead: Box<str>,
+    /// Author(s) (empty when none).
+    pub author: Box<str>,
+    /// Permalink (empty when none).
+    pub url: Box<str>,
+    /// When it was published, if the source says.
+    pub published: Option<Timestamp>,
+    /// When it was last edited, if the source says.
+    pub updated: Option<Timestamp>,
+    /// When the cache first saw it.
+    pub first_seen: Timestamp,
+    /// Where the list sorts it: its own time, but never later than when it was first
+    /// seen (see [`Row::dated_ahead`]).
+    pub sort_time: Timestamp,
+    /// Where its body is in the app's store (once held).
+    pub body: BodyRef,
+    /// Its number in the app's word index (once held; ascending, never reused).
+    pub slot: u32,
+    /// Pinned, key event, summary.
+    pub flags: Flags,
+    /// The source changed it after it was first seen.
+    pub edited: bool,
+    /// The source no longer lists it.
+    pub removed: bool,
+    /// The user opened it.
+    pub read: bool,
+    /// Its headline and first paragraphs summed up for grouping (fixed size).
+    pub sketch: Sketch,
+    /// Its group of reports of one event, once compared with the others.
+    pub group: GroupTag,
+    /// Its body and folded text while it is on its way to the app (`None` once held).
+    pub arriving: Option<Box<Arriving>>,
+}
+
+/// What a row carries until it joins the app: its body (for the store) and its folded
+/// text (for the index; dropped once indexed).
+#[derive(Debug, Clone)]
+pub struct Arriving {
+    /// The body.
+    pub body: Body,
+    /// The entry folded for filtering.
+    pub prepared: Prepared,
+}
+
+/// A string held as a box, empty for none.
+fn boxed(text: Option<String>) -> Box<str> {
+    text.unwrap_or_default().into_boxed_str()
+}
+
+/// `None` for an empty string.
+fn optional(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+impl Row {
+    /// Makes a row of an entry, with its sketch for grouping.
+    pub fn new(entry: Entry) -> Row {
+        let mut row = Row::unsketched(entry);
+        if let Some(arriving) = &row.arriving {
+            row.sketch = Sketch::of(arriving.prepared.title(), arriving.prepared.text());
+        }
+        row.group = GroupTag::Unchecked;
+        row
+    }
+
+    /// Makes a row of an entry; its sketch is made when it is grouped (for the rows of
+    /// the first frame, which the UI thread makes).
+    pub fn unsketched(entry: Entry) -> Row {
+        let prepared = Prepared::new(&entry);
+        // A feed's date ten years ahead would hold the top of the list for ten years:
+        // nothing sorts later than when it was first seen.
+        let sort_time = entry.sort_time().min(entry.first_seen);
+        let Entry {
+            source,
+            item,
+            first_seen,
+            edited,
+            previous_text,
+            removed,
+            read,
+        } = entry;
+        // The detail view needs only the body's links; the HTML itself stays in the
+        // cache, not in every held entry (it is the largest field).
+        let links = item
+            .html
+            .as_deref()
+            .map(|html| crate::parse::links(html, item.url.as_deref()))
+            .unwrap_or_default();
+        let lead = if item.title.trim().is_empty() {
+            item.display_title().into_boxed_str()
+        } else {
+            Box::default()
+        };
+        Row {
+            source: Arc::from(source.0),
+            id: item.id.0.into_boxed_str(),
+            title: item.title.into_boxed_str(),
+            lead,
+            author: boxed(item.author),
+            url: boxed(item.url),
+            published: item.published,
+            updated: item.updated,
+            first_seen,
+            sort_time,
+            body: BodyRef::default(),
+            slot: 0,
+            flags: item.flags,
+            edited,
+            removed,
+            read,
+            sketch: Sketch::default(),
+            group: GroupTag::Unsketched,
+            arriving: Some(Box::new(Arriving {
+                body: Body {
+                    text: item.text,
+                    previous_text,
+                    links,
+                },
+                prepared,
+            })),
+        }
+    }
+
+    /// The entry again, given its body (what the cache holds, less the HTML: an
+    /// entry whose author or URL was an empty string comes back with none).
+    pub fn entry(&self, body: Body) -> Entry {
+        Entry {
+            source: SourceId(self.source.to_string()),
+            item: Item {
+                id: EntryId(self.id.to_string()),
+                published: self.published,
+                updated: self.updated,
+                title: self.title.to_string(),
+                author: optional(&self.author),
+                url: optional(&self.url),
+                text: body.text,
+                html: None,
+                flags: self.flags,
+            },
+            first_seen: self.first_seen,
+            edited: self.edited,
+            previous_text: body.previous_text,
+            removed: self.removed,
+            read: self.read,
+        }
+    }
+
+    /// Whether this is the entry `key`.
+    pub fn is(&self, key: &EntryKey) -> bool {
+        *self.source == *key.0.0 && *self.id == *key.1.0
+    }
+
+    /// Its key.
+    pub fn key(&self) -> EntryKey {
+        (
+            SourceId(self.source.to_string()),
+            EntryId(self.id.to_string()),
+        )
+    }
+
+    /// The time it is shown by: published, else updated.
+    pub fn time(&self) -> Option<Timestamp> {
+        self.published.or(self.updated)
+    }
+
+    /// Its own sort time ([`Entry::sort_time`]): published, else updated, else first
+    /// seen (what the cache orders by; the list uses [`Row::sort_time`]).
+    pub fn own_sort_time(&self) -> Timestamp {
+        self.time().unwrap_or(self.first_seen)
+    }
+
+    /// The headline, or the first words of the body when there is none
+    /// ([`Item::display_title`]).
+    pub fn display_title(&self) -> &str {
+        if self.lead.is_empty() {
+            self.title.trim()
+        } else {
+            &self.lead
+        }
+    }
+
+    /// The author, if any.
+    pub fn author(&self) -> Option<&str> {
+        Some(&*self.author).filter(|author| !author.is_empty())
+    }
+
+    /// The permalink, if any.
+    pub fn url(&self) -> Option<&str> {
+        Some(&*self.url).filter(|url| !url.is_empty())
+    }
+
+    /// Whether the entry says it is from later than when it was first seen (by more
+    /// than a clock's slack): it sorts as first seen, and the views show its own date
+    /// in full, with the year, so the odd date is plain to see.
+    pub fn dated_ahead(&self) -> bool {
+        self.time()
+            .is_some_and(|time| time > self.sort_time + DATED_AHEAD_SLACK)
+    }
+
+    /// Bytes this row holds on the heap once held (its strings; the source's name is
+    /// shared).
+    pub fn heap_bytes(&self) -> usize {
+        self.id.len() + self.title.len() + self.lead.len() + self.author.len() + self.url.len()
+    }
+}
+
+/// How far ahead of when it was first seen an entry may be dated before the views flag
+/// it (a server's clock a few minutes fast is not worth a word).
+const DATED_AHEAD_SLACK: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
