@@ -87,7 +87,7 @@ fn app(from: i64, to: i64) -> App {
 }
 
 fn key_of(app: &App, position: usize) -> String {
-    app.rows[app.visible[position]].entry.item.id.0.clone()
+    app.rows[app.visible[position]].id.to_string()
 }
 
 /// The ids the current filter shows, tested one by one over every row.
@@ -95,8 +95,8 @@ fn from_scratch(app: &App) -> Vec<String> {
     let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
     app.rows
         .iter()
-        .filter(|row| query.matches(&row.entry, app.now))
-        .map(|row| row.entry.item.id.0.clone())
+        .filter(|row| query.matches(&app.entry_of(row), app.now))
+        .map(|row| row.id.to_string())
         .collect()
 }
 
@@ -403,7 +403,7 @@ fn typing_keeps_a_deep_selection_only_if_the_keystroke_reaches_it_in_time() {
     // its top rather than make the keystroke wait for row 40,000.
     let mut app = app(0, 60_000);
     let (reading, _) = deep_selection(&mut app);
-    let word = app.rows[app.visible[app.selected]].entry.item.title.clone();
+    let word = app.rows[app.visible[app.selected]].title.to_string();
     let word = word.split(' ').next().expect("a word").to_lowercase();
     type_text(&mut app, &word);
     assert_eq!((app.selected, app.offset), (0, 0));
@@ -431,7 +431,7 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
     update(&mut app, Action::FilterChar(' '));
     update(&mut app, Action::FilterChar('v'));
     let effects = update(&mut app, Action::FilterAccept);
-    let oldest = app.rows.back().expect("rows").entry.sort_time();
+    let oldest = app.rows.back().expect("rows").own_sort_time();
     assert_eq!(
         effects,
         vec![liveblog::reader::app::Effect::SearchCache {

@@ -56,7 +56,7 @@ fn app(entries: Vec<Entry>) -> App {
 /// first report when any of its reports matches, and its later reports never alone.
 fn from_scratch(app: &App) -> Vec<usize> {
     let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
-    let matches = |index: usize| query.matches(&app.rows[index].entry, app.now);
+    let matches = |index: usize| query.matches(&app.entry_of(&app.rows[index]), app.now);
     (0..app.rows.len())
         .filter(|&index| match app.rows[index].group {
             GroupTag::Member(_) => false,

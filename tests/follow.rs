@@ -544,7 +544,7 @@ fn entries_of_sources_no_longer_configured_leave_the_list_and_come_back() {
         let mut sources: Vec<String> = app
             .rows
             .iter()
-            .map(|row| row.entry.source.0.clone())
+            .map(|row| row.source.to_string())
             .collect();
         sources.sort();
         sources.dedup();

@@ -72,8 +72,7 @@ fn poll(mut new: Vec<Entry>) -> Action {
 }
 
 fn key_of(app: &App, row: usize) -> EntryKey {
-    let entry = &app.rows[row].entry;
-    (entry.source.clone(), entry.item.id.clone())
+    app.rows[row].key()
 }
 
 /// The rows are newest first, the list shows exactly those that match, and the source
@@ -91,7 +90,7 @@ fn assert_consistent(app: &mut App) {
         .filter(|&index| {
             app.filter
                 .query
-                .matches_prepared(&app.rows[index].prepared, app.now)
+                .matches_prepared(&app.prepared_of(&app.rows[index]), app.now)
         })
         .collect();
     assert_eq!(app.visible, expected, "the list shows what matches");
@@ -107,8 +106,8 @@ fn one_poll_of_100000_entries_holds_the_newest_50000() {
         .collect();
     update(&mut app, poll(entries));
     assert_eq!(app.rows.len(), 50_000);
-    assert_eq!(app.rows[0].entry.item.id.0, "e99999", "the newest is held");
-    assert_eq!(app.rows[49_999].entry.item.id.0, "e50000");
+    assert_eq!(&*app.rows[0].id, "e99999", "the newest is held");
+    assert_eq!(&*app.rows[49_999].id, "e50000");
     assert_consistent(&mut app);
 }
 
@@ -125,8 +124,8 @@ fn a_full_window_stays_full_as_polls_bring_news() {
         update(&mut app, poll(news));
         assert_eq!(app.rows.len(), 1_000, "round {round}");
     }
-    assert_eq!(app.rows[0].entry.item.id.0, "r20-299");
-    assert_eq!(app.rows[999].entry.item.id.0, "r17-200");
+    assert_eq!(&*app.rows[0].id, "r20-299");
+    assert_eq!(&*app.rows[999].id, "r17-200");
     assert_consistent(&mut app);
 }
 
@@ -231,6 +230,6 @@ fn the_loaded_history_never_fills_past_the_window() {
         .collect();
     update(&mut app, Action::Backfill(older));
     assert_eq!(app.rows.len(), 1_000);
-    assert_eq!(app.rows[999].entry.item.id.0, "new0");
+    assert_eq!(&*app.rows[999].id, "new0");
     assert_consistent(&mut app);
 }

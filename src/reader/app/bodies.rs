@@ -343,7 +343,8 @@ mod tests {
         }
         assert_eq!(fresh.dead_bytes(), 0);
         assert!(!fresh.wasteful());
-        assert!(fresh.heap_bytes() < size / 2, "{} of {size}", fresh.heap_bytes());
+        assert!(fresh.heap_bytes() < size, "{} of {size}", fresh.heap_bytes());
+        assert_eq!(fresh.live_bytes(), store.live_bytes());
     }
 
     #[test]
