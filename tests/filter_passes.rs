@@ -87,7 +87,7 @@ fn app(from: i64, to: i64) -> App {
 }
 
 fn key_of(app: &App, position: usize) -> String {
-    app.rows[app.visible[position]].id.to_string()
+    app.rows[app.visible[position]].id().to_string()
 }
 
 /// The ids the current filter shows, tested one by one over every row.
@@ -96,7 +96,7 @@ fn from_scratch(app: &App) -> Vec<String> {
     app.rows
         .iter()
         .filter(|row| query.matches(&app.entry_of(row), app.now))
-        .map(|row| row.id.to_string())
+        .map(|row| row.id().to_string())
         .collect()
 }
 
@@ -403,7 +403,7 @@ fn typing_keeps_a_deep_selection_only_if_the_keystroke_reaches_it_in_time() {
     // its top rather than make the keystroke wait for row 40,000.
     let mut app = app(0, 60_000);
     let (reading, _) = deep_selection(&mut app);
-    let word = app.rows[app.visible[app.selected]].title.to_string();
+    let word = app.rows[app.visible[app.selected]].title().to_string();
     let word = word.split(' ').next().expect("a word").to_lowercase();
     type_text(&mut app, &word);
     assert_eq!((app.selected, app.offset), (0, 0));

@@ -541,11 +541,7 @@ fn entries_of_sources_no_longer_configured_leave_the_list_and_come_back() {
         let app = liveblog::reader::open(&config(names), &cache)
             .expect("opens")
             .app;
-        let mut sources: Vec<String> = app
-            .rows
-            .iter()
-            .map(|row| row.source.to_string())
-            .collect();
+        let mut sources: Vec<String> = app.rows.iter().map(|row| row.source.to_string()).collect();
         sources.sort();
         sources.dedup();
         (app.rows.len(), sources)

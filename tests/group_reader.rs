@@ -113,7 +113,7 @@ fn app() -> App {
 fn shown(app: &App) -> Vec<String> {
     app.visible
         .iter()
-        .map(|&index| app.rows[index].id.to_string())
+        .map(|&index| app.rows[index].id().to_string())
         .collect()
 }
 

@@ -1,12 +1,12 @@
 //! What the detail view shows of an entry, line by line at a width: the app scrolls
 //! through these lines, the drawing styles each by its role.
 
+use super::bodies::Body;
 use super::group_view::{GroupRole, group_text};
 use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, text_width, wrap};
 pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
-use super::bodies::Body;
 use crate::sanitize::{clean, clean_line};
 
 /// A line of a group's view (see `group_view`) as a detail line.
@@ -93,8 +93,7 @@ fn wrap_entry(row: &Row, body: &Body, width: u16) -> WrappedEntry {
         .filter(|previous| *previous != body.text)
     {
         // What the edit changed: the paragraphs it removed or rewrote, as they were.
-        let now: std::collections::HashSet<&str> =
-            body.text.split('\n').map(str::trim).collect();
+        let now: std::collections::HashSet<&str> = body.text.split('\n').map(str::trim).collect();
         let changed: Vec<&str> = previous
             .split('\n')
             .map(str::trim)
@@ -140,7 +139,7 @@ fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
     if let Some(author) = row.author() {
         meta.push(clean_line(author));
     }
-    if let Some(published) = row.published {
+    if let Some(published) = row.published() {
         meta.push(if row.dated_ahead() {
             // Its own date in full, and where the list put it instead.
             format!(
@@ -158,8 +157,8 @@ fn meta_lines(row: &Row, app: &App, width: u16) -> Vec<DetailLine> {
             )
         });
     }
-    if let Some(updated) = row.updated
-        && Some(updated) != row.published
+    if let Some(updated) = row.updated()
+        && Some(updated) != row.published()
     {
         meta.push(format!(
             "updated {}",

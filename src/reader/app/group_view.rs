@@ -92,8 +92,7 @@ pub(super) fn group_text(row: &Row, app: &App, width: u16) -> Option<Vec<(GroupR
             let mark = if at == 0 && title_adds { "+ " } else { "" };
             push(GroupRole::Title, format!("{mark}{line}"));
         }
-        if let Some(url) = member.url().filter(|url| crate::parse::is_web_link(url))
-        {
+        if let Some(url) = member.url().filter(|url| crate::parse::is_web_link(url)) {
             for line in wrap(&clean_line(url), width) {
                 push(GroupRole::Url, line);
             }

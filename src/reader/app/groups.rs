@@ -174,11 +174,16 @@ impl App {
                 let prepared = self.prepared_of(row);
                 let report = report_of(row, prepared.title(), prepared.text());
                 let reports = candidates.iter().map(|(other, text)| {
-                    (*other, report_of(&self.rows[*other], text.title(), text.text()))
+                    (
+                        *other,
+                        report_of(&self.rows[*other], text.title(), text.text()),
+                    )
                 });
-                best_match(&report, reports, |other| match self.rows[other].group.group() {
-                    Some(id) => !self.group_has_source(id, &row.source),
-                    None => true,
+                best_match(&report, reports, |other| {
+                    match self.rows[other].group.group() {
+                        Some(id) => !self.group_has_source(id, &row.source),
+                        None => true,
+                    }
                 })
             }
         };

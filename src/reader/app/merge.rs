@@ -51,7 +51,7 @@ impl App {
             // Kept and marked: nothing the user saw vanishes.
             let removed: HashSet<&str> = applied.removed.iter().map(|id| id.0.as_str()).collect();
             for row in &mut self.rows {
-                if *row.source == *ingested.source.0 && removed.contains(&*row.id) {
+                if *row.source == *ingested.source.0 && removed.contains(row.id()) {
                     row.removed = true;
                 }
             }
@@ -60,7 +60,7 @@ impl App {
             // Listed again: the mark goes.
             let restored: HashSet<&str> = applied.restored.iter().map(|id| id.0.as_str()).collect();
             for row in &mut self.rows {
-                if *row.source == *ingested.source.0 && restored.contains(&*row.id) {
+                if *row.source == *ingested.source.0 && restored.contains(row.id()) {
                     row.removed = false;
                 }
             }
@@ -82,7 +82,7 @@ impl App {
             edited
                 .entry(Arc::clone(&row.source))
                 .or_default()
-                .insert(row.id.clone(), row);
+                .insert(Box::<str>::from(row.id()), row);
         }
         let mut edited_in_place = false;
         if !edited.is_empty() {
@@ -95,7 +95,7 @@ impl App {
             for (index, row) in self.rows.iter_mut().enumerate() {
                 if let Some(edit) = edited
                     .get_mut(&*row.source)
-                    .and_then(|by_id| by_id.remove(&*row.id))
+                    .and_then(|by_id| by_id.remove(row.id()))
                 {
                     replaced.push((index, std::mem::replace(row, edit)));
                     edited_in_place = true;
@@ -182,7 +182,7 @@ impl App {
             .rows
             .iter()
             .enumerate()
-            .map(|(index, row)| ((&*row.source, &*row.id), index))
+            .map(|(index, row)| ((&*row.source, row.id()), index))
             .collect();
         let mut marked = Vec::new();
         for mark in &elsewhere.marks {
@@ -195,7 +195,7 @@ impl App {
         }
         let mut by_source: HashMap<SourceId, PolledRows> = HashMap::new();
         for row in elsewhere.rows {
-            let key = (&*row.source, &*row.id);
+            let key = (&*row.source, row.id());
             let same = held.get(&key).map(|&index| {
                 let (was, now) = (self.entry_of(&self.rows[index]), self.entry_of(&row));
                 (index, was.item == now.item && was.edited == now.edited)
@@ -305,14 +305,14 @@ impl App {
                 let end = self.rows.partition_point(|row| row.sort_time >= oldest);
                 self.rows
                     .range(first..end.max(first))
-                    .map(|row| (&*row.source, &*row.id))
+                    .map(|row| (&*row.source, row.id()))
                     .collect()
             }
             _ => HashSet::new(),
         };
         let mut fresh: Vec<Row> = rows
             .into_iter()
-            .filter(|row| !known.contains(&(&*row.source, &*row.id)))
+            .filter(|row| !known.contains(&(&*row.source, row.id())))
             .collect();
         if fresh.is_empty() {
             return;
@@ -352,11 +352,7 @@ impl App {
     /// Refilters after the rows were re-sorted (so `visible` is stale), keeping the entry
     /// `anchor` selected on its row of the screen if it still matches; says if it did.
     pub(super) fn refilter_keeping(&mut self, anchor: Option<EntryKey>, screen_row: usize) -> bool {
-        let row = anchor.and_then(|key| {
-            self.rows
-                .iter()
-                .position(|row| row.is(&key))
-        });
+        let row = anchor.and_then(|key| self.rows.iter().position(|row| row.is(&key)));
         self.visible.clear();
         self.restart(Scan::all(), row.map(|row| (row, screen_row)), Anchor::Keep);
         row.is_some_and(|row| self.visible.get(self.selected) == Some(&row))

@@ -19,23 +19,17 @@ use crate::query::Prepared;
 pub struct Row {
     /// Its source's name (one allocation per source once held: the app interns it).
     pub source: Arc<str>,
-    /// Its id within the source.
-    pub id: Box<str>,
-    /// Its headline as published (empty when none).
-    pub title: Box<str>,
-    /// What the list shows for a headline when there is none: the body's first words
-    /// (empty when it has a headline).
-    pub lead: Box<str>,
-    /// Author(s) (empty when none).
-    pub author: Box<str>,
-    /// Permalink (empty when none).
-    pub url: Box<str>,
+    /// Its id, headline (or, when it has none, the body's first words), author and
+    /// permalink, one after another in one allocation (see [`Row::id`] and the rest).
+    strings: Box<str>,
+    /// Where the id, the headline and the author end in `strings`.
+    ends: [u32; 3],
     /// When it was published, if the source says.
-    pub published: Option<Timestamp>,
+    published: Time,
     /// When it was last edited, if the source says.
-    pub updated: Option<Timestamp>,
+    updated: Time,
     /// When the cache first saw it.
-    pub first_seen: Timestamp,
+    first_seen: Time,
     /// Where the list sorts it: its own time, but never later than when it was first
     /// seen (see [`Row::dated_ahead`]).
     pub sort_time: Timestamp,
@@ -51,12 +45,54 @@ pub struct Row {
     pub removed: bool,
     /// The user opened it.
     pub read: bool,
+    /// It has no headline: `strings` holds the body's first words in its place.
+    untitled: bool,
     /// Its headline and first paragraphs summed up for grouping (fixed size).
     pub sketch: Sketch,
     /// Its group of reports of one event, once compared with the others.
     pub group: GroupTag,
     /// Its body and folded text while it is on its way to the app (`None` once held).
     pub arriving: Option<Box<Arriving>>,
+}
+
+/// A timestamp, or none, in 12 bytes aligned to 4 (a `jiff::Timestamp` takes 16, an
+/// `Option` of one 24): a row holds three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Time {
+    /// Seconds since the epoch, low and high halves.
+    seconds: [u32; 2],
+    /// The fraction of a second in nanoseconds ([`NO_TIME`]: none).
+    nanos: i32,
+}
+
+/// `Time::nanos` of no time (no timestamp has a fraction this negative).
+const NO_TIME: i32 = i32::MIN;
+
+impl Time {
+    fn of(time: Option<Timestamp>) -> Time {
+        match time {
+            Some(time) => {
+                let seconds = time.as_second() as u64;
+                Time {
+                    seconds: [seconds as u32, (seconds >> 32) as u32],
+                    nanos: time.subsec_nanosecond(),
+                }
+            }
+            None => Time {
+                seconds: [0, 0],
+                nanos: NO_TIME,
+            },
+        }
+    }
+
+    fn get(self) -> Option<Timestamp> {
+        if self.nanos == NO_TIME {
+            return None;
+        }
+        let seconds = (u64::from(self.seconds[1]) << 32 | u64::from(self.seconds[0])) as i64;
+        // Made from a timestamp, so always one again.
+        Timestamp::new(seconds, self.nanos).ok()
+    }
 }
 
 /// What a row carries until it joins the app: its body (for the store) and its folded
@@ -67,16 +103,6 @@ pub struct Arriving {
     pub body: Body,
     /// The entry folded for filtering.
     pub prepared: Prepared,
-}
-
-/// A string held as a box, empty for none.
-fn boxed(text: Option<String>) -> Box<str> {
-    text.unwrap_or_default().into_boxed_str()
-}
-
-/// `None` for an empty string.
-fn optional(text: &str) -> Option<String> {
-    (!text.is_empty()).then(|| text.to_string())
 }
 
 impl Row {
@@ -113,21 +139,29 @@ impl Row {
             .as_deref()
             .map(|html| crate::parse::links(html, item.url.as_deref()))
             .unwrap_or_default();
-        let lead = if item.title.trim().is_empty() {
-            item.display_title().into_boxed_str()
+        let untitled = item.title.trim().is_empty();
+        let headline = if untitled {
+            item.display_title()
         } else {
-            Box::default()
+            item.title
         };
+        let author = item.author.unwrap_or_default();
+        let url = item.url.unwrap_or_default();
+        let mut strings =
+            String::with_capacity(item.id.0.len() + headline.len() + author.len() + url.len());
+        let mut ends = [0; 3];
+        for (end, part) in ends.iter_mut().zip([&item.id.0, &headline, &author]) {
+            strings.push_str(part);
+            *end = u32::try_from(strings.len()).unwrap_or(u32::MAX);
+        }
+        strings.push_str(&url);
         Row {
             source: Arc::from(source.0),
-            id: item.id.0.into_boxed_str(),
-            title: item.title.into_boxed_str(),
-            lead,
-            author: boxed(item.author),
-            url: boxed(item.url),
-            published: item.published,
-            updated: item.updated,
-            first_seen,
+            strings: strings.into_boxed_str(),
+            ends,
+            published: Time::of(item.published),
+            updated: Time::of(item.updated),
+            first_seen: Time::of(Some(first_seen)),
             sort_time,
             body: BodyRef::default(),
             slot: 0,
@@ -135,6 +169,7 @@ impl Row {
             edited,
             removed,
             read,
+            untitled,
             sketch: Sketch::default(),
             group: GroupTag::Unsketched,
             arriving: Some(Box::new(Arriving {
@@ -154,17 +189,17 @@ impl Row {
         Entry {
             source: SourceId(self.source.to_string()),
             item: Item {
-                id: EntryId(self.id.to_string()),
-                published: self.published,
-                updated: self.updated,
-                title: self.title.to_string(),
-                author: optional(&self.author),
-                url: optional(&self.url),
+                id: EntryId(self.id().to_string()),
+                published: self.published(),
+                updated: self.updated(),
+                title: self.title().to_string(),
+                author: self.author().map(str::to_string),
+                url: self.url().map(str::to_string),
                 text: body.text,
                 html: None,
                 flags: self.flags,
             },
-            first_seen: self.first_seen,
+            first_seen: self.first_seen(),
             edited: self.edited,
             previous_text: body.previous_text,
             removed: self.removed,
@@ -174,46 +209,78 @@ impl Row {
 
     /// Whether this is the entry `key`.
     pub fn is(&self, key: &EntryKey) -> bool {
-        *self.source == *key.0.0 && *self.id == *key.1.0
+        *self.source == *key.0.0 && self.id() == key.1.0
     }
 
     /// Its key.
     pub fn key(&self) -> EntryKey {
         (
             SourceId(self.source.to_string()),
-            EntryId(self.id.to_string()),
+            EntryId(self.id().to_string()),
         )
+    }
+
+    /// A part of `strings`: from the end of the one before to `end`.
+    fn part(&self, start: usize, end: usize) -> &str {
+        self.strings.get(start..end).unwrap_or("")
+    }
+
+    /// Its id within its source.
+    pub fn id(&self) -> &str {
+        self.part(0, self.ends[0] as usize)
+    }
+
+    /// Its headline as published (empty when none).
+    pub fn title(&self) -> &str {
+        if self.untitled {
+            ""
+        } else {
+            self.part(self.ends[0] as usize, self.ends[1] as usize)
+        }
+    }
+
+    /// When it was published, if the source says.
+    pub fn published(&self) -> Option<Timestamp> {
+        self.published.get()
+    }
+
+    /// When it was last edited, if the source says.
+    pub fn updated(&self) -> Option<Timestamp> {
+        self.updated.get()
+    }
+
+    /// When the cache first saw it.
+    pub fn first_seen(&self) -> Timestamp {
+        self.first_seen.get().unwrap_or(self.sort_time)
     }
 
     /// The time it is shown by: published, else updated.
     pub fn time(&self) -> Option<Timestamp> {
-        self.published.or(self.updated)
+        self.published().or(self.updated())
     }
 
     /// Its own sort time ([`Entry::sort_time`]): published, else updated, else first
     /// seen (what the cache orders by; the list uses [`Row::sort_time`]).
     pub fn own_sort_time(&self) -> Timestamp {
-        self.time().unwrap_or(self.first_seen)
+        self.time().unwrap_or(self.first_seen())
     }
 
     /// The headline, or the first words of the body when there is none
     /// ([`Item::display_title`]).
     pub fn display_title(&self) -> &str {
-        if self.lead.is_empty() {
-            self.title.trim()
-        } else {
-            &self.lead
-        }
+        self.part(self.ends[0] as usize, self.ends[1] as usize)
+            .trim()
     }
 
     /// The author, if any.
     pub fn author(&self) -> Option<&str> {
-        Some(&*self.author).filter(|author| !author.is_empty())
+        Some(self.part(self.ends[1] as usize, self.ends[2] as usize))
+            .filter(|author| !author.is_empty())
     }
 
     /// The permalink, if any.
     pub fn url(&self) -> Option<&str> {
-        Some(&*self.url).filter(|url| !url.is_empty())
+        Some(self.part(self.ends[2] as usize, self.strings.len())).filter(|url| !url.is_empty())
     }
 
     /// Whether the entry says it is from later than when it was first seen (by more
@@ -227,7 +294,7 @@ impl Row {
     /// Bytes this row holds on the heap once held (its strings; the source's name is
     /// shared).
     pub fn heap_bytes(&self) -> usize {
-        self.id.len() + self.title.len() + self.lead.len() + self.author.len() + self.url.len()
+        self.strings.len()
     }
 }
 

@@ -7,13 +7,13 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::bodies::BodyStore;
 use super::group_table::Groups;
 use super::layout::layout;
+pub use super::row::{Arriving, Row};
 use super::scan::Scan;
 use crate::config::SourceConfig;
 use crate::keymap::KeyMap;
-use super::bodies::BodyStore;
-pub use super::row::{Arriving, Row};
 use crate::model::{Entry, EntryId, SourceId};
 use crate::query::{Query, QueryError, WordIndex};
 use crate::store::SourceState;

@@ -78,7 +78,12 @@ pub fn hyperlinks(app: &App) -> Vec<(u16, u16, String)> {
         return Vec::new();
     };
     let area = layout(app.size.0, app.size.1).list;
-    let mut urls: Vec<String> = app.body(row).links.into_iter().map(|(_, url)| url).collect();
+    let mut urls: Vec<String> = app
+        .body(row)
+        .links
+        .into_iter()
+        .map(|(_, url)| url)
+        .collect();
     urls.extend(row.url().map(clean_line));
     // A group's view shows each report's own link.
     if app.grouping

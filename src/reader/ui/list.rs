@@ -107,12 +107,12 @@ pub(super) fn draw_list(frame: &mut Frame<'_>, area: Rect, app: &App) {
             };
             // The catch-up line: the first entry this session has not shown before.
             let catch_up = app.last_session.is_some_and(|last| {
-                entry.first_seen <= last
+                entry.first_seen() <= last
                     && position > 0
                     && app
                         .visible
                         .get(position - 1)
-                        .is_some_and(|&previous| app.rows[previous].first_seen > last)
+                        .is_some_and(|&previous| app.rows[previous].first_seen() > last)
             });
             let title_style = if read {
                 Style::new()
