@@ -106,8 +106,8 @@ fn one_poll_of_100000_entries_holds_the_newest_50000() {
         .collect();
     update(&mut app, poll(entries));
     assert_eq!(app.rows.len(), 50_000);
-    assert_eq!(&*app.rows[0].id(), "e99999", "the newest is held");
-    assert_eq!(&*app.rows[49_999].id(), "e50000");
+    assert_eq!(app.rows[0].id(), "e99999", "the newest is held");
+    assert_eq!(app.rows[49_999].id(), "e50000");
     assert_consistent(&mut app);
 }
 
@@ -124,8 +124,8 @@ fn a_full_window_stays_full_as_polls_bring_news() {
         update(&mut app, poll(news));
         assert_eq!(app.rows.len(), 1_000, "round {round}");
     }
-    assert_eq!(&*app.rows[0].id(), "r20-299");
-    assert_eq!(&*app.rows[999].id(), "r17-200");
+    assert_eq!(app.rows[0].id(), "r20-299");
+    assert_eq!(app.rows[999].id(), "r17-200");
     assert_consistent(&mut app);
 }
 
@@ -230,6 +230,6 @@ fn the_loaded_history_never_fills_past_the_window() {
         .collect();
     update(&mut app, Action::Backfill(older));
     assert_eq!(app.rows.len(), 1_000);
-    assert_eq!(&*app.rows[999].id(), "new0");
+    assert_eq!(app.rows[999].id(), "new0");
     assert_consistent(&mut app);
 }

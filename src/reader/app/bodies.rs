@@ -309,7 +309,9 @@ mod tests {
     fn body(number: usize) -> Body {
         Body {
             text: format!("Paragraph {number} of the body. ").repeat(1 + number % 40),
-            previous_text: (number % 3 == 0).then(|| format!("Before the edit {number}.")),
+            previous_text: number
+                .is_multiple_of(3)
+                .then(|| format!("Before the edit {number}.")),
             links: (0..number % 4)
                 .map(|link| {
                     (
