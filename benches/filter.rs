@@ -109,6 +109,11 @@ fn report_app(count: usize, runs: usize, back_to_back: bool) {
         terminal.draw(|frame| ui::draw(frame, app)).expect("draw");
     };
     draw(&app);
+    println!(
+        "\nreader holding {count} entries: {} bytes held per entry (rows, their strings, \
+         compressed bodies, word index)",
+        app.held_bytes() / count.max(1)
+    );
     let (mut to_frame, mut to_frame_cpu, mut to_list) = (Vec::new(), Vec::new(), Vec::new());
     let mut steps = 0usize;
     for _ in 0..runs {

@@ -22,6 +22,9 @@ pub const BLOCK: usize = 64 * 1024;
 /// zstd's level: its fastest but one, about as small as the default (3) on news text.
 pub const LEVEL: i32 = 1;
 
+/// Decompressed blocks kept (at least one per filter thread).
+const CACHED_BLOCKS: usize = 4;
+
 /// How a sealed block is stored (its first byte, after the length).
 const RAW: u8 = 0;
 const ZSTD: u8 = 1;
@@ -60,8 +63,9 @@ pub struct BodyStore {
     live: usize,
     /// Encoded bytes of bodies let go of.
     dead: usize,
-    /// The last sealed block read, decompressed.
-    last: Mutex<Option<(u32, Arc<[u8]>)>>,
+    /// The last sealed blocks read, decompressed, most recent first (a few: the filter
+    /// pass reads on every core, each through its own part of the list).
+    last: Mutex<Vec<(u32, Arc<[u8]>)>>,
 }
 
 impl BodyStore {
@@ -136,11 +140,12 @@ impl BodyStore {
     /// Sealed block `number`, decompressed (from the cache when it was the last read).
     fn block(&self, number: u32) -> Option<Arc<[u8]>> {
         {
-            let last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((cached, block)) = last.as_ref()
-                && *cached == number
-            {
-                return Some(Arc::clone(block));
+            let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(at) = last.iter().position(|(cached, _)| *cached == number) {
+                let hit = last.remove(at);
+                let block = Arc::clone(&hit.1);
+                last.insert(0, hit);
+                return Some(block);
             }
         }
         let sealed = self.sealed.get(number as usize)?;
@@ -155,8 +160,9 @@ impl BodyStore {
         };
         #[cfg(test)]
         work::decompressed();
-        *self.last.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((number, Arc::clone(&block)));
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        last.truncate(CACHED_BLOCKS - 1);
+        last.insert(0, (number, Arc::clone(&block)));
         Some(block)
     }
 
@@ -365,6 +371,21 @@ mod tests {
             }
         }
         assert_eq!(work::blocks_decompressed() - before, 1);
+    }
+
+    #[test]
+    fn two_readers_in_different_blocks_do_not_evict_each_other() {
+        let mut store = BodyStore::new();
+        let refs: Vec<BodyRef> = (0..3_000).map(|n| store.push(&body(n))).collect();
+        let (first, far) = (refs[0], refs[1_500]);
+        assert_ne!(first.block, far.block);
+        let before = work::blocks_decompressed();
+        // Two filter threads, each through its own part of the list, turn about.
+        for _ in 0..10 {
+            store.get(first);
+            store.get(far);
+        }
+        assert_eq!(work::blocks_decompressed() - before, 2);
     }
 
     #[test]
