@@ -35,8 +35,9 @@ use terminal::Edge;
 /// cache worker, so the first screen never waits for a long history.
 pub const FIRST_SCREEN: usize = 1_000;
 
-/// Entries per message while the rest of the window loads.
-const BACKFILL_CHUNK: usize = 10_000;
+/// Entries per message while the rest of the window loads (each carries its body and
+/// folded text until the app takes it in: smaller chunks hold less of that at once).
+const BACKFILL_CHUNK: usize = 2_500;
 
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);

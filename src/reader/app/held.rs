@@ -19,6 +19,10 @@ impl App {
             return;
         };
         row.source = self.intern(&row.source);
+        // Made again here: a row made on the cache worker's thread has its strings in
+        // that thread's allocator arena, among the bodies and folded texts it let go
+        // of, which the arena could then never give back.
+        row.compact_strings();
         row.slot = self.next_slot;
         self.next_slot = self.next_slot.wrapping_add(1);
         self.index.insert(row.slot, &arriving.prepared);

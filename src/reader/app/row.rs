@@ -291,6 +291,11 @@ impl Row {
             .is_some_and(|time| time > self.sort_time + DATED_AHEAD_SLACK)
     }
 
+    /// Allocates the row's strings again, on this thread.
+    pub(super) fn compact_strings(&mut self) {
+        self.strings = Box::from(&*self.strings);
+    }
+
     /// Bytes this row holds on the heap once held (its strings; the source's name is
     /// shared).
     pub fn heap_bytes(&self) -> usize {
