@@ -9,7 +9,6 @@ use jiff::Timestamp;
 
 use super::bodies::{Body, BodyRef};
 use super::group_table::GroupTag;
-use super::state::EntryKey;
 use crate::group::Sketch;
 use crate::model::{Entry, EntryId, Flags, Item, SourceId};
 use crate::query::Prepared;
@@ -207,13 +206,13 @@ impl Row {
         }
     }
 
-    /// Whether this is the entry `key`.
-    pub fn is(&self, key: &EntryKey) -> bool {
+    /// Whether this is the entry `key` (an `EntryKey`).
+    pub fn is(&self, key: &(SourceId, EntryId)) -> bool {
         *self.source == *key.0.0 && self.id() == key.1.0
     }
 
-    /// Its key.
-    pub fn key(&self) -> EntryKey {
+    /// Its key (an `EntryKey`).
+    pub fn key(&self) -> (SourceId, EntryId) {
         (
             SourceId(self.source.to_string()),
             EntryId(self.id().to_string()),
