@@ -25,6 +25,19 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+/// A body larger than this waits for one of the fetcher's large-body slots before it
+/// is read on (see [`LargeSlot`]).
+pub const LARGE_BODY: usize = 4 << 20;
+
+/// One of a fetcher's few slots for large bodies (one per core), held from the moment
+/// a body is known to be large until its parse ends (drop it then). Downloading a large
+/// body no faster than the parses can take them keeps the documents held at once to
+/// a few: five 28 MB feeds would otherwise all sit in memory, waiting for two parses.
+#[derive(Debug, Clone)]
+pub struct LargeSlot {
+    _permit: Arc<OwnedSemaphorePermit>,
+}
+
 /// A full response body and what the server said about it.
 #[derive(Debug, Clone)]
 pub struct Body {
@@ -38,6 +51,8 @@ pub struct Body {
     pub validators: Validators,
     /// What the server said about polling again.
     pub hints: Hints,
+    /// Held when the body is large: drop it when the parse is done.
+    pub large_slot: Option<LargeSlot>,
 }
 
 /// What one fetch gave.
@@ -115,15 +130,35 @@ struct Limits {
     concurrency: Concurrency,
     total: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Slots for large bodies: one per core, as many as parses run at once.
+    large: Arc<Semaphore>,
 }
 
 impl Limits {
+    /// Limits of `concurrency`, and one large-body slot per core.
     fn new(concurrency: Concurrency) -> Limits {
+        let cores = std::thread::available_parallelism().map_or(2, |cores| cores.get());
+        Limits::with_large_slots(concurrency, cores)
+    }
+
+    fn with_large_slots(concurrency: Concurrency, large_slots: usize) -> Limits {
         Limits {
             concurrency,
             total: Arc::new(Semaphore::new(concurrency.total.max(1))),
             hosts: Mutex::new(HashMap::new()),
+            large: Arc::new(Semaphore::new(large_slots.max(1))),
         }
+    }
+
+    /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
+    /// whether a fetch ends (a caller holding one body while it fetches another must
+    /// not wait forever for its own slot), so past that the body is read without one.
+    async fn large_slot(&self, patience: Duration) -> Option<LargeSlot> {
+        let wait = Arc::clone(&self.large).acquire_owned();
+        let permit = tokio::time::timeout(patience, wait).await.ok()?.ok()?;
+        Some(LargeSlot {
+            _permit: Arc::new(permit),
+        })
     }
 
     /// Waits for a slot for `url`'s host and one overall; released when dropped.
@@ -222,6 +257,11 @@ impl Fetcher {
         if metadata.len() > self.max_body as u64 {
             return Err(FetchError::TooLarge(self.max_body));
         }
+        let large_slot = if metadata.len() > LARGE_BODY as u64 {
+            self.limits.large_slot(self.timeout).await
+        } else {
+            None
+        };
         let bytes = tokio::fs::read(&path).await.map_err(file_error)?;
         let final_url =
             url::Url::from_file_path(std::path::absolute(&path).unwrap_or(path.clone()))
@@ -233,6 +273,7 @@ impl Fetcher {
             final_url,
             validators: Validators::default(),
             hints: Hints::default(),
+            large_slot,
         }))
     }
 
@@ -285,12 +326,21 @@ impl Fetcher {
         let expected = response
             .content_length()
             .map_or(0, |length| length.min(self.max_body as u64));
+        // A large body waits for a slot before it is read (the server waits meanwhile):
+        // known large by its Content-Length, or once that many bytes have come.
+        let mut large_slot = None;
+        if expected > LARGE_BODY as u64 {
+            large_slot = self.limits.large_slot(self.timeout).await;
+        }
         let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|err| self.classify(&err))? {
             if bytes.len() + chunk.len() > self.max_body {
                 return Err(FetchError::TooLarge(self.max_body));
             }
             bytes.extend_from_slice(&chunk);
+            if large_slot.is_none() && bytes.len() > LARGE_BODY {
+                large_slot = self.limits.large_slot(self.timeout).await;
+            }
         }
         Ok(Fetched::Body(Body {
             bytes,
@@ -301,6 +351,7 @@ impl Fetcher {
                 last_modified: header(&headers, LAST_MODIFIED),
             },
             hints,
+            large_slot,
         }))
     }
 
@@ -418,4 +469,52 @@ fn one_line(err: &dyn std::fmt::Display) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(fetched: Result<Fetched, FetchError>) -> Body {
+        match fetched {
+            Ok(Fetched::Body(body)) => body,
+            other => panic!("expected a body, got {other:?}"),
+        }
+    }
+
+    /// Large bodies hold one of the fetcher's slots until dropped; with every slot
+    /// held, another large body is read without one only after the fetch's timeout
+    /// (so nothing waits forever); small ones never take one.
+    #[tokio::test]
+    async fn large_bodies_hold_one_of_a_few_slots_until_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let large = dir.path().join("large.xml");
+        let small = dir.path().join("small.xml");
+        std::fs::write(&large, vec![b' '; LARGE_BODY + 1]).expect("write");
+        std::fs::write(&small, b"<rss/>").expect("write");
+        let mut fetcher = Fetcher::new(Duration::from_millis(50))
+            .expect("fetcher")
+            .with_max_body(2 * LARGE_BODY);
+        fetcher.limits = Arc::new(Limits::with_large_slots(Concurrency::default(), 2));
+        let (large, small) = (large.display().to_string(), small.display().to_string());
+        let none = Validators::default();
+        let slots = |fetcher: &Fetcher| fetcher.limits.large.available_permits();
+
+        let first = body(fetcher.fetch(&large, &none).await);
+        assert!(first.large_slot.is_some());
+        assert_eq!(slots(&fetcher), 1);
+        assert!(body(fetcher.fetch(&small, &none).await).large_slot.is_none());
+        let second = body(fetcher.fetch(&large, &none).await);
+        assert_eq!(slots(&fetcher), 0);
+        let third = body(fetcher.fetch(&large, &none).await);
+        assert!(third.large_slot.is_none(), "read without a slot, after waiting");
+        assert_eq!(third.bytes.len(), LARGE_BODY + 1);
+
+        drop(first);
+        assert_eq!(slots(&fetcher), 1);
+        let fourth = body(fetcher.fetch(&large, &none).await);
+        assert!(fourth.large_slot.is_some());
+        drop((second, fourth));
+        assert_eq!(slots(&fetcher), 2);
+    }
 }

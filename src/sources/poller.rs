@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::config::SourceConfig;
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
-use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::fetch::{Body, Fetched, Fetcher, Validators};
 use crate::sources::schedule::{Hints, Schedule, jitter};
 
 /// Parses that may run at once: one per core.
@@ -104,7 +104,15 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
                     now: Timestamp::now(),
                     options: &options,
                 };
-                parse::parse(&input, format).map(|document| (document, body.validators))
+                let parsed = parse::parse(&input, format);
+                // The body and its large-body slot go now: the next large body may come.
+                let Body {
+                    validators,
+                    large_slot,
+                    ..
+                } = body;
+                drop(large_slot);
+                parsed.map(|document| (document, validators))
             })
             .await;
             match parsed {
