@@ -62,7 +62,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// What `work` held at its peak beyond what was live when it started, in bytes.
 fn peak_held<T>(work: impl FnOnce() -> T) -> (usize, T) {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let out = work();
@@ -70,10 +72,38 @@ fn peak_held<T>(work: impl FnOnce() -> T) -> (usize, T) {
 }
 
 const WORDS: &[&str] = &[
-    "the", "minister", "said", "government", "police", "officials", "report", "city",
-    "election", "vote", "talks", "ceasefire", "council", "court", "crisis", "market",
-    "energy", "storm", "troops", "border", "aid", "kyiv", "gaza", "london", "summit",
-    "deal", "peace", "statement", "confirmed", "latest", "announced", "expected",
+    "the",
+    "minister",
+    "said",
+    "government",
+    "police",
+    "officials",
+    "report",
+    "city",
+    "election",
+    "vote",
+    "talks",
+    "ceasefire",
+    "council",
+    "court",
+    "crisis",
+    "market",
+    "energy",
+    "storm",
+    "troops",
+    "border",
+    "aid",
+    "kyiv",
+    "gaza",
+    "london",
+    "summit",
+    "deal",
+    "peace",
+    "statement",
+    "confirmed",
+    "latest",
+    "announced",
+    "expected",
 ];
 
 /// An RSS 2.0 feed of `items` items like `bench/feeds.py`'s (escaped HTML bodies).

@@ -116,10 +116,11 @@ fn read_whole(
             }
         }
     };
-    let items = std::mem::take(&mut feed.entries)
-        .into_iter()
-        .map(|e| item(e, base, json))
-        .collect();
+    // Into a vector of its own size: `collect` would reuse feed-rs's, sized for its
+    // (much larger) entries, for as long as the document lives.
+    let entries = std::mem::take(&mut feed.entries);
+    let mut items = Vec::with_capacity(entries.len());
+    items.extend(entries.into_iter().map(|e| item(e, base, json)));
     Ok(Read {
         feed,
         items,

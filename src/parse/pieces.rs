@@ -198,9 +198,15 @@ mod tests {
 
     #[test]
     fn documents_cut_short_or_not_feeds_are_read_whole() {
-        assert_eq!(split(b"<rss><channel><item><title>a</title></item>", 1), None);
+        assert_eq!(
+            split(b"<rss><channel><item><title>a</title></item>", 1),
+            None
+        );
         assert_eq!(split(b"<html><item/></html>", 1), None);
-        assert_eq!(split(b"<rss><channel><title>none</title></channel></rss>", 1), None);
+        assert_eq!(
+            split(b"<rss><channel><title>none</title></channel></rss>", 1),
+            None
+        );
         assert_eq!(split(b"<rss><channel><item></channel></rss>", 1), None);
     }
 }

@@ -503,11 +503,18 @@ mod tests {
         let first = body(fetcher.fetch(&large, &none).await);
         assert!(first.large_slot.is_some());
         assert_eq!(slots(&fetcher), 1);
-        assert!(body(fetcher.fetch(&small, &none).await).large_slot.is_none());
+        assert!(
+            body(fetcher.fetch(&small, &none).await)
+                .large_slot
+                .is_none()
+        );
         let second = body(fetcher.fetch(&large, &none).await);
         assert_eq!(slots(&fetcher), 0);
         let third = body(fetcher.fetch(&large, &none).await);
-        assert!(third.large_slot.is_none(), "read without a slot, after waiting");
+        assert!(
+            third.large_slot.is_none(),
+            "read without a slot, after waiting"
+        );
         assert_eq!(third.bytes.len(), LARGE_BODY + 1);
 
         drop(first);

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::config::SourceConfig;
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
-use crate::sources::fetch::{Body, Fetched, Fetcher, Validators};
+use crate::sources::fetch::{Fetched, Fetcher, LargeSlot, Validators};
 use crate::sources::schedule::{Hints, Schedule, jitter};
 
 /// Parses that may run at once: one per core.
@@ -34,6 +34,11 @@ pub struct Poll {
     pub hints: Hints,
     /// When the poller will poll this source again (`None` for one-off polls).
     pub next_poll: Option<Timestamp>,
+    /// Held while the poll carries a large document, from its download until the poll
+    /// is dropped once stored: a few such documents at most (one per core) are in
+    /// memory at once anywhere between the servers and the cache, however many
+    /// sources bring one.
+    pub large_slot: Option<LargeSlot>,
 }
 
 impl Poll {
@@ -83,13 +88,16 @@ pub enum PollOutcome {
 /// Fetches and parses one source once. Never panics; errors become [`PollOutcome::Failed`].
 pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Validators) -> Poll {
     let hints;
+    let mut large_slot = None;
     let outcome = match fetcher.fetch(&source.url, validators).await {
         Ok(Fetched::NotModified(server_hints)) => {
             hints = server_hints;
             PollOutcome::NotModified
         }
-        Ok(Fetched::Body(body)) => {
+        Ok(Fetched::Body(mut body)) => {
             hints = body.hints;
+            // A large document keeps its slot until it is stored (see `Poll::large_slot`).
+            large_slot = body.large_slot.take();
             let format = source.format;
             let options = source.options.clone();
             // Parsing a large page is CPU work: keep it off the async workers, and run no
@@ -104,15 +112,7 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
                     now: Timestamp::now(),
                     options: &options,
                 };
-                let parsed = parse::parse(&input, format);
-                // The body and its large-body slot go now: the next large body may come.
-                let Body {
-                    validators,
-                    large_slot,
-                    ..
-                } = body;
-                drop(large_slot);
-                parsed.map(|document| (document, validators))
+                parse::parse(&input, format).map(|document| (document, body.validators))
             })
             .await;
             match parsed {
@@ -129,6 +129,9 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             PollOutcome::Failed(err.to_string())
         }
     };
+    if !matches!(outcome, PollOutcome::Parsed { .. }) {
+        large_slot = None;
+    }
     Poll {
         source: source.id.clone(),
         url: source.url.clone(),
@@ -136,6 +139,7 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
         finished: Timestamp::now(),
         hints,
         next_poll: None,
+        large_slot,
     }
 }
 
