@@ -29,10 +29,16 @@ pub struct Validators {
 /// is read on (see [`LargeSlot`]).
 pub const LARGE_BODY: usize = 4 << 20;
 
-/// One of a fetcher's few slots for large bodies (one per core), held from the moment
-/// a body is known to be large until its parse ends (drop it then). Downloading a large
-/// body no faster than the parses can take them keeps the documents held at once to
-/// a few: five 28 MB feeds would otherwise all sit in memory, waiting for two parses.
+/// How many large documents a fetcher lets into memory at once: one. A large document
+/// costs about 1.5 times its size once parsed and twice that while it is stored (the
+/// cache copies what it stores), so a second one alongside would double the peak for
+/// little: the small sources still go on beside it.
+pub const LARGE_SLOTS: usize = 1;
+
+/// One of a fetcher's [`LARGE_SLOTS`] slots for large bodies, held from the moment a
+/// body is known to be large until its document is stored (the poller carries it in
+/// the `Poll`; drop it then). Five 28 MB feeds otherwise all sat in memory at once,
+/// as bodies waiting for a parse and documents waiting to be stored.
 #[derive(Debug, Clone)]
 pub struct LargeSlot {
     _permit: Arc<OwnedSemaphorePermit>,
@@ -130,15 +136,14 @@ struct Limits {
     concurrency: Concurrency,
     total: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
-    /// Slots for large bodies: one per core, as many as parses run at once.
+    /// Slots for large bodies ([`LARGE_SLOTS`]).
     large: Arc<Semaphore>,
 }
 
 impl Limits {
-    /// Limits of `concurrency`, and one large-body slot per core.
+    /// Limits of `concurrency`, and [`LARGE_SLOTS`] large-body slots.
     fn new(concurrency: Concurrency) -> Limits {
-        let cores = std::thread::available_parallelism().map_or(2, |cores| cores.get());
-        Limits::with_large_slots(concurrency, cores)
+        Limits::with_large_slots(concurrency, LARGE_SLOTS)
     }
 
     fn with_large_slots(concurrency: Concurrency, large_slots: usize) -> Limits {

@@ -35,9 +35,9 @@ pub struct Poll {
     /// When the poller will poll this source again (`None` for one-off polls).
     pub next_poll: Option<Timestamp>,
     /// Held while the poll carries a large document, from its download until the poll
-    /// is dropped once stored: a few such documents at most (one per core) are in
-    /// memory at once anywhere between the servers and the cache, however many
-    /// sources bring one.
+    /// is dropped once stored: [`LARGE_SLOTS`](crate::sources::fetch::LARGE_SLOTS)
+    /// such documents at most are in memory at once anywhere between the servers and
+    /// the cache, however many sources bring one.
     pub large_slot: Option<LargeSlot>,
 }
 
@@ -363,5 +363,61 @@ async fn renewing<F: std::future::Future<Output = Poll>>(
                 let _ = tokio::task::spawn_blocking(move || gate.renew(&id)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn source(url: &str) -> SourceConfig {
+        let text = format!("[[source]]\nname = \"big\"\nurl = {url:?}\nformat = \"rss\"\n");
+        let config = Config::parse(&text, "<test>").expect("test config parses");
+        config.sources.into_iter().next().expect("one source")
+    }
+
+    /// A large document keeps the fetcher's large-body slot in its `Poll` (until the
+    /// poll is dropped, once stored); a large one that does not parse gives it back.
+    #[tokio::test]
+    async fn a_poll_of_a_large_document_holds_its_slot_until_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Over the large-body size, cheaply: a long comment in the channel's head.
+        let padding = "x".repeat(crate::sources::fetch::LARGE_BODY);
+        let feed = format!(
+            "<rss version=\"2.0\"><channel><title>Big</title><!-- {padding} -->\
+             <item><guid>1</guid><title>One</title></item>\
+             <item><guid>2</guid><title>Two</title></item></channel></rss>"
+        );
+        let good = dir.path().join("big.xml");
+        let bad = dir.path().join("bad.xml");
+        std::fs::write(&good, &feed).expect("write");
+        std::fs::write(&bad, "not a feed ".repeat(feed.len() / 10)).expect("write");
+        let fetcher = Fetcher::new(std::time::Duration::from_millis(100))
+            .expect("fetcher")
+            .with_max_body(feed.len() * 2);
+        let none = Validators::default();
+
+        let poll = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        let PollOutcome::Parsed { document, .. } = &poll.outcome else {
+            panic!("parsed: {:?}", poll.outcome);
+        };
+        assert_eq!(document.items.len(), 2);
+        assert!(poll.large_slot.is_some());
+        // Held: the next large body is read only after the fetcher's patience, without one.
+        let second = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        assert!(second.large_slot.is_none());
+        drop((poll, second));
+        let third = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        assert!(third.large_slot.is_some());
+        drop(third);
+
+        let failed = poll_once(&fetcher, &source(&bad.display().to_string()), &none).await;
+        assert!(
+            matches!(failed.outcome, PollOutcome::Failed(_)),
+            "{:?}",
+            failed.outcome
+        );
+        assert!(failed.large_slot.is_none());
     }
 }
