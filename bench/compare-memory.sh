@@ -8,10 +8,10 @@
 #   bench/compare-memory.sh              # FEEDS=50 ITEMS=1000 (50,000 items, ~1.4 KB each)
 #   WINDOW=1000000 FEEDS=25 ITEMS=40000 bench/compare-memory.sh    # liveblog only
 #
-# Loaded means that for SETTLE seconds (default 5) VmRSS has not grown and the reader
-# has used no CPU to speak of (liveblog shows its first screen, then loads the rest of
-# its window behind it, then indexes what the refresh queued); at most LOAD_TIMEOUT
-# seconds (default 600). Printed: VmRSS and VmHWM from /proc/PID/status.
+# Loaded means that for SETTLE seconds (default 5) VmRSS has not grown and the screen
+# has not changed (liveblog shows its first screen, then loads the rest of its window
+# behind it, counting the entries in its status line); at most LOAD_TIMEOUT seconds
+# (default 600). Printed: VmRSS and VmHWM from /proc/PID/status.
 # liveblog's sources are pointed at files that are not there for the measured runs
 # (same names, so their entries are listed), so only the cache is measured; newsboat
 # does not reload on start (`refresh-on-startup no`, `auto-reload no`).
@@ -56,14 +56,12 @@ fill liveblog "$LIVEBLOG" --config "$WORK/fill.toml" --cache "$WORK/lb/cache.db"
 kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; LIB_SERVER=""
 
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
-# utime + stime of every thread of PID, in clock ticks (the command name has no spaces).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 # measure NAME CMD...: the reader in tmux 120x40 until its VmRSS settles; prints and
 # records VmRSS and VmHWM.
 measure() {
     local name=$1; shift
-    local session="lbmem-$$-$name" pid="" rss last="" cpu last_cpu=0 stable=0 waited=0
+    local session="lbmem-$$-$name" pid="" rss last="" screen last_screen="" stable=0 waited=0
     LIB_SESSIONS+=("$session")
     # exec: the pane's process is the reader itself.
     tmux new-session -d -s "$session" -x 120 -y 40 "exec $(printf '%q ' "$@")"
@@ -77,16 +75,16 @@ measure() {
         if [ -z "$rss" ]; then
             echo "  $name: exited before it loaded:"; tmux capture-pane -p -t "$session" | tail -5; exit 1
         fi
-        cpu=$(cpu_ticks "$pid")
-        # Settled: no growth and (almost) no CPU in the last second. liveblog loads its
-        # window, then indexes what the refresh queued, on a worker thread: both count.
-        if [ -n "$last" ] && [ "$rss" -le "$last" ] && [ $((cpu - last_cpu)) -le 2 ]; then
+        screen=$(tmux capture-pane -p -t "$session" | cksum)
+        # Settled: no growth, and the screen unchanged (liveblog's status line counts
+        # the entries as its window loads) in the last second.
+        if [ -n "$last" ] && [ "$rss" -le "$last" ] && [ "$screen" = "$last_screen" ]; then
             stable=$((stable + 1))
         else
             stable=0
         fi
         if [ -z "$last" ] || [ "$rss" -gt "$last" ]; then last=$rss; fi
-        last_cpu=$cpu
+        last_screen=$screen
         [ "$stable" -ge "$SETTLE" ] && break
         if [ "$waited" -ge "$LOAD_TIMEOUT" ]; then echo "  $name: not settled after ${LOAD_TIMEOUT}s"; break; fi
     done
@@ -101,7 +99,7 @@ measure() {
     for _ in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 }
 
-echo "readers in tmux 120x40, measured once VmRSS and CPU held for ${SETTLE}s:"
+echo "readers in tmux 120x40, measured once VmRSS and the screen held for ${SETTLE}s:"
 measure liveblog "$LIVEBLOG" --config "$WORK/idle.toml" --cache "$WORK/lb/cache.db"
 if [ -n "$WITH_NEWSBOAT" ]; then
     measure newsboat newsboat -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
