@@ -138,6 +138,9 @@ struct Limits {
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Slots for large bodies ([`LARGE_SLOTS`]).
     large: Arc<Semaphore>,
+    /// URLs whose last body was large: their next request waits for a slot before it
+    /// is sent, not with the server's answer half read and the request's clock running.
+    large_urls: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Limits {
@@ -152,12 +155,29 @@ impl Limits {
             total: Arc::new(Semaphore::new(concurrency.total.max(1))),
             hosts: Mutex::new(HashMap::new()),
             large: Arc::new(Semaphore::new(large_slots.max(1))),
+            large_urls: Mutex::new(std::collections::HashSet::new()),
         }
     }
 
     /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
     /// whether a fetch ends (a caller holding one body while it fetches another must
     /// not wait forever for its own slot), so past that the body is read without one.
+    /// Whether `url`'s last body was large.
+    fn was_large(&self, url: &str) -> bool {
+        self.large_urls.lock().is_ok_and(|urls| urls.contains(url))
+    }
+
+    /// Remembers whether `url`'s body was large.
+    fn remember(&self, url: &str, large: bool) {
+        if let Ok(mut urls) = self.large_urls.lock() {
+            if large {
+                urls.insert(url.to_string());
+            } else {
+                urls.remove(url);
+            }
+        }
+    }
+
     async fn large_slot(&self, patience: Duration) -> Option<LargeSlot> {
         let wait = Arc::clone(&self.large).acquire_owned();
         let permit = tokio::time::timeout(patience, wait).await.ok()?.ok()?;
@@ -283,6 +303,13 @@ impl Fetcher {
     }
 
     async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        // Waiting for a slot inside the request would spend its timeout: at most half
+        // of it, so that the body can still be read (without a slot) in the rest.
+        let patience = self.timeout / 2;
+        let mut large_slot = None;
+        if self.limits.was_large(url) {
+            large_slot = self.limits.large_slot(self.timeout).await;
+        }
         let _permits = self.limits.acquire(url).await;
         let mut request = self.client.get(url);
         if let Some(etag) = &validators.etag {
@@ -333,9 +360,8 @@ impl Fetcher {
             .map_or(0, |length| length.min(self.max_body as u64));
         // A large body waits for a slot before it is read (the server waits meanwhile):
         // known large by its Content-Length, or once that many bytes have come.
-        let mut large_slot = None;
-        if expected > LARGE_BODY as u64 {
-            large_slot = self.limits.large_slot(self.timeout).await;
+        if large_slot.is_none() && expected > LARGE_BODY as u64 {
+            large_slot = self.limits.large_slot(patience).await;
         }
         let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|err| self.classify(&err))? {
@@ -344,8 +370,12 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
             if large_slot.is_none() && bytes.len() > LARGE_BODY {
-                large_slot = self.limits.large_slot(self.timeout).await;
+                large_slot = self.limits.large_slot(patience).await;
             }
+        }
+        self.limits.remember(url, bytes.len() > LARGE_BODY);
+        if bytes.len() <= LARGE_BODY {
+            large_slot = None;
         }
         Ok(Fetched::Body(Body {
             bytes,
