@@ -15,49 +15,17 @@ ROUNDS=${ROUNDS:-5}
 FEEDS=${FEEDS:-50}
 ITEMS=${ITEMS:-100}
 THREADS=${THREADS:-8}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-HERE="$ROOT/bench"
+. "$(dirname "$0")/lib.sh"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-apt_install() {
-    if ! apt-get install -y "$@" >/dev/null 2>&1; then
-        apt-get update >/dev/null && apt-get install -y "$@" >/dev/null
-    fi
-}
-need newsboat || apt_install newsboat
-[ -x /usr/bin/time ] || apt_install time
-need python3 || apt_install python3
-
+lib_tools
 # LIVEBLOG_BIN=path uses that binary instead of building target/release/liveblog.
-if [ -z "${LIVEBLOG_BIN:-}" ]; then (cd "$ROOT" && cargo build --release --quiet --bin liveblog); fi
-LIVEBLOG=${LIVEBLOG_BIN:-"$ROOT/target/release/liveblog"}
-
-WORK=$(mktemp -d)
-SERVER=""
-cleanup() {
-    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-python3 "$HERE/feeds.py" generate "$WORK/www" "$FEEDS" "$ITEMS"
-python3 "$HERE/feeds.py" serve "$WORK/www" "$WORK/port" &
-SERVER=$!
-for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-PORT=$(cat "$WORK/port")
-BASE="http://127.0.0.1:$PORT"
+lib_liveblog
+lib_workdir
+lib_serve "$FEEDS" "$ITEMS"
 stats() { python3 -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())" "$BASE/__stats"; }
 
-# liveblog config
-{
-    printf '[general]\ninterval = "1h"\ntimeout = "20s"\ntimezone = "UTC"\n'
-    printf 'max_per_host = %s\nmax_connections = %s\n' "$THREADS" "$((THREADS * 2))"
-    for n in $(seq -f '%02g' 0 $((FEEDS - 1))); do
-        printf '\n[[source]]\nname = "feed %s"\nurl = "%s/feed-%s.xml"\nformat = "rss"\n' "$n" "$BASE" "$n"
-    done
-} > "$WORK/liveblog.toml"
-# newsboat urls + config
-for n in $(seq -f '%02g' 0 $((FEEDS - 1))); do echo "$BASE/feed-$n.xml"; done > "$WORK/urls"
+lib_liveblog_config "$WORK/liveblog.toml" "$(printf 'max_per_host = %s\nmax_connections = %s' "$THREADS" "$((THREADS * 2))")"
+lib_newsboat_urls "$WORK/urls"
 printf 'reload-threads %s\nshow-read-feeds yes\n' "$THREADS" > "$WORK/newsboat.conf"
 
 # run NAME CMD...: one timed run; appends "NAME wall_s peak_kb" to results

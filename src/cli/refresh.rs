@@ -96,6 +96,7 @@ pub async fn refresh(config: &Config, cache: &Path, force: bool) -> Result<ExitC
                     finished: Timestamp::now(),
                     hints: Default::default(),
                     next_poll: None,
+                    large_slot: None,
                 };
                 (index, poll)
             }

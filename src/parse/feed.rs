@@ -9,44 +9,55 @@
 use feed_rs::parser::{Builder, ParseFeedError};
 
 use super::input::{Input, ParseError};
-use super::{dates, encoding, ids, repair, text};
+use super::{dates, encoding, ids, pieces, repair, text};
 use crate::model::{Document, EntryId, Format, Item};
 use crate::sanitize;
 
+/// Feeds larger than this are read in pieces of about [`PIECE_BYTES`] of entries.
+const PIECES_OVER: usize = 4 << 20;
+
+/// The entries feed-rs reads at once in a large feed: about this many bytes of them.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// A feed read: its header (entries taken out), its items, whether it was cut short.
+struct Read {
+    feed: feed_rs::model::Feed,
+    items: Vec<Item>,
+    cut_short: bool,
+}
+
 /// Parses a feed. `format` only names the error; feed-rs recognises the dialect itself.
 pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> {
+    parse_cut(input, format, PIECES_OVER, PIECE_BYTES)
+}
+
+/// [`parse`], reading feeds larger than `over` bytes in pieces of about `piece_bytes`.
+fn parse_cut(
+    input: &Input<'_>,
+    format: Format,
+    over: usize,
+    piece_bytes: usize,
+) -> Result<Document, ParseError> {
     let json = format == Format::Jsonfeed;
     let bytes = if json {
         std::borrow::Cow::Borrowed(trim_json(input.bytes))
     } else {
         encoding::prepare_xml(input.bytes)
     };
-    let (feed, cut_short) = match run_feed_rs(&bytes, input.base_url) {
-        Ok(feed) => (feed, false),
-        Err(first) => {
-            // Only a version fix leaves the document whole; the other repairs cut it.
-            let (salvage, cut_short) = if json {
-                (repair::truncated_json(&bytes), true)
-            } else if matches!(
-                first,
-                ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot)
-            ) {
-                (repair::rss_version(&bytes), false)
-            } else {
-                (repair::truncated_xml(&bytes), true)
-            };
-            match salvage.map(|fixed| run_feed_rs(&fixed, input.base_url)) {
-                Some(Ok(feed)) => (feed, cut_short),
-                _ => return Err(invalid(format, &first)),
-            }
-        }
-    };
     let base = input.base_url;
-    let mut items: Vec<Item> = feed
-        .entries
-        .into_iter()
-        .map(|e| item(e, base, json))
-        .collect();
+    // A large feed is read a piece at a time (see `pieces`); one that cannot be cut
+    // (or whose pieces feed-rs refuses) is read whole, and repaired if it must be.
+    let cut = !json && bytes.len() > over;
+    let read = match cut.then(|| read_in_pieces(&bytes, base, piece_bytes)) {
+        Some(Some(read)) => read,
+        _ => read_whole(&bytes, base, format, json)?,
+    };
+    drop(bytes);
+    let Read {
+        feed,
+        mut items,
+        cut_short,
+    } = read;
     ids::dedupe(&mut items, None);
     let title = feed
         .title
@@ -74,6 +85,72 @@ pub fn parse(input: &Input<'_>, format: Format) -> Result<Document, ParseError> 
         ttl,
         self_url,
         cut_short,
+    })
+}
+
+/// The whole document through feed-rs at once; a document it refuses is repaired
+/// (a version fixed, or cut after its last complete entry) and read again.
+fn read_whole(
+    bytes: &[u8],
+    base: Option<&str>,
+    format: Format,
+    json: bool,
+) -> Result<Read, ParseError> {
+    let (mut feed, cut_short) = match run_feed_rs(bytes, base) {
+        Ok(feed) => (feed, false),
+        Err(first) => {
+            // Only a version fix leaves the document whole; the other repairs cut it.
+            let (salvage, cut_short) = if json {
+                (repair::truncated_json(bytes), true)
+            } else if matches!(
+                first,
+                ParseFeedError::ParseError(feed_rs::parser::ParseErrorKind::NoFeedRoot)
+            ) {
+                (repair::rss_version(bytes), false)
+            } else {
+                (repair::truncated_xml(bytes), true)
+            };
+            match salvage.map(|fixed| run_feed_rs(&fixed, base)) {
+                Some(Ok(feed)) => (feed, cut_short),
+                _ => return Err(invalid(format, &first)),
+            }
+        }
+    };
+    // Into a vector of its own size: `collect` would reuse feed-rs's, sized for its
+    // (much larger) entries, for as long as the document lives.
+    let entries = std::mem::take(&mut feed.entries);
+    let mut items = Vec::with_capacity(entries.len());
+    items.extend(entries.into_iter().map(|e| item(e, base, json)));
+    Ok(Read {
+        feed,
+        items,
+        cut_short,
+    })
+}
+
+/// A large XML feed read a piece at a time: one piece's bytes, feed-rs buffer and
+/// model at once, each piece's entries made items before the next is read. `None`
+/// when it cannot be cut or feed-rs refuses a piece (then it is read whole).
+fn read_in_pieces(bytes: &[u8], base: Option<&str>, piece_bytes: usize) -> Option<Read> {
+    let pieces = pieces::split(bytes, piece_bytes)?;
+    let mut header = None;
+    let mut items = Vec::with_capacity(pieces.entries());
+    let mut piece = Vec::new();
+    for index in 0..pieces.len() {
+        pieces.write(bytes, index, &mut piece);
+        let mut feed = run_feed_rs(&piece, base).ok()?;
+        items.extend(
+            std::mem::take(&mut feed.entries)
+                .into_iter()
+                .map(|e| item(e, base, false)),
+        );
+        // Every piece carries the same head and tail: the first one's header serves.
+        header.get_or_insert(feed);
+    }
+    Some(Read {
+        feed: header?,
+        items,
+        cut_short: false,
     })
 }
 
@@ -257,6 +334,44 @@ pub fn absolute(href: &str, base: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every XML feed in the fixtures gives the same document read in pieces of one
+    /// entry as read whole (ids, order, text, HTML, header, `cut_short`).
+    #[test]
+    #[cfg_attr(
+        not(fixtures),
+        ignore = "needs ../shared/fixtures beside the repository"
+    )]
+    fn a_feed_read_in_pieces_is_the_feed_read_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/feeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+            .map(|entry| entry.expect("directory entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext != "json"))
+            .collect();
+        files.sort();
+        let mut cut = 0;
+        for path in &files {
+            let bytes = std::fs::read(path).expect("fixture");
+            let input = Input {
+                bytes: &bytes,
+                content_type: None,
+                base_url: Some("https://example.org/feed"),
+                now: jiff::Timestamp::UNIX_EPOCH,
+                options: &super::super::input::DEFAULT_OPTIONS,
+            };
+            let whole = parse_cut(&input, Format::Rss, usize::MAX, 0);
+            let in_pieces = parse_cut(&input, Format::Rss, 0, 1);
+            assert_eq!(in_pieces, whole, "{}", path.display());
+            let prepared = encoding::prepare_xml(&bytes);
+            if pieces::split(&prepared, 1).is_some_and(|pieces| pieces.len() > 1) {
+                cut += 1;
+            }
+        }
+        // Many fixtures really were cut (25 of 49: the rest have one entry, or are
+        // ill-formed and read whole as before).
+        assert!(cut >= 20, "only {cut} of {} cut", files.len());
+    }
 
     #[test]
     fn json_feed_titles_are_plain_text() {

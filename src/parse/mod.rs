@@ -2,6 +2,7 @@
 //!
 //! - [`detect`] picks a format from the content (and the content type as a fallback);
 //! - `feed`: RSS / Atom / JSON Feed through feed-rs (`encoding` fixes charsets first,
+//!   `pieces` cuts a large XML feed so that feed-rs reads a few hundred entries at a time,
 //!   `repair` salvages truncated documents, `dates` parses lenient timestamps);
 //! - `jsonld`: schema.org `LiveBlogPosting` JSON-LD in HTML pages;
 //! - `guardian`: the Guardian Content API and its page JSON;
@@ -31,6 +32,7 @@ mod links;
 mod live_html;
 mod microdata;
 mod page_meta;
+mod pieces;
 mod repair;
 mod selectors;
 mod text;

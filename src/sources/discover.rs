@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::model::{Document, Format};
 use crate::parse::{self, FeedLink, Input, ParseOptions};
-use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::fetch::{Body, Fetched, Fetcher, Validators};
 use crate::sources::naming::{short_name, unique_name};
 
 /// Feeds named by a page that are tried, at most.
@@ -161,9 +161,14 @@ pub async fn discover(
     Err(steps.join("; "))
 }
 
-async fn fetch(fetcher: &Fetcher, location: &str) -> Result<crate::sources::fetch::Body, String> {
+async fn fetch(fetcher: &Fetcher, location: &str) -> Result<Body, String> {
     match fetcher.fetch(location, &Validators::default()).await {
-        Ok(Fetched::Body(body)) => Ok(body),
+        // A page is kept while its linked feeds are fetched: it gives its large-body
+        // slot back at once, so that it never waits on itself.
+        Ok(Fetched::Body(body)) => Ok(Body {
+            large_slot: None,
+            ..body
+        }),
         Ok(Fetched::NotModified(_)) => {
             Err("the server answered 304 to a plain request".to_string())
         }

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::config::SourceConfig;
 use crate::model::{Document, SourceId};
 use crate::parse::{self, Input};
-use crate::sources::fetch::{Fetched, Fetcher, Validators};
+use crate::sources::fetch::{Fetched, Fetcher, LargeSlot, Validators};
 use crate::sources::schedule::{Hints, Schedule, jitter};
 
 /// Parses that may run at once: one per core.
@@ -34,6 +34,11 @@ pub struct Poll {
     pub hints: Hints,
     /// When the poller will poll this source again (`None` for one-off polls).
     pub next_poll: Option<Timestamp>,
+    /// Held while the poll carries a large document, from its download until the poll
+    /// is dropped once stored: [`LARGE_SLOTS`](crate::sources::fetch::LARGE_SLOTS)
+    /// such documents at most are in memory at once anywhere between the servers and
+    /// the cache, however many sources bring one.
+    pub large_slot: Option<LargeSlot>,
 }
 
 impl Poll {
@@ -83,13 +88,16 @@ pub enum PollOutcome {
 /// Fetches and parses one source once. Never panics; errors become [`PollOutcome::Failed`].
 pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Validators) -> Poll {
     let hints;
+    let mut large_slot = None;
     let outcome = match fetcher.fetch(&source.url, validators).await {
         Ok(Fetched::NotModified(server_hints)) => {
             hints = server_hints;
             PollOutcome::NotModified
         }
-        Ok(Fetched::Body(body)) => {
+        Ok(Fetched::Body(mut body)) => {
             hints = body.hints;
+            // A large document keeps its slot until it is stored (see `Poll::large_slot`).
+            large_slot = body.large_slot.take();
             let format = source.format;
             let options = source.options.clone();
             // Parsing a large page is CPU work: keep it off the async workers, and run no
@@ -121,6 +129,9 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
             PollOutcome::Failed(err.to_string())
         }
     };
+    if !matches!(outcome, PollOutcome::Parsed { .. }) {
+        large_slot = None;
+    }
     Poll {
         source: source.id.clone(),
         url: source.url.clone(),
@@ -128,6 +139,7 @@ pub async fn poll_once(fetcher: &Fetcher, source: &SourceConfig, validators: &Va
         finished: Timestamp::now(),
         hints,
         next_poll: None,
+        large_slot,
     }
 }
 
@@ -351,5 +363,61 @@ async fn renewing<F: std::future::Future<Output = Poll>>(
                 let _ = tokio::task::spawn_blocking(move || gate.renew(&id)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn source(url: &str) -> SourceConfig {
+        let text = format!("[[source]]\nname = \"big\"\nurl = {url:?}\nformat = \"rss\"\n");
+        let config = Config::parse(&text, "<test>").expect("test config parses");
+        config.sources.into_iter().next().expect("one source")
+    }
+
+    /// A large document keeps the fetcher's large-body slot in its `Poll` (until the
+    /// poll is dropped, once stored); a large one that does not parse gives it back.
+    #[tokio::test]
+    async fn a_poll_of_a_large_document_holds_its_slot_until_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Over the large-body size, cheaply: a long comment in the channel's head.
+        let padding = "x".repeat(crate::sources::fetch::LARGE_BODY);
+        let feed = format!(
+            "<rss version=\"2.0\"><channel><title>Big</title><!-- {padding} -->\
+             <item><guid>1</guid><title>One</title></item>\
+             <item><guid>2</guid><title>Two</title></item></channel></rss>"
+        );
+        let good = dir.path().join("big.xml");
+        let bad = dir.path().join("bad.xml");
+        std::fs::write(&good, &feed).expect("write");
+        std::fs::write(&bad, "not a feed ".repeat(feed.len() / 10)).expect("write");
+        let fetcher = Fetcher::new(std::time::Duration::from_millis(100))
+            .expect("fetcher")
+            .with_max_body(feed.len() * 2);
+        let none = Validators::default();
+
+        let poll = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        let PollOutcome::Parsed { document, .. } = &poll.outcome else {
+            panic!("parsed: {:?}", poll.outcome);
+        };
+        assert_eq!(document.items.len(), 2);
+        assert!(poll.large_slot.is_some());
+        // Held: the next large body is read only after the fetcher's patience, without one.
+        let second = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        assert!(second.large_slot.is_none());
+        drop((poll, second));
+        let third = poll_once(&fetcher, &source(&good.display().to_string()), &none).await;
+        assert!(third.large_slot.is_some());
+        drop(third);
+
+        let failed = poll_once(&fetcher, &source(&bad.display().to_string()), &none).await;
+        assert!(
+            matches!(failed.outcome, PollOutcome::Failed(_)),
+            "{:?}",
+            failed.outcome
+        );
+        assert!(failed.large_slot.is_none());
     }
 }

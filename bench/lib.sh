@@ -1,0 +1,84 @@
+# Shared by the bench scripts that compare liveblog with newsboat (source it):
+# tools, the liveblog binary, a work directory cleaned on exit, the generated feeds
+# served on 127.0.0.1, and both readers' configs for them.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   lib_tools; lib_liveblog; lib_workdir; lib_serve FEEDS ITEMS
+#   lib_liveblog_config FILE [EXTRA_GENERAL_LINES] ; lib_newsboat_urls FILE
+#
+# Sets ROOT, HERE, LIVEBLOG, WORK, BASE (http://127.0.0.1:PORT), FEED_COUNT.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HERE="$ROOT/bench"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+apt_install() {
+    if ! apt-get install -y "$@" >/dev/null 2>&1; then
+        apt-get update >/dev/null && apt-get install -y "$@" >/dev/null
+    fi
+}
+
+# newsboat, /usr/bin/time, python3 and tmux, installed when missing.
+lib_tools() {
+    need newsboat || apt_install newsboat
+    [ -x /usr/bin/time ] || apt_install time
+    need python3 || apt_install python3
+    need tmux || apt_install tmux
+}
+
+# LIVEBLOG: LIVEBLOG_BIN if set, else target/release/liveblog, built first.
+lib_liveblog() {
+    if [ -z "${LIVEBLOG_BIN:-}" ]; then (cd "$ROOT" && cargo build --release --quiet --bin liveblog); fi
+    LIVEBLOG=${LIVEBLOG_BIN:-"$ROOT/target/release/liveblog"}
+}
+
+# WORK: a fresh directory, removed on exit with the server and any tmux session the
+# script registered in LIB_SESSIONS.
+LIB_SERVER=""
+LIB_SESSIONS=()
+lib_workdir() {
+    WORK=$(mktemp -d)
+    trap lib_cleanup EXIT INT TERM
+}
+lib_cleanup() {
+    local session
+    for session in "${LIB_SESSIONS[@]}"; do tmux kill-session -t "$session" 2>/dev/null || true; done
+    if [ -n "$LIB_SERVER" ]; then kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+
+# lib_serve FEEDS ITEMS: generates $WORK/www/feed-NN.xml and serves it (ETag,
+# Last-Modified, 304) on BASE.
+lib_serve() {
+    FEED_COUNT=$1
+    python3 "$HERE/feeds.py" generate "$WORK/www" "$1" "$2"
+    python3 "$HERE/feeds.py" serve "$WORK/www" "$WORK/port" &
+    LIB_SERVER=$!
+    for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+    BASE="http://127.0.0.1:$(cat "$WORK/port")"
+}
+
+# The served feeds' names, feed-00 .. feed-(FEED_COUNT-1).
+lib_feed_names() { seq -f 'feed-%02g' 0 $((FEED_COUNT - 1)); }
+
+# lib_liveblog_config FILE [GENERAL] [URL_PREFIX]: a liveblog config following every
+# served feed (source "feed NN"); GENERAL is more lines for [general]; URL_PREFIX
+# replaces BASE (a missing directory points every source at a file that is not there).
+lib_liveblog_config() {
+    local file=$1 general=${2:-} prefix=${3:-$BASE} name
+    {
+        printf '[general]\ninterval = "1h"\ntimeout = "20s"\ntimezone = "UTC"\n'
+        [ -n "$general" ] && printf '%s\n' "$general"
+        for name in $(lib_feed_names); do
+            printf '\n[[source]]\nname = "feed %s"\nurl = "%s/%s.xml"\nformat = "rss"\n' \
+                "${name#feed-}" "$prefix" "$name"
+        done
+    } > "$file"
+}
+
+# lib_newsboat_urls FILE: newsboat's urls file for every served feed.
+lib_newsboat_urls() {
+    local name
+    for name in $(lib_feed_names); do echo "$BASE/$name.xml"; done > "$1"
+}
