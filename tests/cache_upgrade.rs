@@ -116,7 +116,11 @@ fn a_version_6_cache_is_upgraded_without_losing_an_entry() {
     assert_eq!(version(&cache), 6);
     let before = rows(&cache);
     assert_eq!(before.len(), 5);
-    assert!(before.iter().any(|row| row.edited && row.previous_text.is_some()));
+    assert!(
+        before
+            .iter()
+            .any(|row| row.edited && row.previous_text.is_some())
+    );
     assert!(before.iter().any(|row| row.removed));
     assert!(before.iter().any(|row| row.read));
 

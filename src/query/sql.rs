@@ -110,7 +110,10 @@ fn index_words(title: &str, author: &str, text: &str) -> String {
         folded.push(' ');
     }
     fold_into(&mut folded, text);
-    if folded.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+    if folded
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b' ')
+    {
         return folded;
     }
     folded
@@ -162,9 +165,8 @@ fn register_query(conn: &Connection, query: Query, now: Timestamp) -> rusqlite::
         };
         let time = Timestamp::from_millisecond(sort_ms).unwrap_or(Timestamp::UNIX_EPOCH);
         // As `Prepared::new`: title, author, source name, text, folded, joined by `\n`.
-        let mut folded = String::with_capacity(
-            title.len() + author.len() + source.len() + text.len() + 3,
-        );
+        let mut folded =
+            String::with_capacity(title.len() + author.len() + source.len() + text.len() + 3);
         let mut ends = [0; 3];
         for (end, part) in ends.iter_mut().zip([&title, &author, &source]) {
             fold_into(&mut folded, part);
