@@ -33,6 +33,22 @@ const WORDS: &[&str] = &[
     "(storm)",
     "Kyiv’s",
     "和平协议",
+    // Words next to other scripts, digits, marks and symbols: where the word index
+    // (SQL path) splits words must agree with where the matcher sees word starts.
+    "東京ceasefire",
+    "drone東京",
+    "Київ",
+    "ΚΥΡΙΑΚΗ",
+    "9/11",
+    "co-op",
+    "x²talks",
+    "e\u{301}clair",
+    "ﬁnance",
+    "İstanbul",
+    "peace🙂deal",
+    "ǅemal",
+    "talks_deal",
+    "storm\u{200d}feed",
 ];
 const SOURCES: &[&str] = &[
     "Guardian live",

@@ -221,7 +221,12 @@ fn reopen_persists() {
     let entries = store.entries(None).unwrap();
     assert_eq!(ids(&entries), ["b", "a"]);
     assert!(entries[0].read && !entries[1].read);
-    assert_eq!(entries[1].item, item("a", Some(10), "A"));
+    // The body's HTML has no link: the cache keeps the text only (issue 17).
+    let expected = Item {
+        html: None,
+        ..item("a", Some(10), "A")
+    };
+    assert_eq!(entries[1].item, expected);
     let state = store.source_state(&src).unwrap();
     assert_eq!(state.etag.as_deref(), Some("\"v1\""));
     assert_eq!(state.last_success, Some(ts(100)));
@@ -545,4 +550,44 @@ fn an_entry_marked_unread_again_stays_unread() {
         .set_read(&source, &EntryId("a".into()), false)
         .unwrap();
     assert!(!store.entries(None).unwrap()[0].read);
+}
+
+/// The cache keeps an entry's HTML only when it has a link, the one thing read from it
+/// (issue 17: it was a third of the file); what `apply` hands back is what the cache
+/// gives back.
+#[test]
+fn html_is_kept_only_when_it_has_a_link() {
+    let mut store = Store::open_in_memory().unwrap();
+    let src = source("war");
+    let plain = item("plain", Some(10), "Plain");
+    let linked = Item {
+        html: Some("<p>See <a href=\"/map\">the map</a>.</p>".into()),
+        url: Some("https://example.org/live".into()),
+        ..item("linked", Some(20), "Linked")
+    };
+    let upper = Item {
+        html: Some("<P><A HREF=\"https://example.org/x\">x</A></P>".into()),
+        ..item("upper", Some(30), "Upper")
+    };
+    let applied = store
+        .apply(&src, &[upper.clone(), linked.clone(), plain], ts(100))
+        .unwrap();
+    let held = store.entries(None).unwrap();
+    assert_eq!(ids(&held), ["upper", "linked", "plain"]);
+    let html: Vec<Option<&str>> = held.iter().map(|e| e.item.html.as_deref()).collect();
+    assert_eq!(
+        html,
+        [upper.html.as_deref(), linked.html.as_deref(), None],
+        "kept with a link, dropped without"
+    );
+    let applied_html: Vec<Option<&str>> =
+        applied.new.iter().map(|e| e.item.html.as_deref()).collect();
+    assert_eq!(applied_html, html);
+    assert_eq!(
+        liveblog::parse::links(
+            held[1].item.html.as_deref().unwrap(),
+            held[1].item.url.as_deref()
+        ),
+        [("the map".to_string(), "https://example.org/map".to_string())]
+    );
 }

@@ -349,7 +349,8 @@ impl Store {
     }
 
     /// Cached entries matching `query` at `now`, newest first, at most `limit`: one SQL
-    /// query (FTS5 narrows, the folded text decides), for histories too long to load.
+    /// query (the word index narrows, the reader's own matcher decides), for histories
+    /// too long to load.
     pub fn query(
         &mut self,
         query: &Query,
@@ -386,6 +387,7 @@ impl Store {
             self.catch_up_index_in_batches()?;
         }
         let err = fail(&self.path, "searching entries");
+        query.register_sql(&self.conn, now).map_err(&err)?;
         let mut filter = query.to_sql(now);
         if let Some(before) = before {
             filter.clause = format!("({}) AND sort_time < ?", filter.clause);
@@ -479,20 +481,25 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
         tx.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS fts_batch (rowid INTEGER PRIMARY KEY, indexed TEXT)",
+            "CREATE TEMP TABLE IF NOT EXISTS fts_batch (rowid INTEGER PRIMARY KEY)",
             [],
         )
         .map_err(&err)?;
         tx.execute("DELETE FROM fts_batch", []).map_err(&err)?;
         let count = tx
-            .execute("INSERT INTO fts_batch SELECT rowid, indexed FROM fts_pending ORDER BY rowid LIMIT ?1", [limit])
+            .execute(
+                "INSERT INTO fts_batch SELECT rowid FROM fts_pending ORDER BY rowid LIMIT ?1",
+                [limit],
+            )
             .map_err(&err)?;
         if count > 0 {
+            // The index is contentless: it forgets a row by its id alone (a row it never
+            // took in is no error), then takes in the row as it is now, if it still is.
             tx.execute_batch(
-                "INSERT INTO entries_fts (entries_fts, rowid, folded)
-                     SELECT 'delete', rowid, indexed FROM fts_batch WHERE indexed IS NOT NULL;
-                 INSERT INTO entries_fts (rowid, folded)
-                     SELECT e.rowid, e.folded FROM entries e JOIN fts_batch b ON b.rowid = e.rowid;
+                "DELETE FROM entries_fts WHERE rowid IN (SELECT rowid FROM fts_batch);
+                 INSERT INTO entries_fts (rowid, words)
+                     SELECT e.rowid, lb_words(e.title, e.author, e.text)
+                     FROM entries e JOIN fts_batch b ON b.rowid = e.rowid;
                  DELETE FROM fts_pending WHERE rowid IN (SELECT rowid FROM fts_batch);
                  DELETE FROM fts_batch;",
             )

@@ -60,8 +60,16 @@ pub(super) fn stored_item(item: &Item) -> Item {
     Item {
         published: item.published.map(truncate),
         updated: item.updated.map(truncate),
+        html: item.html.clone().filter(|html| keeps_html(html)),
         ..item.clone()
     }
+}
+
+/// Whether the cache keeps an entry's raw HTML: only when it has an anchor. All that is
+/// read from it is its links, and `parse::links` finds none without this same test
+/// (schema version 7 dropped the rest alike, in SQL); the text is the body as shown.
+pub(super) fn keeps_html(html: &str) -> bool {
+    html.contains("<a") || html.contains("<A")
 }
 
 /// Orders `(rowid, entry)` pairs as `entries` lists them and drops the rowids.

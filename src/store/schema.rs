@@ -1,12 +1,9 @@
 //! The cache's schema: the migrations, applied in order by `PRAGMA user_version`, and
 //! the check that a file is one this version of liveblog can use.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::error::{StoreError, fail};
-use super::records::entry_from_row_at;
-use crate::model::Entry;
-use crate::query::Prepared;
 
 /// Runs the migrations the file has not had, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
@@ -23,13 +20,9 @@ pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreErro
     check_version(path, version)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
         let doing = format!("upgrading the schema to version {}", index + 1);
+        // Version 2's folded copy and trigram index are dropped by version 7, which
+        // queues every entry for the word index: nothing to fill in between.
         tx.execute_batch(sql).map_err(fail(path, &doing))?;
-        if index + 1 == 2 {
-            backfill_folded(&tx).map_err(fail(path, &doing))?;
-            tx.execute_batch("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild');")
-                .and_then(|()| tx.execute_batch(FTS_TRIGGERS))
-                .map_err(fail(path, &doing))?;
-        }
         tx.pragma_update(
             None,
             "user_version",
@@ -73,7 +66,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
         last_error    TEXT
     );",
     // 2: removed entries, the folded search text and its FTS5 trigram index, the queue
-    // of rows the index has yet to take in ([`FTS_TRIGGERS`]), next poll times.
+    // of rows the index has yet to take in, next poll times.
     "ALTER TABLE entries ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE entries ADD COLUMN folded TEXT NOT NULL DEFAULT '';
     ALTER TABLE sources ADD COLUMN next_poll INTEGER;
@@ -113,6 +106,39 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE sources ADD COLUMN polling_by TEXT;
     ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
     PRAGMA application_id = 1279413319;",
+    // 7: a smaller cache (issue 17). The folded copy of each entry goes (the SQL path
+    // folds the rows it tests, `Query::to_sql`), and with it the trigram index, which
+    // would have been the largest part of the file: a word index replaces it,
+    // contentless (it keeps no copy of the text, and forgets a row by its id alone),
+    // filled like the old one: a write only queues the row's id in `fts_pending`
+    // (tokenizing bodies would be most of a poll's cost); the index takes the queue in
+    // later (`Store::catch_up_index`: when a reader is idle, and always before a
+    // search), and a search tests the queued rows one by one. The raw HTML is kept only
+    // where it has an anchor: all that is read from it is its links (`parse::links`,
+    // which looks no further than this same test, `records::keeps_html`).
+    "DROP TRIGGER IF EXISTS entries_fts_insert;
+    DROP TRIGGER IF EXISTS entries_fts_delete;
+    DROP TRIGGER IF EXISTS entries_fts_update;
+    DROP TABLE entries_fts;
+    DROP TABLE fts_pending;
+    ALTER TABLE entries DROP COLUMN folded;
+    UPDATE entries SET html = NULL
+        WHERE html IS NOT NULL AND instr(html, '<a') = 0 AND instr(html, '<A') = 0;
+    CREATE VIRTUAL TABLE entries_fts USING fts5(
+        words, content = '', contentless_delete = 1, detail = 'none',
+        tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* M* S* P* C*'\"
+    );
+    CREATE TABLE fts_pending (rowid INTEGER PRIMARY KEY);
+    INSERT INTO fts_pending (rowid) SELECT rowid FROM entries;
+    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid) VALUES (new.rowid);
+    END;
+    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid) VALUES (old.rowid);
+    END;
+    CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, author, text ON entries BEGIN
+        INSERT OR IGNORE INTO fts_pending (rowid) VALUES (old.rowid);
+    END;",
 ];
 
 /// `PRAGMA application_id` of a liveblog cache ("LBLG"), set by migration 6. A file
@@ -172,46 +198,6 @@ pub(super) fn check_ours(conn: &Connection, path: &str) -> Result<(), StoreError
              liveblog left it untouched: pass --cache with another file"
         ),
     })
-}
-
-/// Queues every change to `entries` for the FTS index, in the writing transaction.
-///
-/// Tokenizing bodies into trigrams is most of what a write would cost (4/5 of a cold
-/// `refresh`), so polls only queue row ids; the index takes them in later
-/// ([`Store::catch_up_index`]: when a reader is idle, and always before a search), so a
-/// search never sees a stale index. `indexed` remembers what the index holds for a row
-/// (NULL: nothing yet), which an external-content index needs to delete it.
-pub(super) const FTS_TRIGGERS: &str = "
-    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
-        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (new.rowid, NULL);
-    END;
-    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
-        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (old.rowid, old.folded);
-    END;
-    CREATE TRIGGER entries_fts_update AFTER UPDATE OF folded ON entries BEGIN
-        INSERT OR IGNORE INTO fts_pending (rowid, indexed) VALUES (old.rowid, old.folded);
-    END;";
-
-/// Fills `folded` for entries cached before schema version 2.
-pub(super) fn backfill_folded(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    let entries: Vec<(i64, Entry)> = {
-        // The columns schema version 1 had (the flags column comes later).
-        let mut select = tx.prepare(
-            "SELECT rowid, source, id, published, updated, title, author, url, text, html,
-                 first_seen, edited, read FROM entries",
-        )?;
-        let rows = select.query_map([], |row| {
-            let rowid: i64 = row.get(0)?;
-            let entry = entry_from_row_at(row, 1)?;
-            Ok((rowid, entry))
-        })?;
-        rows.collect::<Result<_, _>>()?
-    };
-    let mut update = tx.prepare("UPDATE entries SET folded = ?2 WHERE rowid = ?1")?;
-    for (rowid, entry) in entries {
-        update.execute(params![rowid, Prepared::new(&entry).joined()])?;
-    }
-    Ok(())
 }
 
 /// The schema version of the open file.

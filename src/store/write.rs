@@ -12,7 +12,6 @@ use super::records::{
     truncate,
 };
 use crate::model::{Entry, EntryId, Item, SourceId};
-use crate::query::Prepared;
 
 /// [`Store::apply`] inside a transaction the caller commits. `whole` says the items
 /// are the whole document: only then does an entry it lacks count as removed.
@@ -53,15 +52,15 @@ pub(super) fn apply_in(
         let mut insert = tx
             .prepare_cached(
                 "INSERT INTO entries (source, id, published, updated, title, author, url,
-                     text, html, first_seen, sort_time, edited, read, folded, flags)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?13)",
+                     text, html, first_seen, sort_time, edited, read, flags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12)",
             )
             .map_err(&err)?;
         let mut update = tx
             .prepare_cached(
                 "UPDATE entries SET published = ?3, updated = ?4, title = ?5, author = ?6,
                      url = ?7, text = ?8, html = ?9, sort_time = ?10, edited = 1,
-                     folded = ?11, removed = 0, flags = ?12,
+                     removed = 0, flags = ?11,
                      previous_text = CASE WHEN text = ?8 THEN previous_text ELSE text END
                  WHERE source = ?1 AND id = ?2",
             )
@@ -99,7 +98,6 @@ pub(super) fn apply_in(
                             entry.item.html,
                             now.as_millisecond(),
                             entry.sort_time().as_millisecond(),
-                            Prepared::new(&entry).joined(),
                             flags_bits(entry.item.flags),
                         ])
                         .map_err(&err)?;
@@ -135,7 +133,6 @@ pub(super) fn apply_in(
                             entry.item.text,
                             entry.item.html,
                             entry.sort_time().as_millisecond(),
-                            Prepared::new(&entry).joined(),
                             flags_bits(entry.item.flags),
                         ])
                         .map_err(&err)?;
