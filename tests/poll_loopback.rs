@@ -85,8 +85,8 @@ async fn poll_and_ingest(store: &mut Store, source: &SourceConfig) -> (Poll, Ing
         etag: state.etag,
         last_modified: state.last_modified,
     };
-    let poll = poll_once(&fetcher(), source, &validators).await;
-    let ingested = ingest(store, &poll).expect("ingest");
+    let mut poll = poll_once(&fetcher(), source, &validators).await;
+    let ingested = ingest(store, &mut poll).expect("ingest");
     (poll, ingested)
 }
 

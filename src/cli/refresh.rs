@@ -104,7 +104,7 @@ pub async fn refresh(config: &Config, cache: &Path, force: bool) -> Result<ExitC
         let source = &config.sources[index];
         // The next poll, for whichever process comes next: interval, backoff, server hints.
         poll.schedule_next(&mut schedules[index]);
-        let ingested = match ingest_retaining(&mut store, &poll, source.retention) {
+        let ingested = match ingest_retaining(&mut store, &mut poll, source.retention) {
             Ok(ingested) => ingested,
             Err(err) => {
                 failures += 1;

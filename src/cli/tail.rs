@@ -87,7 +87,7 @@ pub async fn tail(
             _ = terminate.recv() => None,
             _ = hangup.recv() => None,
         };
-        let Some(poll) = poll else {
+        let Some(mut poll) = poll else {
             return Ok(ExitCode::SUCCESS);
         };
         let retention = config
@@ -96,7 +96,7 @@ pub async fn tail(
             .find(|source| source.id == poll.source)
             .map(|source| source.retention)
             .unwrap_or_default();
-        if let Err(err) = ingest_retaining(&mut store, &poll, retention) {
+        if let Err(err) = ingest_retaining(&mut store, &mut poll, retention) {
             // A full disk or a lock held too long: say so, and go on polling.
             tracing::error!(source = %poll.source, %err, "storage error");
             eprintln!("liveblog: {}: {err}", poll.source);

@@ -308,9 +308,9 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 {
                     Ok(None)
                 }
-                StoreRequest::Poll(poll) => {
+                StoreRequest::Poll(mut poll) => {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
-                    ingest_retaining(&mut store, &poll, keep)
+                    ingest_retaining(&mut store, &mut poll, keep)
                 }
                 .map(|mut ingested| {
                     // Folded here, not on the UI thread.

@@ -271,7 +271,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
         let before = log_point(&tx).map_err(&err)?;
-        let applied = apply_in(&tx, &self.path, source, items, true, now)?;
+        let applied = apply_in(&tx, &self.path, source, items.to_vec(), true, now)?;
         let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;
         tx.commit().map_err(&err)?;
@@ -286,7 +286,7 @@ impl Store {
     pub fn apply_poll(
         &mut self,
         source: &SourceId,
-        document: &Document,
+        document: Document,
         state: &SourceState,
         now: Timestamp,
     ) -> Result<Applied, StoreError> {
@@ -297,7 +297,7 @@ impl Store {
             .map_err(&err)?;
         let before = log_point(&tx).map_err(&err)?;
         let whole = !document.cut_short;
-        let applied = apply_in(&tx, &self.path, source, &document.items, whole, now)?;
+        let applied = apply_in(&tx, &self.path, source, document.items, whole, now)?;
         record_in(&tx, &self.path, source, state)?;
         let after = log_point(&tx).map_err(&err)?;
         prune_changes(&tx).map_err(&err)?;

@@ -21,7 +21,11 @@ pub struct Ingested {
 }
 
 /// Stores one poll (entries and source state). A failed poll leaves the entries alone.
-pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
+///
+/// The poll's document moves into the cache's answer (its items become the new and
+/// edited entries handed back), so a huge feed is never held twice: afterwards the poll
+/// says `Parsed` with an empty document.
+pub fn ingest(store: &mut Store, poll: &mut Poll) -> Result<Ingested, StoreError> {
     let mut state = store.source_state(&poll.source)?;
     state.source = Some(poll.source.clone());
     state.url = Some(poll.url.clone());
@@ -33,13 +37,14 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
         }
         PollOutcome::Failed(error) => state.last_error = Some(error.clone()),
     }
-    let applied = match &poll.outcome {
+    let applied = match &mut poll.outcome {
         PollOutcome::Parsed {
             document,
             validators,
         } => {
             state.etag = validators.etag.clone();
             state.last_modified = validators.last_modified.clone();
+            let document = std::mem::take(document);
             // Entries and state in one transaction: a crash keeps both or neither.
             store.apply_poll(&poll.source, document, &state, poll.finished)?
         }
@@ -62,7 +67,7 @@ pub fn ingest(store: &mut Store, poll: &Poll) -> Result<Ingested, StoreError> {
 /// [`ingest`], then the source's retention, after a poll that brought a document.
 pub fn ingest_retaining(
     store: &mut Store,
-    poll: &Poll,
+    poll: &mut Poll,
     retention: Retention,
 ) -> Result<Ingested, StoreError> {
     let ingested = ingest(store, poll)?;

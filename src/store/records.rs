@@ -56,13 +56,11 @@ pub(super) fn truncate(timestamp: Timestamp) -> Timestamp {
 }
 
 /// `item` as the cache will give it back.
-pub(super) fn stored_item(item: &Item) -> Item {
-    Item {
-        published: item.published.map(truncate),
-        updated: item.updated.map(truncate),
-        html: item.html.clone().filter(|html| keeps_html(html)),
-        ..item.clone()
-    }
+pub(super) fn stored_item(mut item: Item) -> Item {
+    item.published = item.published.map(truncate);
+    item.updated = item.updated.map(truncate);
+    item.html = item.html.filter(|html| keeps_html(html));
+    item
 }
 
 /// Whether the cache keeps an entry's raw HTML: only when it has an anchor. All that is

@@ -19,14 +19,25 @@ pub(super) fn apply_in(
     tx: &rusqlite::Transaction<'_>,
     path: &str,
     source: &SourceId,
-    items: &[Item],
+    items: Vec<Item>,
     whole: bool,
     now: Timestamp,
 ) -> Result<Applied, StoreError> {
     let err = fail(path, "storing entries");
     let now = truncate(now);
+    // Which cached entries the document no longer lists, before its items move into the
+    // answer below (the entries it lists are not touched by this, so the order is free).
+    let removed = if whole {
+        mark_removed(tx, source, &items).map_err(&err)?
+    } else {
+        Vec::new()
+    };
+    // The items move into the entries handed back: a huge document is not held twice.
     let mut seen = HashSet::new();
-    let unique: Vec<&Item> = items.iter().filter(|item| seen.insert(&item.id)).collect();
+    let unique: Vec<Item> = items
+        .into_iter()
+        .filter(|item| seen.insert(item.id.clone()))
+        .collect();
 
     tx.execute(
         "INSERT OR IGNORE INTO sources (name) VALUES (?1)",
@@ -146,11 +157,6 @@ pub(super) fn apply_in(
             }
         }
     }
-    let removed = if whole {
-        mark_removed(tx, source, items).map_err(&err)?
-    } else {
-        Vec::new()
-    };
     Ok(Applied {
         new: newest_first(new),
         updated: newest_first(updated),
