@@ -166,6 +166,19 @@ pub fn best_match<'a, K: Copy>(
     candidates: impl Iterator<Item = (K, Report<'a>)>,
     allowed: impl Fn(K) -> bool,
 ) -> Option<K> {
+    let likeliest = likeliest(report, candidates, allowed);
+    best_of(report, likeliest.into_iter())
+}
+
+/// The [`EXACT_CHECKS`] candidates (`(key, report)`) whose sketches are most like
+/// `report`'s, among those `allowed` lets it join, most alike first: what
+/// [`best_of`] then checks exactly. Reads only the sketches, times and sources, so a
+/// holder that keeps texts elsewhere reads back only these.
+pub fn likeliest<'a, K: Copy>(
+    report: &Report<'_>,
+    candidates: impl Iterator<Item = (K, Report<'a>)>,
+    allowed: impl Fn(K) -> bool,
+) -> Vec<(K, Report<'a>)> {
     // The likeliest so far, most alike first.
     let mut likeliest: Vec<(f32, K, Report<'a>)> = Vec::with_capacity(EXACT_CHECKS + 1);
     for (key, other) in candidates {
@@ -187,12 +200,23 @@ pub fn best_match<'a, K: Copy>(
         likeliest.insert(at, (estimate, key, other));
         likeliest.truncate(EXACT_CHECKS);
     }
-    if likeliest.is_empty() {
-        return None;
-    }
+    likeliest
+        .into_iter()
+        .map(|(_, key, other)| (key, other))
+        .collect()
+}
+
+/// Of `checked` (as [`likeliest`] gives them, now with their texts), the one that
+/// tells the same event as `report` and is most alike by the exact test; its key.
+pub fn best_of<'a, K: Copy>(
+    report: &Report<'_>,
+    checked: impl Iterator<Item = (K, Report<'a>)>,
+) -> Option<K> {
+    let mut checked = checked.peekable();
+    checked.peek()?;
     let mine = token_set(report.title, report.body);
     let mut best: Option<(K, f32)> = None;
-    for (_, key, other) in likeliest {
+    for (key, other) in checked {
         let Some(score) = same_tokens(&mine, &token_set(other.title, other.body)) else {
             continue;
         };

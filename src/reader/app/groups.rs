@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::group_table::{Group, GroupTag};
 use super::state::{App, Row};
-use crate::group::{Report, Sketch, WINDOW, best_match, candidates as sketches_agree};
+use crate::group::{Report, Sketch, WINDOW, best_of, likeliest};
 use crate::query::Prepared;
 
 /// Rows a grouping step compares whatever its deadline (about 2 ms of work at the
@@ -159,32 +159,38 @@ impl App {
         let end = self.rows.partition_point(|row| row.sort_time >= earliest);
         let best = {
             let row = &self.rows[index];
-            // The texts are in the body store: only the candidates the sketches let
-            // through (cheap, on every row in the window) are read back for the exact
-            // test.
+            // The texts are in the body store: the sketches (cheap, on every row in the
+            // window) pick the few likeliest, and only those are read back for the
+            // exact test.
             let sketched = report_of(row, "", "");
-            let candidates: Vec<(usize, Prepared)> = (newest..end.max(newest))
-                .filter(|&other| other != index && !self.rows[other].group.pending())
-                .filter(|&other| sketches_agree(&sketched, &report_of(&self.rows[other], "", "")))
-                .map(|other| (other, self.prepared_of(&self.rows[other])))
-                .collect();
-            if candidates.is_empty() {
+            let likeliest = likeliest(
+                &sketched,
+                (newest..end.max(newest))
+                    .filter(|&other| other != index && !self.rows[other].group.pending())
+                    .map(|other| (other, report_of(&self.rows[other], "", ""))),
+                |other| match self.rows[other].group.group() {
+                    Some(id) => !self.group_has_source(id, &row.source),
+                    None => true,
+                },
+            );
+            if likeliest.is_empty() {
                 None
             } else {
+                let texts: Vec<(usize, Prepared)> = likeliest
+                    .iter()
+                    .map(|&(other, _)| (other, self.prepared_of(&self.rows[other])))
+                    .collect();
                 let prepared = self.prepared_of(row);
                 let report = report_of(row, prepared.title(), prepared.text());
-                let reports = candidates.iter().map(|(other, text)| {
-                    (
-                        *other,
-                        report_of(&self.rows[*other], text.title(), text.text()),
-                    )
-                });
-                best_match(&report, reports, |other| {
-                    match self.rows[other].group.group() {
-                        Some(id) => !self.group_has_source(id, &row.source),
-                        None => true,
-                    }
-                })
+                best_of(
+                    &report,
+                    texts.iter().map(|(other, text)| {
+                        (
+                            *other,
+                            report_of(&self.rows[*other], text.title(), text.text()),
+                        )
+                    }),
+                )
             }
         };
         let Some(other) = best else {
