@@ -7,19 +7,46 @@
 //! asking for the entry's full folded text only when the index alone cannot answer
 //! (a phrase, a word with punctuation in it).
 //!
-//! SEAM (to be replaced by the real index): this first version keeps no index and
-//! answers every test from the entry's full text. Its API is what the reader uses.
+//! The index keeps three dictionaries of tokens (runs of word characters, and each
+//! character of a script written without spaces; see `tokens`): one for the title,
+//! author and text together (bare words and phrases), one for the title and one for
+//! the author. Each token maps to the slots holding it, as a compressed bitmap
+//! (`roaring`), and the dictionaries are ordered, so that a prefix is a range.
+//!
+//! A word made only of word characters (`kyi`, `title:drone`) is answered exactly: some
+//! token starts with it. Anything else (`foo:bar`, `kyiv's`, a phrase) gets candidate
+//! slots from the index (those holding its whole tokens, and a token starting with its
+//! last run) which the entry's text then confirms. A query whose every word is exact
+//! compiles to one bitmap, so a test is a bitmap lookup plus the `since:` and `source:`
+//! checks, which [`Held`] answers without the text.
+
+mod plan;
+mod postings;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
 
 use jiff::Timestamp;
+use roaring::RoaringBitmap;
 
 use super::matcher::Query;
 use super::prepared::Prepared;
+use plan::{Dictionaries, Full, Plan};
+use postings::{Postings, bitmap_heap_bytes};
+use tokens::tokens;
 
 /// The words of held entries, by slot.
 #[derive(Debug, Default, Clone)]
 pub struct WordIndex {
-    /// How many entries are indexed (for the seam's bookkeeping).
-    indexed: usize,
+    /// Tokens of the title, author and text together.
+    any: Postings,
+    /// Tokens of the title.
+    title: Postings,
+    /// Tokens of the author.
+    author: Postings,
+    /// Every indexed slot.
+    live: RoaringBitmap,
 }
 
 impl WordIndex {
@@ -31,30 +58,104 @@ impl WordIndex {
     /// Indexes the entry `prepared` under `slot` (the holder's number for it; slots
     /// given to `insert` ascend).
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
-        let _ = (slot, prepared);
-        self.indexed += 1;
+        self.live.insert(slot);
+        let (title, author) = field_tokens(prepared);
+        for token in &title {
+            self.title.add(token, slot);
+        }
+        for token in &author {
+            self.author.add(token, slot);
+        }
+        for token in any_tokens(prepared, title, author) {
+            self.any.add(token, slot);
+        }
     }
 
     /// Forgets the entry under `slot`, which was indexed as `prepared` (edited, or no
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
-        let _ = (slot, prepared);
-        self.indexed = self.indexed.saturating_sub(1);
+        self.live.remove(slot);
+        let (title, author) = field_tokens(prepared);
+        for token in &title {
+            self.title.remove(token, slot);
+        }
+        for token in &author {
+            self.author.remove(token, slot);
+        }
+        for token in any_tokens(prepared, title, author) {
+            self.any.remove(token, slot);
+        }
     }
 
     /// Bytes the index holds on the heap (approximately).
     pub fn heap_bytes(&self) -> usize {
-        0
+        self.any.heap_bytes()
+            + self.title.heap_bytes()
+            + self.author.heap_bytes()
+            + bitmap_heap_bytes(&self.live)
+    }
+
+    /// How many entries are indexed.
+    pub fn len(&self) -> u64 {
+        self.live.len()
+    }
+
+    /// True when no entry is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// How many different tokens the title-author-text, title and author dictionaries
+    /// hold, in that order.
+    pub fn token_counts(&self) -> [usize; 3] {
+        [self.any.len(), self.title.len(), self.author.len()]
     }
 
     /// Prepares `query` for testing slots of this index. The result is valid until the
     /// index next changes; an entry inserted after it is tested with
     /// [`IndexedQuery::test_prepared`].
     pub fn compile(&self, query: &Query) -> IndexedQuery {
+        let dicts = Dictionaries {
+            any: &self.any,
+            title: &self.title,
+            author: &self.author,
+            live: &self.live,
+        };
         IndexedQuery {
+            plan: query.root.as_ref().map(|root| Plan::compile(root, &dicts)),
             query: query.clone(),
         }
     }
+}
+
+/// The distinct tokens of the title and of the author.
+fn field_tokens(prepared: &Prepared) -> (Vec<&str>, Vec<&str>) {
+    (
+        distinct(tokens(prepared.title())),
+        distinct(tokens(prepared.author())),
+    )
+}
+
+/// The distinct tokens of the title, author and text together.
+fn any_tokens<'a>(
+    prepared: &'a Prepared,
+    title: Vec<&'a str>,
+    author: Vec<&'a str>,
+) -> Vec<&'a str> {
+    let mut all = title;
+    all.extend(author);
+    all.extend(tokens(prepared.text()));
+    sort_dedup(all)
+}
+
+fn distinct<'a>(tokens: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    sort_dedup(tokens.collect())
+}
+
+fn sort_dedup(mut tokens: Vec<&str>) -> Vec<&str> {
+    tokens.sort_unstable();
+    tokens.dedup();
+    tokens
 }
 
 /// What an entry tells about itself without its text: enough for `since:` and
@@ -73,6 +174,8 @@ pub struct Held<'a> {
 #[derive(Debug, Clone)]
 pub struct IndexedQuery {
     query: Query,
+    /// The compiled query; `None` for the empty query (everything matches).
+    plan: Option<Plan>,
 }
 
 impl IndexedQuery {
@@ -80,11 +183,10 @@ impl IndexedQuery {
     /// prepared form; it is called only when the index cannot answer alone, at most
     /// once.
     pub fn test(&self, held: Held<'_>, now: Timestamp, full: impl FnOnce() -> Prepared) -> bool {
-        let _ = held;
-        if self.query.is_empty() {
-            return true;
+        match &self.plan {
+            None => true,
+            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Full::new(full)),
         }
-        self.query.matches_prepared(&full(), now)
     }
 
     /// Does `prepared`, an entry not in the index, match at time `now`?
@@ -95,5 +197,11 @@ impl IndexedQuery {
     /// The query compiled.
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// True when [`IndexedQuery::test`] never asks for the full text: every word of
+    /// the query is answered by the index.
+    pub fn is_index_only(&self) -> bool {
+        self.plan.as_ref().is_none_or(Plan::is_index_only)
     }
 }
