@@ -192,7 +192,8 @@ fn punctuation_and_phrases_verify_only_candidates() {
     assert_eq!(held.filter("covid-19"), (vec![4], 1));
     assert_eq!(held.filter("\"peace deal\""), (vec![4], 1));
     assert_eq!(held.filter("\"deal peace\""), (vec![], 1));
-    assert_eq!(held.filter("\"talks kyiv\""), (vec![], 0));
+    assert_eq!(held.filter("\"talks kyiv\""), (vec![], 1));
+    assert_eq!(held.filter("\"talks rain\""), (vec![], 0), "no entry holds both");
     assert_eq!(held.filter("red-handed"), (vec![5], 1));
     // Exact words narrow first: the phrase is verified only where `ceasefire` is.
     assert_eq!(held.filter("zzz \"peace deal\""), (vec![], 0));
