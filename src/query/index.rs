@@ -59,14 +59,16 @@ impl WordIndex {
     /// given to `insert` ascend).
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
         self.live.insert(slot);
-        let (title, author) = field_tokens(prepared);
-        for token in &title {
+        // A token seen again in the same entry changes nothing: no need to dedup first.
+        for token in tokens(prepared.title()) {
             self.title.add(token, slot);
+            self.any.add(token, slot);
         }
-        for token in &author {
+        for token in tokens(prepared.author()) {
             self.author.add(token, slot);
+            self.any.add(token, slot);
         }
-        for token in any_tokens(prepared, title, author) {
+        for token in tokens(prepared.text()) {
             self.any.add(token, slot);
         }
     }
@@ -75,14 +77,15 @@ impl WordIndex {
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
         self.live.remove(slot);
-        let (title, author) = field_tokens(prepared);
-        for token in &title {
+        for token in tokens(prepared.title()) {
             self.title.remove(token, slot);
+            self.any.remove(token, slot);
         }
-        for token in &author {
+        for token in tokens(prepared.author()) {
             self.author.remove(token, slot);
+            self.any.remove(token, slot);
         }
-        for token in any_tokens(prepared, title, author) {
+        for token in tokens(prepared.text()) {
             self.any.remove(token, slot);
         }
     }
@@ -126,36 +129,6 @@ impl WordIndex {
             query: query.clone(),
         }
     }
-}
-
-/// The distinct tokens of the title and of the author.
-fn field_tokens(prepared: &Prepared) -> (Vec<&str>, Vec<&str>) {
-    (
-        distinct(tokens(prepared.title())),
-        distinct(tokens(prepared.author())),
-    )
-}
-
-/// The distinct tokens of the title, author and text together.
-fn any_tokens<'a>(
-    prepared: &'a Prepared,
-    title: Vec<&'a str>,
-    author: Vec<&'a str>,
-) -> Vec<&'a str> {
-    let mut all = title;
-    all.extend(author);
-    all.extend(tokens(prepared.text()));
-    sort_dedup(all)
-}
-
-fn distinct<'a>(tokens: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    sort_dedup(tokens.collect())
-}
-
-fn sort_dedup(mut tokens: Vec<&str>) -> Vec<&str> {
-    tokens.sort_unstable();
-    tokens.dedup();
-    tokens
 }
 
 /// What an entry tells about itself without its text: enough for `since:` and

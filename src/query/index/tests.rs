@@ -193,7 +193,11 @@ fn punctuation_and_phrases_verify_only_candidates() {
     assert_eq!(held.filter("\"peace deal\""), (vec![4], 1));
     assert_eq!(held.filter("\"deal peace\""), (vec![], 1));
     assert_eq!(held.filter("\"talks kyiv\""), (vec![], 1));
-    assert_eq!(held.filter("\"talks rain\""), (vec![], 0), "no entry holds both");
+    assert_eq!(
+        held.filter("\"talks rain\""),
+        (vec![], 0),
+        "no entry holds both"
+    );
     assert_eq!(held.filter("red-handed"), (vec![5], 1));
     // Exact words narrow first: the phrase is verified only where `ceasefire` is.
     assert_eq!(held.filter("zzz \"peace deal\""), (vec![], 0));
@@ -219,7 +223,11 @@ fn the_text_is_asked_for_once_per_entry() {
         held.filter("foo:bar OR covid-19 OR \"peace deal\""),
         (vec![3, 4], 2)
     );
-    assert_eq!(held.check("'s"), 3, "the entries with a word starting with s");
+    assert_eq!(
+        held.check("'s"),
+        3,
+        "the entries with a word starting with s"
+    );
     assert_eq!(held.check("!!"), 6, "no token: every entry is a candidate");
 }
 
