@@ -20,6 +20,7 @@
 //! compiles to one bitmap, so a test is a bitmap lookup plus the `since:` and `source:`
 //! checks, which [`Held`] answers without the text.
 
+mod held;
 mod plan;
 mod postings;
 mod tokens;
@@ -32,6 +33,7 @@ use roaring::RoaringBitmap;
 
 use super::matcher::Query;
 use super::prepared::Prepared;
+pub use held::Held;
 use plan::{Dictionaries, Full, Plan};
 use postings::{Postings, bitmap_heap_bytes};
 use tokens::tokens;
@@ -131,18 +133,6 @@ impl WordIndex {
     }
 }
 
-/// What an entry tells about itself without its text: enough for `since:` and
-/// `source:`, the tests the index does not keep.
-#[derive(Debug, Clone, Copy)]
-pub struct Held<'a> {
-    /// Its slot in the index.
-    pub slot: u32,
-    /// Its sort time ([`Prepared::time`]).
-    pub time: Timestamp,
-    /// Its source's name, folded.
-    pub source: &'a str,
-}
-
 /// A query compiled against a [`WordIndex`].
 #[derive(Debug, Clone)]
 pub struct IndexedQuery {
@@ -170,6 +160,16 @@ impl IndexedQuery {
     /// The query compiled.
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// The matching slots, ascending, when the index alone decides the whole query (no
+    /// text to confirm, no `since:` or `source:`): a pass can walk these instead of
+    /// testing every slot. `None` otherwise, and for the empty query.
+    pub fn exact_slots(&self) -> Option<impl Iterator<Item = u32> + '_> {
+        match &self.plan {
+            Some(Plan::Slots(slots)) => Some(slots.iter()),
+            _ => None,
+        }
     }
 
     /// True when [`IndexedQuery::test`] never asks for the full text: every word of

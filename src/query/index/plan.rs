@@ -5,7 +5,7 @@ use roaring::{MultiOps, RoaringBitmap};
 
 use super::super::prepared::Prepared;
 use super::super::tree::{Field, Node, since_holds};
-use super::Held;
+use super::held::Held;
 use super::postings::Postings;
 use super::tokens::{phrase_tokens, term_tokens};
 

@@ -258,6 +258,27 @@ fn an_edit_replaces_the_words() {
 }
 
 #[test]
+fn exact_slots_are_the_slots_that_test_true() {
+    let mut held = Indexed::new(&news());
+    held.remove(1);
+    for query in ["red", "-red", "kyiv OR title:sens", "-(c d)", "covid 19"] {
+        let compiled = held.index.compile(&Query::parse(query).unwrap());
+        let slots: Vec<u32> = compiled.exact_slots().unwrap().collect();
+        assert_eq!(slots, held.filter(query).0, "query {query:?}");
+    }
+    for query in [
+        "",
+        "red since:1h",
+        "source:bbc",
+        "foo:bar",
+        "\"peace deal\"",
+    ] {
+        let compiled = held.index.compile(&Query::parse(query).unwrap());
+        assert!(compiled.exact_slots().is_none(), "query {query:?}");
+    }
+}
+
+#[test]
 fn the_empty_query_matches_without_the_text() {
     let held = Indexed::new(&news());
     assert_eq!(held.filter(""), (vec![0, 1, 2, 3, 4, 5], 0));
