@@ -55,7 +55,8 @@ struct Rows {
 }
 
 impl Rows {
-    fn build(count: usize) -> (Rows, Duration) {
+    /// The rows, and the time spent inserting into the index (wall, on-CPU).
+    fn build(count: usize) -> (Rows, [Duration; 2]) {
         let sources: Vec<String> = (0..common::SOURCES)
             .map(|i| fold(&common::source_name(i)))
             .collect();
@@ -67,7 +68,7 @@ impl Rows {
             sources,
         };
         let names: Vec<String> = (0..common::SOURCES).map(common::source_name).collect();
-        let mut inserting = Duration::ZERO;
+        let (mut inserting, mut inserting_cpu) = (Duration::ZERO, Duration::ZERO);
         // Built in chunks so the entries' own strings never all exist at once.
         let mut seed = 1;
         while rows.prepared.len() < count {
@@ -75,12 +76,13 @@ impl Rows {
             let entries = common::entries(n, seed);
             seed += 1;
             let chunk: Vec<Prepared> = entries.iter().map(Prepared::new).collect();
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), common::thread_cpu());
             for (offset, prepared) in chunk.iter().enumerate() {
                 let slot = u32::try_from(rows.prepared.len() + offset).expect("slot fits");
                 rows.index.insert(slot, prepared);
             }
             inserting += started.elapsed();
+            inserting_cpu += common::thread_cpu().saturating_sub(cpu);
             for (entry, prepared) in entries.iter().zip(&chunk) {
                 rows.times.push(prepared.time());
                 let source = names
@@ -92,7 +94,7 @@ impl Rows {
             }
             rows.prepared.extend(chunk);
         }
-        (rows, inserting)
+        (rows, [inserting, inserting_cpu])
     }
 
     /// One pass of a compiled query over every slot: the matching slots, and how many
@@ -124,16 +126,18 @@ impl Rows {
     }
 }
 
-fn report_build(rows: &Rows, count: usize, inserting: Duration) {
+fn report_build(rows: &Rows, count: usize, [inserting, inserting_cpu]: [Duration; 2]) {
     let bytes = rows.index.heap_bytes();
     let folded: usize = rows.prepared.iter().map(|p| p.joined().len()).sum();
     let [any, title, author] = rows.index.token_counts();
     println!(
-        "\nindex over {count} entries: inserted in {:.2} s ({:.2} µs an entry), heap {:.1} MB \
+        "\nindex over {count} entries: inserted in {:.2} s wall ({:.2} µs an entry; \
+         on-CPU {:.2} µs an entry), heap {:.1} MB \
          = {:.1} bytes an entry (folded text: {:.0} bytes an entry); tokens: {any} any, \
          {title} title, {author} author; load {}",
         inserting.as_secs_f64(),
         inserting.as_secs_f64() * 1e6 / count as f64,
+        inserting_cpu.as_secs_f64() * 1e6 / count as f64,
         bytes as f64 / 1e6,
         bytes as f64 / count as f64,
         folded as f64 / count as f64,
@@ -196,13 +200,38 @@ fn report_passes(rows: &Rows, runs: usize) {
         );
     }
     row("all keystrokes", 0, 0, &mut all_wall, &mut all_cpu);
-    println!("\nwhole pass, queries the text confirms ({runs} runs):");
+    println!(
+        "\nwhole pass walking IndexedQuery::exact_slots (compile + collect the matches), \
+         {runs} runs per keystroke:"
+    );
+    header("typed");
+    let (mut all_wall, mut all_cpu) = (Vec::new(), Vec::new());
+    for text in keystrokes() {
+        let query = Query::parse(&text).expect("query parses");
+        let walk = || -> Vec<u32> {
+            let compiled = rows.index.compile(&query);
+            compiled.exact_slots().expect("words only").collect()
+        };
+        let (expected, _) = rows.keystroke(&query, now);
+        assert_eq!(walk(), expected, "exact_slots and test disagree");
+        let (mut wall, mut cpu) = common::time_runs_cpu(runs, || {
+            black_box(walk());
+        });
+        all_wall.extend_from_slice(&wall);
+        all_cpu.extend_from_slice(&cpu);
+        row(&format!("{text:?}"), expected.len(), 0, &mut wall, &mut cpu);
+    }
+    row("all keystrokes", 0, 0, &mut all_wall, &mut all_cpu);
+    println!(
+        "\nwhole pass, queries the text confirms ({} runs):",
+        (runs / 4).max(3)
+    );
     header("query");
     for text in VERIFIED {
         let query = Query::parse(text).expect("query parses");
         let (matches, asked) = rows.keystroke(&query, now);
         check_against_matcher(rows, &query, &matches, now);
-        let (mut wall, mut cpu) = common::time_runs_cpu(runs.div_ceil(2), || {
+        let (mut wall, mut cpu) = common::time_runs_cpu((runs / 4).max(3), || {
             black_box(rows.keystroke(black_box(&query), now));
         });
         row(text, matches.len(), asked, &mut wall, &mut cpu);
@@ -293,7 +322,6 @@ fn report_fixtures(copies: usize) {
     let prepared: Vec<Prepared> = entries.iter().map(Prepared::new).collect();
     let folded: usize = prepared.iter().map(|p| p.joined().len()).sum();
     for copies in [1, copies] {
-        let rss_before = rss_bytes();
         let mut index = WordIndex::new();
         let started = Instant::now();
         let mut slot = 0u32;
@@ -304,13 +332,11 @@ fn report_fixtures(copies: usize) {
             }
         }
         let took = started.elapsed();
-        let rss_grew = rss_bytes().saturating_sub(rss_before);
         let count = slot as usize;
         let [any, title, author] = index.token_counts();
         println!(
             "\nfixtures: {} entries{} ({count} indexed), {:.0} bytes of folded text an entry: \
-             index heap {:.2} MB = {:.0} bytes an entry (estimate), RSS grew {:.2} MB = {:.0} \
-             bytes an entry; inserted in {:.2} µs an entry; tokens: {any} any, {title} title, \
+             index heap {:.2} MB = {:.0} bytes an entry (estimate); inserted in {:.2} µs an entry; tokens: {any} any, {title} title, \
              {author} author",
             entries.len(),
             if copies > 1 {
@@ -321,22 +347,9 @@ fn report_fixtures(copies: usize) {
             folded as f64 / entries.len() as f64,
             index.heap_bytes() as f64 / 1e6,
             index.heap_bytes() as f64 / count as f64,
-            rss_grew as f64 / 1e6,
-            rss_grew as f64 / count as f64,
             took.as_secs_f64() * 1e6 / count as f64,
         );
     }
-}
-
-/// This process's resident memory (`VmRSS`), in bytes.
-fn rss_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<usize>().ok()
-        })
-        .map_or(0, |kib| kib * 1024)
 }
 
 fn bench(c: &mut Criterion) {
