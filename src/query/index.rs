@@ -7,19 +7,48 @@
 //! asking for the entry's full folded text only when the index alone cannot answer
 //! (a phrase, a word with punctuation in it).
 //!
-//! SEAM (to be replaced by the real index): this first version keeps no index and
-//! answers every test from the entry's full text. Its API is what the reader uses.
+//! The index keeps three dictionaries of tokens (runs of word characters, and each
+//! character of a script written without spaces; see `tokens`): one for the title,
+//! author and text together (bare words and phrases), one for the title and one for
+//! the author. Each token maps to the slots holding it, as a compressed bitmap
+//! (`roaring`), and the dictionaries are ordered, so that a prefix is a range.
+//!
+//! A word made only of word characters (`kyi`, `title:drone`) is answered exactly: some
+//! token starts with it. Anything else (`foo:bar`, `kyiv's`, a phrase) gets candidate
+//! slots from the index (those holding its whole tokens, and a token starting with its
+//! last run) which the entry's text then confirms. A query whose every word is exact
+//! compiles to one bitmap, so a test is a bitmap lookup plus the `since:` and `source:`
+//! checks, which [`Held`] answers without the text.
+
+mod held;
+mod plan;
+mod postings;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
 
 use jiff::Timestamp;
+use roaring::RoaringBitmap;
 
 use super::matcher::Query;
 use super::prepared::Prepared;
+pub use held::Held;
+use plan::{Dictionaries, Full, Plan};
+use postings::{Postings, bitmap_heap_bytes};
+use tokens::tokens;
 
 /// The words of held entries, by slot.
 #[derive(Debug, Default, Clone)]
 pub struct WordIndex {
-    /// How many entries are indexed (for the seam's bookkeeping).
-    indexed: usize,
+    /// Tokens of the title, author and text together.
+    any: Postings,
+    /// Tokens of the title.
+    title: Postings,
+    /// Tokens of the author.
+    author: Postings,
+    /// Every indexed slot.
+    live: RoaringBitmap,
 }
 
 impl WordIndex {
@@ -31,48 +60,85 @@ impl WordIndex {
     /// Indexes the entry `prepared` under `slot` (the holder's number for it; slots
     /// given to `insert` ascend).
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
-        let _ = (slot, prepared);
-        self.indexed += 1;
+        self.live.insert(slot);
+        // A token seen again in the same entry changes nothing: no need to dedup first.
+        for token in tokens(prepared.title()) {
+            self.title.add(token, slot);
+            self.any.add(token, slot);
+        }
+        for token in tokens(prepared.author()) {
+            self.author.add(token, slot);
+            self.any.add(token, slot);
+        }
+        for token in tokens(prepared.text()) {
+            self.any.add(token, slot);
+        }
     }
 
     /// Forgets the entry under `slot`, which was indexed as `prepared` (edited, or no
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
-        let _ = (slot, prepared);
-        self.indexed = self.indexed.saturating_sub(1);
+        self.live.remove(slot);
+        for token in tokens(prepared.title()) {
+            self.title.remove(token, slot);
+            self.any.remove(token, slot);
+        }
+        for token in tokens(prepared.author()) {
+            self.author.remove(token, slot);
+            self.any.remove(token, slot);
+        }
+        for token in tokens(prepared.text()) {
+            self.any.remove(token, slot);
+        }
     }
 
     /// Bytes the index holds on the heap (approximately).
     pub fn heap_bytes(&self) -> usize {
-        0
+        self.any.heap_bytes()
+            + self.title.heap_bytes()
+            + self.author.heap_bytes()
+            + bitmap_heap_bytes(&self.live)
+    }
+
+    /// How many entries are indexed.
+    pub fn len(&self) -> u64 {
+        self.live.len()
+    }
+
+    /// True when no entry is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// How many different tokens the title-author-text, title and author dictionaries
+    /// hold, in that order.
+    pub fn token_counts(&self) -> [usize; 3] {
+        [self.any.len(), self.title.len(), self.author.len()]
     }
 
     /// Prepares `query` for testing slots of this index. The result is valid until the
     /// index next changes; an entry inserted after it is tested with
     /// [`IndexedQuery::test_prepared`].
     pub fn compile(&self, query: &Query) -> IndexedQuery {
+        let dicts = Dictionaries {
+            any: &self.any,
+            title: &self.title,
+            author: &self.author,
+            live: &self.live,
+        };
         IndexedQuery {
+            plan: query.root.as_ref().map(|root| Plan::compile(root, &dicts)),
             query: query.clone(),
         }
     }
-}
-
-/// What an entry tells about itself without its text: enough for `since:` and
-/// `source:`, the tests the index does not keep.
-#[derive(Debug, Clone, Copy)]
-pub struct Held<'a> {
-    /// Its slot in the index.
-    pub slot: u32,
-    /// Its sort time ([`Prepared::time`]).
-    pub time: Timestamp,
-    /// Its source's name, folded.
-    pub source: &'a str,
 }
 
 /// A query compiled against a [`WordIndex`].
 #[derive(Debug, Clone)]
 pub struct IndexedQuery {
     query: Query,
+    /// The compiled query; `None` for the empty query (everything matches).
+    plan: Option<Plan>,
 }
 
 impl IndexedQuery {
@@ -80,11 +146,10 @@ impl IndexedQuery {
     /// prepared form; it is called only when the index cannot answer alone, at most
     /// once.
     pub fn test(&self, held: Held<'_>, now: Timestamp, full: impl FnOnce() -> Prepared) -> bool {
-        let _ = held;
-        if self.query.is_empty() {
-            return true;
+        match &self.plan {
+            None => true,
+            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Full::new(full)),
         }
-        self.query.matches_prepared(&full(), now)
     }
 
     /// Does `prepared`, an entry not in the index, match at time `now`?
@@ -95,5 +160,21 @@ impl IndexedQuery {
     /// The query compiled.
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// The matching slots, ascending, when the index alone decides the whole query (no
+    /// text to confirm, no `since:` or `source:`): a pass can walk these instead of
+    /// testing every slot. `None` otherwise, and for the empty query.
+    pub fn exact_slots(&self) -> Option<impl Iterator<Item = u32> + '_> {
+        match &self.plan {
+            Some(Plan::Slots(slots)) => Some(slots.iter()),
+            _ => None,
+        }
+    }
+
+    /// True when [`IndexedQuery::test`] never asks for the full text: every word of
+    /// the query is answered by the index.
+    pub fn is_index_only(&self) -> bool {
+        self.plan.as_ref().is_none_or(Plan::is_index_only)
     }
 }

@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use jiff::Timestamp;
+
 use super::fold::{is_word_char, joins};
 use super::prepared::Prepared;
 
@@ -55,9 +57,7 @@ impl Node {
             Node::Field(Field::Source, value) => p.source().contains(value.as_str()),
             Node::Field(Field::Author, value) => word_start_in(p.author(), value, 0..0),
             Node::Field(Field::Title, value) => word_start_in(p.title(), value, 0..0),
-            Node::Since(seconds) => {
-                p.time.as_nanosecond() >= now_ns - i128::from(*seconds) * 1_000_000_000
-            }
+            Node::Since(seconds) => since_holds(p.time, *seconds, now_ns),
         }
     }
 
@@ -79,6 +79,11 @@ impl Node {
             _ => {}
         }
     }
+}
+
+/// Is `time` within `seconds` before `now_ns` (what `since:` tests)?
+pub(super) fn since_holds(time: Timestamp, seconds: i64, now_ns: i128) -> bool {
+    time.as_nanosecond() >= now_ns - i128::from(seconds) * 1_000_000_000
 }
 
 /// The character just before byte `at` of `hay`.

@@ -1,0 +1,228 @@
+//! A query compiled against the index: each node becomes the slots it matches exactly,
+//! candidate slots to verify with the entry's text, or a test of what [`Held`] tells.
+
+use roaring::{MultiOps, RoaringBitmap};
+
+use super::super::prepared::Prepared;
+use super::super::tree::{Field, Node, since_holds};
+use super::held::Held;
+use super::postings::Postings;
+use super::tokens::{phrase_tokens, term_tokens};
+
+/// The three dictionaries and the live slots, as a compiled query reads them.
+pub(super) struct Dictionaries<'a> {
+    /// Title, author and text tokens.
+    pub(super) any: &'a Postings,
+    pub(super) title: &'a Postings,
+    pub(super) author: &'a Postings,
+    /// Every indexed slot: what a `-` complements against.
+    pub(super) live: &'a RoaringBitmap,
+}
+
+/// A compiled node.
+#[derive(Debug, Clone)]
+pub(super) enum Plan {
+    /// Exactly these slots match.
+    Slots(RoaringBitmap),
+    /// Only these slots can match; the node, tested on the full text, decides.
+    Verify {
+        candidates: RoaringBitmap,
+        node: Node,
+    },
+    /// Sorted within this many seconds before now.
+    Since(i64),
+    /// The folded source name contains this.
+    Source(String),
+    And(Vec<Plan>),
+    Or(Vec<Plan>),
+    Not(Box<Plan>),
+}
+
+impl Plan {
+    /// Compiles `node` against the dictionaries.
+    pub(super) fn compile(node: &Node, dicts: &Dictionaries<'_>) -> Plan {
+        match node {
+            Node::Word(word) => term(node, word, dicts.any, dicts.live),
+            Node::Field(Field::Title, value) => term(node, value, dicts.title, dicts.live),
+            Node::Field(Field::Author, value) => term(node, value, dicts.author, dicts.live),
+            Node::Field(Field::Source, value) => Plan::Source(value.clone()),
+            Node::Since(seconds) => Plan::Since(*seconds),
+            Node::Phrase { words, .. } => {
+                let candidates = whole_tokens(&phrase_tokens(words), dicts.any, dicts.live);
+                verify(candidates, node)
+            }
+            Node::Not(inner) => match Plan::compile(inner, dicts) {
+                Plan::Slots(slots) => Plan::Slots(dicts.live - slots),
+                Plan::Not(twice) => *twice,
+                plan => Plan::Not(Box::new(plan)),
+            },
+            Node::And(nodes) => and(nodes.iter().map(|n| Plan::compile(n, dicts)).collect()),
+            Node::Or(nodes) => or(nodes.iter().map(|n| Plan::compile(n, dicts)).collect()),
+        }
+    }
+
+    /// Does the entry `held` match at `now_ns`? Asks `full` for the text only at a
+    /// [`Plan::Verify`] the slot is a candidate of.
+    pub(super) fn test<F: FnOnce() -> Prepared>(
+        &self,
+        held: &Held<'_>,
+        now_ns: i128,
+        full: &mut Full<F>,
+    ) -> bool {
+        match self {
+            Plan::Slots(slots) => slots.contains(held.slot),
+            Plan::Verify { candidates, node } => {
+                candidates.contains(held.slot)
+                    && full.get().is_some_and(|p| node.matches(p, now_ns))
+            }
+            Plan::Since(seconds) => since_holds(held.time, *seconds, now_ns),
+            Plan::Source(value) => held.source.contains(value.as_str()),
+            Plan::And(plans) => plans.iter().all(|p| p.test(held, now_ns, full)),
+            Plan::Or(plans) => plans.iter().any(|p| p.test(held, now_ns, full)),
+            Plan::Not(plan) => !plan.test(held, now_ns, full),
+        }
+    }
+
+    /// True when testing never needs the full text.
+    pub(super) fn is_index_only(&self) -> bool {
+        match self {
+            Plan::Slots(_) | Plan::Since(_) | Plan::Source(_) => true,
+            Plan::Verify { .. } => false,
+            Plan::And(plans) | Plan::Or(plans) => plans.iter().all(Plan::is_index_only),
+            Plan::Not(plan) => plan.is_index_only(),
+        }
+    }
+
+    /// The order an AND tests its parts in: exact slots first, then the per-entry
+    /// tests, then what needs the text.
+    fn rank(&self) -> u8 {
+        match self {
+            Plan::Slots(_) => 0,
+            Plan::Since(_) | Plan::Source(_) => 1,
+            Plan::And(_) | Plan::Or(_) | Plan::Not(_) => 2 + u8::from(!self.is_index_only()),
+            Plan::Verify { .. } => 4,
+        }
+    }
+}
+
+/// A word or a `title:`/`author:` value, matched against one field's dictionary.
+fn term(node: &Node, value: &str, postings: &Postings, live: &RoaringBitmap) -> Plan {
+    let tokens = term_tokens(value);
+    if tokens.exact
+        && let Some(prefix) = tokens.prefix
+    {
+        return Plan::Slots(postings.starting_with(prefix));
+    }
+    let mut candidates = whole_tokens(&tokens.whole, postings, live);
+    if let Some(prefix) = tokens.prefix {
+        candidates &= postings.starting_with(prefix);
+    }
+    verify(candidates, node)
+}
+
+/// The slots holding every one of `tokens` whole (every live slot for none).
+fn whole_tokens(tokens: &[&str], postings: &Postings, live: &RoaringBitmap) -> RoaringBitmap {
+    if tokens.is_empty() {
+        return live.clone();
+    }
+    tokens
+        .iter()
+        .map(|token| postings.whole(token))
+        .intersection()
+}
+
+fn verify(candidates: RoaringBitmap, node: &Node) -> Plan {
+    if candidates.is_empty() {
+        return Plan::Slots(candidates);
+    }
+    Plan::Verify {
+        candidates,
+        node: node.clone(),
+    }
+}
+
+/// An AND: its exact parts become one bitmap, tested first.
+fn and(plans: Vec<Plan>) -> Plan {
+    let (slots, mut rest): (Vec<Plan>, Vec<Plan>) =
+        plans.into_iter().partition(|p| matches!(p, Plan::Slots(_)));
+    let slots: Option<RoaringBitmap> = (!slots.is_empty()).then(|| {
+        slots
+            .into_iter()
+            .filter_map(|p| match p {
+                Plan::Slots(s) => Some(s),
+                _ => None,
+            })
+            .intersection()
+    });
+    match slots {
+        Some(slots) if rest.is_empty() || slots.is_empty() => Plan::Slots(slots),
+        _ => {
+            rest.sort_by_key(Plan::rank);
+            if let Some(slots) = slots {
+                rest.insert(0, Plan::Slots(slots));
+            }
+            if rest.len() == 1
+                && let Some(only) = rest.pop()
+            {
+                return only;
+            }
+            Plan::And(rest)
+        }
+    }
+}
+
+/// An OR: its exact parts become one bitmap, tested first.
+fn or(plans: Vec<Plan>) -> Plan {
+    let (slots, mut rest): (Vec<Plan>, Vec<Plan>) =
+        plans.into_iter().partition(|p| matches!(p, Plan::Slots(_)));
+    let slots: Option<RoaringBitmap> = (!slots.is_empty()).then(|| {
+        slots
+            .into_iter()
+            .filter_map(|p| match p {
+                Plan::Slots(s) => Some(s),
+                _ => None,
+            })
+            .union()
+    });
+    match slots {
+        Some(slots) if rest.is_empty() => Plan::Slots(slots),
+        _ => {
+            rest.sort_by_key(Plan::rank);
+            if let Some(slots) = slots {
+                rest.insert(0, Plan::Slots(slots));
+            }
+            if rest.len() == 1
+                && let Some(only) = rest.pop()
+            {
+                return only;
+            }
+            Plan::Or(rest)
+        }
+    }
+}
+
+/// The entry's full text, asked for at most once and only when needed.
+pub(super) struct Full<F> {
+    make: Option<F>,
+    made: Option<Prepared>,
+}
+
+impl<F: FnOnce() -> Prepared> Full<F> {
+    /// Not asked for yet.
+    pub(super) fn new(make: F) -> Full<F> {
+        Full {
+            make: Some(make),
+            made: None,
+        }
+    }
+
+    /// The full text, made on the first call.
+    fn get(&mut self) -> Option<&Prepared> {
+        if self.made.is_none()
+            && let Some(make) = self.make.take()
+        {
+            self.made = Some(make());
+        }
+        self.made.as_ref()
+    }
+}
