@@ -67,9 +67,11 @@ fn source_at(url: &str) -> SourceConfig {
 /// Polls once (no validators: the server sends none) and stores the result.
 async fn poll(store: &mut Store, source: &SourceConfig) -> (PollOutcome, Ingested) {
     let fetcher = Fetcher::new(Duration::from_secs(5)).expect("fetcher");
-    let poll = poll_once(&fetcher, source, &Validators::default()).await;
-    let ingested = ingest(store, &poll).expect("ingest");
-    (poll.outcome, ingested)
+    let mut poll = poll_once(&fetcher, source, &Validators::default()).await;
+    // As parsed: storing it moves the document's items into the cache's answer.
+    let outcome = poll.outcome.clone();
+    let ingested = ingest(store, &mut poll).expect("ingest");
+    (outcome, ingested)
 }
 
 /// `count` entries a minute apart, oldest first, as many live blogs list them: cutting

@@ -1,7 +1,7 @@
 //! Poll results into the cache: the one place where a [`Poll`] meets the [`Store`].
 
 use crate::config::Retention;
-use crate::model::SourceId;
+use crate::model::{Document, SourceId};
 use crate::sources::poller::{Poll, PollOutcome};
 use crate::store::{Applied, SourceState, Store, StoreError};
 
@@ -23,8 +23,8 @@ pub struct Ingested {
 /// Stores one poll (entries and source state). A failed poll leaves the entries alone.
 ///
 /// The poll's document moves into the cache's answer (its items become the new and
-/// edited entries handed back), so a huge feed is never held twice: afterwards the poll
-/// says `Parsed` with an empty document.
+/// edited entries handed back), so a huge feed is never held twice: afterwards the
+/// poll's document keeps all but its items.
 pub fn ingest(store: &mut Store, poll: &mut Poll) -> Result<Ingested, StoreError> {
     let mut state = store.source_state(&poll.source)?;
     state.source = Some(poll.source.clone());
@@ -44,9 +44,14 @@ pub fn ingest(store: &mut Store, poll: &mut Poll) -> Result<Ingested, StoreError
         } => {
             state.etag = validators.etag.clone();
             state.last_modified = validators.last_modified.clone();
-            let document = std::mem::take(document);
+            // The items move to the cache (the rest of the document stays for the caller).
+            let items = Document {
+                items: std::mem::take(&mut document.items),
+                cut_short: document.cut_short,
+                ..Document::default()
+            };
             // Entries and state in one transaction: a crash keeps both or neither.
-            store.apply_poll(&poll.source, document, &state, poll.finished)?
+            store.apply_poll(&poll.source, items, &state, poll.finished)?
         }
         PollOutcome::NotModified | PollOutcome::Failed(_) => {
             store.record_poll(&poll.source, &state)?;
