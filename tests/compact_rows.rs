@@ -352,7 +352,8 @@ fn news(count: usize) -> Vec<Entry> {
 }
 
 /// A held row is small: its fixed part, and everything the reader holds for it (the
-/// row, its strings, its compressed body, the index) per entry of bench-sized news.
+/// row, its strings, its compressed body, its share of the word index) per entry of
+/// bench-sized news.
 /// Before compact rows an entry cost ≈ 2.7 KB held (the whole `Entry`, its folded
 /// copy, its links).
 #[test]
@@ -380,7 +381,10 @@ fn a_held_entry_costs_a_fraction_of_its_text() {
         text / count
     );
     assert!(row <= 224, "size_of::<Row>() = {row}");
-    assert!(per_row <= 800, "{per_row} bytes held per entry");
+    // With the word index's share (about 230 B an entry on this small sample, whose
+    // vocabulary is not yet shared by many entries): at most a kibibyte all in, where
+    // newsboat holds about 0.9 KB per item.
+    assert!(per_row <= 1_024, "{per_row} bytes held per entry");
     assert!(
         bodies * 5 <= (text / count) * 2,
         "bodies compress 2.5x: {bodies} B per entry"
