@@ -2,6 +2,7 @@
 //! [`Groups`] (what `groups` keeps up to date as rows join).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -45,6 +46,10 @@ pub struct Group {
     pub times: Vec<Timestamp>,
     /// A later report gives a figure no earlier one gave: the list marks it "updated".
     pub updated: bool,
+    /// The sources of the reports that joined it (a report that left since keeps its
+    /// source here: this answers "no report of this source" at once, and only a "yes"
+    /// is checked on the rows).
+    pub sources: Vec<Arc<str>>,
 }
 
 /// Every group of the rows held.

@@ -208,16 +208,18 @@ impl App {
                     Group {
                         times: vec![self.rows[other].sort_time],
                         updated: false,
+                        sources: vec![self.rows[other].source.clone()],
                     },
                 );
                 id
             }
         };
         self.rows[index].group = GroupTag::Member(id);
-        if let Some(group) = self.groups.by_id.get_mut(&id)
-            && let Err(at) = group.times.binary_search(&time)
-        {
-            group.times.insert(at, time);
+        if let Some(group) = self.groups.by_id.get_mut(&id) {
+            if let Err(at) = group.times.binary_search(&time) {
+                group.times.insert(at, time);
+            }
+            group.sources.push(self.rows[index].source.clone());
         }
         self.settle_group(id);
         Some(id)
@@ -225,9 +227,17 @@ impl App {
 
     /// Whether group `id` has a report from `source`.
     fn group_has_source(&self, id: u32, source: &str) -> bool {
-        self.group_rows(id)
-            .iter()
-            .any(|&index| *self.rows[index].source == *source)
+        // Asked for every candidate in a window of thousands: the group's list of
+        // sources rules out most at once, without finding its rows.
+        let joined = self
+            .groups
+            .get(id)
+            .is_some_and(|group| group.sources.iter().any(|joined| **joined == *source));
+        joined
+            && self
+                .group_rows(id)
+                .iter()
+                .any(|&index| *self.rows[index].source == *source)
     }
 
     /// Marks group `id`'s first report its lead (the others members) and notes whether
