@@ -21,14 +21,6 @@ use ratatui::backend::TestBackend;
 /// What the user types, one keystroke at a time.
 const TYPED: &str = "ceasefire kyiv";
 
-fn keystrokes() -> Vec<String> {
-    TYPED
-        .char_indices()
-        .map(|(i, c)| TYPED[..i + c.len_utf8()].to_string())
-        .filter(|prefix| !prefix.ends_with(' '))
-        .collect()
-}
-
 fn prepared(count: usize) -> Vec<Prepared> {
     // Built in chunks so the entries' own strings never all exist at once.
     let mut out = Vec::with_capacity(count);
@@ -66,7 +58,7 @@ fn report(rows: &[Prepared], runs: usize) {
         "typed", "matches", "p50 ms", "p99 ms", "max ms", "p50 ms", "p99 ms"
     );
     let (mut all_wall, mut all_cpu) = (Vec::new(), Vec::new());
-    for text in keystrokes() {
+    for text in common::keystrokes(TYPED) {
         let matches = keystroke(rows, &text, now).len();
         let (mut wall, mut cpu) = common::time_runs_cpu(runs, || {
             black_box(keystroke(rows, black_box(&text), now));

@@ -15,7 +15,6 @@ mod common;
 
 use std::cell::Cell;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group};
@@ -35,14 +34,6 @@ const VERIFIED: &[&str] = &[
     "kyiv's",
     "ceasefire \"peace deal\"",
 ];
-
-fn keystrokes() -> Vec<String> {
-    TYPED
-        .char_indices()
-        .map(|(i, c)| TYPED[..i + c.len_utf8()].to_string())
-        .filter(|prefix| !prefix.ends_with(' '))
-        .collect()
-}
 
 /// Entries held as the reader would hold them beside the index: the slot's facts in
 /// compact arrays, and (for the texts the index asks for) the prepared entries.
@@ -168,7 +159,7 @@ fn report_passes(rows: &Rows, runs: usize) {
         rows.times.len()
     );
     header("typed");
-    for text in keystrokes() {
+    for text in common::keystrokes(TYPED) {
         let query = Query::parse(&text).expect("query parses");
         let (mut wall, mut cpu) = common::time_runs_cpu(runs * 4, || {
             black_box(rows.index.compile(black_box(&query)));
@@ -182,7 +173,7 @@ fn report_passes(rows: &Rows, runs: usize) {
     );
     header("typed");
     let (mut all_wall, mut all_cpu) = (Vec::new(), Vec::new());
-    for text in keystrokes() {
+    for text in common::keystrokes(TYPED) {
         let query = Query::parse(&text).expect("query parses");
         let (matches, asked) = rows.keystroke(&query, now);
         check_against_matcher(rows, &query, &matches, now);
@@ -206,7 +197,7 @@ fn report_passes(rows: &Rows, runs: usize) {
     );
     header("typed");
     let (mut all_wall, mut all_cpu) = (Vec::new(), Vec::new());
-    for text in keystrokes() {
+    for text in common::keystrokes(TYPED) {
         let query = Query::parse(&text).expect("query parses");
         let walk = || -> Vec<u32> {
             let compiled = rows.index.compile(&query);
@@ -250,30 +241,10 @@ fn check_against_matcher(rows: &Rows, query: &Query, matches: &[u32], now: Times
     assert_eq!(matches, expected, "the index and the matcher disagree");
 }
 
-fn fixtures_dir() -> PathBuf {
-    std::env::var_os("LIVEBLOG_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e != "md") {
-            out.push(path);
-        }
-    }
-}
-
 /// Every entry the shared fixtures hold, parsed as `auto` does.
 fn fixture_entries() -> Vec<Entry> {
     let mut paths = Vec::new();
-    files(&fixtures_dir(), &mut paths);
+    common::files(&common::fixtures_dir(), &mut paths);
     paths.sort();
     let now = Timestamp::from_second(1_760_000_000).expect("valid");
     let mut out = Vec::new();
@@ -315,7 +286,7 @@ fn report_fixtures(copies: usize) {
     if entries.is_empty() {
         println!(
             "\nnote: no fixtures under {}; skipped",
-            fixtures_dir().display()
+            common::fixtures_dir().display()
         );
         return;
     }

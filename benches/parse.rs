@@ -7,33 +7,13 @@
 mod common;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use jiff::Timestamp;
 use liveblog::model::Format;
 use liveblog::parse::{self, DEFAULT_OPTIONS, Input};
-
-fn fixtures_dir() -> PathBuf {
-    std::env::var_os("LIVEBLOG_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e != "md") {
-            out.push(path);
-        }
-    }
-}
 
 fn input(bytes: &[u8]) -> Input<'_> {
     Input {
@@ -52,9 +32,9 @@ fn parse_all(docs: &[Vec<u8>], format: Format) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = fixtures_dir();
+    let dir = common::fixtures_dir();
     let mut paths = Vec::new();
-    files(&dir, &mut paths);
+    common::files(&dir, &mut paths);
     paths.sort();
     if paths.is_empty() {
         println!(

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -330,4 +331,35 @@ pub fn load() -> String {
 /// True when `cargo bench -- --quick`-style short runs were asked for (`LIVEBLOG_BENCH_QUICK=1`).
 pub fn quick() -> bool {
     std::env::var_os("LIVEBLOG_BENCH_QUICK").is_some()
+}
+
+/// The shared fixtures: `$LIVEBLOG_FIXTURES`, or `../shared/fixtures` beside the repo.
+pub fn fixtures_dir() -> PathBuf {
+    std::env::var_os("LIVEBLOG_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
+}
+
+/// Every file under `dir` but the `.md` notes, into `out`.
+pub fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in read.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if path.extension().is_some_and(|e| e != "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// What is typed one key at a time: each prefix of `typed` that does not end in a space.
+pub fn keystrokes(typed: &str) -> Vec<String> {
+    typed
+        .char_indices()
+        .map(|(i, c)| typed[..i + c.len_utf8()].to_string())
+        .filter(|prefix| !prefix.ends_with(' '))
+        .collect()
 }

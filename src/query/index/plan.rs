@@ -143,49 +143,40 @@ fn verify(candidates: RoaringBitmap, node: &Node) -> Plan {
 
 /// An AND: its exact parts become one bitmap, tested first.
 fn and(plans: Vec<Plan>) -> Plan {
-    let (slots, mut rest): (Vec<Plan>, Vec<Plan>) =
-        plans.into_iter().partition(|p| matches!(p, Plan::Slots(_)));
-    let slots: Option<RoaringBitmap> = (!slots.is_empty()).then(|| {
-        slots
-            .into_iter()
-            .filter_map(|p| match p {
-                Plan::Slots(s) => Some(s),
-                _ => None,
-            })
-            .intersection()
-    });
-    match slots {
-        Some(slots) if rest.is_empty() || slots.is_empty() => Plan::Slots(slots),
-        _ => {
-            rest.sort_by_key(Plan::rank);
-            if let Some(slots) = slots {
-                rest.insert(0, Plan::Slots(slots));
-            }
-            if rest.len() == 1
-                && let Some(only) = rest.pop()
-            {
-                return only;
-            }
-            Plan::And(rest)
-        }
-    }
+    combine(plans, Join::And)
 }
 
 /// An OR: its exact parts become one bitmap, tested first.
 fn or(plans: Vec<Plan>) -> Plan {
+    combine(plans, Join::Or)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Join {
+    And,
+    Or,
+}
+
+/// `plans` joined by AND or OR: their exact parts are intersected (or united) into one
+/// bitmap, tested before the rest (sorted by [`Plan::rank`]).
+fn combine(plans: Vec<Plan>, join: Join) -> Plan {
     let (slots, mut rest): (Vec<Plan>, Vec<Plan>) =
         plans.into_iter().partition(|p| matches!(p, Plan::Slots(_)));
     let slots: Option<RoaringBitmap> = (!slots.is_empty()).then(|| {
-        slots
-            .into_iter()
-            .filter_map(|p| match p {
-                Plan::Slots(s) => Some(s),
-                _ => None,
-            })
-            .union()
+        let bitmaps = slots.into_iter().filter_map(|p| match p {
+            Plan::Slots(s) => Some(s),
+            _ => None,
+        });
+        match join {
+            Join::And => bitmaps.intersection(),
+            Join::Or => bitmaps.union(),
+        }
     });
     match slots {
-        Some(slots) if rest.is_empty() => Plan::Slots(slots),
+        // Nothing else to test, or an AND that nothing can pass.
+        Some(slots) if rest.is_empty() || (join == Join::And && slots.is_empty()) => {
+            Plan::Slots(slots)
+        }
         _ => {
             rest.sort_by_key(Plan::rank);
             if let Some(slots) = slots {
@@ -196,7 +187,10 @@ fn or(plans: Vec<Plan>) -> Plan {
             {
                 return only;
             }
-            Plan::Or(rest)
+            match join {
+                Join::And => Plan::And(rest),
+                Join::Or => Plan::Or(rest),
+            }
         }
     }
 }
