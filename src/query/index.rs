@@ -62,33 +62,30 @@ impl WordIndex {
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
         self.live.insert(slot);
         // A token seen again in the same entry changes nothing: no need to dedup first.
-        for token in tokens(prepared.title()) {
-            self.title.add(token, slot);
-            self.any.add(token, slot);
-        }
-        for token in tokens(prepared.author()) {
-            self.author.add(token, slot);
-            self.any.add(token, slot);
-        }
-        for token in tokens(prepared.text()) {
-            self.any.add(token, slot);
-        }
+        self.each_posting(prepared, |postings, token| postings.add(token, slot));
     }
 
     /// Forgets the entry under `slot`, which was indexed as `prepared` (edited, or no
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
         self.live.remove(slot);
+        self.each_posting(prepared, |postings, token| postings.remove(token, slot));
+    }
+
+    /// Calls `change` with each dictionary and each token of `prepared` it keeps: the
+    /// title's in "title" and "any", the author's in "author" and "any", the text's in
+    /// "any". One place says which field goes where, for adding and removing alike.
+    fn each_posting(&mut self, prepared: &Prepared, mut change: impl FnMut(&mut Postings, &str)) {
         for token in tokens(prepared.title()) {
-            self.title.remove(token, slot);
-            self.any.remove(token, slot);
+            change(&mut self.title, token);
+            change(&mut self.any, token);
         }
         for token in tokens(prepared.author()) {
-            self.author.remove(token, slot);
-            self.any.remove(token, slot);
+            change(&mut self.author, token);
+            change(&mut self.any, token);
         }
         for token in tokens(prepared.text()) {
-            self.any.remove(token, slot);
+            change(&mut self.any, token);
         }
     }
 
