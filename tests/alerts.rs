@@ -11,14 +11,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::reader::{plain_entry, polled};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, SourceId};
 use liveblog::query::Query;
 use liveblog::reader::alerts::{AlertCommand, QUEUED};
 use liveblog::reader::app::{ALERTS_PER_POLL, Action, App, Effect, update};
-use liveblog::store::Applied;
-use liveblog::store::ingest::Ingested;
 
 #[path = "common/tmux.rs"]
 mod session;
@@ -28,39 +29,19 @@ use session::{Tmux, tmux_available};
 const BASE: i64 = 1_800_000_000;
 
 fn entry(source: &str, number: i64) -> Entry {
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId(format!("{source}-{number}")),
-            published: Timestamp::from_second(BASE + number * 60).ok(),
-            updated: None,
-            title: format!("Ceasefire update {number}"),
-            author: None,
-            url: None,
-            text: "Talks go on.".to_string(),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: Timestamp::from_second(BASE + number * 60).expect("time"),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    plain_entry(
+        source,
+        &format!("{source}-{number}"),
+        Timestamp::from_second(BASE + number * 60).expect("time"),
+        &format!("Ceasefire update {number}"),
+        "Talks go on.",
+    )
 }
 
 /// A poll of `source` bringing entries `numbers` (all new).
 fn poll(source: &str, numbers: std::ops::Range<i64>) -> Action {
-    Action::Ingested(Box::new(Ingested {
-        source: SourceId(source.to_string()),
-        state: Default::default(),
-        applied: Applied {
-            new: numbers.rev().map(|n| entry(source, n)).collect(),
-            ..Applied::default()
-        },
-        not_modified: false,
-        next_poll: None,
-    }))
+    let new = numbers.rev().map(|n| entry(source, n)).collect();
+    polled(source, new, Vec::new())
 }
 
 fn alerts(effects: &[Effect]) -> Vec<&Entry> {

@@ -4,15 +4,18 @@
 //! come back as it went in (through edits, evictions and the store's rewrites), and a
 //! held entry must cost well under what it did.
 
+mod common;
+
 use std::collections::HashMap;
+
+use common::reader::polled_at;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
 use liveblog::query::Query;
 use liveblog::reader::app::{Action, App, EntryKey, Row, update};
-use liveblog::store::ingest::Ingested;
-use liveblog::store::{Applied, SourceState};
+use liveblog::store::SourceState;
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
@@ -189,22 +192,7 @@ fn long_entry(n: usize, size: usize, edit: usize) -> Entry {
 }
 
 fn poll(new: Vec<Entry>, updated: Vec<Entry>) -> Action {
-    let blog = SourceId("blog".to_string());
-    Action::Ingested(Box::new(Ingested {
-        source: blog.clone(),
-        state: SourceState {
-            source: Some(blog),
-            last_success: Some(now()),
-            ..SourceState::default()
-        },
-        applied: Applied {
-            new,
-            updated,
-            ..Applied::default()
-        },
-        not_modified: false,
-        next_poll: None,
-    }))
+    polled_at("blog", now(), new, updated)
 }
 
 /// What the reader must give back of an entry: all of it but the HTML, whose links it

@@ -3,12 +3,14 @@
 //! (That a key no longer re-wraps the body is bounded by a count of the bytes wrapped,
 //! in `reader::app::detail`'s unit test: a time bound here would be a timed test.)
 
+mod common;
+
+use common::reader::{plain_entry, polled};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, SourceId};
 use liveblog::reader::app::{Action, App, View, update};
-use liveblog::store::ingest::Ingested;
-use liveblog::store::{Applied, SourceState};
+use liveblog::store::SourceState;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -27,25 +29,7 @@ fn body(word: &str) -> String {
 }
 
 fn entry(text: String) -> Entry {
-    Entry {
-        source: SourceId("blog".to_string()),
-        item: Item {
-            id: EntryId("long".to_string()),
-            published: Some(now()),
-            updated: None,
-            title: "The whole day in one entry".to_string(),
-            author: None,
-            url: None,
-            text,
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: now(),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    plain_entry("blog", "long", now(), "The whole day in one entry", &text)
 }
 
 fn screen(app: &App) -> String {
@@ -125,19 +109,7 @@ fn a_10_mb_entry_scrolls_end_to_end_at_any_width() {
         edited: true,
         ..entry(body("Rewritten"))
     };
-    update(
-        &mut app,
-        Action::Ingested(Box::new(Ingested {
-            source: blog.clone(),
-            state: SourceState::default(),
-            applied: Applied {
-                updated: vec![edited],
-                ..Applied::default()
-            },
-            not_modified: false,
-            next_poll: None,
-        })),
-    );
+    update(&mut app, polled("blog", Vec::new(), vec![edited]));
     update(&mut app, Action::Top);
     update(&mut app, Action::Bottom);
     update(&mut app, Action::Up);

@@ -2,12 +2,14 @@
 //! report, with how many other sources report it; `=` shows every report again;
 //! filtering, unread marks and `Enter` treat a group as all of its reports.
 
+mod common;
+
+use common::reader::{plain_entry, polled};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, EntryId, SourceId};
 use liveblog::reader::app::{Action, App, DetailRole, Effect, GroupTag, View, detail_text, update};
-use liveblog::store::ingest::Ingested;
-use liveblog::store::{Applied, SourceState};
+use liveblog::store::SourceState;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -16,25 +18,9 @@ fn at(text: &str) -> Timestamp {
 }
 
 fn entry(source: &str, id: &str, time: &str, title: &str, text: &str) -> Entry {
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId(id.to_string()),
-            published: Some(at(time)),
-            updated: None,
-            title: title.to_string(),
-            author: None,
-            url: Some(format!("https://{source}.example/live#{id}")),
-            text: text.to_string(),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: at(time),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    let mut entry = plain_entry(source, id, at(time), title, text);
+    entry.item.url = Some(format!("https://{source}.example/live#{id}"));
+    entry
 }
 
 /// The wire's first report of the drone attack.
@@ -299,19 +285,7 @@ fn a_later_report_arriving_joins_the_group_and_is_not_counted_new() {
     later.item.published = Some(at("2026-11-21T07:40:00Z"));
     later.first_seen = at("2026-11-21T07:40:00Z");
     // Within three hours of the first report: it joins.
-    update(
-        &mut app,
-        Action::Ingested(Box::new(Ingested {
-            source: SourceId("paper".into()),
-            state: SourceState::default(),
-            applied: Applied {
-                new: vec![later],
-                ..Applied::default()
-            },
-            not_modified: false,
-            next_poll: None,
-        })),
-    );
+    update(&mut app, polled("paper", vec![later], Vec::new()));
     assert_eq!(shown(&app), ["w2", "a1", "w1"]);
     assert_eq!(
         app.new_above, 0,

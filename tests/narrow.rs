@@ -2,9 +2,12 @@
 //! inside a word or a badge. A long headline gives way to its badges, the status line
 //! gives way part by part and keeps the notice, the sources panel cuts at a word.
 
+mod common;
+
+use common::reader::plain_entry;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, SourceId};
 use liveblog::reader::app::{Action, App, update};
 use liveblog::store::SourceState;
 use ratatui::Terminal;
@@ -34,25 +37,9 @@ fn at(text: &str) -> Timestamp {
 }
 
 fn entry(source: &str, id: &str, time: &str, title: &str) -> Entry {
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId(id.to_string()),
-            published: Some(at(time)),
-            updated: None,
-            title: title.to_string(),
-            author: None,
-            url: Some(format!("https://news.example/live#{id}")),
-            text: "Body.".to_string(),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: at(time),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    let mut entry = plain_entry(source, id, at(time), title, "Body.");
+    entry.item.url = Some(format!("https://news.example/live#{id}"));
+    entry
 }
 
 fn source(name: &str, error: Option<&str>) -> (SourceId, SourceState) {

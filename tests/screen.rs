@@ -4,18 +4,19 @@
 //! ratatui's `TestBackend`, through news arriving, the list scrolling both ways, the
 //! detail view, filtering and wide characters.
 
+mod common;
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
+use common::reader::polled;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
 use liveblog::reader::app::{Action, App, update};
 use liveblog::reader::screen::{ScrollingBackend, Shift, apply_shift, best_shift};
 use liveblog::reader::ui;
-use liveblog::store::Applied;
-use liveblog::store::ingest::Ingested;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;
@@ -100,18 +101,7 @@ fn app(width: u16, height: u16) -> App {
 }
 
 fn news(numbers: std::ops::Range<i64>) -> Action {
-    Action::Ingested(Box::new(Ingested {
-        source: SourceId("wire".to_string()),
-        state: Default::default(),
-        applied: Applied {
-            new: numbers.rev().map(entry).collect(),
-            updated: Vec::new(),
-            removed: Vec::new(),
-            restored: Vec::new(),
-        },
-        not_modified: false,
-        next_poll: None,
-    }))
+    polled("wire", numbers.rev().map(entry).collect(), Vec::new())
 }
 
 /// ratatui's colour as the emulator reports it.

@@ -1,9 +1,12 @@
 //! Snapshots of every view at 80x24 and 120x40 (`cargo insta review` after a deliberate
 //! change to the screen). Time is fixed and the zone is UTC, so they are stable.
 
+mod common;
+
+use common::reader::plain_entry;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Flags, Item, SourceId};
+use liveblog::model::{Entry, SourceId};
 use liveblog::reader::app::{Action, App, update};
 use liveblog::store::SourceState;
 use ratatui::Terminal;
@@ -16,25 +19,11 @@ fn at(text: &str) -> Timestamp {
 }
 
 fn entry(source: &str, id: &str, time: &str, title: &str, text: &str, html: Option<&str>) -> Entry {
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId(id.to_string()),
-            published: Some(at(time)),
-            updated: None,
-            title: title.to_string(),
-            author: Some("Zoë Ångström".to_string()),
-            url: Some(format!("https://news.example/live#{id}")),
-            text: text.to_string(),
-            html: html.map(str::to_string),
-            flags: Flags::default(),
-        },
-        first_seen: at(time),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    let mut entry = plain_entry(source, id, at(time), title, text);
+    entry.item.author = Some("Zoë Ångström".to_string());
+    entry.item.url = Some(format!("https://news.example/live#{id}"));
+    entry.item.html = html.map(str::to_string);
+    entry
 }
 
 fn app(width: u16, height: u16) -> App {

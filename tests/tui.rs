@@ -4,17 +4,17 @@
 
 mod common;
 
+use common::reader::{plain_entry, polled_at};
 use common::{is_hostile, ts};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MediaKeyCode, ModifierKeyCode,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, EntryId, SourceId};
 use liveblog::reader::app::{Action, App, Effect, View, update};
 use liveblog::reader::input::action_for_key;
-use liveblog::store::ingest::Ingested;
-use liveblog::store::{Applied, SourceState};
+use liveblog::store::SourceState;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -32,26 +32,10 @@ fn now() -> Timestamp {
 }
 
 fn entry(source: &str, id: &str, time: &str, title: &str, text: &str) -> Entry {
-    let time = ts(time);
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId(id.to_string()),
-            published: Some(time),
-            updated: None,
-            title: title.to_string(),
-            author: Some("Jane Doe".to_string()),
-            url: Some(format!("https://example.org/live#{id}")),
-            text: text.to_string(),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: time,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    let mut entry = plain_entry(source, id, ts(time), title, text);
+    entry.item.author = Some("Jane Doe".to_string());
+    entry.item.url = Some(format!("https://example.org/live#{id}"));
+    entry
 }
 
 const NO_TITLE_BODY: &str = "Air raid sirens sounded across Kyiv early this morning as drones \
@@ -196,23 +180,7 @@ fn long_app(width: u16, height: u16) -> App {
 }
 
 fn ingest_action(source: &str, new: Vec<Entry>, updated: Vec<Entry>) -> Action {
-    let state = SourceState {
-        source: Some(SourceId(source.to_string())),
-        last_success: Some(now()),
-        last_attempt: Some(now()),
-        ..SourceState::default()
-    };
-    Action::Ingested(Box::new(Ingested {
-        source: SourceId(source.to_string()),
-        state,
-        applied: Applied {
-            new,
-            updated,
-            ..Applied::default()
-        },
-        not_modified: false,
-        next_poll: None,
-    }))
+    polled_at(source, now(), new, updated)
 }
 
 fn key(code: KeyCode) -> KeyEvent {

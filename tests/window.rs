@@ -2,12 +2,14 @@
 //! and however often a feed changes its ids, the reader holds the newest `window`, and
 //! the entry being read stays where it is.
 
+mod common;
+
+use common::reader::{plain_entry, polled_at};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::model::{Entry, SourceId};
 use liveblog::reader::app::{Action, App, EntryKey, View, update};
-use liveblog::store::ingest::Ingested;
-use liveblog::store::{Applied, SourceState};
+use liveblog::store::SourceState;
 
 fn now() -> Timestamp {
     Timestamp::from_second(1_800_000_000).expect("time")
@@ -17,25 +19,13 @@ fn now() -> Timestamp {
 fn entry(id: &str, minutes: usize) -> Entry {
     let time = Timestamp::from_second(1_700_000_000 + 60 * i64::try_from(minutes).expect("small"))
         .expect("time");
-    Entry {
-        source: SourceId("blog".to_string()),
-        item: Item {
-            id: EntryId(id.to_string()),
-            published: Some(time),
-            updated: None,
-            title: format!("Report {id}"),
-            author: None,
-            url: None,
-            text: format!("Body of {id}."),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: time,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    plain_entry(
+        "blog",
+        id,
+        time,
+        &format!("Report {id}"),
+        &format!("Body of {id}."),
+    )
 }
 
 /// A reader over the source `blog` holding `entries`, with room for `window`.
@@ -54,21 +44,7 @@ fn app(entries: Vec<Entry>, window: usize) -> App {
 /// A poll of `blog` that found `new` (newest first, as the cache gives them).
 fn poll(mut new: Vec<Entry>) -> Action {
     new.sort_by_key(|entry| std::cmp::Reverse(entry.item.published));
-    let blog = SourceId("blog".to_string());
-    Action::Ingested(Box::new(Ingested {
-        source: blog.clone(),
-        state: SourceState {
-            source: Some(blog),
-            last_success: Some(now()),
-            ..SourceState::default()
-        },
-        applied: Applied {
-            new,
-            ..Applied::default()
-        },
-        not_modified: false,
-        next_poll: None,
-    }))
+    polled_at("blog", now(), new, Vec::new())
 }
 
 fn key_of(app: &App, row: usize) -> EntryKey {

@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests (`tui`, `cli`, `poll_loopback`).
+//! Helpers shared by the integration tests (`tui`, `cli`, `poll_loopback`, the
+//! reader's state tests).
 #![allow(dead_code)]
+
+pub mod reader;
 
 use std::path::PathBuf;
 
