@@ -6,7 +6,7 @@
 # the same with an empty cache; then the caches' sizes on disk.
 #
 #   bench/compare-memory.sh              # FEEDS=50 ITEMS=1000 (50,000 items, ~1.4 KB each)
-#   WINDOW=1000000 FEEDS=25 ITEMS=40000 bench/compare-memory.sh    # liveblog only
+#   WINDOW=1000000 FEEDS=25 ITEMS=40000 FETCH_TIMEOUT=600s bench/compare-memory.sh   # liveblog only
 #
 # Loaded means that for SETTLE seconds (default 5) VmRSS has not grown and the screen
 # has not changed (liveblog shows its first screen, then loads the rest of its window

@@ -51,8 +51,14 @@ fn held_entries_round_trip_titles_authors_and_urls_exactly() {
     }
     // What the views show is unchanged: the body's first words stand in for a blank
     // title, and an empty author or link is not shown.
-    let key = (SourceId("Guardian".to_string()), EntryId("spaces".to_string()));
+    let key = (
+        SourceId("Guardian".to_string()),
+        EntryId("spaces".to_string()),
+    );
     let row = app.find_row(&key).expect("row");
-    assert_eq!(row.display_title(), "Troops crossed the border before dawn, officials said.");
+    assert_eq!(
+        row.display_title(),
+        "Troops crossed the border before dawn, officials said."
+    );
     assert_eq!((row.author(), row.url()), (None, None));
 }

@@ -37,7 +37,12 @@ pub const FIRST_SCREEN: usize = 1_000;
 
 /// Entries per message while the rest of the window loads (each carries its body and
 /// folded text until the app takes it in: smaller chunks hold less of that at once).
-const BACKFILL_CHUNK: usize = 2_500;
+/// The worker makes the next chunk while the app takes in this one, and no more (see
+/// the backfill loop): two chunks at most are on their way.
+const BACKFILL_CHUNK: usize = 1_250;
+
+/// How often the cache worker looks whether the app has taken in the last chunk.
+const BACKFILL_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -238,6 +243,10 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         // The rest of the window, older than what the first frame showed, in chunks
         // (each folded for filtering here, off the UI thread).
         let mut skip = FIRST_SCREEN;
+        // Counts the rows sent and not yet held by the app. Without it the worker ran
+        // far ahead of the app, and what it made for the rows on their way (in its own
+        // allocator arena) stayed resident after the load: issue 17.
+        let on_their_way = std::sync::Arc::new(());
         while skip < window {
             let chunk = match store.entries_among(
                 Some(&shown),
@@ -251,7 +260,19 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 }
             };
             let loaded = chunk.len();
-            let rows = chunk.into_iter().map(Row::new).collect();
+            let rows: Vec<Row> = chunk
+                .into_iter()
+                .map(|entry| {
+                    let mut row = Row::new(entry);
+                    row.count_until_held(&on_their_way);
+                    row
+                })
+                .collect();
+            // The previous chunk held by the app (or the app gone) before this one goes.
+            while std::sync::Arc::strong_count(&on_their_way) > 1 + loaded && !worker_ui.is_closed()
+            {
+                std::thread::sleep(BACKFILL_WAIT);
+            }
             if loaded == 0 || worker_ui.send(Action::Backfill(rows)).is_err() {
                 break;
             }

@@ -107,6 +107,9 @@ pub struct Arriving {
     pub body: Body,
     /// The entry folded for filtering.
     pub prepared: Prepared,
+    /// A clone of its maker's counter, let go of as the row joins the app (see
+    /// [`Row::count_until_held`]).
+    pub counted: Option<Arc<()>>,
 }
 
 impl Row {
@@ -189,7 +192,19 @@ impl Row {
                     links,
                 },
                 prepared,
+                counted: None,
             })),
+        }
+    }
+
+    /// Counts this row in `counter` until it joins the app (or is dropped): a maker of
+    /// rows reads `Arc::strong_count(counter) - 1` as how many of its rows are still on
+    /// their way, and waits rather than running ahead of the app (rows on their way
+    /// carry their bodies and folded text, the bulk of a load's memory). A held row is
+    /// not counted.
+    pub fn count_until_held(&mut self, counter: &Arc<()>) {
+        if let Some(arriving) = &mut self.arriving {
+            arriving.counted = Some(Arc::clone(counter));
         }
     }
 
