@@ -35,11 +35,14 @@ use terminal::Edge;
 /// cache worker, so the first screen never waits for a long history.
 pub const FIRST_SCREEN: usize = 1_000;
 
+/// The reader's page cache on its cache connection, in KiB (SQLite's default: 2,048).
+const READER_PAGE_CACHE_KIB: u32 = 512;
+
 /// Entries per message while the rest of the window loads (each carries its body and
 /// folded text until the app takes it in: smaller chunks hold less of that at once).
 /// The worker makes the next chunk while the app takes in this one, and no more (see
 /// the backfill loop): two chunks at most are on their way.
-const BACKFILL_CHUNK: usize = 1_250;
+const BACKFILL_CHUNK: usize = 500;
 
 /// How often the cache worker looks whether the app has taken in the last chunk.
 const BACKFILL_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
@@ -155,6 +158,7 @@ pub struct Opened {
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
 pub fn open(config: &Config, cache: &Path) -> anyhow::Result<Opened> {
     let store = Store::open_or_read_only(cache)?;
+    store.cap_page_cache(READER_PAGE_CACHE_KIB)?;
     let cursor = store.change_cursor()?;
     // Only the configured sources' entries: a source taken out of the config keeps its
     // entries in the cache (for `list --filter`), out of the list.

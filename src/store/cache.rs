@@ -458,6 +458,15 @@ impl Store {
         Ok(value.and_then(|value| value.parse().ok()))
     }
 
+    /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2 MiB). The
+    /// reader reads its window once, in order, then writes a poll's few pages now and
+    /// then: a large cache would only hold memory (issue 17).
+    pub fn cap_page_cache(&self, kib: u32) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))
+            .map_err(fail(&self.path, "sizing the page cache"))
+    }
+
     /// Records that an interactive session ended at `at`.
     pub fn set_last_session(&mut self, at: Timestamp) -> Result<(), StoreError> {
         let err = fail(&self.path, "recording the session");
