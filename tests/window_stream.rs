@@ -40,13 +40,28 @@ fn one_pass_gives_the_chunks_entries_in_their_order() {
     for (n, source) in sources.iter().enumerate() {
         // Dated and undated items, with ties in time across the sources.
         let page: Vec<Item> = (0..40)
-            .map(|i| item(format!("{source}-{i}"), (i % 3 != 0).then_some(i as i64 / 2)))
+            .map(|i| {
+                item(
+                    format!("{source}-{i}"),
+                    (i % 3 != 0).then_some(i as i64 / 2),
+                )
+            })
             .collect();
-        store.apply(source, &page, ts(100 + n as i64)).expect("apply");
+        store
+            .apply(source, &page, ts(100 + n as i64))
+            .expect("apply");
     }
     let shown = &sources[..2];
-    for (skip, limit) in [(0, None), (0, Some(7)), (5, Some(30)), (70, None), (90, Some(5))] {
-        let chunked = store.entries_among(Some(shown), skip, limit).expect("chunk");
+    for (skip, limit) in [
+        (0, None),
+        (0, Some(7)),
+        (5, Some(30)),
+        (70, None),
+        (90, Some(5)),
+    ] {
+        let chunked = store
+            .entries_among(Some(shown), skip, limit)
+            .expect("chunk");
         let mut streamed = Vec::new();
         store
             .each_entry_among(Some(shown), skip, limit, |entry| {
