@@ -42,7 +42,7 @@ const READER_PAGE_CACHE_KIB: u32 = 512;
 /// folded text until the app takes it in: smaller chunks hold less of that at once).
 /// The worker makes the next chunk while the app takes in this one, and no more (see
 /// [`backfill`]): two chunks at most are on their way.
-const BACKFILL_CHUNK: usize = 500;
+const BACKFILL_CHUNK: usize = 200;
 
 /// How often the cache worker looks whether the app has taken in the last chunk.
 const BACKFILL_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
