@@ -6,7 +6,7 @@
 # the same with an empty cache; then the caches' sizes on disk.
 #
 #   bench/compare-memory.sh              # FEEDS=50 ITEMS=1000 (50,000 items, ~1.4 KB each)
-#   WINDOW=1000000 FEEDS=25 ITEMS=40000 bench/compare-memory.sh    # liveblog only
+#   WINDOW=1000000 FEEDS=25 ITEMS=40000 FETCH_TIMEOUT=600s bench/compare-memory.sh   # liveblog only
 #
 # Loaded means that for SETTLE seconds (default 5) VmRSS has not grown and the screen
 # has not changed (liveblog shows its first screen, then loads the rest of its window
@@ -16,6 +16,8 @@
 # (same names, so their entries are listed), so only the cache is measured; newsboat
 # does not reload on start (`refresh-on-startup no`, `auto-reload no`).
 # WINDOW sets liveblog's `window` (and skips newsboat); LIVEBLOG_BIN=path skips the build.
+# CACHES=DIR keeps the filled caches in DIR and reuses them on the next run with the same
+# FEEDS and ITEMS (filling a million items takes long; the readers are what is measured).
 set -euo pipefail
 
 FEEDS=${FEEDS:-50}
@@ -33,7 +35,22 @@ WITH_NEWSBOAT=yes
 
 echo "liveblog $("$LIVEBLOG" --version | cut -d' ' -f2)${WITH_NEWSBOAT:+ vs $(newsboat -v | head -1 | cut -d' ' -f1-2)}," \
     "$FEEDS feeds x $ITEMS items${WINDOW:+, window $WINDOW}, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
-lib_serve "$FEEDS" "$ITEMS"
+CACHES=${CACHES:-}
+FILLED=""
+if [ -n "$CACHES" ]; then
+    mkdir -p "$CACHES"
+    stamp="$FEEDS x $ITEMS"
+    if [ -s "$CACHES/lb/cache.db" ] && [ "$(cat "$CACHES/filled" 2>/dev/null)" = "$stamp" ] &&
+        { [ -z "$WITH_NEWSBOAT" ] || [ -s "$CACHES/nb/cache.db" ]; }; then
+        FILLED=yes
+    else
+        rm -rf "$CACHES/lb" "$CACHES/nb" "$CACHES/filled"
+    fi
+    mkdir -p "$CACHES/lb" "$CACHES/nb"
+    ln -s "$CACHES/lb" "$WORK/lb"; ln -s "$CACHES/nb" "$WORK/nb"
+fi
+# Reused caches need no server; newsboat's keep the URLs (and port) they were filled from.
+if [ -n "$FILLED" ]; then FEED_COUNT=$FEEDS; BASE=http://127.0.0.1:9; else lib_serve "$FEEDS" "$ITEMS"; fi
 
 general='max_body = "100MB"'
 [ -n "$WINDOW" ] && general="$general"$'\n'"window = $WINDOW"
@@ -41,6 +58,7 @@ lib_liveblog_config "$WORK/fill.toml" "$general"
 # The measured runs poll nothing that answers: every source is a missing file.
 lib_liveblog_config "$WORK/idle.toml" "$general" "$WORK/missing"
 lib_newsboat_urls "$WORK/urls"
+if [ -n "$FILLED" ]; then cp "$CACHES/urls" "$WORK/urls"; fi
 printf 'reload-threads 8\nshow-read-feeds yes\nrefresh-on-startup no\nauto-reload no\n' > "$WORK/newsboat.conf"
 mkdir -p "$WORK/lb" "$WORK/nb" "$WORK/lb-empty" "$WORK/nb-empty"
 
@@ -51,9 +69,14 @@ fill() {
         echo "  $name failed:"; tail -5 "$WORK/out"; exit 1; }
     printf '  fill %-10s %s\n' "$name" "$(cat "$WORK/time")"
 }
-fill liveblog "$LIVEBLOG" --config "$WORK/fill.toml" --cache "$WORK/lb/cache.db" refresh
-[ -n "$WITH_NEWSBOAT" ] && fill newsboat newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
-kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; LIB_SERVER=""
+if [ -n "$FILLED" ]; then
+    echo "  reusing the caches filled in $CACHES"
+else
+    fill liveblog "$LIVEBLOG" --config "$WORK/fill.toml" --cache "$WORK/lb/cache.db" refresh
+    [ -n "$WITH_NEWSBOAT" ] && fill newsboat newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
+    if [ -n "$CACHES" ]; then cp "$WORK/urls" "$CACHES/urls"; echo "$FEEDS x $ITEMS" > "$CACHES/filled"; fi
+fi
+if [ -n "$LIB_SERVER" ]; then kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; LIB_SERVER=""; fi
 
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 

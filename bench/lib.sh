@@ -65,10 +65,12 @@ lib_feed_names() { seq -f 'feed-%02g' 0 $((FEED_COUNT - 1)); }
 # lib_liveblog_config FILE [GENERAL] [URL_PREFIX]: a liveblog config following every
 # served feed (source "feed NN"); GENERAL is more lines for [general]; URL_PREFIX
 # replaces BASE (a missing directory points every source at a file that is not there).
+# FETCH_TIMEOUT (default 20s) is each fetch's timeout: a 56 MB feed on a loaded machine
+# needs more.
 lib_liveblog_config() {
     local file=$1 general=${2:-} prefix=${3:-$BASE} name
     {
-        printf '[general]\ninterval = "1h"\ntimeout = "20s"\ntimezone = "UTC"\n'
+        printf '[general]\ninterval = "1h"\ntimeout = "%s"\ntimezone = "UTC"\n' "${FETCH_TIMEOUT:-20s}"
         [ -n "$general" ] && printf '%s\n' "$general"
         for name in $(lib_feed_names); do
             printf '\n[[source]]\nname = "feed %s"\nurl = "%s/%s.xml"\nformat = "rss"\n' \

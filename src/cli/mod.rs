@@ -33,13 +33,20 @@ use crate::query::Query;
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        // Parses and file reads run on blocking threads: a few are enough, and each
-        // thread costs memory (glibc gives it an allocator arena of its own).
-        .max_blocking_threads(2)
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    // Parses and file reads run on blocking threads: a few are enough, and each thread
+    // costs memory (glibc gives it an allocator arena of its own).
+    builder.max_blocking_threads(2);
+    if starts_reader(&cli) {
+        // The reader's own work runs on this thread (the UI) and the cache worker's;
+        // the runtime only moves fetches along, which one worker does (a second one
+        // was a second arena for nothing: issue 17).
+        builder.worker_threads(1);
+        // A blocking thread idle for a while ends (its stack and the arena it held
+        // go to the next one) instead of waiting ten seconds.
+        builder.thread_keep_alive(std::time::Duration::from_secs(1));
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("liveblog: cannot start: {err}");
@@ -61,6 +68,12 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the command line starts the interactive reader (no command, URLs to follow
+/// now, or the demo).
+fn starts_reader(cli: &Cli) -> bool {
+    cli.demo || matches!(cli.command, None | Some(Command::Follow(_)))
 }
 
 /// Runs a parsed command line.

@@ -35,9 +35,17 @@ use terminal::Edge;
 /// cache worker, so the first screen never waits for a long history.
 pub const FIRST_SCREEN: usize = 1_000;
 
+/// The reader's page cache on its cache connection, in KiB (SQLite's default: 2,048).
+const READER_PAGE_CACHE_KIB: u32 = 512;
+
 /// Entries per message while the rest of the window loads (each carries its body and
 /// folded text until the app takes it in: smaller chunks hold less of that at once).
-const BACKFILL_CHUNK: usize = 2_500;
+/// The worker makes the next chunk while the app takes in this one, and no more (see
+/// [`backfill`]): two chunks at most are on their way.
+const BACKFILL_CHUNK: usize = 200;
+
+/// How often the cache worker looks whether the app has taken in the last chunk.
+const BACKFILL_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How long the cache worker waits for work before it updates the search index.
 const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -150,6 +158,7 @@ pub struct Opened {
 /// Opens the cache and the sources for `config`, ready for [`App::new`].
 pub fn open(config: &Config, cache: &Path) -> anyhow::Result<Opened> {
     let store = Store::open_or_read_only(cache)?;
+    store.cap_page_cache(READER_PAGE_CACHE_KIB)?;
     let cursor = store.change_cursor()?;
     // Only the configured sources' entries: a source taken out of the config keeps its
     // entries in the cache (for `list --filter`), out of the list.
@@ -235,28 +244,7 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
         .collect();
     let mut shown: Vec<SourceId> = config.sources.iter().map(|s| s.id.clone()).collect();
     let worker = std::thread::spawn(move || {
-        // The rest of the window, older than what the first frame showed, in chunks
-        // (each folded for filtering here, off the UI thread).
-        let mut skip = FIRST_SCREEN;
-        while skip < window {
-            let chunk = match store.entries_among(
-                Some(&shown),
-                skip,
-                Some(BACKFILL_CHUNK.min(window - skip)),
-            ) {
-                Ok(chunk) => chunk,
-                Err(err) => {
-                    let _ = worker_ui.send(Action::Notice(err.to_string()));
-                    break;
-                }
-            };
-            let loaded = chunk.len();
-            let rows = chunk.into_iter().map(Row::new).collect();
-            if loaded == 0 || worker_ui.send(Action::Backfill(rows)).is_err() {
-                break;
-            }
-            skip += loaded;
-        }
+        backfill(&store, &shown, window, &worker_ui);
         // Whether the index may still be behind (unknown at first: look soon).
         let mut index_behind = true;
         let mut indexed_at = std::time::Instant::now();
@@ -400,6 +388,55 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
     drop(ui_tx);
     let _ = tokio::task::spawn_blocking(move || worker.join()).await;
     result
+}
+
+/// Sends the rest of the window, older than what the first frame showed, to the app in
+/// chunks, each row folded for filtering here (off the UI thread). The cache is read in
+/// one pass, and a chunk goes only once the app holds the one before: the worker does
+/// not run ahead of the app, so what it makes for the rows on their way (in its own
+/// allocator arena, which keeps what it once held) stays small (issue 17).
+fn backfill(store: &Store, shown: &[SourceId], window: usize, ui: &mpsc::UnboundedSender<Action>) {
+    if window <= FIRST_SCREEN {
+        return;
+    }
+    // Counts the rows sent and not yet held by the app.
+    let on_their_way = std::sync::Arc::new(());
+    let send = |chunk: Vec<Row>| -> bool {
+        while std::sync::Arc::strong_count(&on_their_way) > 1 + chunk.len() && !ui.is_closed() {
+            std::thread::sleep(BACKFILL_WAIT);
+        }
+        ui.send(Action::Backfill(chunk)).is_ok()
+    };
+    let mut chunk: Vec<Row> = Vec::with_capacity(BACKFILL_CHUNK);
+    let read = store.each_entry_among(
+        Some(shown),
+        FIRST_SCREEN,
+        Some(window - FIRST_SCREEN),
+        |entry| {
+            let mut row = Row::new(entry);
+            row.count_until_held(&on_their_way);
+            chunk.push(row);
+            if chunk.len() < BACKFILL_CHUNK
+                || send(std::mem::replace(
+                    &mut chunk,
+                    Vec::with_capacity(BACKFILL_CHUNK),
+                ))
+            {
+                std::ops::ControlFlow::Continue(())
+            } else {
+                std::ops::ControlFlow::Break(())
+            }
+        },
+    );
+    match read {
+        Ok(()) if !chunk.is_empty() => {
+            send(chunk);
+        }
+        Ok(()) => {}
+        Err(err) => {
+            let _ = ui.send(Action::Notice(err.to_string()));
+        }
+    }
 }
 
 struct ReaderEdge {

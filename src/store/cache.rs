@@ -348,6 +348,43 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(&err)
     }
 
+    /// As [`Store::entries_among`], handing each entry to `each` as it is read, newest
+    /// first, until `each` breaks: one pass down the sort-time index however many chunks
+    /// the caller makes of it. (Chunks by `LIMIT`/`OFFSET` each sorted every entry of the
+    /// sources again, with its text: seconds a chunk at a million entries, issue 17.)
+    pub fn each_entry_among(
+        &self,
+        sources: Option<&[SourceId]>,
+        skip: usize,
+        limit: Option<usize>,
+        mut each: impl FnMut(Entry) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let err = fail(&self.path, "reading entries");
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+        let (clause, mut params) = among(sources);
+        params.push(rusqlite::types::Value::Integer(limit));
+        params.push(rusqlite::types::Value::Integer(skip));
+        // `+`: not by the (source, sort time) index, which leaves every row to sort, but
+        // down the sort-time index in order, testing each row's source.
+        let mut statement = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE +{clause}
+                 ORDER BY sort_time DESC, rowid DESC LIMIT ? OFFSET ?"
+            ))
+            .map_err(&err)?;
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            if each(entry_from_row(row).map_err(&err)?).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Cached entries matching `query` at `now`, newest first, at most `limit`: one SQL
     /// query (the word index narrows, the reader's own matcher decides), for histories
     /// too long to load.
@@ -456,6 +493,15 @@ impl Store {
             .optional()
             .map_err(&err)?;
         Ok(value.and_then(|value| value.parse().ok()))
+    }
+
+    /// Caps this connection's page cache at `kib` KiB (SQLite's default is 2 MiB). The
+    /// reader reads its window once, in order, then writes a poll's few pages now and
+    /// then: a large cache would only hold memory (issue 17).
+    pub fn cap_page_cache(&self, kib: u32) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib))
+            .map_err(fail(&self.path, "sizing the page cache"))
     }
 
     /// Records that an interactive session ended at `at`.

@@ -18,11 +18,12 @@ use crate::query::Prepared;
 pub struct Row {
     /// Its source's name (one allocation per source once held: the app interns it).
     pub source: Arc<str>,
-    /// Its id, headline (or, when it has none, the body's first words), author and
-    /// permalink, one after another in one allocation (see [`Row::id`] and the rest).
+    /// Its id, headline (or, when it has none, the body's first words), author,
+    /// permalink and, when it has no headline, its title as published (empty or only
+    /// spaces), one after another in one allocation (see [`Row::id`] and the rest).
     strings: Box<str>,
-    /// Where the id, the headline and the author end in `strings`.
-    ends: [u32; 3],
+    /// Where the id, the headline, the author and the permalink end in `strings`.
+    ends: [u32; 4],
     /// When it was published, if the source says.
     published: Time,
     /// When it was last edited, if the source says.
@@ -46,6 +47,10 @@ pub struct Row {
     pub read: bool,
     /// It has no headline: `strings` holds the body's first words in its place.
     untitled: bool,
+    /// It has an author (which may be empty: `Some("")` comes back as it went in).
+    has_author: bool,
+    /// It has a permalink (which may be empty, as the author).
+    has_url: bool,
     /// Its headline and first paragraphs summed up for grouping (fixed size).
     pub sketch: Sketch,
     /// Its group of reports of one event, once compared with the others.
@@ -102,6 +107,9 @@ pub struct Arriving {
     pub body: Body,
     /// The entry folded for filtering.
     pub prepared: Prepared,
+    /// A clone of its maker's counter, let go of as the row joins the app (see
+    /// [`Row::count_until_held`]).
+    pub counted: Option<Arc<()>>,
 }
 
 impl Row {
@@ -124,7 +132,7 @@ impl Row {
         let sort_time = entry.sort_time().min(entry.first_seen);
         let Entry {
             source,
-            item,
+            mut item,
             first_seen,
             edited,
             previous_text,
@@ -139,21 +147,25 @@ impl Row {
             .map(|html| crate::parse::links(html, item.url.as_deref()))
             .unwrap_or_default();
         let untitled = item.title.trim().is_empty();
-        let headline = if untitled {
-            item.display_title()
+        // The title as published is kept only when the headline is not it: a title of
+        // only spaces comes back as it was.
+        let (headline, raw_title) = if untitled {
+            (item.display_title(), std::mem::take(&mut item.title))
         } else {
-            item.title
+            (std::mem::take(&mut item.title), String::new())
         };
+        let (has_author, has_url) = (item.author.is_some(), item.url.is_some());
         let author = item.author.unwrap_or_default();
         let url = item.url.unwrap_or_default();
-        let mut strings =
-            String::with_capacity(item.id.0.len() + headline.len() + author.len() + url.len());
-        let mut ends = [0; 3];
-        for (end, part) in ends.iter_mut().zip([&item.id.0, &headline, &author]) {
+        let mut strings = String::with_capacity(
+            item.id.0.len() + headline.len() + author.len() + url.len() + raw_title.len(),
+        );
+        let mut ends = [0; 4];
+        for (end, part) in ends.iter_mut().zip([&item.id.0, &headline, &author, &url]) {
             strings.push_str(part);
             *end = u32::try_from(strings.len()).unwrap_or(u32::MAX);
         }
-        strings.push_str(&url);
+        strings.push_str(&raw_title);
         Row {
             source: Arc::from(source.0),
             strings: strings.into_boxed_str(),
@@ -169,6 +181,8 @@ impl Row {
             removed,
             read,
             untitled,
+            has_author,
+            has_url,
             sketch: Sketch::default(),
             group: GroupTag::Unsketched,
             arriving: Some(Box::new(Arriving {
@@ -178,12 +192,23 @@ impl Row {
                     links,
                 },
                 prepared,
+                counted: None,
             })),
         }
     }
 
-    /// The entry again, given its body (what the cache holds, less the HTML: an
-    /// entry whose author or URL was an empty string comes back with none).
+    /// Counts this row in `counter` until it joins the app (or is dropped): a maker of
+    /// rows reads `Arc::strong_count(counter) - 1` as how many of its rows are still on
+    /// their way, and waits rather than running ahead of the app (rows on their way
+    /// carry their bodies and folded text, the bulk of a load's memory). A held row is
+    /// not counted.
+    pub fn count_until_held(&mut self, counter: &Arc<()>) {
+        if let Some(arriving) = &mut self.arriving {
+            arriving.counted = Some(Arc::clone(counter));
+        }
+    }
+
+    /// The entry again, given its body (what the cache holds, less the HTML).
     pub fn entry(&self, body: Body) -> Entry {
         Entry {
             source: SourceId(self.source.to_string()),
@@ -192,8 +217,8 @@ impl Row {
                 published: self.published(),
                 updated: self.updated(),
                 title: self.title().to_string(),
-                author: self.author().map(str::to_string),
-                url: self.url().map(str::to_string),
+                author: self.given_author().map(str::to_string),
+                url: self.given_url().map(str::to_string),
                 text: body.text,
                 html: None,
                 flags: self.flags,
@@ -229,10 +254,10 @@ impl Row {
         self.part(0, self.ends[0] as usize)
     }
 
-    /// Its headline as published (empty when none).
+    /// Its headline as published (empty, or only spaces, when none).
     pub fn title(&self) -> &str {
         if self.untitled {
-            ""
+            self.part(self.ends[3] as usize, self.strings.len())
         } else {
             self.part(self.ends[0] as usize, self.ends[1] as usize)
         }
@@ -271,15 +296,26 @@ impl Row {
             .trim()
     }
 
-    /// The author, if any.
+    /// The author to show, if any (an empty one is none).
     pub fn author(&self) -> Option<&str> {
-        Some(self.part(self.ends[1] as usize, self.ends[2] as usize))
-            .filter(|author| !author.is_empty())
+        self.given_author().filter(|author| !author.is_empty())
     }
 
-    /// The permalink, if any.
+    /// The permalink to show, if any (an empty one is none).
     pub fn url(&self) -> Option<&str> {
-        Some(self.part(self.ends[2] as usize, self.strings.len())).filter(|url| !url.is_empty())
+        self.given_url().filter(|url| !url.is_empty())
+    }
+
+    /// The author exactly as the source gave it (`Some("")` stays so).
+    fn given_author(&self) -> Option<&str> {
+        self.has_author
+            .then(|| self.part(self.ends[1] as usize, self.ends[2] as usize))
+    }
+
+    /// The permalink exactly as the source gave it.
+    fn given_url(&self) -> Option<&str> {
+        self.has_url
+            .then(|| self.part(self.ends[2] as usize, self.ends[3] as usize))
     }
 
     /// Whether the entry says it is from later than when it was first seen (by more
