@@ -34,7 +34,7 @@ use roaring::RoaringBitmap;
 use super::matcher::Query;
 use super::prepared::Prepared;
 pub use held::Held;
-use plan::{Dictionaries, Full, Plan};
+use plan::{Dictionaries, Full, Plan, Staged};
 use postings::{Postings, bitmap_heap_bytes};
 use tokens::tokens;
 
@@ -49,6 +49,8 @@ pub struct WordIndex {
     author: Postings,
     /// Every indexed slot.
     live: RoaringBitmap,
+    /// How many inserts and removes so far (see [`WordIndex::changes`]).
+    changes: u64,
 }
 
 impl WordIndex {
@@ -61,6 +63,7 @@ impl WordIndex {
     /// given to `insert` ascend).
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
         self.live.insert(slot);
+        self.changes = self.changes.wrapping_add(1);
         // A token seen again in the same entry changes nothing: no need to dedup first.
         self.each_posting(prepared, |postings, token| postings.add(token, slot));
     }
@@ -69,6 +72,7 @@ impl WordIndex {
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
         self.live.remove(slot);
+        self.changes = self.changes.wrapping_add(1);
         self.each_posting(prepared, |postings, token| postings.remove(token, slot));
     }
 
@@ -100,6 +104,12 @@ impl WordIndex {
     /// How many entries are indexed.
     pub fn len(&self) -> u64 {
         self.live.len()
+    }
+
+    /// How many times entries were inserted or removed: a query compiled while this
+    /// was the same still holds (a filter pass compiles once, not at every step).
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// True when no entry is indexed.
@@ -146,6 +156,22 @@ impl IndexedQuery {
         match &self.plan {
             None => true,
             Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Full::new(full)),
+        }
+    }
+
+    /// Does the entry `held` match at time `now`, like [`IndexedQuery::test`], reading
+    /// its text in stages: `text(false)` gives it without its body (title, author and
+    /// source name), `text(true)` whole. The body is asked for only when the title and
+    /// author do not already decide a word or phrase; each stage at most once.
+    pub fn test_staged(
+        &self,
+        held: Held<'_>,
+        now: Timestamp,
+        text: impl FnMut(bool) -> Prepared,
+    ) -> bool {
+        match &self.plan {
+            None => true,
+            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Staged::new(text)),
         }
     }
 

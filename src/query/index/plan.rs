@@ -61,25 +61,19 @@ impl Plan {
         }
     }
 
-    /// Does the entry `held` match at `now_ns`? Asks `full` for the text only at a
-    /// [`Plan::Verify`] the slot is a candidate of.
-    pub(super) fn test<F: FnOnce() -> Prepared>(
-        &self,
-        held: &Held<'_>,
-        now_ns: i128,
-        full: &mut Full<F>,
-    ) -> bool {
+    /// Does the entry `held` match at `now_ns`? Asks `text` for the entry's text only
+    /// at a [`Plan::Verify`] the slot is a candidate of.
+    pub(super) fn test(&self, held: &Held<'_>, now_ns: i128, text: &mut impl Text) -> bool {
         match self {
             Plan::Slots(slots) => slots.contains(held.slot),
             Plan::Verify { candidates, node } => {
-                candidates.contains(held.slot)
-                    && full.get().is_some_and(|p| node.matches(p, now_ns))
+                candidates.contains(held.slot) && verified(node, now_ns, text)
             }
             Plan::Since(seconds) => since_holds(held.time, *seconds, now_ns),
             Plan::Source(value) => held.source.contains(value.as_str()),
-            Plan::And(plans) => plans.iter().all(|p| p.test(held, now_ns, full)),
-            Plan::Or(plans) => plans.iter().any(|p| p.test(held, now_ns, full)),
-            Plan::Not(plan) => !plan.test(held, now_ns, full),
+            Plan::And(plans) => plans.iter().all(|p| p.test(held, now_ns, text)),
+            Plan::Or(plans) => plans.iter().any(|p| p.test(held, now_ns, text)),
+            Plan::Not(plan) => !plan.test(held, now_ns, text),
         }
     }
 
@@ -195,6 +189,32 @@ fn combine(plans: Vec<Plan>, join: Join) -> Plan {
     }
 }
 
+/// Does a candidate match `node` (a word, phrase or field value the index could not
+/// decide)? Tried on the title and author first: those are held, while the body must be
+/// read back and decompressed. A word or phrase found there is found in the whole
+/// entry too (fields are never joined by a match), and a `title:` or `author:` value
+/// needs nothing more.
+fn verified(node: &Node, now_ns: i128, text: &mut impl Text) -> bool {
+    let reads_body = matches!(node, Node::Word(_) | Node::Phrase { .. });
+    if !text.staged() {
+        return text.whole().is_some_and(|p| node.matches(p, now_ns));
+    }
+    text.fields().is_some_and(|p| node.matches(p, now_ns))
+        || (reads_body && text.whole().is_some_and(|p| node.matches(p, now_ns)))
+}
+
+/// An entry's text as a test asks for it: each form made at most once, and only when
+/// asked for.
+pub(super) trait Text {
+    /// True when [`Text::fields`] is cheaper than [`Text::whole`] and leaves the body
+    /// out; false when both give the whole entry.
+    fn staged(&self) -> bool;
+    /// The entry folded without its body (title, author, source name).
+    fn fields(&mut self) -> Option<&Prepared>;
+    /// The entry folded whole.
+    fn whole(&mut self) -> Option<&Prepared>;
+}
+
 /// The entry's full text, asked for at most once and only when needed.
 pub(super) struct Full<F> {
     make: Option<F>,
@@ -209,14 +229,62 @@ impl<F: FnOnce() -> Prepared> Full<F> {
             made: None,
         }
     }
+}
 
-    /// The full text, made on the first call.
-    fn get(&mut self) -> Option<&Prepared> {
+impl<F: FnOnce() -> Prepared> Text for Full<F> {
+    fn staged(&self) -> bool {
+        false
+    }
+
+    fn fields(&mut self) -> Option<&Prepared> {
+        self.whole()
+    }
+
+    fn whole(&mut self) -> Option<&Prepared> {
         if self.made.is_none()
             && let Some(make) = self.make.take()
         {
             self.made = Some(make());
         }
         self.made.as_ref()
+    }
+}
+
+/// The entry's text in two stages: without its body (`make(false)`), then whole
+/// (`make(true)`), each asked for at most once and only when needed.
+pub(super) struct Staged<F> {
+    make: F,
+    fields: Option<Prepared>,
+    whole: Option<Prepared>,
+}
+
+impl<F: FnMut(bool) -> Prepared> Staged<F> {
+    /// Not asked for yet.
+    pub(super) fn new(make: F) -> Staged<F> {
+        Staged {
+            make,
+            fields: None,
+            whole: None,
+        }
+    }
+}
+
+impl<F: FnMut(bool) -> Prepared> Text for Staged<F> {
+    fn staged(&self) -> bool {
+        true
+    }
+
+    fn fields(&mut self) -> Option<&Prepared> {
+        if self.fields.is_none() {
+            self.fields = Some((self.make)(false));
+        }
+        self.fields.as_ref()
+    }
+
+    fn whole(&mut self) -> Option<&Prepared> {
+        if self.whole.is_none() {
+            self.whole = Some((self.make)(true));
+        }
+        self.whole.as_ref()
     }
 }
