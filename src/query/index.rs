@@ -34,7 +34,7 @@ use roaring::RoaringBitmap;
 use super::matcher::Query;
 use super::prepared::Prepared;
 pub use held::Held;
-use plan::{Dictionaries, Full, Plan, Staged};
+use plan::{DenseSlots, Dictionaries, Full, Plan, Staged};
 use postings::{Postings, bitmap_heap_bytes};
 use tokens::tokens;
 
@@ -133,8 +133,14 @@ impl WordIndex {
             author: &self.author,
             live: &self.live,
         };
+        let plan = query.root.as_ref().map(|root| Plan::compile(root, &dicts));
+        let exact = match &plan {
+            Some(Plan::Slots(slots)) => DenseSlots::of(slots),
+            _ => None,
+        };
         IndexedQuery {
-            plan: query.root.as_ref().map(|root| Plan::compile(root, &dicts)),
+            plan,
+            exact,
             query: query.clone(),
         }
     }
@@ -146,6 +152,8 @@ pub struct IndexedQuery {
     query: Query,
     /// The compiled query; `None` for the empty query (everything matches).
     plan: Option<Plan>,
+    /// The matching slots one bit each, when the plan is exactly those slots.
+    exact: Option<DenseSlots>,
 }
 
 impl IndexedQuery {
@@ -153,6 +161,9 @@ impl IndexedQuery {
     /// prepared form; it is called only when the index cannot answer alone, at most
     /// once.
     pub fn test(&self, held: Held<'_>, now: Timestamp, full: impl FnOnce() -> Prepared) -> bool {
+        if let Some(answer) = self.test_slot(held.slot) {
+            return answer;
+        }
         match &self.plan {
             None => true,
             Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Full::new(full)),
@@ -169,10 +180,31 @@ impl IndexedQuery {
         now: Timestamp,
         text: impl FnMut(bool) -> Prepared,
     ) -> bool {
+        if let Some(answer) = self.test_slot(held.slot) {
+            return answer;
+        }
         match &self.plan {
             None => true,
             Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Staged::new(text)),
         }
+    }
+
+    /// Does the entry in `slot` match, when the slot alone decides it (the empty
+    /// query, or one whose every word the index answers, without `since:` or
+    /// `source:`)? `None` when it takes [`IndexedQuery::test`]. What a pass over every
+    /// held entry asks first: a load and a shift.
+    pub fn test_slot(&self, slot: u32) -> Option<bool> {
+        match (&self.plan, &self.exact) {
+            (None, _) => Some(true),
+            (Some(_), Some(exact)) => Some(exact.contains(slot)),
+            (Some(_), None) => None,
+        }
+    }
+
+    /// True when a test reads the entry's folded source name (`source:`): otherwise
+    /// [`Held::source`] may be left empty.
+    pub fn reads_source(&self) -> bool {
+        self.plan.as_ref().is_some_and(Plan::reads_source)
     }
 
     /// Does `prepared`, an entry not in the index, match at time `now`?

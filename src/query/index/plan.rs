@@ -87,6 +87,16 @@ impl Plan {
         }
     }
 
+    /// True when some test reads the source's name (`source:`).
+    pub(super) fn reads_source(&self) -> bool {
+        match self {
+            Plan::Source(_) => true,
+            Plan::Slots(_) | Plan::Since(_) | Plan::Verify { .. } => false,
+            Plan::And(plans) | Plan::Or(plans) => plans.iter().any(Plan::reads_source),
+            Plan::Not(plan) => plan.reads_source(),
+        }
+    }
+
     /// The order an AND tests its parts in: exact slots first, then the per-entry
     /// tests, then what needs the text.
     fn rank(&self) -> u8 {
@@ -286,5 +296,51 @@ impl<F: FnMut(bool) -> Prepared> Text for Staged<F> {
             self.whole = Some((self.make)(true));
         }
         self.whole.as_ref()
+    }
+}
+
+/// The widest range of slot numbers made [`DenseSlots`] (8 MB of bits): slots are
+/// never reused, so a reader running for long holds high numbers, but its window
+/// spans a few million at most.
+const DENSE_SPAN: u32 = 1 << 26;
+
+/// Slots as one bit each, from the least to the greatest: a lookup is a load and a
+/// shift, where a compressed bitmap searches its containers first. Made once per
+/// compiled query for the pass that tests every held entry.
+#[derive(Debug, Clone, Default)]
+pub(super) struct DenseSlots {
+    /// The least slot (bit 0 of `words[0]`).
+    base: u32,
+    words: Vec<u64>,
+}
+
+impl DenseSlots {
+    /// `slots` one bit each; `None` when they spread over more than [`DENSE_SPAN`]
+    /// slot numbers (the bitmap is then smaller, and lookups in it stay).
+    pub(super) fn of(slots: &RoaringBitmap) -> Option<DenseSlots> {
+        let (Some(base), Some(last)) = (slots.min(), slots.max()) else {
+            return Some(DenseSlots::default());
+        };
+        if last - base >= DENSE_SPAN {
+            return None;
+        }
+        let mut words = vec![0u64; ((last - base) as usize >> 6) + 1];
+        for slot in slots {
+            let bit = (slot - base) as usize;
+            if let Some(word) = words.get_mut(bit >> 6) {
+                *word |= 1 << (bit & 63);
+            }
+        }
+        Some(DenseSlots { base, words })
+    }
+
+    pub(super) fn contains(&self, slot: u32) -> bool {
+        let Some(bit) = slot.checked_sub(self.base) else {
+            return false;
+        };
+        let bit = bit as usize;
+        self.words
+            .get(bit >> 6)
+            .is_some_and(|word| word >> (bit & 63) & 1 == 1)
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::scan::Scan;
+use super::scan::{CHUNK, Scan, TEXT_CHUNK};
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::query::Query;
 
@@ -131,7 +131,12 @@ impl App {
             let keep_row = self.row_test();
             let rows = &self.rows;
             let keep = |index: usize| keep_row.keeps(&rows[index]);
-            scan.step(rows.len(), &keep, deadline, through, &mut visible);
+            let chunk = if keep_row.reads_text() {
+                TEXT_CHUNK
+            } else {
+                CHUNK
+            };
+            scan.step(rows.len(), &keep, deadline, through, chunk, &mut visible);
         }
         self.visible = visible;
         if !scan.is_done(self.rows.len()) {

@@ -64,6 +64,8 @@ impl App {
         RowTest {
             app: self,
             needs_time: self.filter.query.depends_on_time(),
+            any_hidden: self.sources.iter().any(|source| !source.enabled),
+            reads_source: compiled.reads_source(),
             compiled,
             sources: SourceTable::new(&self.names, facts),
         }
@@ -169,10 +171,20 @@ pub(super) struct RowTest<'a> {
     compiled: Cow<'a, IndexedQuery>,
     /// The query has `since:`: rows tell their own time.
     needs_time: bool,
+    /// Some source is toggled off.
+    any_hidden: bool,
+    /// The query has `source:`: rows tell their source's folded name.
+    reads_source: bool,
     sources: SourceTable,
 }
 
 impl RowTest<'_> {
+    /// True when some rows are confirmed on their text (read back from the body
+    /// store), not by the word index alone.
+    pub(super) fn reads_text(&self) -> bool {
+        !self.compiled.is_index_only()
+    }
+
     /// Whether `row` is shown. Grouping on, a group shows once, as its first report,
     /// when any of its reports passes; its later reports do not show on their own.
     pub(super) fn keeps(&self, row: &Row) -> bool {
@@ -195,11 +207,23 @@ impl RowTest<'_> {
         if self.app.key_events_only && !row.flags.is_key() {
             return false;
         }
-        let source: Cow<'_, str> = match self.sources.get(&row.source) {
-            Some(facts) if facts.hidden => return false,
-            Some(facts) => Cow::Borrowed(&facts.folded),
-            None if self.app.hides(&row.source) => return false,
-            None => Cow::Owned(fold(&row.source)),
+        // The common case: no source toggled off, and a query the slot decides (its
+        // words all answered by the index): one bit looked up, nothing else read.
+        if !self.any_hidden
+            && row.arriving.is_none()
+            && let Some(answer) = self.compiled.test_slot(row.slot)
+        {
+            return answer;
+        }
+        let source: Cow<'_, str> = if !self.any_hidden && !self.reads_source {
+            Cow::Borrowed("")
+        } else {
+            match self.sources.get(&row.source) {
+                Some(facts) if facts.hidden => return false,
+                Some(facts) => Cow::Borrowed(&facts.folded),
+                None if self.app.hides(&row.source) => return false,
+                None => Cow::Owned(fold(&row.source)),
+            }
         };
         let now = self.app.now;
         match &row.arriving {
