@@ -329,7 +329,7 @@ mod tests {
     /// matcher, the toggles looked up by name.
     fn reference(app: &App, row: &Row) -> bool {
         let passes = |row: &Row| {
-            !(app.key_events_only && !row.flags.is_key())
+            (!app.key_events_only || row.flags.is_key())
                 && !app.hides(&row.source)
                 && app
                     .filter
