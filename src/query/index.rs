@@ -152,7 +152,8 @@ pub struct IndexedQuery {
     query: Query,
     /// The compiled query; `None` for the empty query (everything matches).
     plan: Option<Plan>,
-    /// The matching slots one bit each, when the plan is exactly those slots.
+    /// The matching slots one bit each, when the plan is exactly those slots (and
+    /// they are few enough, see `DenseSlots::of`).
     exact: Option<DenseSlots>,
 }
 
@@ -197,6 +198,7 @@ impl IndexedQuery {
         match (&self.plan, &self.exact) {
             (None, _) => Some(true),
             (Some(_), Some(exact)) => Some(exact.contains(slot)),
+            (Some(Plan::Slots(slots)), None) => Some(slots.contains(slot)),
             (Some(_), None) => None,
         }
     }

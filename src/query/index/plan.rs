@@ -304,6 +304,9 @@ impl<F: FnMut(bool) -> Prepared> Text for Staged<F> {
 /// spans a few million at most.
 const DENSE_SPAN: u32 = 1 << 26;
 
+/// The most slots made [`DenseSlots`] (see [`DenseSlots::of`]).
+const DENSE_MEMBERS: u64 = 1 << 16;
+
 /// Slots as one bit each, from the least to the greatest: a lookup is a load and a
 /// shift, where a compressed bitmap searches its containers first. Made once per
 /// compiled query for the pass that tests every held entry.
@@ -315,13 +318,15 @@ pub(super) struct DenseSlots {
 }
 
 impl DenseSlots {
-    /// `slots` one bit each; `None` when they spread over more than [`DENSE_SPAN`]
-    /// slot numbers (the bitmap is then smaller, and lookups in it stay).
+    /// `slots` one bit each; `None` when they are more than [`DENSE_MEMBERS`] (setting
+    /// each bit would delay the keystroke's first frame more than the lookups it
+    /// saves: a bitmap this full is mostly plain bit containers anyway) or spread over
+    /// more than [`DENSE_SPAN`] slot numbers (the bitmap is then smaller).
     pub(super) fn of(slots: &RoaringBitmap) -> Option<DenseSlots> {
         let (Some(base), Some(last)) = (slots.min(), slots.max()) else {
             return Some(DenseSlots::default());
         };
-        if last - base >= DENSE_SPAN {
+        if last - base >= DENSE_SPAN || slots.len() > DENSE_MEMBERS {
             return None;
         }
         let mut words = vec![0u64; ((last - base) as usize >> 6) + 1];

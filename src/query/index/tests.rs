@@ -552,3 +552,37 @@ proptest! {
         prop_assert_eq!(held.index.token_counts(), [0, 0, 0]);
     }
 }
+
+#[test]
+fn dense_slots_hold_exactly_their_slots_and_are_made_only_when_small() {
+    use super::plan::DenseSlots;
+
+    let slots: RoaringBitmap = [3u32, 64, 70, 200, 4_000].into_iter().collect();
+    let dense = DenseSlots::of(&slots).expect("few and close together");
+    for slot in 0..5_000 {
+        assert_eq!(dense.contains(slot), slots.contains(slot), "slot {slot}");
+    }
+    let empty = DenseSlots::of(&RoaringBitmap::new()).expect("nothing to hold");
+    assert!(!empty.contains(0));
+    let spread: RoaringBitmap = [1u32, u32::MAX - 1].into_iter().collect();
+    assert!(DenseSlots::of(&spread).is_none(), "too far apart");
+    let many: RoaringBitmap = (0..200_000u32).collect();
+    assert!(DenseSlots::of(&many).is_none(), "too many to set one by one");
+}
+
+#[test]
+fn a_query_of_many_slots_is_still_decided_by_the_slot() {
+    // Over 65,536 matches: no dense copy, the bitmap answers.
+    let mut index = WordIndex::new();
+    let prepared = Prepared::new(&entry("s", "ceasefire", None, "talks", 1));
+    for slot in 0..70_000 {
+        index.insert(slot, &prepared);
+    }
+    let compiled = index.compile(&Query::parse("cease").unwrap());
+    assert_eq!(compiled.test_slot(69_999), Some(true));
+    assert_eq!(compiled.test_slot(70_000), Some(false));
+    let none = index.compile(&Query::parse("drone").unwrap());
+    assert_eq!(none.test_slot(5), Some(false));
+    let verified = index.compile(&Query::parse("\"ceasefire talks\"").unwrap());
+    assert_eq!(verified.test_slot(5), None, "a phrase is confirmed on the text");
+}
