@@ -567,7 +567,10 @@ fn dense_slots_hold_exactly_their_slots_and_are_made_only_when_small() {
     let spread: RoaringBitmap = [1u32, u32::MAX - 1].into_iter().collect();
     assert!(DenseSlots::of(&spread).is_none(), "too far apart");
     let many: RoaringBitmap = (0..200_000u32).collect();
-    assert!(DenseSlots::of(&many).is_none(), "too many to set one by one");
+    assert!(
+        DenseSlots::of(&many).is_none(),
+        "too many to set one by one"
+    );
 }
 
 #[test]
@@ -584,5 +587,9 @@ fn a_query_of_many_slots_is_still_decided_by_the_slot() {
     let none = index.compile(&Query::parse("drone").unwrap());
     assert_eq!(none.test_slot(5), Some(false));
     let verified = index.compile(&Query::parse("\"ceasefire talks\"").unwrap());
-    assert_eq!(verified.test_slot(5), None, "a phrase is confirmed on the text");
+    assert_eq!(
+        verified.test_slot(5),
+        None,
+        "a phrase is confirmed on the text"
+    );
 }
