@@ -11,18 +11,9 @@ use jiff::Timestamp;
 
 use super::group_table::GroupTag;
 use super::row::Row;
+use super::scan::CompiledFilter;
 use super::state::App;
 use crate::query::{Held, IndexedQuery, Prepared, fold};
-
-/// The filter compiled against the word index, kept for the steps of a pass (rows
-/// joining between steps change the index, and then it is compiled again).
-#[derive(Debug, Clone)]
-pub struct CompiledFilter {
-    /// [`crate::query::WordIndex::changes`] when it was compiled.
-    changes: u64,
-    /// The compiled query.
-    compiled: IndexedQuery,
-}
 
 impl App {
     /// Compiles the filter for the coming steps, unless the one kept still holds (same

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use crate::query::IndexedQuery;
+
 /// Rows tested between looks at the clock when a row's test is a lookup in the word
 /// index: about half a millisecond of work on one core.
 pub const CHUNK: usize = 4_096;
@@ -20,6 +22,17 @@ pub const CHUNK: usize = 4_096;
 /// phrase): each may read its body back, some microseconds, and a keystroke's first
 /// step must not overrun its frame by a whole chunk.
 pub const TEXT_CHUNK: usize = 256;
+
+/// The filter compiled against the word index, kept for the steps of a pass (rows
+/// joining between steps change the index, and then it is compiled again; see
+/// `row_test`).
+#[derive(Debug, Clone)]
+pub struct CompiledFilter {
+    /// [`crate::query::WordIndex::changes`] when it was compiled.
+    pub(super) changes: u64,
+    /// The compiled query.
+    pub(super) compiled: IndexedQuery,
+}
 
 /// What is left of a filter pass. Rows are tested in order: the rest of `candidates`
 /// (rows an earlier, broader filter accepted), then every row from `next_row` on.

@@ -437,7 +437,7 @@ pub struct App {
     /// The sources' names the rows share (one allocation per source).
     pub names: Vec<std::sync::Arc<str>>,
     /// The filter compiled against `index`, kept for the steps of a pass.
-    pub(super) compiled_filter: Option<super::row_test::CompiledFilter>,
+    pub(super) compiled_filter: Option<super::scan::CompiledFilter>,
 }
 
 impl App {
