@@ -21,6 +21,11 @@ use ratatui::backend::TestBackend;
 /// What the user types, one keystroke at a time.
 const TYPED: &str = "ceasefire kyiv";
 
+/// A phrase typed, one keystroke at a time: the closing quote starts a pass that
+/// confirms its candidates on the entries' text (in the bench's text nearly every
+/// entry holds both words; the keys before it do not parse and are not timed).
+const PHRASE: &str = "\"peace deal\"";
+
 fn prepared(count: usize) -> Vec<Prepared> {
     // Built in chunks so the entries' own strings never all exist at once.
     let mut out = Vec::with_capacity(count);
@@ -84,9 +89,70 @@ fn report(rows: &[Prepared], runs: usize) {
 /// `App` over `count` entries (parse, the pass's first step, keeping the selection),
 /// then the frame drawn (ratatui `TestBackend`, 120x40): keystroke to frame. Then, as
 /// the loop does while no key waits, `update(FilterStep)` and a frame until the pass
-/// ends: keystroke to the whole filtered list. `back_to_back` types every key before
-/// the last one's pass has ended (a fast typist), so each pass narrows a partial one.
-fn report_app(count: usize, runs: usize, back_to_back: bool) {
+/// ends: keystroke to the whole filtered list, in wall time and in this thread's time
+/// on a CPU (the pass also runs on helper threads, one per further core: run the bench
+/// under `taskset -c 0` and this thread does all the work). `back_to_back` types every
+/// key before the last one's pass has ended (a fast typist), so each pass narrows a
+/// partial one.
+fn report_app(app: &mut App, typed: &str, runs: usize, back_to_back: bool) {
+    let count = app.rows.len();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let mut draw = |app: &App| {
+        terminal.draw(|frame| ui::draw(frame, app)).expect("draw");
+    };
+    draw(app);
+    let (mut to_frame, mut to_frame_cpu) = (Vec::new(), Vec::new());
+    let (mut to_list, mut to_list_cpu) = (Vec::new(), Vec::new());
+    let mut steps = 0usize;
+    for _ in 0..runs {
+        update(app, Action::StartFilter);
+        for c in typed.chars() {
+            let cpu = common::thread_cpu();
+            let started = Instant::now();
+            update(app, Action::FilterChar(c));
+            draw(app);
+            if app.filter.error.is_some() {
+                // A half-typed phrase does not parse: no pass, nothing to time.
+                continue;
+            }
+            to_frame.push(started.elapsed());
+            to_frame_cpu.push(common::thread_cpu().saturating_sub(cpu));
+            if !back_to_back {
+                while app.filtering() {
+                    update(app, Action::FilterStep);
+                    draw(app);
+                    steps += 1;
+                }
+                to_list.push(started.elapsed());
+                to_list_cpu.push(common::thread_cpu().saturating_sub(cpu));
+            }
+        }
+        update(app, Action::FilterCancel);
+        app.finish_filter();
+    }
+    let (p50, p99, max) = common::percentiles(&mut to_frame);
+    let (c50, c99, _) = common::percentiles(&mut to_frame_cpu);
+    println!(
+        "\nreader over {count} entries, typing {typed:?}{}, {} keystrokes, load {}:\n  \
+         keystroke to frame: wall p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms; \
+         on-CPU (this thread) p50 {c50:.2} ms, p99 {c99:.2} ms",
+        if back_to_back { " back to back" } else { "" },
+        to_frame.len(),
+        common::load()
+    );
+    if !to_list.is_empty() {
+        let (l50, l99, lmax) = common::percentiles(&mut to_list);
+        let (lc50, lc99, _) = common::percentiles(&mut to_list_cpu);
+        println!(
+            "  keystroke to the whole list: wall p50 {l50:.2} ms, p99 {l99:.2} ms, max {lmax:.2} ms; \
+             on-CPU (this thread) p50 {lc50:.2} ms, p99 {lc99:.2} ms ({:.1} more steps per keystroke)",
+            steps as f64 / to_list.len() as f64
+        );
+    }
+}
+
+/// A reader holding `count` bench entries in a 120x40 terminal.
+fn reader(count: usize) -> App {
     let now = Timestamp::now();
     let mut app = App::new(Vec::new(), common::entries(count, 7), TimeZone::UTC, now);
     update(
@@ -96,57 +162,13 @@ fn report_app(count: usize, runs: usize, back_to_back: bool) {
             height: 40,
         },
     );
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
-    let mut draw = |app: &App| {
-        terminal.draw(|frame| ui::draw(frame, app)).expect("draw");
-    };
-    draw(&app);
     println!(
         "\nreader holding {count} entries: {} bytes held per entry (rows, their strings, \
-         compressed bodies, word index)",
-        app.held_bytes() / count.max(1)
+         compressed bodies, word index); {} cores filter",
+        app.held_bytes() / count.max(1),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    let (mut to_frame, mut to_frame_cpu, mut to_list) = (Vec::new(), Vec::new(), Vec::new());
-    let mut steps = 0usize;
-    for _ in 0..runs {
-        update(&mut app, Action::StartFilter);
-        for c in TYPED.chars() {
-            let cpu = common::thread_cpu();
-            let started = Instant::now();
-            update(&mut app, Action::FilterChar(c));
-            draw(&app);
-            to_frame.push(started.elapsed());
-            to_frame_cpu.push(common::thread_cpu().saturating_sub(cpu));
-            if !back_to_back {
-                while app.filtering() {
-                    update(&mut app, Action::FilterStep);
-                    draw(&app);
-                    steps += 1;
-                }
-                to_list.push(started.elapsed());
-            }
-        }
-        update(&mut app, Action::FilterCancel);
-        app.finish_filter();
-    }
-    let (p50, p99, max) = common::percentiles(&mut to_frame);
-    let (c50, c99, _) = common::percentiles(&mut to_frame_cpu);
-    println!(
-        "\nreader over {count} entries, typing {TYPED:?}{}, {} keystrokes, load {}:\n  \
-         keystroke to frame: wall p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms; \
-         on-CPU (this thread) p50 {c50:.2} ms, p99 {c99:.2} ms",
-        if back_to_back { " back to back" } else { "" },
-        to_frame.len(),
-        common::load()
-    );
-    if !to_list.is_empty() {
-        let (l50, l99, lmax) = common::percentiles(&mut to_list);
-        println!(
-            "  keystroke to the whole list: p50 {l50:.2} ms, p99 {l99:.2} ms, max {lmax:.2} ms \
-             ({:.1} more steps per keystroke)",
-            steps as f64 / to_list.len() as f64
-        );
-    }
+    app
 }
 
 fn bench(c: &mut Criterion) {
@@ -182,16 +204,33 @@ fn bench(c: &mut Criterion) {
     report_reader(quick);
 }
 
-/// Keystroke to frame in the reader, at its window and at the quality bar's million.
+/// Keystroke to frame in the reader, at its window and at the quality bar's million:
+/// words (answered by the word index alone), then a phrase (confirmed on the text).
+/// `LIVEBLOG_BENCH_SIZES=50000,1000000` picks the sizes.
 fn report_reader(quick: bool) {
-    report_app(
-        liveblog::config::DEFAULT_WINDOW,
-        if quick { 3 } else { 10 },
-        false,
-    );
-    report_app(100_000, if quick { 3 } else { 10 }, false);
-    report_app(1_000_000, if quick { 2 } else { 5 }, false);
-    report_app(1_000_000, if quick { 2 } else { 5 }, true);
+    let sizes: Vec<usize> = std::env::var("LIVEBLOG_BENCH_SIZES")
+        .ok()
+        .map(|sizes| {
+            sizes
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![liveblog::config::DEFAULT_WINDOW, 100_000, 1_000_000]);
+    for count in sizes {
+        let mut app = reader(count);
+        let (runs, phrase_runs) = match (count > 100_000, quick) {
+            (true, true) => (2, 3),
+            (true, false) => (5, 5),
+            (false, true) => (3, 5),
+            (false, false) => (10, 10),
+        };
+        report_app(&mut app, TYPED, runs, false);
+        if count > 100_000 {
+            report_app(&mut app, TYPED, runs, true);
+        }
+        report_app(&mut app, PHRASE, phrase_runs, false);
+    }
 }
 
 criterion_group!(benches, bench);

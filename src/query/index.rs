@@ -34,7 +34,7 @@ use roaring::RoaringBitmap;
 use super::matcher::Query;
 use super::prepared::Prepared;
 pub use held::Held;
-use plan::{Dictionaries, Full, Plan};
+use plan::{DenseSlots, Dictionaries, Full, Plan, Staged};
 use postings::{Postings, bitmap_heap_bytes};
 use tokens::tokens;
 
@@ -49,6 +49,8 @@ pub struct WordIndex {
     author: Postings,
     /// Every indexed slot.
     live: RoaringBitmap,
+    /// How many inserts and removes so far (see [`WordIndex::changes`]).
+    changes: u64,
 }
 
 impl WordIndex {
@@ -61,6 +63,7 @@ impl WordIndex {
     /// given to `insert` ascend).
     pub fn insert(&mut self, slot: u32, prepared: &Prepared) {
         self.live.insert(slot);
+        self.changes = self.changes.wrapping_add(1);
         // A token seen again in the same entry changes nothing: no need to dedup first.
         self.each_posting(prepared, |postings, token| postings.add(token, slot));
     }
@@ -69,6 +72,7 @@ impl WordIndex {
     /// longer held).
     pub fn remove(&mut self, slot: u32, prepared: &Prepared) {
         self.live.remove(slot);
+        self.changes = self.changes.wrapping_add(1);
         self.each_posting(prepared, |postings, token| postings.remove(token, slot));
     }
 
@@ -102,6 +106,12 @@ impl WordIndex {
         self.live.len()
     }
 
+    /// How many times entries were inserted or removed: a query compiled while this
+    /// was the same still holds (a filter pass compiles once, not at every step).
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
     /// True when no entry is indexed.
     pub fn is_empty(&self) -> bool {
         self.live.is_empty()
@@ -123,8 +133,14 @@ impl WordIndex {
             author: &self.author,
             live: &self.live,
         };
+        let plan = query.root.as_ref().map(|root| Plan::compile(root, &dicts));
+        let exact = match &plan {
+            Some(Plan::Slots(slots)) => DenseSlots::of(slots),
+            _ => None,
+        };
         IndexedQuery {
-            plan: query.root.as_ref().map(|root| Plan::compile(root, &dicts)),
+            plan,
+            exact,
             query: query.clone(),
         }
     }
@@ -136,6 +152,9 @@ pub struct IndexedQuery {
     query: Query,
     /// The compiled query; `None` for the empty query (everything matches).
     plan: Option<Plan>,
+    /// The matching slots one bit each, when the plan is exactly those slots (and
+    /// they are few enough, see `DenseSlots::of`).
+    exact: Option<DenseSlots>,
 }
 
 impl IndexedQuery {
@@ -143,10 +162,51 @@ impl IndexedQuery {
     /// prepared form; it is called only when the index cannot answer alone, at most
     /// once.
     pub fn test(&self, held: Held<'_>, now: Timestamp, full: impl FnOnce() -> Prepared) -> bool {
+        if let Some(answer) = self.test_slot(held.slot) {
+            return answer;
+        }
         match &self.plan {
             None => true,
             Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Full::new(full)),
         }
+    }
+
+    /// Does the entry `held` match at time `now`, like [`IndexedQuery::test`], reading
+    /// its text in stages: `text(false)` gives it without its body (title, author and
+    /// source name), `text(true)` whole. The body is asked for only when the title and
+    /// author do not already decide a word or phrase; each stage at most once.
+    pub fn test_staged(
+        &self,
+        held: Held<'_>,
+        now: Timestamp,
+        text: impl FnMut(bool) -> Prepared,
+    ) -> bool {
+        if let Some(answer) = self.test_slot(held.slot) {
+            return answer;
+        }
+        match &self.plan {
+            None => true,
+            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Staged::new(text)),
+        }
+    }
+
+    /// Does the entry in `slot` match, when the slot alone decides it (the empty
+    /// query, or one whose every word the index answers, without `since:` or
+    /// `source:`)? `None` when it takes [`IndexedQuery::test`]. What a pass over every
+    /// held entry asks first: a load and a shift.
+    pub fn test_slot(&self, slot: u32) -> Option<bool> {
+        match (&self.plan, &self.exact) {
+            (None, _) => Some(true),
+            (Some(_), Some(exact)) => Some(exact.contains(slot)),
+            (Some(Plan::Slots(slots)), None) => Some(slots.contains(slot)),
+            (Some(_), None) => None,
+        }
+    }
+
+    /// True when a test reads the entry's folded source name (`source:`): otherwise
+    /// [`Held::source`] may be left empty.
+    pub fn reads_source(&self) -> bool {
+        self.plan.as_ref().is_some_and(Plan::reads_source)
     }
 
     /// Does `prepared`, an entry not in the index, match at time `now`?

@@ -23,20 +23,29 @@ impl Prepared {
     pub fn new(entry: &Entry) -> Prepared {
         let item = &entry.item;
         let author = item.author.as_deref().unwrap_or("");
-        let mut folded = String::with_capacity(
-            item.title.len() + author.len() + entry.source.0.len() + item.text.len() + 3,
-        );
+        Prepared::of_fields(
+            [&item.title, author, &entry.source.0, &item.text],
+            entry.sort_time(),
+        )
+    }
+
+    /// Folds an entry given as its title, author, source name and text (what
+    /// [`Prepared::new`] reads of an [`Entry`]), with its sort time `time`.
+    pub fn of_fields(fields: [&str; 4], time: Timestamp) -> Prepared {
+        let [title, author, source, text] = fields;
+        let mut folded =
+            String::with_capacity(title.len() + author.len() + source.len() + text.len() + 3);
         let mut ends = [0; 3];
-        for (end, part) in ends.iter_mut().zip([&item.title, author, &entry.source.0]) {
+        for (end, part) in ends.iter_mut().zip([title, author, source]) {
             fold_into(&mut folded, part);
             *end = folded.len();
             folded.push('\n');
         }
-        fold_into(&mut folded, &item.text);
+        fold_into(&mut folded, text);
         Prepared {
             folded: folded.into_boxed_str(),
             ends,
-            time: entry.sort_time(),
+            time,
         }
     }
 

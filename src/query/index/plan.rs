@@ -61,25 +61,19 @@ impl Plan {
         }
     }
 
-    /// Does the entry `held` match at `now_ns`? Asks `full` for the text only at a
-    /// [`Plan::Verify`] the slot is a candidate of.
-    pub(super) fn test<F: FnOnce() -> Prepared>(
-        &self,
-        held: &Held<'_>,
-        now_ns: i128,
-        full: &mut Full<F>,
-    ) -> bool {
+    /// Does the entry `held` match at `now_ns`? Asks `text` for the entry's text only
+    /// at a [`Plan::Verify`] the slot is a candidate of.
+    pub(super) fn test(&self, held: &Held<'_>, now_ns: i128, text: &mut impl Text) -> bool {
         match self {
             Plan::Slots(slots) => slots.contains(held.slot),
             Plan::Verify { candidates, node } => {
-                candidates.contains(held.slot)
-                    && full.get().is_some_and(|p| node.matches(p, now_ns))
+                candidates.contains(held.slot) && verified(node, now_ns, text)
             }
             Plan::Since(seconds) => since_holds(held.time, *seconds, now_ns),
             Plan::Source(value) => held.source.contains(value.as_str()),
-            Plan::And(plans) => plans.iter().all(|p| p.test(held, now_ns, full)),
-            Plan::Or(plans) => plans.iter().any(|p| p.test(held, now_ns, full)),
-            Plan::Not(plan) => !plan.test(held, now_ns, full),
+            Plan::And(plans) => plans.iter().all(|p| p.test(held, now_ns, text)),
+            Plan::Or(plans) => plans.iter().any(|p| p.test(held, now_ns, text)),
+            Plan::Not(plan) => !plan.test(held, now_ns, text),
         }
     }
 
@@ -90,6 +84,16 @@ impl Plan {
             Plan::Verify { .. } => false,
             Plan::And(plans) | Plan::Or(plans) => plans.iter().all(Plan::is_index_only),
             Plan::Not(plan) => plan.is_index_only(),
+        }
+    }
+
+    /// True when some test reads the source's name (`source:`).
+    pub(super) fn reads_source(&self) -> bool {
+        match self {
+            Plan::Source(_) => true,
+            Plan::Slots(_) | Plan::Since(_) | Plan::Verify { .. } => false,
+            Plan::And(plans) | Plan::Or(plans) => plans.iter().any(Plan::reads_source),
+            Plan::Not(plan) => plan.reads_source(),
         }
     }
 
@@ -195,6 +199,32 @@ fn combine(plans: Vec<Plan>, join: Join) -> Plan {
     }
 }
 
+/// Does a candidate match `node` (a word, phrase or field value the index could not
+/// decide)? Tried on the title and author first: those are held, while the body must be
+/// read back and decompressed. A word or phrase found there is found in the whole
+/// entry too (fields are never joined by a match), and a `title:` or `author:` value
+/// needs nothing more.
+fn verified(node: &Node, now_ns: i128, text: &mut impl Text) -> bool {
+    let reads_body = matches!(node, Node::Word(_) | Node::Phrase { .. });
+    if !text.staged() {
+        return text.whole().is_some_and(|p| node.matches(p, now_ns));
+    }
+    text.fields().is_some_and(|p| node.matches(p, now_ns))
+        || (reads_body && text.whole().is_some_and(|p| node.matches(p, now_ns)))
+}
+
+/// An entry's text as a test asks for it: each form made at most once, and only when
+/// asked for.
+pub(super) trait Text {
+    /// True when [`Text::fields`] is cheaper than [`Text::whole`] and leaves the body
+    /// out; false when both give the whole entry.
+    fn staged(&self) -> bool;
+    /// The entry folded without its body (title, author, source name).
+    fn fields(&mut self) -> Option<&Prepared>;
+    /// The entry folded whole.
+    fn whole(&mut self) -> Option<&Prepared>;
+}
+
 /// The entry's full text, asked for at most once and only when needed.
 pub(super) struct Full<F> {
     make: Option<F>,
@@ -209,14 +239,113 @@ impl<F: FnOnce() -> Prepared> Full<F> {
             made: None,
         }
     }
+}
 
-    /// The full text, made on the first call.
-    fn get(&mut self) -> Option<&Prepared> {
+impl<F: FnOnce() -> Prepared> Text for Full<F> {
+    fn staged(&self) -> bool {
+        false
+    }
+
+    fn fields(&mut self) -> Option<&Prepared> {
+        self.whole()
+    }
+
+    fn whole(&mut self) -> Option<&Prepared> {
         if self.made.is_none()
             && let Some(make) = self.make.take()
         {
             self.made = Some(make());
         }
         self.made.as_ref()
+    }
+}
+
+/// The entry's text in two stages: without its body (`make(false)`), then whole
+/// (`make(true)`), each asked for at most once and only when needed.
+pub(super) struct Staged<F> {
+    make: F,
+    fields: Option<Prepared>,
+    whole: Option<Prepared>,
+}
+
+impl<F: FnMut(bool) -> Prepared> Staged<F> {
+    /// Not asked for yet.
+    pub(super) fn new(make: F) -> Staged<F> {
+        Staged {
+            make,
+            fields: None,
+            whole: None,
+        }
+    }
+}
+
+impl<F: FnMut(bool) -> Prepared> Text for Staged<F> {
+    fn staged(&self) -> bool {
+        true
+    }
+
+    fn fields(&mut self) -> Option<&Prepared> {
+        if self.fields.is_none() {
+            self.fields = Some((self.make)(false));
+        }
+        self.fields.as_ref()
+    }
+
+    fn whole(&mut self) -> Option<&Prepared> {
+        if self.whole.is_none() {
+            self.whole = Some((self.make)(true));
+        }
+        self.whole.as_ref()
+    }
+}
+
+/// The widest range of slot numbers made [`DenseSlots`] (8 MB of bits): slots are
+/// never reused, so a reader running for long holds high numbers, but its window
+/// spans a few million at most.
+const DENSE_SPAN: u32 = 1 << 26;
+
+/// The most slots made [`DenseSlots`] (see [`DenseSlots::of`]).
+const DENSE_MEMBERS: u64 = 1 << 16;
+
+/// Slots as one bit each, from the least to the greatest: a lookup is a load and a
+/// shift, where a compressed bitmap searches its containers first. Made once per
+/// compiled query for the pass that tests every held entry.
+#[derive(Debug, Clone, Default)]
+pub(super) struct DenseSlots {
+    /// The least slot (bit 0 of `words[0]`).
+    base: u32,
+    words: Vec<u64>,
+}
+
+impl DenseSlots {
+    /// `slots` one bit each; `None` when they are more than [`DENSE_MEMBERS`] (setting
+    /// each bit would delay the keystroke's first frame more than the lookups it
+    /// saves: a bitmap this full is mostly plain bit containers anyway) or spread over
+    /// more than [`DENSE_SPAN`] slot numbers (the bitmap is then smaller).
+    pub(super) fn of(slots: &RoaringBitmap) -> Option<DenseSlots> {
+        let (Some(base), Some(last)) = (slots.min(), slots.max()) else {
+            return Some(DenseSlots::default());
+        };
+        if last - base >= DENSE_SPAN || slots.len() > DENSE_MEMBERS {
+            return None;
+        }
+        let mut words = vec![0u64; ((last - base) as usize >> 6) + 1];
+        for slot in slots {
+            let bit = (slot - base) as usize;
+            if let Some(word) = words.get_mut(bit >> 6) {
+                *word |= 1 << (bit & 63);
+            }
+        }
+        Some(DenseSlots { base, words })
+    }
+
+    pub(super) fn contains(&self, slot: u32) -> bool {
+        let Some(bit) = slot.checked_sub(self.base) else {
+            return false;
+        };
+        let bit = bit as usize;
+        self.words
+            .get(bit >> 6)
+            .is_some_and(|word| word >> (bit & 63) & 1 == 1)
     }
 }

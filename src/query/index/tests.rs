@@ -41,6 +41,9 @@ fn entry(source: &str, title: &str, author: Option<&str>, text: &str, age_min: i
 struct Indexed {
     index: WordIndex,
     rows: BTreeMap<u32, Prepared>,
+    /// The entries themselves, by slot (for the staged test, which folds the fields
+    /// without the body first).
+    entries: BTreeMap<u32, Entry>,
     next: u32,
 }
 
@@ -49,6 +52,7 @@ impl Indexed {
         let mut held = Indexed {
             index: WordIndex::new(),
             rows: BTreeMap::new(),
+            entries: BTreeMap::new(),
             next: 0,
         };
         for e in entries {
@@ -63,10 +67,12 @@ impl Indexed {
         let prepared = Prepared::new(e);
         self.index.insert(slot, &prepared);
         self.rows.insert(slot, prepared);
+        self.entries.insert(slot, e.clone());
         slot
     }
 
     fn remove(&mut self, slot: u32) {
+        self.entries.remove(&slot);
         if let Some(prepared) = self.rows.remove(&slot) {
             self.index.remove(slot, &prepared);
         }
@@ -96,6 +102,36 @@ impl Indexed {
         (slots, calls.get())
     }
 
+    /// The slots the index says match when the text comes in stages (the fields,
+    /// then the whole entry), and how many times it asked for the body.
+    fn filter_staged(&self, query: &str) -> (Vec<u32>, usize) {
+        let query = Query::parse(query).unwrap();
+        let compiled = self.index.compile(&query);
+        let bodies = Cell::new(0);
+        let slots = self
+            .entries
+            .iter()
+            .filter(|(slot, e)| {
+                let prepared = &self.rows[*slot];
+                let held = Held {
+                    slot: **slot,
+                    time: prepared.time(),
+                    source: prepared.source(),
+                };
+                compiled.test_staged(held, now(), |whole| {
+                    if whole {
+                        bodies.set(bodies.get() + 1);
+                        return Prepared::new(e);
+                    }
+                    let author = e.item.author.as_deref().unwrap_or("");
+                    Prepared::of_fields([&e.item.title, author, &e.source.0, ""], e.sort_time())
+                })
+            })
+            .map(|(slot, _)| *slot)
+            .collect();
+        (slots, bodies.get())
+    }
+
     /// The slots the text matcher says match.
     fn expected(&self, query: &str) -> Vec<u32> {
         let query = Query::parse(query).unwrap();
@@ -109,7 +145,14 @@ impl Indexed {
     /// Checks the index against the matcher; returns how many texts it asked for.
     fn check(&self, query: &str) -> usize {
         let (got, calls) = self.filter(query);
-        assert_eq!(got, self.expected(query), "query {query:?}");
+        let expected = self.expected(query);
+        assert_eq!(got, expected, "query {query:?}");
+        let (staged, bodies) = self.filter_staged(query);
+        assert_eq!(staged, expected, "query {query:?}, staged");
+        assert!(
+            bodies <= calls,
+            "query {query:?}: {bodies} bodies, {calls} texts"
+        );
         calls
     }
 }
@@ -203,6 +246,26 @@ fn punctuation_and_phrases_verify_only_candidates() {
     assert_eq!(held.filter("zzz \"peace deal\""), (vec![], 0));
     assert_eq!(held.filter("title:\"sensor cl\""), (vec![1], 1));
     assert_eq!(held.filter("title:\"sor cl\""), (vec![], 0));
+}
+
+#[test]
+fn a_match_in_the_title_or_author_never_reads_the_body() {
+    let held = Indexed::new(&news());
+    // Phrases and punctuated words found in the title or author: no body read back.
+    assert_eq!(held.filter_staged("\"drone strike\""), (vec![0], 0));
+    assert_eq!(held.filter_staged("\"ed dalton\""), (vec![0], 0));
+    assert_eq!(
+        held.filter_staged("kyiv's"),
+        (vec![3], 1),
+        "entry 0 reads its body"
+    );
+    assert_eq!(held.filter_staged("title:\"sensor cl\""), (vec![1], 0));
+    // Not found there: the body decides.
+    assert_eq!(held.filter_staged("\"peace deal\""), (vec![4], 1));
+    assert_eq!(
+        held.filter_staged("-\"peace deal\""),
+        (vec![0, 1, 2, 3, 5], 1)
+    );
 }
 
 #[test]
@@ -488,4 +551,45 @@ proptest! {
         }
         prop_assert_eq!(held.index.token_counts(), [0, 0, 0]);
     }
+}
+
+#[test]
+fn dense_slots_hold_exactly_their_slots_and_are_made_only_when_small() {
+    use super::plan::DenseSlots;
+
+    let slots: RoaringBitmap = [3u32, 64, 70, 200, 4_000].into_iter().collect();
+    let dense = DenseSlots::of(&slots).expect("few and close together");
+    for slot in 0..5_000 {
+        assert_eq!(dense.contains(slot), slots.contains(slot), "slot {slot}");
+    }
+    let empty = DenseSlots::of(&RoaringBitmap::new()).expect("nothing to hold");
+    assert!(!empty.contains(0));
+    let spread: RoaringBitmap = [1u32, u32::MAX - 1].into_iter().collect();
+    assert!(DenseSlots::of(&spread).is_none(), "too far apart");
+    let many: RoaringBitmap = (0..200_000u32).collect();
+    assert!(
+        DenseSlots::of(&many).is_none(),
+        "too many to set one by one"
+    );
+}
+
+#[test]
+fn a_query_of_many_slots_is_still_decided_by_the_slot() {
+    // Over 65,536 matches: no dense copy, the bitmap answers.
+    let mut index = WordIndex::new();
+    let prepared = Prepared::new(&entry("s", "ceasefire", None, "talks", 1));
+    for slot in 0..70_000 {
+        index.insert(slot, &prepared);
+    }
+    let compiled = index.compile(&Query::parse("cease").unwrap());
+    assert_eq!(compiled.test_slot(69_999), Some(true));
+    assert_eq!(compiled.test_slot(70_000), Some(false));
+    let none = index.compile(&Query::parse("drone").unwrap());
+    assert_eq!(none.test_slot(5), Some(false));
+    let verified = index.compile(&Query::parse("\"ceasefire talks\"").unwrap());
+    assert_eq!(
+        verified.test_slot(5),
+        None,
+        "a phrase is confirmed on the text"
+    );
 }

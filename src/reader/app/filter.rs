@@ -2,15 +2,11 @@
 //! entry where it was; the history of filters; the search of the cache beyond the
 //! window.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Instant;
 
-use super::group_table::GroupTag;
-use super::scan::Scan;
+use super::scan::{CHUNK, Scan, TEXT_CHUNK};
 use super::state::{Anchor, App, Effect, Row, View};
-use crate::query::{Held, Query, fold};
+use crate::query::Query;
 
 impl App {
     /// Applies the saved filter at `index` (`[filters]`, in config order), as if typed
@@ -116,56 +112,11 @@ impl App {
         self.regroup_after_removal();
     }
 
-    /// Whether a row passes the filter and the source toggles. The query is compiled
-    /// against the word index here, once per step of a pass (the compiled query holds
-    /// only while the index does not change, and rows join between steps).
+    /// Whether a row is shown: the filter, the source toggles, the key events switch
+    /// and grouping (see [`super::row_test`]).
     pub(super) fn row_filter(&self) -> impl Fn(&Row) -> bool + Sync + '_ {
-        let hidden: HashSet<&str> = self
-            .sources
-            .iter()
-            .filter(|source| !source.enabled)
-            .map(|source| source.id.0.as_str())
-            .collect();
-        let now = self.now;
-        let compiled = self.index.compile(&self.filter.query);
-        // `source:` tests the folded name: folded once per source, not per row.
-        let folded: Vec<(&Arc<str>, String)> =
-            self.names.iter().map(|name| (name, fold(name))).collect();
-        let passes = move |row: &Row| {
-            if (self.key_events_only && !row.flags.is_key()) || hidden.contains(&*row.source) {
-                return false;
-            }
-            let source: Cow<'_, str> = match folded
-                .iter()
-                .find(|(name, _)| Arc::ptr_eq(name, &row.source))
-            {
-                Some((_, folded)) => Cow::Borrowed(folded),
-                None => Cow::Owned(fold(&row.source)),
-            };
-            let held = Held {
-                slot: row.slot,
-                time: row.own_sort_time(),
-                source: &source,
-            };
-            match &row.arriving {
-                // Not in the index yet (alerts test rows before they join).
-                Some(arriving) => compiled.test_prepared(&arriving.prepared, now),
-                None => compiled.test(held, now, || self.prepared_of(row)),
-            }
-        };
-        // Grouping on, a group shows once, as its first report, when any of its
-        // reports passes; its later reports do not show on their own.
-        move |row: &Row| match (self.grouping, row.group) {
-            (true, GroupTag::Member(_)) => false,
-            (true, GroupTag::Lead(id)) => {
-                passes(row)
-                    || self
-                        .group_rows(id)
-                        .into_iter()
-                        .any(|index| passes(&self.rows[index]))
-            }
-            _ => passes(row),
-        }
+        let test = self.row_test();
+        move |row: &Row| test.keeps(row)
     }
 
     /// Runs the filter pass until `deadline` (to the end when `None`), past row
@@ -174,12 +125,18 @@ impl App {
         let Some(mut scan) = self.scan.take() else {
             return;
         };
+        self.compile_filter();
         let mut visible = std::mem::take(&mut self.visible);
         {
-            let keep_row = self.row_filter();
+            let keep_row = self.row_test();
             let rows = &self.rows;
-            let keep = |index: usize| keep_row(&rows[index]);
-            scan.step(rows.len(), &keep, deadline, through, &mut visible);
+            let keep = |index: usize| keep_row.keeps(&rows[index]);
+            let chunk = if keep_row.reads_text() {
+                TEXT_CHUNK
+            } else {
+                CHUNK
+            };
+            scan.step(rows.len(), &keep, deadline, through, chunk, &mut visible);
         }
         self.visible = visible;
         if !scan.is_done(self.rows.len()) {

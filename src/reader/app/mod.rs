@@ -17,6 +17,7 @@ mod merge;
 mod navigate;
 mod refresh;
 mod row;
+mod row_test;
 mod scan;
 mod sources;
 mod state;

@@ -12,8 +12,27 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Rows tested between looks at the clock: about half a millisecond of work on one core.
-const CHUNK: usize = 4_096;
+use crate::query::IndexedQuery;
+
+/// Rows tested between looks at the clock when a row's test is a lookup in the word
+/// index: about half a millisecond of work on one core.
+pub const CHUNK: usize = 4_096;
+
+/// Rows tested between looks at the clock when rows are confirmed on their text (a
+/// phrase): each may read its body back, some microseconds, and a keystroke's first
+/// step must not overrun its frame by a whole chunk.
+pub const TEXT_CHUNK: usize = 256;
+
+/// The filter compiled against the word index, kept for the steps of a pass (rows
+/// joining between steps change the index, and then it is compiled again; see
+/// `row_test`).
+#[derive(Debug, Clone)]
+pub struct CompiledFilter {
+    /// [`crate::query::WordIndex::changes`] when it was compiled.
+    pub(super) changes: u64,
+    /// The compiled query.
+    pub(super) compiled: IndexedQuery,
+}
 
 /// What is left of a filter pass. Rows are tested in order: the rest of `candidates`
 /// (rows an earlier, broader filter accepted), then every row from `next_row` on.
@@ -100,16 +119,19 @@ impl Scan {
         self.next_row += count;
     }
 
-    /// Tests rows until `deadline` (always at least one chunk, and never stopping before
-    /// passing row `through`), appending the matches to `matched` in row order.
+    /// Tests rows until `deadline` (always at least one chunk of `chunk` rows, and never
+    /// stopping before passing row `through`), appending the matches to `matched` in
+    /// row order.
     pub fn step(
         &mut self,
         rows: usize,
-        keep: &(dyn Fn(usize) -> bool + Sync),
+        keep: &(impl Fn(usize) -> bool + Sync),
         deadline: Option<Instant>,
         through: Option<usize>,
+        chunk: usize,
         matched: &mut Vec<usize>,
     ) {
+        let chunk = chunk.max(1);
         let mut first = true;
         while let Some(next) = self.next_pending(rows) {
             let passed = through.is_none_or(|row| next > row);
@@ -121,14 +143,14 @@ impl Scan {
                 let list = &self.candidates[self.tested_candidates..];
                 let must = through.map_or(0, |row| list.partition_point(|&index| index <= row));
                 let at = |position: usize| list[position];
-                let done = test(list.len(), &at, keep, deadline, must, matched);
+                let done = test(list.len(), &at, keep, deadline, must, chunk, matched);
                 self.tested_candidates += done;
                 self.tested += done;
             } else {
                 let start = self.next_row;
                 let must = through.map_or(0, |row| (row + 1).saturating_sub(start));
                 let at = |position: usize| start + position;
-                let done = test(rows - start, &at, keep, deadline, must, matched);
+                let done = test(rows - start, &at, keep, deadline, must, chunk, matched);
                 self.next_row += done;
                 self.tested += done;
             }
@@ -142,22 +164,30 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Tests positions `0..count` (row `at(position)`) in chunks, on every core, until the
-/// deadline passes (after the first chunk and the first `must` positions); appends the
-/// accepted rows in order and returns how many positions were tested (a prefix).
+/// Tests positions `0..count` (row `at(position)`) in chunks of `size`, on every core,
+/// until the deadline passes (after the first chunk and the first `must` positions);
+/// appends the accepted rows in order and returns how many positions were tested (a
+/// prefix).
+///
+/// Generic, not `dyn`: the row's test is inlined into the loop over a chunk instead
+/// of two indirect calls a row.
 fn test(
     count: usize,
-    at: &(dyn Fn(usize) -> usize + Sync),
-    keep: &(dyn Fn(usize) -> bool + Sync),
+    at: &(impl Fn(usize) -> usize + Sync),
+    keep: &(impl Fn(usize) -> bool + Sync),
     deadline: Option<Instant>,
     must: usize,
+    size: usize,
     matched: &mut Vec<usize>,
 ) -> usize {
-    let chunks = count.div_ceil(CHUNK);
-    let must_chunks = must.div_ceil(CHUNK).max(1);
-    let range = |chunk: usize| chunk * CHUNK..((chunk + 1) * CHUNK).min(count);
+    let chunks = count.div_ceil(size);
+    let must_chunks = must.div_ceil(size).max(1);
+    let range = |chunk: usize| chunk * size..((chunk + 1) * size).min(count);
     let accepted = |positions: Range<usize>| -> Vec<usize> {
-        positions.map(at).filter(|&row| keep(row)).collect()
+        // Sized for all at once: growing by doubling cost more than the tests.
+        let mut rows = Vec::with_capacity(positions.len());
+        rows.extend(positions.map(at).filter(|&row| keep(row)));
+        rows
     };
     let next_chunk = AtomicUsize::new(0);
     // Takes the next chunk unless time is up; every chunk taken is finished, so the
@@ -201,7 +231,7 @@ fn test(
     parts.sort_unstable_by_key(|(chunk, _)| *chunk);
     let mut tested = 0;
     for (chunk, rows) in parts {
-        if chunk * CHUNK != tested {
+        if chunk * size != tested {
             break; // a helper died: stop at the gap, the next step retests from there
         }
         tested = range(chunk).end;
@@ -214,9 +244,9 @@ fn test(
 mod tests {
     use super::*;
 
-    fn run(scan: &mut Scan, rows: usize, keep: &(dyn Fn(usize) -> bool + Sync)) -> Vec<usize> {
+    fn run(scan: &mut Scan, rows: usize, keep: &(impl Fn(usize) -> bool + Sync)) -> Vec<usize> {
         let mut matched = Vec::new();
-        scan.step(rows, keep, None, None, &mut matched);
+        scan.step(rows, keep, None, None, CHUNK, &mut matched);
         matched
     }
 
@@ -243,7 +273,7 @@ mod tests {
         let mut steps = 0;
         while !scan.is_done(rows) {
             let before = scan.remaining(rows);
-            scan.step(rows, &keep, Some(Instant::now()), None, &mut matched);
+            scan.step(rows, &keep, Some(Instant::now()), None, CHUNK, &mut matched);
             assert!(scan.remaining(rows) < before, "every step makes progress");
             steps += 1;
         }
@@ -252,6 +282,22 @@ mod tests {
             matched,
             (0..rows).filter(|&row| keep(row)).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_late_step_tests_one_chunk_of_the_size_asked_for() {
+        let rows = 1_000;
+        let tested = std::sync::atomic::AtomicUsize::new(0);
+        let keep = |_| {
+            tested.fetch_add(1, Ordering::Relaxed);
+            true
+        };
+        let mut scan = Scan::all();
+        let mut matched = Vec::new();
+        scan.step(rows, &keep, Some(Instant::now()), None, 16, &mut matched);
+        // Only the first chunk is taken once the deadline has passed.
+        assert_eq!(tested.load(Ordering::Relaxed), 16);
+        assert_eq!(matched, (0..16).collect::<Vec<_>>());
     }
 
     #[test]
@@ -265,6 +311,7 @@ mod tests {
             &|_| true,
             Some(Instant::now()),
             Some(through),
+            CHUNK,
             &mut matched,
         );
         assert!(matched.contains(&through));
@@ -282,6 +329,7 @@ mod tests {
             &|row| row % 2 == 0,
             Some(Instant::now()),
             None,
+            CHUNK,
             &mut matched,
         );
         assert!(!scan.is_done(rows));
@@ -300,7 +348,7 @@ mod tests {
         // One chunk covers everything: test two candidates by hand instead.
         scan.tested_candidates = 2;
         scan.truncate(10);
-        scan.step(10, &|_| true, None, None, &mut matched);
+        scan.step(10, &|_| true, None, None, CHUNK, &mut matched);
         assert_eq!(matched, vec![9]);
         assert!(scan.is_done(10));
     }

@@ -436,6 +436,8 @@ pub struct App {
     pub next_slot: u32,
     /// The sources' names the rows share (one allocation per source).
     pub names: Vec<std::sync::Arc<str>>,
+    /// The filter compiled against `index`, kept for the steps of a pass.
+    pub(super) compiled_filter: Option<super::scan::CompiledFilter>,
 }
 
 impl App {
@@ -496,6 +498,7 @@ impl App {
             index: WordIndex::new(),
             next_slot: 0,
             names: Vec::new(),
+            compiled_filter: None,
         };
         // Sketched later, in the grouping steps: not before the first frame.
         let mut rows: VecDeque<Row> = entries.into_iter().map(Row::unsketched).collect();

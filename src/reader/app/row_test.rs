@@ -1,0 +1,492 @@
+//! The test a filter pass puts each row to ([`RowTest`]), built once per step of the
+//! pass, so that a row costs no string work the index can spare it: the query is
+//! compiled against the word index once per keystroke (kept while the index does not
+//! change), and what depends only on a row's source (hidden? its folded name) is
+//! decided once per source and found by the address of the source's shared name.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::group_table::GroupTag;
+use super::row::Row;
+use super::scan::CompiledFilter;
+use super::state::App;
+use crate::query::{Held, IndexedQuery, Prepared, fold};
+
+impl App {
+    /// Compiles the filter for the coming steps, unless the one kept still holds (same
+    /// query, index unchanged).
+    pub(super) fn compile_filter(&mut self) {
+        if self.compiled_filter().is_none() {
+            self.compiled_filter = Some(CompiledFilter {
+                changes: self.index.changes(),
+                compiled: self.index.compile(&self.filter.query),
+            });
+        }
+    }
+
+    /// The kept compiled filter, when it still holds.
+    fn compiled_filter(&self) -> Option<&IndexedQuery> {
+        self.compiled_filter
+            .as_ref()
+            .filter(|kept| {
+                kept.changes == self.index.changes() && *kept.compiled.query() == self.filter.query
+            })
+            .map(|kept| &kept.compiled)
+    }
+
+    /// The test rows must pass to be shown: the filter, the source toggles, the key
+    /// events switch and grouping.
+    pub(super) fn row_test(&self) -> RowTest<'_> {
+        let compiled = match self.compiled_filter() {
+            Some(kept) => Cow::Borrowed(kept),
+            None => Cow::Owned(self.index.compile(&self.filter.query)),
+        };
+        let facts = self
+            .names
+            .iter()
+            .map(|name| SourceFacts {
+                hidden: self.hides(name),
+                folded: fold(name),
+            })
+            .collect();
+        RowTest {
+            app: self,
+            needs_time: self.filter.query.depends_on_time(),
+            any_hidden: self.sources.iter().any(|source| !source.enabled),
+            reads_source: compiled.reads_source(),
+            compiled,
+            sources: SourceTable::new(&self.names, facts),
+        }
+    }
+
+    /// Whether the source named `name` is toggled off.
+    fn hides(&self, name: &str) -> bool {
+        self.sources
+            .iter()
+            .any(|source| !source.enabled && source.id.0 == name)
+    }
+
+    /// The folded text of a held `row`, as the index was given it (less the parts the
+    /// filter never reads: id, link, earlier text). `text` false leaves the body out,
+    /// and it is not read back: enough for what the title or author decides.
+    fn folded_of(&self, row: &Row, text: bool) -> Prepared {
+        #[cfg(test)]
+        reads::read(text);
+        let body = if text {
+            Cow::Owned(self.body(row).text)
+        } else {
+            Cow::Borrowed("")
+        };
+        Prepared::of_fields(
+            [row.title(), row.author().unwrap_or(""), &row.source, &body],
+            row.own_sort_time(),
+        )
+    }
+}
+
+/// What a filter decides by a row's source alone.
+#[derive(Debug)]
+struct SourceFacts {
+    /// The user toggled the source off.
+    hidden: bool,
+    /// Its name folded (what `source:` tests).
+    folded: String,
+}
+
+/// The facts of the held sources, by the address of their shared name: a row's
+/// source is found with one multiply and a probe or two, not by hashing or comparing
+/// its name.
+#[derive(Debug)]
+struct SourceTable {
+    /// Open addressing: (name's address, index in `facts`), `None` where empty.
+    slots: Vec<Option<(usize, usize)>>,
+    /// `slots.len()` is `1 << bits`.
+    bits: u32,
+    facts: Vec<SourceFacts>,
+}
+
+impl SourceTable {
+    fn new(names: &[Arc<str>], facts: Vec<SourceFacts>) -> SourceTable {
+        // At most half full, so probes stay short.
+        let bits = (names.len() * 2)
+            .max(8)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut table = SourceTable {
+            slots: vec![None; 1 << bits],
+            bits,
+            facts,
+        };
+        for (index, name) in names.iter().enumerate() {
+            let address = address(name);
+            let mut at = table.home(address);
+            while table.slots[at].is_some() {
+                at = (at + 1) & (table.slots.len() - 1);
+            }
+            table.slots[at] = Some((address, index));
+        }
+        table
+    }
+
+    /// Where the probe for `address` starts (Fibonacci hashing).
+    fn home(&self, address: usize) -> usize {
+        ((address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize
+    }
+
+    /// The facts of the source whose shared name is `name` (`None` for a name not
+    /// shared yet: a row still arriving).
+    fn get(&self, name: &Arc<str>) -> Option<&SourceFacts> {
+        let address = address(name);
+        let mut at = self.home(address);
+        loop {
+            match self.slots.get(at)? {
+                Some((held, index)) if *held == address => return self.facts.get(*index),
+                Some(_) => at = (at + 1) & (self.slots.len() - 1),
+                None => return None,
+            }
+        }
+    }
+}
+
+/// The address of a shared name's text: the same for every row sharing it.
+fn address(name: &Arc<str>) -> usize {
+    Arc::as_ptr(name).cast::<u8>() as usize
+}
+
+/// The test of one filter pass step (see the module's doc).
+pub(super) struct RowTest<'a> {
+    app: &'a App,
+    compiled: Cow<'a, IndexedQuery>,
+    /// The query has `since:`: rows tell their own time.
+    needs_time: bool,
+    /// Some source is toggled off.
+    any_hidden: bool,
+    /// The query has `source:`: rows tell their source's folded name.
+    reads_source: bool,
+    sources: SourceTable,
+}
+
+impl RowTest<'_> {
+    /// True when some rows are confirmed on their text (read back from the body
+    /// store), not by the word index alone.
+    pub(super) fn reads_text(&self) -> bool {
+        !self.compiled.is_index_only()
+    }
+
+    /// Whether `row` is shown. Grouping on, a group shows once, as its first report,
+    /// when any of its reports passes; its later reports do not show on their own.
+    pub(super) fn keeps(&self, row: &Row) -> bool {
+        match (self.app.grouping, row.group) {
+            (true, GroupTag::Member(_)) => false,
+            (true, GroupTag::Lead(id)) => {
+                self.passes(row)
+                    || self
+                        .app
+                        .group_rows(id)
+                        .into_iter()
+                        .any(|index| self.app.rows.get(index).is_some_and(|r| self.passes(r)))
+            }
+            _ => self.passes(row),
+        }
+    }
+
+    /// Whether `row` passes the filter, the source toggles and the key events switch.
+    fn passes(&self, row: &Row) -> bool {
+        if self.app.key_events_only && !row.flags.is_key() {
+            return false;
+        }
+        // The common case: no source toggled off, and a query the slot decides (its
+        // words all answered by the index): one bit looked up, nothing else read.
+        if !self.any_hidden
+            && row.arriving.is_none()
+            && let Some(answer) = self.compiled.test_slot(row.slot)
+        {
+            return answer;
+        }
+        let source: Cow<'_, str> = if !self.any_hidden && !self.reads_source {
+            Cow::Borrowed("")
+        } else {
+            match self.sources.get(&row.source) {
+                Some(facts) if facts.hidden => return false,
+                Some(facts) => Cow::Borrowed(&facts.folded),
+                None if self.app.hides(&row.source) => return false,
+                None => Cow::Owned(fold(&row.source)),
+            }
+        };
+        let now = self.app.now;
+        match &row.arriving {
+            // Not in the index yet (alerts test rows before they join).
+            Some(arriving) => self.compiled.test_prepared(&arriving.prepared, now),
+            None => {
+                let held = Held {
+                    slot: row.slot,
+                    time: if self.needs_time {
+                        row.own_sort_time()
+                    } else {
+                        Timestamp::UNIX_EPOCH
+                    },
+                    source: &source,
+                };
+                self.compiled
+                    .test_staged(held, now, |text| self.app.folded_of(row, text))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod reads {
+    //! How often a pass read a row's text back, for tests that count work.
+
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Rows folded without their body, and with it.
+        static READS: Cell<[usize; 2]> = const { Cell::new([0, 0]) };
+    }
+
+    pub(super) fn read(body: bool) {
+        READS.with(|reads| {
+            let mut counts = reads.get();
+            counts[usize::from(body)] += 1;
+            reads.set(counts);
+        });
+    }
+
+    /// Rows read back in this thread so far: without the body, with it.
+    pub(super) fn counts() -> [usize; 2] {
+        READS.with(Cell::get)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::state::Action;
+    use super::super::testing::{app_with, now};
+    use super::super::update::update;
+    use super::*;
+    use crate::model::{Entry, EntryId, Flags, Item, SourceId};
+
+    const WORDS: &[&str] = &["peace", "deal", "kyiv", "storm", "red", "drone", "talks"];
+
+    /// An entry of source `a`, `b` or `c` (`c` is not among the app's sources).
+    fn entry(
+        number: usize,
+        source: usize,
+        title: &[usize],
+        author: Option<usize>,
+        text: &[usize],
+        key: bool,
+    ) -> Entry {
+        let words = |picks: &[usize]| {
+            picks
+                .iter()
+                .map(|&pick| WORDS[pick % WORDS.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let minutes = i64::try_from(number).unwrap_or(0) * 7;
+        let time = now() - jiff::SignedDuration::from_mins(minutes);
+        Entry {
+            source: SourceId(["a", "b", "c"][source % 3].to_string()),
+            item: Item {
+                id: EntryId(format!("e{number}")),
+                published: Some(time),
+                updated: None,
+                title: words(title),
+                author: author.map(|pick| WORDS[pick % WORDS.len()].to_string()),
+                url: None,
+                text: words(text),
+                html: None,
+                flags: Flags {
+                    key_event: key,
+                    ..Flags::default()
+                },
+            },
+            first_seen: time,
+            edited: false,
+            previous_text: None,
+            removed: false,
+            read: false,
+        }
+    }
+
+    /// The old per-row test: the whole entry read back and folded, the query's own
+    /// matcher, the toggles looked up by name.
+    fn reference(app: &App, row: &Row) -> bool {
+        let passes = |row: &Row| {
+            (!app.key_events_only || row.flags.is_key())
+                && !app.hides(&row.source)
+                && app
+                    .filter
+                    .query
+                    .matches_prepared(&app.prepared_of(row), app.now)
+        };
+        match (app.grouping, row.group) {
+            (true, GroupTag::Member(_)) => false,
+            (true, GroupTag::Lead(id)) => {
+                passes(row) || app.group_rows(id).into_iter().any(|i| passes(&app.rows[i]))
+            }
+            _ => passes(row),
+        }
+    }
+
+    fn any_entry() -> impl Strategy<Value = (usize, Vec<usize>, Option<usize>, Vec<usize>, bool)> {
+        (
+            0..3usize,
+            prop::collection::vec(0..7usize, 0..4),
+            prop::option::of(0..7usize),
+            prop::collection::vec(0..7usize, 0..6),
+            prop::bool::weighted(0.3),
+        )
+    }
+
+    fn any_query() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(
+            &[
+                "peace", "dea", "kyiv", "k", "storm", "kyiv's", "red-", "zzz",
+            ][..],
+        )
+        .prop_map(str::to_string);
+        let phrase = prop::sample::select(
+            &[
+                "\"peace deal\"",
+                "\"deal peace\"",
+                "\"kyiv storm\"",
+                "\"red\"",
+            ][..],
+        )
+        .prop_map(str::to_string);
+        let field = prop::sample::select(
+            &[
+                "title:peace",
+                "author:k",
+                "source:a",
+                "source:b",
+                "title:\"peace de\"",
+                "since:1h",
+                "since:3h",
+            ][..],
+        )
+        .prop_map(str::to_string);
+        let leaf = prop_oneof![3 => word, 2 => phrase, 2 => field];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 2..4).prop_map(|parts| parts.join(" ")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} OR {b})")),
+                inner.prop_map(|a| format!("-{a}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// The pass's test (compiled once, sources decided once, text in stages) keeps
+        /// exactly the rows the old per-row test kept, and a whole pass lists them.
+        #[test]
+        fn the_row_test_keeps_the_rows_the_per_row_test_keeps(
+            specs in prop::collection::vec(any_entry(), 0..40),
+            queries in prop::collection::vec(any_query(), 1..4),
+            hide_b in any::<bool>(),
+            grouping in any::<bool>(),
+            key_events_only in any::<bool>(),
+        ) {
+            let entries = specs
+                .iter()
+                .enumerate()
+                .map(|(n, (source, title, author, text, key))| entry(n, *source, title, *author, text, *key))
+                .collect();
+            let mut app = app_with(entries);
+            // Groups made, so that grouping on folds some reports into others.
+            app.group_rows_until(None);
+            app.grouping = grouping;
+            app.key_events_only = key_events_only;
+            if hide_b {
+                for source in &mut app.sources {
+                    source.enabled = source.id.0 != "b";
+                }
+            }
+            for query in &queries {
+                update(&mut app, Action::StartFilter);
+                for c in query.chars() {
+                    update(&mut app, Action::FilterChar(c));
+                }
+                app.finish_filter();
+                if app.filter.error.is_some() {
+                    continue;
+                }
+                let test = app.row_test();
+                let expected: Vec<usize> = (0..app.rows.len())
+                    .filter(|&index| reference(&app, &app.rows[index]))
+                    .collect();
+                let kept: Vec<usize> = (0..app.rows.len())
+                    .filter(|&index| test.keeps(&app.rows[index]))
+                    .collect();
+                prop_assert_eq!(&kept, &expected, "query {:?}", query);
+                prop_assert_eq!(&app.visible, &expected, "query {:?}, the pass", query);
+                update(&mut app, Action::FilterCancel);
+            }
+        }
+    }
+
+    /// Rows folded (without their body, with it) while `test` tests every row.
+    fn reads_while_testing(app: &App) -> [usize; 2] {
+        let before = reads::counts();
+        let test = app.row_test();
+        for row in &app.rows {
+            test.keeps(row);
+        }
+        let after = reads::counts();
+        [after[0] - before[0], after[1] - before[1]]
+    }
+
+    fn filtered(entries: Vec<Entry>, query: &str) -> App {
+        let mut app = app_with(entries);
+        // Every row on its own (alike reports would fold into their group's first).
+        app.grouping = false;
+        app.filter.query = crate::query::Query::parse(query).expect("a query");
+        app
+    }
+
+    #[test]
+    fn words_the_index_answers_read_no_row_back() {
+        let entries = (0..50)
+            .map(|n| entry(n, n, &[n, n + 1], Some(n), &[n + 2, n + 3], n % 4 == 0))
+            .collect::<Vec<_>>();
+        for query in [
+            "peace",
+            "k",
+            "peace -storm",
+            "title:dea OR author:red",
+            "since:2h source:a",
+        ] {
+            let app = filtered(entries.clone(), query);
+            assert_eq!(reads_while_testing(&app), [0, 0], "query {query:?}");
+        }
+    }
+
+    #[test]
+    fn a_phrase_found_in_titles_reads_no_body_back() {
+        // Every entry a candidate (both words in its body too); half have the phrase
+        // in the title.
+        let entries = (0..40)
+            .map(|n| {
+                let title: &[usize] = if n % 2 == 0 { &[0, 1] } else { &[1, 0] };
+                entry(n, n, title, None, &[4, 1, 0, 5], false)
+            })
+            .collect::<Vec<_>>();
+        let app = filtered(entries, "\"peace deal\"");
+        // Each row's title and author are folded once; only the 20 whose title lacks
+        // the phrase read their body back.
+        assert_eq!(reads_while_testing(&app), [40, 20]);
+        let test = app.row_test();
+        let kept = app.rows.iter().filter(|row| test.keeps(row)).count();
+        assert_eq!(kept, 20);
+    }
+}
