@@ -36,6 +36,10 @@ pub const LARGE_BODY: usize = 4 << 20;
 /// (five 28 MB feeds: 9.2 s instead of 7.3 s), while the small sources go on beside.
 pub const LARGE_SLOTS: usize = 1;
 
+/// How many request timeouts a large body's fetch waits for a slot, before its request
+/// is sent (see [`Fetcher::large_patience`]).
+const LARGE_PATIENCE_TIMEOUTS: u32 = 4;
+
 /// One of a fetcher's [`LARGE_SLOTS`] slots for large bodies, held from the moment a
 /// body is known to be large until its document is stored (the poller carries it in
 /// the `Poll`; drop it then). Five 28 MB feeds otherwise all sat in memory at once,
@@ -179,6 +183,14 @@ impl Limits {
         }
     }
 
+    /// A large-body slot if one is free now.
+    fn try_large_slot(&self) -> Option<LargeSlot> {
+        let permit = Arc::clone(&self.large).try_acquire_owned().ok()?;
+        Some(LargeSlot {
+            _permit: Arc::new(permit),
+        })
+    }
+
     async fn large_slot(&self, patience: Duration) -> Option<LargeSlot> {
         let wait = Arc::clone(&self.large).acquire_owned();
         let permit = tokio::time::timeout(patience, wait).await.ok()?.ok()?;
@@ -284,7 +296,7 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         let large_slot = if metadata.len() > LARGE_BODY as u64 {
-            self.limits.large_slot(self.timeout).await
+            self.limits.large_slot(self.large_patience()).await
         } else {
             None
         };
@@ -304,13 +316,44 @@ impl Fetcher {
     }
 
     async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-        // Waiting for a slot inside the request would spend its timeout: at most half
-        // of it, so that the body can still be read (without a slot) in the rest.
-        let patience = self.timeout / 2;
-        let mut large_slot = None;
-        if self.limits.was_large(url) {
-            large_slot = self.limits.large_slot(self.timeout).await;
+        let known_large = self.limits.was_large(url);
+        match self.get_once(url, validators, known_large).await? {
+            Some(fetched) => Ok(fetched),
+            // Large, with every slot taken: asked again once a slot is free (waited for
+            // before the request is sent, off its clock) rather than read beside the
+            // other large documents.
+            None => self
+                .get_once(url, validators, true)
+                .await?
+                .ok_or_else(|| FetchError::Transport("large body: no slot".to_string())),
         }
+    }
+
+    /// One request for `url`. With `wait_first`, a large-body slot is waited for
+    /// before it is sent (at most [`Fetcher::large_patience`]) and a large body is read
+    /// even without one; without it, a body found large while every slot is taken is
+    /// left unread (`None`: ask again with `wait_first`).
+    async fn get_once(
+        &self,
+        url: &str,
+        validators: &Validators,
+        wait_first: bool,
+    ) -> Result<Option<Fetched>, FetchError> {
+        let mut large_slot = None;
+        if wait_first {
+            large_slot = self.limits.large_slot(self.large_patience()).await;
+        }
+        // A body found large takes a free slot; says whether to leave it unread.
+        let leave_unread = |slot: &mut Option<LargeSlot>| {
+            if slot.is_none() {
+                *slot = self.limits.try_large_slot();
+            }
+            if slot.is_none() && !wait_first {
+                self.limits.remember(url, true);
+                return true;
+            }
+            false
+        };
         let _permits = self.limits.acquire(url).await;
         let mut request = self.client.get(url);
         if let Some(etag) = &validators.etag {
@@ -327,7 +370,7 @@ impl Fetcher {
             if validators.etag.is_none() && validators.last_modified.is_none() {
                 return Err(FetchError::NotModifiedUnasked);
             }
-            return Ok(Fetched::NotModified(hints));
+            return Ok(Some(Fetched::NotModified(hints)));
         }
         // reqwest follows http(s) redirects itself; one it hands back unfollowed with a
         // Location elsewhere points at another scheme.
@@ -359,10 +402,10 @@ impl Fetcher {
         let expected = response
             .content_length()
             .map_or(0, |length| length.min(self.max_body as u64));
-        // A large body waits for a slot before it is read (the server waits meanwhile):
-        // known large by its Content-Length, or once that many bytes have come.
-        if large_slot.is_none() && expected > LARGE_BODY as u64 {
-            large_slot = self.limits.large_slot(patience).await;
+        // A large body needs a slot before it is read on: known large by its
+        // Content-Length, or once that many bytes have come.
+        if expected > LARGE_BODY as u64 && leave_unread(&mut large_slot) {
+            return Ok(None);
         }
         let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|err| self.classify(&err))? {
@@ -370,15 +413,15 @@ impl Fetcher {
                 return Err(FetchError::TooLarge(self.max_body));
             }
             bytes.extend_from_slice(&chunk);
-            if large_slot.is_none() && bytes.len() > LARGE_BODY {
-                large_slot = self.limits.large_slot(patience).await;
+            if bytes.len() > LARGE_BODY && leave_unread(&mut large_slot) {
+                return Ok(None);
             }
         }
         self.limits.remember(url, bytes.len() > LARGE_BODY);
         if bytes.len() <= LARGE_BODY {
             large_slot = None;
         }
-        Ok(Fetched::Body(Body {
+        Ok(Some(Fetched::Body(Body {
             bytes,
             content_type: header(&headers, CONTENT_TYPE),
             final_url,
@@ -388,7 +431,15 @@ impl Fetcher {
             },
             hints,
             large_slot,
-        }))
+        })))
+    }
+
+    /// How long a large body's fetch waits for a slot before its request is sent (a
+    /// wait not on the request's clock): long enough for the documents ahead of it to
+    /// be parsed and stored, yet finite, so a caller holding a large body while it
+    /// fetches another one cannot wait forever for its own slot.
+    fn large_patience(&self) -> Duration {
+        self.timeout.saturating_mul(LARGE_PATIENCE_TIMEOUTS)
     }
 
     fn classify(&self, err: &reqwest::Error) -> FetchError {

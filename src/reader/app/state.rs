@@ -220,6 +220,9 @@ pub struct PolledRows {
     pub new: Vec<Row>,
     /// The edited entries, as `Applied::updated` lists them.
     pub updated: Vec<Row>,
+    /// New entries left out of `new`: older than every entry the reader's window can
+    /// hold (the cache had `window` newer ones), so never made rows; counted only.
+    pub older: usize,
 }
 
 impl PolledRows {
@@ -238,6 +241,7 @@ impl PolledRows {
         PolledRows {
             new: new.into_iter().map(Row::new).collect(),
             updated: updated.into_iter().map(Row::new).collect(),
+            older: 0,
         }
     }
 }

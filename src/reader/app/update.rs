@@ -47,7 +47,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Polled { ingested, rows } => {
             let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
-            let new = rows.new.len();
+            let new = rows.new.len() + rows.older;
             effects.extend(app.merge(*ingested, Some(rows)));
             app.group_new_rows();
             app.refresh_heard(&source, new, failed);
