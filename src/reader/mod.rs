@@ -25,7 +25,7 @@ use crate::model::{EntryId, Format, SourceId};
 use crate::query::Query;
 use crate::reader::app::{Action, App, Effect, PolledRows, Row};
 use crate::sources::discover::{Via, discover, normalize_url};
-use crate::sources::fetch::{Fetcher, Validators};
+use crate::sources::fetch::{Fetcher, LargeSlot, Validators};
 use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
 use crate::store::ingest::{Ingested, ingest_retaining};
@@ -310,9 +310,15 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 }
                 StoreRequest::Poll(mut poll) => {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
+                    let large_slot = poll.large_slot.take();
                     ingest_retaining(&mut store, &mut poll, keep)
+                        .map(|ingested| (ingested, large_slot))
                 }
-                .map(|ingested| Some(polled(&store, ingested, &shown, window))),
+                .map(|(ingested, large_slot)| {
+                    // The rest of the poll goes before its rows are made.
+                    drop(poll);
+                    Some(polled(&store, ingested, large_slot, &shown, window))
+                }),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
                 StoreRequest::MarkUnread(source, id) => {
@@ -556,8 +562,15 @@ const WINDOW_CHECK_FROM: usize = 1_000;
 /// on the cache worker, not on the UI thread). New entries the window cannot hold (the
 /// cache has `window` newer ones among `shown`) are counted, not made rows: a huge
 /// feed's first poll would otherwise build, send and index rows for its whole history
-/// only for the window to drop most of them.
-fn polled(store: &Store, mut ingested: Ingested, shown: &[SourceId], window: usize) -> Action {
+/// only for the window to drop most of them. The poll's `large_slot` goes with the
+/// rows (see [`PolledRows::large_slot`]).
+fn polled(
+    store: &Store,
+    mut ingested: Ingested,
+    large_slot: Option<LargeSlot>,
+    shown: &[SourceId],
+    window: usize,
+) -> Action {
     let applied = &mut ingested.applied;
     let mut older = 0;
     if applied.new.len() >= WINDOW_CHECK_FROM
@@ -572,6 +585,7 @@ fn polled(store: &Store, mut ingested: Ingested, shown: &[SourceId], window: usi
     }
     let mut rows = PolledRows::take(&mut ingested);
     rows.older = older;
+    rows.large_slot = large_slot;
     Action::Polled {
         ingested: Box::new(ingested),
         rows,
@@ -652,14 +666,14 @@ mod tests {
 
         // 2,000 entries, then 2,000 more interleaved with them: 4,000 in the cache.
         let first = poll_of(&mut store, &one, &items("one", 2_000, now), now);
-        let Action::Polled { rows, .. } = polled(&store, first, &shown, window) else {
+        let Action::Polled { rows, .. } = polled(&store, first, None, &shown, window) else {
             panic!("a poll's action");
         };
         assert_eq!((rows.new.len(), rows.older), (2_000, 0), "the cache held fewer than the window");
 
         let later = now + jiff::SignedDuration::from_mins(1);
         let second = poll_of(&mut store, &two, &items("two", 2_000, later), now);
-        let Action::Polled { rows, .. } = polled(&store, second, &shown, window) else {
+        let Action::Polled { rows, .. } = polled(&store, second, None, &shown, window) else {
             panic!("a poll's action");
         };
         // The newest 3,000 of the 4,000 hold 1,500 of each source.

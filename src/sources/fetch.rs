@@ -164,9 +164,6 @@ impl Limits {
         }
     }
 
-    /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
-    /// whether a fetch ends (a caller holding one body while it fetches another must
-    /// not wait forever for its own slot), so past that the body is read without one.
     /// Whether `url`'s last body was large.
     fn was_large(&self, url: &str) -> bool {
         self.large_urls.lock().is_ok_and(|urls| urls.contains(url))
@@ -191,6 +188,9 @@ impl Limits {
         })
     }
 
+    /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
+    /// whether a fetch ends (a caller holding one body while it fetches another must
+    /// not wait forever for its own slot), so past that the body is read without one.
     async fn large_slot(&self, patience: Duration) -> Option<LargeSlot> {
         let wait = Arc::clone(&self.large).acquire_owned();
         let permit = tokio::time::timeout(patience, wait).await.ok()?.ok()?;
@@ -570,8 +570,8 @@ mod tests {
     }
 
     /// Large bodies hold one of the fetcher's slots until dropped; with every slot
-    /// held, another large body is read without one only after the fetch's timeout
-    /// (so nothing waits forever); small ones never take one.
+    /// held, another large body is read without one only after the fetcher's patience
+    /// (a few timeouts: nothing waits forever); small ones never take one.
     #[tokio::test]
     async fn large_bodies_hold_one_of_a_few_slots_until_dropped() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -611,4 +611,70 @@ mod tests {
         drop((second, fourth));
         assert_eq!(slots(&fetcher), 2);
     }
+
+    /// A loopback HTTP server answering every request with `body` (Content-Length
+    /// sent); counts the requests it was sent.
+    fn serve(body: Vec<u8>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/large.xml", listener.local_addr().expect("address"));
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = body.clone();
+                std::thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                        head.push(byte[0]);
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    // The client may hang up on a large body it leaves unread.
+                    let _ = stream.write_all(answer.as_bytes());
+                    let _ = stream.write_all(&body);
+                });
+            }
+        });
+        (url, requests)
+    }
+
+    /// A large body that arrives while every large-body slot is taken is not read
+    /// beside the documents holding them: its request is dropped and sent again once a
+    /// slot is free, and the body is read holding that slot (before, it was read
+    /// without one once half the request's timeout had passed).
+    #[tokio::test]
+    async fn a_large_body_waits_for_a_slot_instead_of_being_read_without_one() {
+        let (url, requests) = serve(vec![b' '; LARGE_BODY + 1]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let held = dir.path().join("held.xml");
+        std::fs::write(&held, vec![b' '; LARGE_BODY + 1]).expect("write");
+        let timeout = Duration::from_millis(400);
+        let fetcher = Fetcher::new(timeout)
+            .expect("fetcher")
+            .with_max_body(2 * LARGE_BODY);
+        let none = Validators::default();
+        // The one slot, held as a poll holds it until its document is stored.
+        let holding = body(fetcher.fetch(&held.display().to_string(), &none).await);
+        assert!(holding.large_slot.is_some());
+
+        let waiting = {
+            let (fetcher, url) = (fetcher.clone(), url.clone());
+            tokio::spawn(async move { fetcher.fetch(&url, &Validators::default()).await })
+        };
+        // Longer than the old patience (half the timeout): the body would have been read.
+        tokio::time::sleep(timeout).await;
+        assert!(!waiting.is_finished(), "the large body waits for the slot");
+        drop(holding);
+        let fetched = body(waiting.await.expect("fetch task"));
+        assert_eq!(fetched.bytes.len(), LARGE_BODY + 1);
+        assert!(fetched.large_slot.is_some(), "read holding the slot");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
 }

@@ -223,6 +223,10 @@ pub struct PolledRows {
     /// New entries left out of `new`: older than every entry the reader's window can
     /// hold (the cache had `window` newer ones), so never made rows; counted only.
     pub older: usize,
+    /// The large-document slot the poll held, if it brought one: kept until the app
+    /// has taken these rows in, so that the next large document is fetched and parsed
+    /// only then, not while these rows are still being held twice.
+    pub large_slot: Option<crate::sources::fetch::LargeSlot>,
 }
 
 impl PolledRows {
@@ -242,6 +246,7 @@ impl PolledRows {
             new: new.into_iter().map(Row::new).collect(),
             updated: updated.into_iter().map(Row::new).collect(),
             older: 0,
+            large_slot: None,
         }
     }
 }
