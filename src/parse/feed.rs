@@ -278,6 +278,13 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>, json: bool) -> Item {
     } else {
         (text::body_to_text(&body), None)
     };
+    // Built by pushing, with room to spare: a huge feed's items are held until stored
+    // and their spare room with them.
+    let (mut text, mut html) = (text, html);
+    text.shrink_to_fit();
+    if let Some(html) = &mut html {
+        html.shrink_to_fit();
+    }
 
     let id = entry_id(
         &e.id,
