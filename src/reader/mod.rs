@@ -669,7 +669,11 @@ mod tests {
         let Action::Polled { rows, .. } = polled(&store, first, None, &shown, window) else {
             panic!("a poll's action");
         };
-        assert_eq!((rows.new.len(), rows.older), (2_000, 0), "the cache held fewer than the window");
+        assert_eq!(
+            (rows.new.len(), rows.older),
+            (2_000, 0),
+            "the cache held fewer than the window"
+        );
 
         let later = now + jiff::SignedDuration::from_mins(1);
         let second = poll_of(&mut store, &two, &items("two", 2_000, later), now);
@@ -677,7 +681,11 @@ mod tests {
             panic!("a poll's action");
         };
         // The newest 3,000 of the 4,000 hold 1,500 of each source.
-        assert_eq!(rows.new.len() + rows.older, 2_000, "every new entry counted");
+        assert_eq!(
+            rows.new.len() + rows.older,
+            2_000,
+            "every new entry counted"
+        );
         assert_eq!(rows.new.len(), 1_500, "rows for the window's entries only");
         let floor = store
             .window_floor(Some(&shown), window)
