@@ -129,23 +129,49 @@ fn read_whole(
 }
 
 /// A large XML feed read a piece at a time: one piece's bytes, feed-rs buffer and
-/// model at once, each piece's entries made items before the next is read. `None`
+/// model per thread at once, each piece's entries made items before the thread reads
+/// another. The pieces are independent, so one thread per core reads them (taking the
+/// next unread piece in turn) and their items are put back in document order. `None`
 /// when it cannot be cut or feed-rs refuses a piece (then it is read whole).
 fn read_in_pieces(bytes: &[u8], base: Option<&str>, piece_bytes: usize) -> Option<Read> {
     let pieces = pieces::split(bytes, piece_bytes)?;
-    let mut header = None;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .min(pieces.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each thread's pieces: (index, that piece's items, the first piece's feed header:
+    // every piece carries the same head and tail, so one serves).
+    let read_some = || {
+        let mut read = Vec::new();
+        let mut piece = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if index >= pieces.len() {
+                return Some(read);
+            }
+            pieces.write(bytes, index, &mut piece);
+            let mut feed = run_feed_rs(&piece, base).ok()?;
+            let entries = std::mem::take(&mut feed.entries);
+            let mut items = Vec::with_capacity(entries.len());
+            items.extend(entries.into_iter().map(|e| item(e, base, false)));
+            read.push((index, items, (index == 0).then_some(feed)));
+        }
+    };
+    let mut read: Vec<(usize, Vec<Item>, Option<feed_rs::model::Feed>)> =
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads).map(|_| scope.spawn(read_some)).collect();
+            let mut all = read_some()?;
+            for other in others {
+                all.extend(other.join().ok()??);
+            }
+            Some(all)
+        })?;
+    read.sort_unstable_by_key(|(index, _, _)| *index);
     let mut items = Vec::with_capacity(pieces.entries());
-    let mut piece = Vec::new();
-    for index in 0..pieces.len() {
-        pieces.write(bytes, index, &mut piece);
-        let mut feed = run_feed_rs(&piece, base).ok()?;
-        items.extend(
-            std::mem::take(&mut feed.entries)
-                .into_iter()
-                .map(|e| item(e, base, false)),
-        );
-        // Every piece carries the same head and tail: the first one's header serves.
-        header.get_or_insert(feed);
+    let mut header = None;
+    for (_, piece_items, feed) in read {
+        items.extend(piece_items);
+        header = header.or(feed);
     }
     Some(Read {
         feed: header?,
@@ -252,6 +278,13 @@ fn item(e: feed_rs::model::Entry, base: Option<&str>, json: bool) -> Item {
     } else {
         (text::body_to_text(&body), None)
     };
+    // Built by pushing, with room to spare: a huge feed's items are held until stored
+    // and their spare room with them.
+    let (mut text, mut html) = (text, html);
+    text.shrink_to_fit();
+    if let Some(html) = &mut html {
+        html.shrink_to_fit();
+    }
 
     let id = entry_id(
         &e.id,

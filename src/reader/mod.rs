@@ -25,10 +25,10 @@ use crate::model::{EntryId, Format, SourceId};
 use crate::query::Query;
 use crate::reader::app::{Action, App, Effect, PolledRows, Row};
 use crate::sources::discover::{Via, discover, normalize_url};
-use crate::sources::fetch::{Fetcher, Validators};
+use crate::sources::fetch::{Fetcher, LargeSlot, Validators};
 use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
-use crate::store::ingest::ingest_retaining;
+use crate::store::ingest::{Ingested, ingest_retaining};
 use terminal::Edge;
 
 /// How many it loads before the first frame; the rest of the window follows from the
@@ -298,15 +298,14 @@ pub async fn run(config: &Config, cache: &Path, config_file: Option<&Path>) -> a
                 }
                 StoreRequest::Poll(mut poll) => {
                     let keep = retention.get(&poll.source).copied().unwrap_or_default();
+                    let large_slot = poll.large_slot.take();
                     ingest_retaining(&mut store, &mut poll, keep)
+                        .map(|ingested| (ingested, large_slot))
                 }
-                .map(|mut ingested| {
-                    // Folded here, not on the UI thread.
-                    let rows = PolledRows::take(&mut ingested);
-                    Some(Action::Polled {
-                        ingested: Box::new(ingested),
-                        rows,
-                    })
+                .map(|(ingested, large_slot)| {
+                    // The rest of the poll goes before its rows are made.
+                    drop(poll);
+                    Some(polled(&store, ingested, large_slot, &shown, window))
                 }),
                 StoreRequest::MarkRead(source, id) => store.mark_read(&source, &id).map(|()| None),
                 StoreRequest::MarkAllRead(keys) => store.mark_all_read(&keys).map(|()| None),
@@ -592,6 +591,44 @@ impl Edge for ReaderEdge {
     }
 }
 
+/// A poll this many new entries or more may bring some the reader's window cannot
+/// hold: only then is the window's oldest entry looked up (one short query).
+const WINDOW_CHECK_FROM: usize = 1_000;
+
+/// What a stored poll tells the app: its new and edited entries made rows (folded here,
+/// on the cache worker, not on the UI thread). New entries the window cannot hold (the
+/// cache has `window` newer ones among `shown`) are counted, not made rows: a huge
+/// feed's first poll would otherwise build, send and index rows for its whole history
+/// only for the window to drop most of them. The poll's `large_slot` goes with the
+/// rows (see [`PolledRows::large_slot`]).
+fn polled(
+    store: &Store,
+    mut ingested: Ingested,
+    large_slot: Option<LargeSlot>,
+    shown: &[SourceId],
+    window: usize,
+) -> Action {
+    let applied = &mut ingested.applied;
+    let mut older = 0;
+    if applied.new.len() >= WINDOW_CHECK_FROM
+        && let Ok(Some(floor)) = store.window_floor(Some(shown), window)
+    {
+        let before = applied.new.len();
+        // As the reader sorts: never later than when first seen.
+        applied
+            .new
+            .retain(|entry| entry.sort_time().min(entry.first_seen) >= floor);
+        older = before - applied.new.len();
+    }
+    let mut rows = PolledRows::take(&mut ingested);
+    rows.older = older;
+    rows.large_slot = large_slot;
+    Action::Polled {
+        ingested: Box::new(ingested),
+        rows,
+    }
+}
+
 /// The cache's entries matching `query` sorted before `before`, as rows for the
 /// reader (folded here, off the UI thread).
 fn search_older(
@@ -618,4 +655,79 @@ fn search_older(
         .map(Row::new)
         .collect();
     Ok(Action::CacheMatches { query, rows, more })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flags, Item};
+    use crate::store::ingest::Ingested;
+
+    fn items(source: &str, count: usize, newest: Timestamp) -> Vec<Item> {
+        (0..count)
+            .map(|number| Item {
+                id: EntryId(format!("{source}-{number}")),
+                published: Some(newest - jiff::SignedDuration::from_mins(2 * number as i64)),
+                updated: None,
+                title: format!("{source} {number}"),
+                author: None,
+                url: None,
+                text: format!("entry {number} of {source}"),
+                html: None,
+                flags: Flags::default(),
+            })
+            .collect()
+    }
+
+    fn poll_of(store: &mut Store, source: &SourceId, items: &[Item], now: Timestamp) -> Ingested {
+        let applied = store.apply(source, items, now).expect("stored");
+        Ingested {
+            source: source.clone(),
+            state: Default::default(),
+            applied,
+            not_modified: false,
+            next_poll: None,
+        }
+    }
+
+    /// A huge poll's new entries that the reader's window cannot hold (the cache has
+    /// `window` newer ones) reach the app counted, not as rows; those it can hold all
+    /// come as rows, and a poll into a cache short of `window` sends every entry.
+    #[test]
+    fn a_poll_sends_rows_only_for_entries_the_window_can_hold() {
+        let mut store = Store::open_in_memory().expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("time");
+        let (one, two) = (SourceId("one".into()), SourceId("two".into()));
+        let shown = [one.clone(), two.clone()];
+        let window = 3_000;
+
+        // 2,000 entries, then 2,000 more interleaved with them: 4,000 in the cache.
+        let first = poll_of(&mut store, &one, &items("one", 2_000, now), now);
+        let Action::Polled { rows, .. } = polled(&store, first, None, &shown, window) else {
+            panic!("a poll's action");
+        };
+        assert_eq!(
+            (rows.new.len(), rows.older),
+            (2_000, 0),
+            "the cache held fewer than the window"
+        );
+
+        let later = now + jiff::SignedDuration::from_mins(1);
+        let second = poll_of(&mut store, &two, &items("two", 2_000, later), now);
+        let Action::Polled { rows, .. } = polled(&store, second, None, &shown, window) else {
+            panic!("a poll's action");
+        };
+        // The newest 3,000 of the 4,000 hold 1,500 of each source.
+        assert_eq!(
+            rows.new.len() + rows.older,
+            2_000,
+            "every new entry counted"
+        );
+        assert_eq!(rows.new.len(), 1_500, "rows for the window's entries only");
+        let floor = store
+            .window_floor(Some(&shown), window)
+            .expect("floor")
+            .expect("window full");
+        assert!(rows.new.iter().all(|row| row.sort_time >= floor));
+    }
 }

@@ -33,8 +33,13 @@ pub const LARGE_BODY: usize = 4 << 20;
 /// costs about 1.5 times its size once parsed and twice that while it is stored (the
 /// cache copies what it stores), so a second one alongside would double the peak. The
 /// price is time: large documents are fetched, parsed and stored one after another
-/// (five 28 MB feeds: 9.2 s instead of 7.3 s), while the small sources go on beside.
+/// (five 28 MB feeds: 9.2 s instead of 7.3 s, before a feed's pieces were parsed on
+/// every core), while the small sources go on beside.
 pub const LARGE_SLOTS: usize = 1;
+
+/// How many request timeouts a large body's fetch waits for a slot, before its request
+/// is sent (see [`Fetcher::large_patience`]).
+const LARGE_PATIENCE_TIMEOUTS: u32 = 4;
 
 /// One of a fetcher's [`LARGE_SLOTS`] slots for large bodies, held from the moment a
 /// body is known to be large until its document is stored (the poller carries it in
@@ -160,9 +165,6 @@ impl Limits {
         }
     }
 
-    /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
-    /// whether a fetch ends (a caller holding one body while it fetches another must
-    /// not wait forever for its own slot), so past that the body is read without one.
     /// Whether `url`'s last body was large.
     fn was_large(&self, url: &str) -> bool {
         self.large_urls.lock().is_ok_and(|urls| urls.contains(url))
@@ -179,6 +181,17 @@ impl Limits {
         }
     }
 
+    /// A large-body slot if one is free now.
+    fn try_large_slot(&self) -> Option<LargeSlot> {
+        let permit = Arc::clone(&self.large).try_acquire_owned().ok()?;
+        Some(LargeSlot {
+            _permit: Arc::new(permit),
+        })
+    }
+
+    /// Waits for a large-body slot, at most `patience`: the slots bound memory, never
+    /// whether a fetch ends (a caller holding one body while it fetches another must
+    /// not wait forever for its own slot), so past that the body is read without one.
     async fn large_slot(&self, patience: Duration) -> Option<LargeSlot> {
         let wait = Arc::clone(&self.large).acquire_owned();
         let permit = tokio::time::timeout(patience, wait).await.ok()?.ok()?;
@@ -284,7 +297,7 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         let large_slot = if metadata.len() > LARGE_BODY as u64 {
-            self.limits.large_slot(self.timeout).await
+            self.limits.large_slot(self.large_patience()).await
         } else {
             None
         };
@@ -304,13 +317,44 @@ impl Fetcher {
     }
 
     async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-        // Waiting for a slot inside the request would spend its timeout: at most half
-        // of it, so that the body can still be read (without a slot) in the rest.
-        let patience = self.timeout / 2;
-        let mut large_slot = None;
-        if self.limits.was_large(url) {
-            large_slot = self.limits.large_slot(self.timeout).await;
+        let known_large = self.limits.was_large(url);
+        match self.get_once(url, validators, known_large).await? {
+            Some(fetched) => Ok(fetched),
+            // Large, with every slot taken: asked again once a slot is free (waited for
+            // before the request is sent, off its clock) rather than read beside the
+            // other large documents.
+            None => self
+                .get_once(url, validators, true)
+                .await?
+                .ok_or_else(|| FetchError::Transport("large body: no slot".to_string())),
         }
+    }
+
+    /// One request for `url`. With `wait_first`, a large-body slot is waited for
+    /// before it is sent (at most [`Fetcher::large_patience`]) and a large body is read
+    /// even without one; without it, a body found large while every slot is taken is
+    /// left unread (`None`: ask again with `wait_first`).
+    async fn get_once(
+        &self,
+        url: &str,
+        validators: &Validators,
+        wait_first: bool,
+    ) -> Result<Option<Fetched>, FetchError> {
+        let mut large_slot = None;
+        if wait_first {
+            large_slot = self.limits.large_slot(self.large_patience()).await;
+        }
+        // A body found large takes a free slot; says whether to leave it unread.
+        let leave_unread = |slot: &mut Option<LargeSlot>| {
+            if slot.is_none() {
+                *slot = self.limits.try_large_slot();
+            }
+            if slot.is_none() && !wait_first {
+                self.limits.remember(url, true);
+                return true;
+            }
+            false
+        };
         let _permits = self.limits.acquire(url).await;
         let mut request = self.client.get(url);
         if let Some(etag) = &validators.etag {
@@ -327,7 +371,7 @@ impl Fetcher {
             if validators.etag.is_none() && validators.last_modified.is_none() {
                 return Err(FetchError::NotModifiedUnasked);
             }
-            return Ok(Fetched::NotModified(hints));
+            return Ok(Some(Fetched::NotModified(hints)));
         }
         // reqwest follows http(s) redirects itself; one it hands back unfollowed with a
         // Location elsewhere points at another scheme.
@@ -359,10 +403,10 @@ impl Fetcher {
         let expected = response
             .content_length()
             .map_or(0, |length| length.min(self.max_body as u64));
-        // A large body waits for a slot before it is read (the server waits meanwhile):
-        // known large by its Content-Length, or once that many bytes have come.
-        if large_slot.is_none() && expected > LARGE_BODY as u64 {
-            large_slot = self.limits.large_slot(patience).await;
+        // A large body needs a slot before it is read on: known large by its
+        // Content-Length, or once that many bytes have come.
+        if expected > LARGE_BODY as u64 && leave_unread(&mut large_slot) {
+            return Ok(None);
         }
         let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|err| self.classify(&err))? {
@@ -370,15 +414,15 @@ impl Fetcher {
                 return Err(FetchError::TooLarge(self.max_body));
             }
             bytes.extend_from_slice(&chunk);
-            if large_slot.is_none() && bytes.len() > LARGE_BODY {
-                large_slot = self.limits.large_slot(patience).await;
+            if bytes.len() > LARGE_BODY && leave_unread(&mut large_slot) {
+                return Ok(None);
             }
         }
         self.limits.remember(url, bytes.len() > LARGE_BODY);
         if bytes.len() <= LARGE_BODY {
             large_slot = None;
         }
-        Ok(Fetched::Body(Body {
+        Ok(Some(Fetched::Body(Body {
             bytes,
             content_type: header(&headers, CONTENT_TYPE),
             final_url,
@@ -388,7 +432,15 @@ impl Fetcher {
             },
             hints,
             large_slot,
-        }))
+        })))
+    }
+
+    /// How long a large body's fetch waits for a slot before its request is sent (a
+    /// wait not on the request's clock): long enough for the documents ahead of it to
+    /// be parsed and stored, yet finite, so a caller holding a large body while it
+    /// fetches another one cannot wait forever for its own slot.
+    fn large_patience(&self) -> Duration {
+        self.timeout.saturating_mul(LARGE_PATIENCE_TIMEOUTS)
     }
 
     fn classify(&self, err: &reqwest::Error) -> FetchError {
@@ -519,8 +571,8 @@ mod tests {
     }
 
     /// Large bodies hold one of the fetcher's slots until dropped; with every slot
-    /// held, another large body is read without one only after the fetch's timeout
-    /// (so nothing waits forever); small ones never take one.
+    /// held, another large body is read without one only after the fetcher's patience
+    /// (a few timeouts: nothing waits forever); small ones never take one.
     #[tokio::test]
     async fn large_bodies_hold_one_of_a_few_slots_until_dropped() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -559,5 +611,73 @@ mod tests {
         assert!(fourth.large_slot.is_some());
         drop((second, fourth));
         assert_eq!(slots(&fetcher), 2);
+    }
+
+    /// A loopback HTTP server answering every request with `body` (Content-Length
+    /// sent); counts the requests it was sent.
+    fn serve(body: Vec<u8>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/large.xml",
+            listener.local_addr().expect("address")
+        );
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = body.clone();
+                std::thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                        head.push(byte[0]);
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    // The client may hang up on a large body it leaves unread.
+                    let _ = stream.write_all(answer.as_bytes());
+                    let _ = stream.write_all(&body);
+                });
+            }
+        });
+        (url, requests)
+    }
+
+    /// A large body that arrives while every large-body slot is taken is not read
+    /// beside the documents holding them: its request is dropped and sent again once a
+    /// slot is free, and the body is read holding that slot (before, it was read
+    /// without one once half the request's timeout had passed).
+    #[tokio::test]
+    async fn a_large_body_waits_for_a_slot_instead_of_being_read_without_one() {
+        let (url, requests) = serve(vec![b' '; LARGE_BODY + 1]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let held = dir.path().join("held.xml");
+        std::fs::write(&held, vec![b' '; LARGE_BODY + 1]).expect("write");
+        let timeout = Duration::from_millis(400);
+        let fetcher = Fetcher::new(timeout)
+            .expect("fetcher")
+            .with_max_body(2 * LARGE_BODY);
+        let none = Validators::default();
+        // The one slot, held as a poll holds it until its document is stored.
+        let holding = body(fetcher.fetch(&held.display().to_string(), &none).await);
+        assert!(holding.large_slot.is_some());
+
+        let waiting = {
+            let (fetcher, url) = (fetcher.clone(), url.clone());
+            tokio::spawn(async move { fetcher.fetch(&url, &Validators::default()).await })
+        };
+        // Longer than the old patience (half the timeout): the body would have been read.
+        tokio::time::sleep(timeout).await;
+        assert!(!waiting.is_finished(), "the large body waits for the slot");
+        drop(holding);
+        let fetched = body(waiting.await.expect("fetch task"));
+        assert_eq!(fetched.bytes.len(), LARGE_BODY + 1);
+        assert!(fetched.large_slot.is_some(), "read holding the slot");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 }

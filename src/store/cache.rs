@@ -661,6 +661,39 @@ impl Store {
             .map_err(&err)
     }
 
+    /// The oldest time (each entry's sort time, but never later than when it was first
+    /// seen, as the reader sorts) among the newest `window` entries of `sources`
+    /// (`None`: every source); `None` when fewer than `window` are cached. An entry
+    /// older than this has `window` entries before it in the reader's order, so the
+    /// reader's window never holds it.
+    pub fn window_floor(
+        &self,
+        sources: Option<&[SourceId]>,
+        window: usize,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let err = fail(&self.path, "reading the window's oldest entry");
+        let (clause, mut params) = among(sources);
+        let limit = i64::try_from(window).unwrap_or(i64::MAX);
+        params.push(rusqlite::types::Value::Integer(limit));
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT MIN(MIN(sort_time, first_seen)), COUNT(*) FROM
+                     (SELECT sort_time, first_seen FROM entries WHERE {clause}
+                      ORDER BY sort_time DESC, rowid DESC LIMIT ?)"
+            ))
+            .map_err(&err)?;
+        let (oldest, count): (Option<i64>, i64) = statement
+            .query_row(rusqlite::params_from_iter(params.iter()), |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .map_err(&err)?;
+        if window == 0 || count < limit {
+            return Ok(None);
+        }
+        Ok(oldest.and_then(|ms| Timestamp::from_millisecond(ms).ok()))
+    }
+
     /// How many entries are cached.
     pub fn count(&self) -> Result<usize, StoreError> {
         let err = fail(&self.path, "counting entries");

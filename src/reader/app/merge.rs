@@ -65,7 +65,7 @@ impl App {
                 }
             }
         }
-        let PolledRows { new, updated } =
+        let PolledRows { new, updated, .. } =
             rows.unwrap_or_else(|| PolledRows::of(applied.new, applied.updated));
         if new.is_empty() && updated.is_empty() {
             return Vec::new();

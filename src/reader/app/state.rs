@@ -220,6 +220,13 @@ pub struct PolledRows {
     pub new: Vec<Row>,
     /// The edited entries, as `Applied::updated` lists them.
     pub updated: Vec<Row>,
+    /// New entries left out of `new`: older than every entry the reader's window can
+    /// hold (the cache had `window` newer ones), so never made rows; counted only.
+    pub older: usize,
+    /// The large-document slot the poll held, if it brought one: kept until the app
+    /// has taken these rows in, so that the next large document is fetched and parsed
+    /// only then, not while these rows are still being held twice.
+    pub large_slot: Option<crate::sources::fetch::LargeSlot>,
 }
 
 impl PolledRows {
@@ -238,6 +245,8 @@ impl PolledRows {
         PolledRows {
             new: new.into_iter().map(Row::new).collect(),
             updated: updated.into_iter().map(Row::new).collect(),
+            older: 0,
+            large_slot: None,
         }
     }
 }

@@ -45,10 +45,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.group_new_rows();
             app.refresh_heard(&source, new, failed);
         }
-        Action::Polled { ingested, rows } => {
+        Action::Polled { ingested, mut rows } => {
             let (source, failed) = (ingested.source.clone(), ingested.state.last_error.is_some());
-            let new = rows.new.len();
+            let new = rows.new.len() + rows.older;
+            // Given back once the rows are in (see `PolledRows::large_slot`).
+            let large_slot = rows.large_slot.take();
             effects.extend(app.merge(*ingested, Some(rows)));
+            drop(large_slot);
             app.group_new_rows();
             app.refresh_heard(&source, new, failed);
         }
