@@ -51,6 +51,18 @@ fn the_reader_runs_one_runtime_worker() {
     // enough to have ended (they end after a second idle).
     std::thread::sleep(Duration::from_secs(3));
     let names = thread_names(pid);
+    // And one allocator arena for them all: the reader started itself again with the
+    // bound glibc reads as a program starts.
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("environ");
+    let tunables = environ
+        .split(|&byte| byte == 0)
+        .find_map(|pair| pair.strip_prefix(b"GLIBC_TUNABLES="));
+    if cfg!(target_env = "gnu") {
+        assert_eq!(
+            tunables.map(String::from_utf8_lossy).as_deref(),
+            Some("glibc.malloc.arena_max=1")
+        );
+    }
     // Main (the UI), the cache's worker, the terminal's input, one runtime worker.
     assert!(names.len() <= 4, "{} threads: {names:?}", names.len());
     tmux.keys(&["q"]);

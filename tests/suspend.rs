@@ -97,7 +97,9 @@ fn suspend_and_resume(stop: Stop) {
             assert!(killed.success());
         }
     }
-    let screen = tmux.wait_for("stopped", "Stopped");
+    tmux.wait_for("stopped", "Stopped");
+    // The shell prints its prompt just after "Stopped": under load, a moment later.
+    let screen = tmux.wait_for("the shell's prompt", "SHELL-PROMPT$");
     assert!(
         screen.contains("SHELL-PROMPT$") && !screen.contains("Hurricane Mirei"),
         "{stop:?}: the shell's screen, not the reader's:\n{screen}"

@@ -4,6 +4,7 @@
 //! naming the source; 2 for bad usage or a bad config (file, line and key).
 
 pub mod admin;
+mod arena;
 mod args;
 pub mod cache;
 mod dump;
@@ -33,6 +34,10 @@ use crate::query::Query;
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if starts_reader(&cli) {
+        // Before any thread starts: the reader runs long, and holds what it holds.
+        arena::restart_with_one_arena();
+    }
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     // Parses and file reads run on blocking threads: a few are enough, and each thread
     // costs memory (glibc gives it an allocator arena of its own).
