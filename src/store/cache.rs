@@ -9,7 +9,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::error::{StoreError, fail, is_busy};
 use super::records::{
-    Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, among, entry_from_row, source_from_row,
+    Applied, ENTRY_COLUMNS, SOURCE_COLUMNS, SourceState, among, entry_from_row, newest_among,
+    source_from_row,
 };
 use super::schema::{MIGRATIONS, check_ours, migrate};
 use super::write::{apply_in, prune_changes, record_in};
@@ -330,18 +331,8 @@ impl Store {
         limit: Option<usize>,
     ) -> Result<Vec<Entry>, StoreError> {
         let err = fail(&self.path, "reading entries");
-        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
-        let (clause, mut params) = among(sources);
-        params.push(rusqlite::types::Value::Integer(limit));
-        params.push(rusqlite::types::Value::Integer(skip));
-        let mut statement = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM entries WHERE {clause}
-                 ORDER BY sort_time DESC, rowid DESC LIMIT ? OFFSET ?"
-            ))
-            .map_err(&err)?;
+        let (sql, params) = newest_among(sources, skip, limit, "");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(&err)?;
         let rows = statement
             .query_map(rusqlite::params_from_iter(params.iter()), entry_from_row)
             .map_err(&err)?;
@@ -360,20 +351,10 @@ impl Store {
         mut each: impl FnMut(Entry) -> std::ops::ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let err = fail(&self.path, "reading entries");
-        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let skip = i64::try_from(skip).unwrap_or(i64::MAX);
-        let (clause, mut params) = among(sources);
-        params.push(rusqlite::types::Value::Integer(limit));
-        params.push(rusqlite::types::Value::Integer(skip));
         // `+`: not by the (source, sort time) index, which leaves every row to sort, but
         // down the sort-time index in order, testing each row's source.
-        let mut statement = self
-            .conn
-            .prepare(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM entries WHERE +{clause}
-                 ORDER BY sort_time DESC, rowid DESC LIMIT ? OFFSET ?"
-            ))
-            .map_err(&err)?;
+        let (sql, params) = newest_among(sources, skip, limit, "+");
+        let mut statement = self.conn.prepare(&sql).map_err(&err)?;
         let mut rows = statement
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(&err)?;

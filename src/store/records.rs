@@ -169,3 +169,24 @@ pub(super) fn among(sources: Option<&[SourceId]>) -> (String, Vec<rusqlite::type
         }
     }
 }
+
+/// The statement and its parameters for the entries of `sources` (all for `None`),
+/// newest first, `skip` skipped, at most `limit`; `hint` goes before the source test
+/// (`+` keeps SQLite off the (source, sort time) index).
+pub(super) fn newest_among(
+    sources: Option<&[SourceId]>,
+    skip: usize,
+    limit: Option<usize>,
+    hint: &str,
+) -> (String, Vec<rusqlite::types::Value>) {
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let skip = i64::try_from(skip).unwrap_or(i64::MAX);
+    let (clause, mut params) = among(sources);
+    params.push(rusqlite::types::Value::Integer(limit));
+    params.push(rusqlite::types::Value::Integer(skip));
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE {hint}{clause}
+         ORDER BY sort_time DESC, rowid DESC LIMIT ? OFFSET ?"
+    );
+    (sql, params)
+}
