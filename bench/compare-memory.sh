@@ -78,48 +78,20 @@ else
 fi
 if [ -n "$LIB_SERVER" ]; then kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; LIB_SERVER=""; fi
 
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
-
 # measure NAME CMD...: the reader in tmux 120x40 until its VmRSS settles; prints and
 # records VmRSS and VmHWM.
 measure() {
     local name=$1; shift
-    local session="lbmem-$$-$name" pid="" rss last="" screen last_screen="" stable=0 waited=0
-    LIB_SESSIONS+=("$session")
-    # exec: the pane's process is the reader itself.
-    tmux new-session -d -s "$session" -x 120 -y 40 "exec $(printf '%q ' "$@")"
-    for _ in $(seq 1 50); do
-        pid=$(tmux list-panes -t "$session" -F '#{pane_pid}' 2>/dev/null | head -1)
-        [ -n "$pid" ] && break; sleep 0.1
-    done
-    while :; do
-        sleep 1; waited=$((waited + 1))
-        rss=$(status_kb "$pid" VmRSS)
-        if [ -z "$rss" ]; then
-            echo "  $name: exited before it loaded:"; tmux capture-pane -p -t "$session" | tail -5; exit 1
-        fi
-        screen=$(tmux capture-pane -p -t "$session" | cksum)
-        # Settled: no growth, and the screen unchanged (liveblog's status line counts
-        # the entries as its window loads) in the last second.
-        if [ -n "$last" ] && [ "$rss" -le "$last" ] && [ "$screen" = "$last_screen" ]; then
-            stable=$((stable + 1))
-        else
-            stable=0
-        fi
-        if [ -z "$last" ] || [ "$rss" -gt "$last" ]; then last=$rss; fi
-        last_screen=$screen
-        [ "$stable" -ge "$SETTLE" ] && break
-        if [ "$waited" -ge "$LOAD_TIMEOUT" ]; then echo "  $name: not settled after ${LOAD_TIMEOUT}s"; break; fi
-    done
-    local hwm; hwm=$(status_kb "$pid" VmHWM)
-    rss=$(status_kb "$pid" VmRSS)
-    awk -v name="$name" -v rss="$rss" -v hwm="$hwm" -v waited="$waited" 'BEGIN {
+    local session="lbmem-$$-$name" rss hwm
+    lib_reader "$session" "$@"
+    lib_settle "$session" "$name"
+    hwm=$(lib_status_kb "$LIB_PID" VmHWM)
+    rss=$(lib_status_kb "$LIB_PID" VmRSS)
+    awk -v name="$name" -v rss="$rss" -v hwm="$hwm" -v waited="$LIB_WAITED" 'BEGIN {
         printf "  %-16s VmRSS %7.1f MB   VmHWM %7.1f MB   (settled after %ss)\n", name, rss / 1024, hwm / 1024, waited }'
     echo "$name $rss $hwm" >> "$WORK/results"
     tmux capture-pane -p -t "$session" > "$WORK/screen-$name"
-    tmux kill-session -t "$session" 2>/dev/null || true
-    # Let it go before the next one starts (the cache's lock, the page cache aside).
-    for _ in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    lib_stop "$session"
 }
 
 echo "readers in tmux 120x40, measured once VmRSS and the screen held for ${SETTLE}s:"

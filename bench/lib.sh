@@ -19,12 +19,14 @@ apt_install() {
     fi
 }
 
-# newsboat, /usr/bin/time, python3 and tmux, installed when missing.
+# newsboat, /usr/bin/time, python3, tmux, sqlite3 and bc, installed when missing.
 lib_tools() {
     need newsboat || apt_install newsboat
     [ -x /usr/bin/time ] || apt_install time
     need python3 || apt_install python3
     need tmux || apt_install tmux
+    need sqlite3 || apt_install sqlite3
+    need bc || apt_install bc
 }
 
 # LIVEBLOG: LIVEBLOG_BIN if set, else target/release/liveblog, built first.
@@ -46,6 +48,55 @@ lib_cleanup() {
     for session in "${LIB_SESSIONS[@]}"; do tmux kill-session -t "$session" 2>/dev/null || true; done
     if [ -n "$LIB_SERVER" ]; then kill "$LIB_SERVER" 2>/dev/null || true; wait "$LIB_SERVER" 2>/dev/null || true; fi
     rm -rf "$WORK"
+}
+
+# lib_status_kb PID KEY: a figure of /proc/PID/status in KiB (nothing once PID is gone).
+lib_status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+
+# lib_reader SESSION CMD...: runs CMD (exec'd: the pane's process is the reader itself)
+# in a detached tmux 120x40 named SESSION; sets LIB_PID.
+lib_reader() {
+    local session=$1; shift
+    LIB_SESSIONS+=("$session")
+    tmux new-session -d -s "$session" -x 120 -y 40 "exec $(printf '%q ' "$@")"
+    LIB_PID=""
+    for _ in $(seq 1 50); do
+        LIB_PID=$(tmux list-panes -t "$session" -F '#{pane_pid}' 2>/dev/null | head -1)
+        [ -n "$LIB_PID" ] && break; sleep 0.1
+    done
+}
+
+# lib_settle SESSION NAME [DONE...]: waits until the reader's VmRSS has not grown and its
+# screen has not changed (the status line counts what loads) for SETTLE seconds, and
+# the command DONE (if given) succeeds; at most LOAD_TIMEOUT seconds. Sets LIB_WAITED;
+# exits if the reader ends.
+lib_settle() {
+    local session=$1 name=$2; shift 2
+    local rss last="" screen last_screen="" stable=0
+    LIB_WAITED=0
+    while :; do
+        sleep 1; LIB_WAITED=$((LIB_WAITED + 1))
+        rss=$(lib_status_kb "$LIB_PID" VmRSS)
+        if [ -z "$rss" ]; then
+            echo "  $name: exited before it settled:"; tmux capture-pane -p -t "$session" | tail -5; exit 1
+        fi
+        screen=$(tmux capture-pane -p -t "$session" | cksum)
+        if [ -n "$last" ] && [ "$rss" -le "$last" ] && [ "$screen" = "$last_screen" ]; then
+            stable=$((stable + 1))
+        else
+            stable=0
+        fi
+        if [ -z "$last" ] || [ "$rss" -gt "$last" ]; then last=$rss; fi
+        last_screen=$screen
+        if [ "$stable" -ge "$SETTLE" ] && { [ $# -eq 0 ] || "$@"; }; then break; fi
+        if [ "$LIB_WAITED" -ge "$LOAD_TIMEOUT" ]; then echo "  $name: not settled after ${LOAD_TIMEOUT}s"; break; fi
+    done
+}
+
+# lib_stop SESSION: ends the reader and waits until it is gone (its cache lock, memory).
+lib_stop() {
+    tmux kill-session -t "$1" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -d "/proc/$LIB_PID" ] || break; sleep 0.1; done
 }
 
 # lib_serve FEEDS ITEMS: generates $WORK/www/feed-NN.xml and serves it (ETag,

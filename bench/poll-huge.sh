@@ -34,7 +34,8 @@ echo "liveblog $("$LIVEBLOG" --version | cut -d' ' -f2), $FEEDS feeds x $ITEMS i
 polled() {
     sqlite3 -readonly "$WORK/cache/cache.db" "select count(*) from sources where $1 is not null" 2>/dev/null || echo 0
 }
-status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+# all_polled: whether every feed was polled (stored, or failed).
+all_polled() { [ "$(polled last_attempt)" -ge "$FEEDS" ]; }
 
 refresh() {
     rm -rf "$WORK/cache"; mkdir -p "$WORK/cache"
@@ -51,37 +52,16 @@ refresh() {
 # the screen held for SETTLE seconds.
 reader() {
     rm -rf "$WORK/cache"; mkdir -p "$WORK/cache"
-    local session="lbpoll-$$" pid="" rss last="" screen last_screen="" stable=0 waited=0 hwm
-    LIB_SESSIONS+=("$session")
-    tmux new-session -d -s "$session" -x 120 -y 40 \
-        "exec $(printf '%q ' "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/cache/cache.db")"
-    for _ in $(seq 1 50); do
-        pid=$(tmux list-panes -t "$session" -F '#{pane_pid}' 2>/dev/null | head -1)
-        [ -n "$pid" ] && break; sleep 0.1
-    done
-    while :; do
-        sleep 1; waited=$((waited + 1))
-        rss=$(status_kb "$pid" VmRSS)
-        if [ -z "$rss" ]; then echo "  reader exited:"; tmux capture-pane -p -t "$session" | tail -5; exit 1; fi
-        screen=$(tmux capture-pane -p -t "$session" | cksum)
-        if [ -n "$last" ] && [ "$rss" -le "$last" ] && [ "$screen" = "$last_screen" ]; then
-            stable=$((stable + 1))
-        else
-            stable=0
-        fi
-        if [ -z "$last" ] || [ "$rss" -gt "$last" ]; then last=$rss; fi
-        last_screen=$screen
-        # Every feed polled (stored, or failed) and nothing moving.
-        [ "$stable" -ge "$SETTLE" ] && [ "$(polled last_attempt)" -ge "$FEEDS" ] && break
-        if [ "$waited" -ge "$LOAD_TIMEOUT" ]; then echo "  reader: not settled after ${LOAD_TIMEOUT}s"; break; fi
-    done
-    hwm=$(status_kb "$pid" VmHWM)
+    local session="lbpoll-$$" rss hwm
+    lib_reader "$session" "$LIVEBLOG" --config "$WORK/liveblog.toml" --cache "$WORK/cache/cache.db"
+    lib_settle "$session" reader all_polled
+    hwm=$(lib_status_kb "$LIB_PID" VmHWM)
+    rss=$(lib_status_kb "$LIB_PID" VmRSS)
     tmux capture-pane -p -t "$session" > "$WORK/screen"
-    tmux kill-session -t "$session" 2>/dev/null || true
-    for _ in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    lib_stop "$session"
     echo "reader 0 $hwm" >> "$WORK/results"
     printf '  reader poll      VmHWM %6.1f MB, VmRSS %6.1f MB (settled after %ss; %s of %s feeds stored; %s)\n' \
-        "$(echo "$hwm / 1024" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$waited" "$(polled last_success)" "$FEEDS" \
+        "$(echo "$hwm / 1024" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$LIB_WAITED" "$(polled last_success)" "$FEEDS" \
         "$(grep -h -o '[0-9,]* entries' "$WORK/screen" | head -1)"
 }
 
