@@ -168,15 +168,15 @@ fn a_thousand_alerts_run_the_command_a_bounded_number_of_times_one_at_a_time() {
     let first: serde_json::Value =
         serde_json::from_str(text.lines().next().unwrap_or_default()).expect("json");
     assert_eq!(first["id"], "wire-0");
+    // The user hears that alerts were dropped, not of each one dropped: once, or once
+    // more each time the command took one from the queue while the 1,000 were still
+    // coming (a loaded machine sends them slower than the command runs).
     let notices = notices.lock().expect("notices");
-    assert_eq!(
-        notices
-            .iter()
-            .filter(|notice| notice.contains("busy"))
-            .count(),
-        1,
-        "{notices:?}"
-    );
+    let busy = notices
+        .iter()
+        .filter(|notice| notice.contains("busy"))
+        .count();
+    assert!((1..=runs).contains(&busy), "{busy} notices: {notices:?}");
 }
 
 /// A feed of `count` items about a ceasefire, ids starting with `prefix`.
