@@ -19,8 +19,6 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use jiff::Timestamp;
-use liveblog::model::{Entry, SourceId};
-use liveblog::parse::{self, DEFAULT_OPTIONS, Input};
 use liveblog::query::{Held, IndexedQuery, Prepared, Query, WordIndex, fold};
 
 /// What the user types, one keystroke at a time.
@@ -241,48 +239,10 @@ fn check_against_matcher(rows: &Rows, query: &Query, matches: &[u32], now: Times
     assert_eq!(matches, expected, "the index and the matcher disagree");
 }
 
-/// Every entry the shared fixtures hold, parsed as `auto` does.
-fn fixture_entries() -> Vec<Entry> {
-    let mut paths = Vec::new();
-    common::files(&common::fixtures_dir(), &mut paths);
-    paths.sort();
-    let now = Timestamp::from_second(1_760_000_000).expect("valid");
-    let mut out = Vec::new();
-    for path in paths {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let input = Input {
-            bytes: &bytes,
-            content_type: None,
-            base_url: Some("https://example.org/live"),
-            now,
-            options: &DEFAULT_OPTIONS,
-        };
-        let Ok(doc) = parse::parse(&input, parse::detect(&input)) else {
-            continue;
-        };
-        let source = SourceId(
-            path.file_stem()
-                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
-        );
-        out.extend(doc.items.into_iter().map(|item| Entry {
-            source: source.clone(),
-            first_seen: item.published.unwrap_or(now),
-            item,
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
-        }));
-    }
-    out
-}
-
 /// What the index costs per entry on real text: the fixtures' entries, repeated (under
 /// new slots) to reach `count` so that the per-token overheads show at scale.
 fn report_fixtures(copies: usize) {
-    let entries = fixture_entries();
+    let entries = common::fixture_entries();
     if entries.is_empty() {
         println!(
             "\nnote: no fixtures under {}; skipped",

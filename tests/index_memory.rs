@@ -7,103 +7,19 @@
 //! lives in its dictionary key, and up to 16 slots in a plain array (a roaring bitmap
 //! costs about 100 bytes however few slots it holds).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use jiff::Timestamp;
-use liveblog::model::{Entry, SourceId};
-use liveblog::parse::{self, DEFAULT_OPTIONS, Input};
 use liveblog::query::{Prepared, WordIndex};
 
-/// The system allocator, counting the bytes live.
-struct Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The benches' data helpers: the fixtures' entries, parsed as the index bench reads them.
+#[path = "../benches/common/mod.rs"]
+mod bench_data;
 
-// SAFETY: every call goes to `System` unchanged; the counter only observes sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on as it is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is passed on as it is.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on as it is.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            LIVE.fetch_add(new_size, Ordering::Relaxed);
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e != "md") {
-            out.push(path);
-        }
-    }
-}
-
-/// Every entry the shared fixtures hold, parsed as `auto` does.
-fn fixture_entries() -> Vec<Entry> {
-    let mut paths = Vec::new();
-    files(&fixtures_dir(), &mut paths);
-    paths.sort();
-    let now = Timestamp::from_second(1_760_000_000).expect("time");
-    let mut out = Vec::new();
-    for path in paths {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let input = Input {
-            bytes: &bytes,
-            content_type: None,
-            base_url: Some("https://example.org/live"),
-            now,
-            options: &DEFAULT_OPTIONS,
-        };
-        let Ok(doc) = parse::parse(&input, parse::detect(&input)) else {
-            continue;
-        };
-        let source = SourceId(path.display().to_string());
-        out.extend(doc.items.into_iter().map(|item| Entry {
-            source: source.clone(),
-            first_seen: item.published.unwrap_or(now),
-            item,
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
-        }));
-    }
-    out
-}
+use bench_data::{fixture_entries, fixtures_dir};
+use counting::LIVE;
 
 /// Bytes live after `prepared` is indexed `copies` times (under new slots each time),
 /// over what was live before, per entry indexed.

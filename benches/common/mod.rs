@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use liveblog::model::{Entry, EntryId, Item, SourceId};
+use liveblog::parse::{self, DEFAULT_OPTIONS, Input};
 
 /// News words; the filter benches type prefixes of `ceasefire` and of `kyiv`.
 const WORDS: &[&str] = &[
@@ -362,4 +363,42 @@ pub fn keystrokes(typed: &str) -> Vec<String> {
         .map(|(i, c)| typed[..i + c.len_utf8()].to_string())
         .filter(|prefix| !prefix.ends_with(' '))
         .collect()
+}
+
+/// Every entry the shared fixtures hold, parsed as `auto` does.
+pub fn fixture_entries() -> Vec<Entry> {
+    let mut paths = Vec::new();
+    files(&fixtures_dir(), &mut paths);
+    paths.sort();
+    let now = Timestamp::from_second(1_760_000_000).expect("valid");
+    let mut out = Vec::new();
+    for path in paths {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let input = Input {
+            bytes: &bytes,
+            content_type: None,
+            base_url: Some("https://example.org/live"),
+            now,
+            options: &DEFAULT_OPTIONS,
+        };
+        let Ok(doc) = parse::parse(&input, parse::detect(&input)) else {
+            continue;
+        };
+        let source = SourceId(
+            path.file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        );
+        out.extend(doc.items.into_iter().map(|item| Entry {
+            source: source.clone(),
+            first_seen: item.published.unwrap_or(now),
+            item,
+            edited: false,
+            previous_text: None,
+            removed: false,
+            read: false,
+        }));
+    }
+    out
 }
