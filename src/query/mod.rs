@@ -38,7 +38,7 @@ pub use prepared::Prepared;
 pub use sql::{SqlFilter, register_functions};
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::parser::{OR_HELP, SINCE_HELP};
     use super::*;
     use crate::model::{Entry, EntryId, Item, SourceId};
@@ -46,16 +46,28 @@ mod tests {
     use proptest::prelude::*;
     use std::ops::Range;
 
-    fn now() -> Timestamp {
+    /// The clock of the query tests (and the word index's).
+    pub(crate) fn now() -> Timestamp {
         "2024-05-01T12:00:00Z".parse().unwrap()
     }
 
     fn entry(source: &str, title: &str, author: Option<&str>, text: &str) -> Entry {
+        entry_at(source, title, author, text, now())
+    }
+
+    /// Entry "1" of `source`, published (and first seen) at `published`.
+    pub(crate) fn entry_at(
+        source: &str,
+        title: &str,
+        author: Option<&str>,
+        text: &str,
+        published: Timestamp,
+    ) -> Entry {
         Entry {
             source: SourceId(source.to_string()),
             item: Item {
                 id: EntryId("1".to_string()),
-                published: Some(now()),
+                published: Some(published),
                 updated: None,
                 title: title.to_string(),
                 author: author.map(str::to_string),
@@ -64,7 +76,7 @@ mod tests {
                 html: None,
                 flags: Default::default(),
             },
-            first_seen: now(),
+            first_seen: published,
             edited: false,
             previous_text: None,
             removed: false,

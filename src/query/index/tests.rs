@@ -4,37 +4,15 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use jiff::{Timestamp, ToSpan};
+use jiff::ToSpan;
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::{Entry, EntryId, Item, SourceId};
-
-fn now() -> Timestamp {
-    "2024-05-01T12:00:00Z".parse().unwrap()
-}
+use crate::model::Entry;
+use crate::query::tests::{entry_at, now};
 
 fn entry(source: &str, title: &str, author: Option<&str>, text: &str, age_min: i64) -> Entry {
-    let published = now() - age_min.minutes();
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
-            id: EntryId("1".to_string()),
-            published: Some(published),
-            updated: None,
-            title: title.to_string(),
-            author: author.map(str::to_string),
-            url: None,
-            text: text.to_string(),
-            html: None,
-            flags: Default::default(),
-        },
-        first_seen: published,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    entry_at(source, title, author, text, now() - age_min.minutes())
 }
 
 /// An index over some entries, the slots' prepared forms alongside.
