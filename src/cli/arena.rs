@@ -55,9 +55,9 @@ fn restart(program: &std::path::Path, tunables: OsString) {
     if let Some(name) = args.next() {
         command.arg0(name);
     }
-    // `exec` returns only on failure (the binary replaced since it started, say).
-    let err = command.args(args).env("GLIBC_TUNABLES", tunables).exec();
-    tracing::debug!("could not restart with one allocator arena: {err}");
+    // `exec` returns only on failure (the binary replaced since it started, say); the
+    // reader then runs on as it is. Nothing is logged: logging starts after this.
+    let _failed = command.args(args).env("GLIBC_TUNABLES", tunables).exec();
 }
 
 #[cfg(not(unix))]
