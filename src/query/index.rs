@@ -35,6 +35,7 @@ use super::matcher::Query;
 use super::prepared::Prepared;
 pub use held::Held;
 use plan::{DenseSlots, Dictionaries, Full, Plan, Staged};
+pub use plan::{Stage, StagedText};
 use postings::{Postings, bitmap_heap_bytes};
 use tokens::tokens;
 
@@ -172,21 +173,25 @@ impl IndexedQuery {
     }
 
     /// Does the entry `held` match at time `now`, like [`IndexedQuery::test`], reading
-    /// its text in stages: `text(false)` gives it without its body (title, author and
-    /// source name), `text(true)` whole. The body is asked for only when the title and
-    /// author do not already decide a word or phrase; each stage at most once.
+    /// its text in stages: `fold(Stage::Fields, out)` folds into `out` the entry
+    /// without its body ([`Prepared::fold_fields`] of its title, author, source name
+    /// and `""`), `fold(Stage::Body, out)` its body alone (of `""`, `""`, `""` and the
+    /// body). The body is asked for only when the title and author do not already
+    /// decide a word or phrase; each stage at most once. `buffers` are what they are
+    /// folded into: keep them for the next entry.
     pub fn test_staged(
         &self,
         held: Held<'_>,
         now: Timestamp,
-        text: impl FnMut(bool) -> Prepared,
+        buffers: &mut StagedText,
+        fold: impl FnMut(Stage, &mut Prepared),
     ) -> bool {
         if let Some(answer) = self.test_slot(held.slot) {
             return answer;
         }
         match &self.plan {
             None => true,
-            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Staged::new(text)),
+            Some(plan) => plan.test(&held, now.as_nanosecond(), &mut Staged::new(buffers, fold)),
         }
     }
 

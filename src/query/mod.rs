@@ -31,7 +31,7 @@ mod sql;
 mod tree;
 
 pub use fold::{fold, highlight_ranges};
-pub use index::{Held, IndexedQuery, WordIndex};
+pub use index::{Held, IndexedQuery, Stage, StagedText, WordIndex};
 pub use matcher::Query;
 pub use parser::{MAX_TERMS, QueryError};
 pub use prepared::Prepared;

@@ -8,11 +8,12 @@ use super::fold::fold_into;
 use crate::model::Entry;
 
 /// An entry folded once for fast, allocation-free matching.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prepared {
     /// Folded title, author, source name and text, in that order, joined by `\n`
-    /// (which no query word contains, so a word never matches across two fields).
-    pub(super) folded: Box<str>,
+    /// (which no query word contains, so a word never matches across two fields). A
+    /// `String`, not a `Box<str>`: a filter pass folds row after row into one.
+    pub(super) folded: String,
     /// Where the title, author and source name end in `folded`.
     pub(super) ends: [usize; 3],
     pub(super) time: Timestamp,
@@ -32,21 +33,32 @@ impl Prepared {
     /// Folds an entry given as its title, author, source name and text (what
     /// [`Prepared::new`] reads of an [`Entry`]), with its sort time `time`.
     pub fn of_fields(fields: [&str; 4], time: Timestamp) -> Prepared {
+        let mut prepared = Prepared {
+            folded: String::with_capacity(
+                fields.iter().map(|field| field.len()).sum::<usize>() + 3,
+            ),
+            ..Prepared::default()
+        };
+        prepared.fold_fields(fields, time);
+        prepared
+    }
+
+    /// Makes this [`Prepared::of_fields`]`(fields, time)`, reusing its buffer.
+    pub fn fold_fields(&mut self, fields: [&str; 4], time: Timestamp) {
         let [title, author, source, text] = fields;
-        let mut folded =
-            String::with_capacity(title.len() + author.len() + source.len() + text.len() + 3);
-        let mut ends = [0; 3];
-        for (end, part) in ends.iter_mut().zip([title, author, source]) {
-            fold_into(&mut folded, part);
-            *end = folded.len();
-            folded.push('\n');
+        self.folded.clear();
+        for (end, part) in self.ends.iter_mut().zip([title, author, source]) {
+            fold_into(&mut self.folded, part);
+            *end = self.folded.len();
+            self.folded.push('\n');
         }
-        fold_into(&mut folded, text);
-        Prepared {
-            folded: folded.into_boxed_str(),
-            ends,
-            time,
-        }
+        fold_into(&mut self.folded, text);
+        self.time = time;
+    }
+
+    /// Bytes its buffer holds room for.
+    pub(super) fn capacity(&self) -> usize {
+        self.folded.capacity()
     }
 
     fn part(&self, start: usize, end: usize) -> &str {

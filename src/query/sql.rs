@@ -174,11 +174,7 @@ fn register_query(conn: &Connection, query: Query, now: Timestamp) -> rusqlite::
             folded.push('\n');
         }
         fold_into(&mut folded, &text);
-        let prepared = Prepared {
-            folded: folded.into_boxed_str(),
-            ends,
-            time,
-        };
+        let prepared = Prepared { folded, ends, time };
         Ok(query.matches_prepared(&prepared, now))
     })
 }

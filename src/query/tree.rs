@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use jiff::Timestamp;
+use memchr::memmem;
 
 use super::fold::{is_word_char, joins};
 use super::prepared::Prepared;
@@ -101,7 +102,9 @@ fn find_from(hay: &str, from: usize, word: &str) -> Option<usize> {
     let offset = match word.as_bytes() {
         // A `char` pattern is a memchr: much faster than a one-byte `&str` pattern.
         [byte] => tail.find(char::from(*byte)),
-        _ => tail.find(word),
+        // memchr's vectorised search: `str::find` (two-way, a byte at a time) took a
+        // fifth of a phrase's filter pass.
+        needle => memmem::find(tail.as_bytes(), needle),
     }?;
     Some(from + offset)
 }
@@ -111,8 +114,8 @@ fn find_from(hay: &str, from: usize, word: &str) -> Option<usize> {
 /// byte offset outside `skip`? Never allocates; costs more than `contains` only when
 /// `hay` contains `word`.
 pub(super) fn word_start_in(hay: &str, word: &str, skip: Range<usize>) -> bool {
-    // `contains` is much faster than `find`: rule out most entries with it.
-    if !hay.contains(word) {
+    // One search rules out most entries before the boundary checks below.
+    if memmem::find(hay.as_bytes(), word.as_bytes()).is_none() {
         return false;
     }
     let first = word.chars().next();
@@ -184,8 +187,11 @@ pub(super) fn phrase_in(
     let Some((first, rest)) = words.split_first() else {
         return false;
     };
-    // `contains` is much faster than `find`: rule out most entries with it.
-    if !words.iter().all(|word| hay.contains(word.as_str())) {
+    // One search per word rules out most entries before the walk below.
+    if !words
+        .iter()
+        .all(|word| memmem::find(hay.as_bytes(), word.as_bytes()).is_some())
+    {
         return false;
     }
     let mut from = 0;

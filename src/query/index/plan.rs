@@ -203,26 +203,26 @@ fn combine(plans: Vec<Plan>, join: Join) -> Plan {
 /// decide)? Tried on the title and author first: those are held, while the body must be
 /// read back and decompressed. A word or phrase found there is found in the whole
 /// entry too (fields are never joined by a match), and a `title:` or `author:` value
-/// needs nothing more.
+/// needs nothing more; one not found there is in the entry only if it is in the body.
 fn verified(node: &Node, now_ns: i128, text: &mut impl Text) -> bool {
     let reads_body = matches!(node, Node::Word(_) | Node::Phrase { .. });
     if !text.staged() {
-        return text.whole().is_some_and(|p| node.matches(p, now_ns));
+        return text.rest().is_some_and(|p| node.matches(p, now_ns));
     }
     text.fields().is_some_and(|p| node.matches(p, now_ns))
-        || (reads_body && text.whole().is_some_and(|p| node.matches(p, now_ns)))
+        || (reads_body && text.rest().is_some_and(|p| node.matches(p, now_ns)))
 }
 
 /// An entry's text as a test asks for it: each form made at most once, and only when
 /// asked for.
 pub(super) trait Text {
-    /// True when [`Text::fields`] is cheaper than [`Text::whole`] and leaves the body
-    /// out; false when both give the whole entry.
+    /// True when [`Text::fields`] is cheaper than [`Text::rest`] and the two are
+    /// apart; false when both give the whole entry.
     fn staged(&self) -> bool;
     /// The entry folded without its body (title, author, source name).
     fn fields(&mut self) -> Option<&Prepared>;
-    /// The entry folded whole.
-    fn whole(&mut self) -> Option<&Prepared>;
+    /// Staged, what [`Text::fields`] leaves out: the body alone. Else the whole entry.
+    fn rest(&mut self) -> Option<&Prepared>;
 }
 
 /// The entry's full text, asked for at most once and only when needed.
@@ -247,10 +247,10 @@ impl<F: FnOnce() -> Prepared> Text for Full<F> {
     }
 
     fn fields(&mut self) -> Option<&Prepared> {
-        self.whole()
+        self.rest()
     }
 
-    fn whole(&mut self) -> Option<&Prepared> {
+    fn rest(&mut self) -> Option<&Prepared> {
         if self.made.is_none()
             && let Some(make) = self.make.take()
         {
@@ -260,42 +260,73 @@ impl<F: FnOnce() -> Prepared> Text for Full<F> {
     }
 }
 
-/// The entry's text in two stages: without its body (`make(false)`), then whole
-/// (`make(true)`), each asked for at most once and only when needed.
-pub(super) struct Staged<F> {
-    make: F,
-    fields: Option<Prepared>,
-    whole: Option<Prepared>,
+/// What a staged test asks to be folded (see [`super::IndexedQuery::test_staged`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The title, author and source name, the body left empty.
+    Fields,
+    /// The body alone, the title, author and source name left empty.
+    Body,
 }
 
-impl<F: FnMut(bool) -> Prepared> Staged<F> {
-    /// Not asked for yet.
-    pub(super) fn new(make: F) -> Staged<F> {
-        Staged {
-            make,
-            fields: None,
-            whole: None,
+/// The buffers a staged test folds an entry into, kept from one entry to the next so
+/// that a filter pass does not allocate for each.
+#[derive(Debug, Default)]
+pub struct StagedText {
+    fields: Prepared,
+    body: Prepared,
+}
+
+impl StagedText {
+    /// Lets go of a buffer grown past `bytes` (by a rare huge body).
+    pub fn shrink_past(&mut self, bytes: usize) {
+        for buffer in [&mut self.fields, &mut self.body] {
+            if buffer.capacity() > bytes {
+                *buffer = Prepared::default();
+            }
         }
     }
 }
 
-impl<F: FnMut(bool) -> Prepared> Text for Staged<F> {
+/// The entry's text in two stages: without its body, then the body alone, each folded
+/// (by `fold`, into `buffers`) at most once and only when asked for.
+pub(super) struct Staged<'b, F> {
+    fold: F,
+    buffers: &'b mut StagedText,
+    /// Which of the buffers hold this entry: fields, body.
+    folded: [bool; 2],
+}
+
+impl<'b, F: FnMut(Stage, &mut Prepared)> Staged<'b, F> {
+    /// Nothing folded yet.
+    pub(super) fn new(buffers: &'b mut StagedText, fold: F) -> Staged<'b, F> {
+        Staged {
+            fold,
+            buffers,
+            folded: [false; 2],
+        }
+    }
+}
+
+impl<F: FnMut(Stage, &mut Prepared)> Text for Staged<'_, F> {
     fn staged(&self) -> bool {
         true
     }
 
     fn fields(&mut self) -> Option<&Prepared> {
-        if self.fields.is_none() {
-            self.fields = Some((self.make)(false));
+        if !self.folded[0] {
+            (self.fold)(Stage::Fields, &mut self.buffers.fields);
+            self.folded[0] = true;
         }
-        self.fields.as_ref()
+        Some(&self.buffers.fields)
     }
 
-    fn whole(&mut self) -> Option<&Prepared> {
-        if self.whole.is_none() {
-            self.whole = Some((self.make)(true));
+    fn rest(&mut self) -> Option<&Prepared> {
+        if !self.folded[1] {
+            (self.fold)(Stage::Body, &mut self.buffers.body);
+            self.folded[1] = true;
         }
-        self.whole.as_ref()
+        Some(&self.buffers.body)
     }
 }
 

@@ -86,6 +86,8 @@ impl Indexed {
         let query = Query::parse(query).unwrap();
         let compiled = self.index.compile(&query);
         let bodies = Cell::new(0);
+        // One set of buffers for every entry, as a filter pass keeps them.
+        let buffers = std::cell::RefCell::new(StagedText::default());
         let slots = self
             .entries
             .iter()
@@ -96,13 +98,16 @@ impl Indexed {
                     time: prepared.time(),
                     source: prepared.source(),
                 };
-                compiled.test_staged(held, now(), |whole| {
-                    if whole {
-                        bodies.set(bodies.get() + 1);
-                        return Prepared::new(e);
-                    }
+                compiled.test_staged(held, now(), &mut buffers.borrow_mut(), |stage, out| {
                     let author = e.item.author.as_deref().unwrap_or("");
-                    Prepared::of_fields([&e.item.title, author, &e.source.0, ""], e.sort_time())
+                    let fields = match stage {
+                        Stage::Fields => [e.item.title.as_str(), author, &e.source.0, ""],
+                        Stage::Body => {
+                            bodies.set(bodies.get() + 1);
+                            ["", "", "", &e.item.text]
+                        }
+                    };
+                    out.fold_fields(fields, e.sort_time());
                 })
             })
             .map(|(slot, _)| *slot)

@@ -5,6 +5,7 @@
 //! decided once per source and found by the address of the source's shared name.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -13,7 +14,7 @@ use super::group_table::GroupTag;
 use super::row::Row;
 use super::scan::CompiledFilter;
 use super::state::App;
-use crate::query::{Held, IndexedQuery, Prepared, fold};
+use crate::query::{Held, IndexedQuery, Prepared, Stage, StagedText, fold};
 
 impl App {
     /// Compiles the filter for the coming steps, unless the one kept still holds (same
@@ -69,22 +70,36 @@ impl App {
             .any(|source| !source.enabled && source.id.0 == name)
     }
 
-    /// The folded text of a held `row`, as the index was given it (less the parts the
-    /// filter never reads: id, link, earlier text). `text` false leaves the body out,
-    /// and it is not read back: enough for what the title or author decides.
-    fn folded_of(&self, row: &Row, text: bool) -> Prepared {
+    /// Folds a held `row` into `out` as the index was given it (less the parts the
+    /// filter never reads: id, link, earlier text), in `stage`: its title, author and
+    /// source name, or its body alone, read from the body store without a copy.
+    fn fold_stage(&self, row: &Row, stage: Stage, out: &mut Prepared) {
         #[cfg(test)]
-        reads::read(text);
-        let body = if text {
-            Cow::Owned(self.body(row).text)
-        } else {
-            Cow::Borrowed("")
-        };
-        Prepared::of_fields(
-            [row.title(), row.author().unwrap_or(""), &row.source, &body],
-            row.own_sort_time(),
-        )
+        reads::read(stage == Stage::Body);
+        let time = row.own_sort_time();
+        match (stage, &row.arriving) {
+            (Stage::Fields, _) => out.fold_fields(
+                [row.title(), row.author().unwrap_or(""), &row.source, ""],
+                time,
+            ),
+            (Stage::Body, Some(arriving)) => {
+                out.fold_fields(["", "", "", &arriving.body.text], time);
+            }
+            (Stage::Body, None) => self
+                .bodies
+                .with_text(row.body, |text| out.fold_fields(["", "", "", text], time)),
+        }
     }
+}
+
+/// The most bytes a thread's fold buffers keep between rows: more than nearly every
+/// body, and a rare huge one is not held on to.
+const KEPT_CAPACITY: usize = 64 * 1024;
+
+thread_local! {
+    /// What this thread folds rows into while it tests them: one allocation per
+    /// thread and pass step, not one per row (see [`KEPT_CAPACITY`]).
+    static BUFFERS: RefCell<StagedText> = RefCell::new(StagedText::default());
 }
 
 /// What a filter decides by a row's source alone.
@@ -230,8 +245,13 @@ impl RowTest<'_> {
                     },
                     source: &source,
                 };
-                self.compiled
-                    .test_staged(held, now, |text| self.app.folded_of(row, text))
+                BUFFERS.with_borrow_mut(|buffers| {
+                    let passes = self.compiled.test_staged(held, now, buffers, |stage, out| {
+                        self.app.fold_stage(row, stage, out);
+                    });
+                    buffers.shrink_past(KEPT_CAPACITY);
+                    passes
+                })
             }
         }
     }
