@@ -301,3 +301,41 @@ fn an_alert_command_that_cannot_start_is_a_notice_not_a_panic() {
     assert!(screen.contains("READER-EXITED-0"), "{screen}");
     assert!(!screen.contains("panicked"), "{screen}");
 }
+
+/// The reader runs with one malloc arena (it restarts itself with `GLIBC_TUNABLES`
+/// bounding them); the alert command it starts gets the environment the user gave
+/// the reader instead: their own `GLIBC_TUNABLES`, and no note of the restart.
+#[test]
+fn the_alert_command_gets_the_users_environment_not_the_readers_arena_bound() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = serve(Arc::new(Mutex::new(feed("a", 3))));
+    let env_file = dir.path().join("env");
+    let tmux = reader(
+        dir.path(),
+        "alerts-env",
+        &url,
+        &format!("env > {}.part; mv {0}.part {0}", env_file.display()),
+        "GLIBC_TUNABLES=glibc.malloc.tcache_count=0",
+    );
+    tmux.wait_for("the first poll", "3 entries");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !env_file.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let env = std::fs::read_to_string(&env_file).expect("the command's environment");
+    let tunables: Vec<&str> = env
+        .lines()
+        .filter(|line| line.contains("GLIBC_TUNABLES"))
+        .collect();
+    assert_eq!(
+        tunables,
+        ["GLIBC_TUNABLES=glibc.malloc.tcache_count=0"],
+        "{env}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("exit", "READER-EXITED-");
+    assert!(screen.contains("READER-EXITED-0"), "{screen}");
+}

@@ -328,7 +328,9 @@ fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> (String, bo
         let Some((program, args)) = words.split_first() else {
             continue;
         };
-        match tty::run_in_foreground(std::process::Command::new(program).args(args)) {
+        match tty::run_in_foreground(crate::cli::arena::as_before(
+            std::process::Command::new(program).args(args),
+        )) {
             Ok(finished) => {
                 was_stopped |= finished.was_stopped;
                 if finished.success {
