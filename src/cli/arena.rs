@@ -7,49 +7,16 @@
 //! glibc reads `GLIBC_TUNABLES` only as a program starts: so the reader starts itself
 //! again with the bound added (the same process, arguments and terminal), once.
 //!
-//! The bound is the reader's own: the commands it starts (the alert command, the
-//! browser) get `GLIBC_TUNABLES` as the user had it ([`as_before`]).
+//! The bound is the reader's own: the restart leaves a note of `GLIBC_TUNABLES` as it
+//! was, and the commands the reader starts (the alert command, the browser) get that
+//! back (`reader::child_env`).
 
 use std::ffi::{OsStr, OsString};
-use std::process::Command;
+
+use crate::reader::child_env::{BEFORE, note};
 
 /// glibc's tunable bounding the number of malloc arenas.
 const ARENA_MAX: &str = "glibc.malloc.arena_max";
-
-/// Set on the restart: `GLIBC_TUNABLES` as it was before, after a `=` (empty when it
-/// was not set).
-const BEFORE: &str = "LIVEBLOG_GLIBC_TUNABLES_BEFORE";
-
-/// Gives `command` the environment this program started with before its restart
-/// (`GLIBC_TUNABLES` as the user had it, the restart's note removed). Nothing changes
-/// when the program was not restarted.
-pub fn as_before(command: &mut Command) -> &mut Command {
-    restore(command, std::env::var_os(BEFORE).as_deref())
-}
-
-/// [`as_before`], given the restart's note `before` (`None`: no restart).
-fn restore<'c>(command: &'c mut Command, before: Option<&OsStr>) -> &'c mut Command {
-    let Some(before) = before else {
-        return command;
-    };
-    command.env_remove(BEFORE);
-    match before.to_string_lossy().strip_prefix('=') {
-        Some(value) => command.env("GLIBC_TUNABLES", value),
-        None => command.env_remove("GLIBC_TUNABLES"),
-    }
-}
-
-/// The restart's note for `GLIBC_TUNABLES` being `current` (see [`BEFORE`]).
-fn note(current: Option<&OsStr>) -> OsString {
-    match current {
-        Some(value) => {
-            let mut note = OsString::from("=");
-            note.push(value);
-            note
-        }
-        None => OsString::new(),
-    }
-}
 
 /// `GLIBC_TUNABLES` as `current` with one arena asked for, or `None` when `current`
 /// already bounds the arenas (the user's choice, or this program's own restart).
@@ -109,45 +76,6 @@ fn restart(_program: &std::path::Path, _tunables: OsString, _before: OsString) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What `command`'s environment says of `name`: unchanged (`None`), removed
-    /// (`Some(None)`) or set.
-    fn env_of(command: &Command, name: &str) -> Option<Option<String>> {
-        command
-            .get_envs()
-            .find(|(key, _)| *key == OsStr::new(name))
-            .map(|(_, value)| value.map(|value| value.to_string_lossy().into_owned()))
-    }
-
-    #[test]
-    fn commands_the_reader_starts_get_the_tunables_the_user_had() {
-        for (before, expected) in [
-            (None, None),
-            (Some(""), Some(None)),
-            (Some("="), Some(Some(String::new()))),
-            (
-                Some("=glibc.malloc.tcache_count=0"),
-                Some(Some("glibc.malloc.tcache_count=0".to_string())),
-            ),
-        ] {
-            let mut command = Command::new("true");
-            restore(&mut command, before.map(OsStr::new));
-            assert_eq!(env_of(&command, "GLIBC_TUNABLES"), expected, "{before:?}");
-            let note_removed = before.map(|_| None);
-            assert_eq!(env_of(&command, BEFORE), note_removed, "{before:?}");
-        }
-        // The note the restart leaves reads back as what was there.
-        for current in [None, Some(""), Some("glibc.malloc.tcache_count=0")] {
-            let mut command = Command::new("true");
-            restore(&mut command, Some(&note(current.map(OsStr::new))));
-            let expected = current.map(str::to_string);
-            assert_eq!(
-                env_of(&command, "GLIBC_TUNABLES").flatten(),
-                expected,
-                "{current:?}"
-            );
-        }
-    }
 
     #[test]
     fn one_arena_is_added_to_what_is_there_unless_the_arenas_are_bounded() {

@@ -4,7 +4,7 @@
 //! naming the source; 2 for bad usage or a bad config (file, line and key).
 
 pub mod admin;
-pub(crate) mod arena;
+mod arena;
 mod args;
 pub mod cache;
 mod dump;

@@ -123,7 +123,7 @@ fn work(command: &str, queue: &Receiver<Entry>, notices: &Notices) {
 /// a command that never reads cannot hold this one), and wait for it, killing it after
 /// [`TIME_LIMIT`].
 fn run_once(command: &str, line: String) -> Result<(), String> {
-    let mut child = crate::cli::arena::as_before(&mut Command::new("sh"))
+    let mut child = crate::reader::child_env::as_before(&mut Command::new("sh"))
         .arg("-c")
         .arg(command)
         .stdin(Stdio::piped())

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod app;
 pub mod browser;
+pub(crate) mod child_env;
 pub mod input;
 pub mod screen;
 pub mod terminal;

@@ -328,7 +328,7 @@ fn open_in_browser(terminal: &mut Screen, url: &str, mouse: bool) -> (String, bo
         let Some((program, args)) = words.split_first() else {
             continue;
         };
-        match tty::run_in_foreground(crate::cli::arena::as_before(
+        match tty::run_in_foreground(crate::reader::child_env::as_before(
             std::process::Command::new(program).args(args),
         )) {
             Ok(finished) => {
