@@ -470,3 +470,38 @@ fn the_first_frame_waits_for_a_few_rows_grouped_and_the_rest_follow_in_steps() {
     }
     assert!(app.rows.iter().all(|row| !row.group.pending()));
 }
+
+/// The group's first report edited into another story: it leaves the group, and the
+/// report that was grouped under it shows on its own again (not hidden behind a first
+/// report that is no longer there).
+#[test]
+fn a_first_report_edited_into_another_story_leaves_its_group_and_the_other_shows() {
+    let mut app = app();
+    assert_eq!(shown(&app), ["w2", "a1", "w1"]);
+    let mut edited = wire_drones();
+    edited.item.title = "Parliament passes the budget after a night of votes".into();
+    edited.item.text = "The finance bill passed by 312 votes to 290 at dawn.".into();
+    edited.edited = true;
+    update(&mut app, polled("wire", Vec::new(), vec![edited]));
+    assert_eq!(shown(&app), ["w2", "a1", "p1", "w1"]);
+    assert!(!screen(&app).contains("+1 source"), "{}", screen(&app));
+}
+
+/// A report edited (a figure corrected) stays in its group: it is compared again and
+/// joins the report it was grouped with, its source not counted twice.
+#[test]
+fn a_report_edited_slightly_stays_in_its_group() {
+    let mut app = app();
+    let mut edited = paper_drones();
+    edited.item.text = edited.item.text.replace("3 people", "4 people");
+    edited.edited = true;
+    update(&mut app, polled("paper", Vec::new(), vec![edited]));
+    assert_eq!(shown(&app), ["w2", "a1", "w1"]);
+    let screen = screen(&app);
+    assert!(
+        line_with(&screen, "Russia launches 174 drones").contains("+1 source"),
+        "{screen}"
+    );
+    update(&mut app, Action::ToggleGrouping);
+    assert_eq!(shown(&app), ["w2", "a1", "p1", "w1"]);
+}

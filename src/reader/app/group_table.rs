@@ -46,9 +46,8 @@ pub struct Group {
     pub times: Vec<Timestamp>,
     /// A later report gives a figure no earlier one gave: the list marks it "updated".
     pub updated: bool,
-    /// The sources of the reports that joined it (a report that left since keeps its
-    /// source here: this answers "no report of this source" at once, and only a "yes"
-    /// is checked on the rows).
+    /// The sources of its reports (kept exact as reports join and leave: a group takes
+    /// one report per source, and a candidate is asked this for every group in reach).
     pub sources: Vec<Arc<str>>,
 }
 

@@ -4,6 +4,8 @@
 //! group once, as its first report (see `filter::row_filter`); nothing here runs per
 //! keystroke.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -225,19 +227,14 @@ impl App {
         Some(id)
     }
 
-    /// Whether group `id` has a report from `source`.
+    /// Whether group `id` has a report from `source`. Asked for candidates all over a
+    /// window of thousands: answered from the group's sources, without finding its
+    /// rows (a binary search of the rows for each of its times: at a million rows and
+    /// groups of many reports, most of the reader's time while it grouped).
     fn group_has_source(&self, id: u32, source: &str) -> bool {
-        // Asked for every candidate in a window of thousands: the group's list of
-        // sources rules out most at once, without finding its rows.
-        let joined = self
-            .groups
+        self.groups
             .get(id)
-            .is_some_and(|group| group.sources.iter().any(|joined| **joined == *source));
-        joined
-            && self
-                .group_rows(id)
-                .iter()
-                .any(|&index| *self.rows[index].source == *source)
+            .is_some_and(|group| group.sources.iter().any(|joined| **joined == *source))
     }
 
     /// Marks group `id`'s first report its lead (the others members) and notes whether
@@ -301,20 +298,51 @@ impl App {
 
     /// After rows left the reader (a source removed, older matches let go): every
     /// group that lost a report is taken apart and its reports compared again, so that
-    /// no report stays hidden behind a first report that is gone.
+    /// no report stays hidden behind a first report that is gone; the others keep the
+    /// times and sources of the reports still there. One pass over the rows.
     pub(super) fn regroup_after_removal(&mut self) {
-        // A group is whole while its first report is there with at least one other
-        // (a later report gone changes nothing else).
-        let broken: Vec<u32> = self
+        /// What is left of a group.
+        #[derive(Default)]
+        struct Left {
+            reports: usize,
+            lead: bool,
+            times: Vec<Timestamp>,
+            sources: Vec<Arc<str>>,
+        }
+        let mut left: HashMap<u32, Left> = HashMap::new();
+        // Rows are newest first: each group's times come newest first.
+        for row in &self.rows {
+            let Some(id) = row.group.group() else {
+                continue;
+            };
+            let group = left.entry(id).or_default();
+            group.reports += 1;
+            group.lead |= row.group == GroupTag::Lead(id);
+            if group.times.last() != Some(&row.sort_time) {
+                group.times.push(row.sort_time);
+            }
+            group.sources.push(Arc::clone(&row.source));
+        }
+        // A group is whole while its first report (its lead) is there with at least
+        // one other (a later report gone changes nothing else).
+        let broken: HashSet<u32> = self
             .groups
             .by_id
             .keys()
             .copied()
-            .filter(|&id| {
-                let rows = self.group_rows(id);
-                rows.len() < 2 || self.rows[rows[0]].group != GroupTag::Lead(id)
+            .filter(|id| {
+                left.get(id)
+                    .is_none_or(|group| group.reports < 2 || !group.lead)
             })
             .collect();
+        for (id, group) in &mut self.groups.by_id {
+            if let Some(mut still) = left.remove(id) {
+                still.times.reverse();
+                still.times.dedup();
+                group.times = still.times;
+                group.sources = still.sources;
+            }
+        }
         if broken.is_empty() {
             return;
         }

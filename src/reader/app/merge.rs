@@ -85,6 +85,7 @@ impl App {
                 .insert(Box::<str>::from(row.id()), row);
         }
         let mut edited_in_place = false;
+        let mut left_a_group = false;
         if !edited.is_empty() {
             self.forget_wrapped(|(source, id)| {
                 edited
@@ -103,6 +104,8 @@ impl App {
             }
             // The old version's words and body go; the edit's come in, under a new slot.
             for (index, old) in replaced {
+                // The edit is compared again: the old version leaves its group.
+                left_a_group |= old.group.group().is_some();
                 self.release(&old);
                 // Taken out to be admitted (the old row holds its place meanwhile).
                 let mut edit = std::mem::replace(&mut self.rows[index], old);
@@ -146,6 +149,9 @@ impl App {
         sort_rows(&mut rows);
         self.rows = rows.into();
         self.recount_sources();
+        if left_a_group {
+            self.regroup_after_removal();
+        }
 
         let kept = self.refilter_keeping(anchor, anchor_screen_row);
         if self.follow && was_at_top {
