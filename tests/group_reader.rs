@@ -336,10 +336,66 @@ fn removing_the_source_of_a_groups_first_report_shows_the_other_on_its_own() {
 
 #[test]
 fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
-    // 3,000 pairs of reports of one event each (two sources, minutes apart): more than
-    // a first step compares, whatever the machine.
+    let (entries, _) = quake_pairs(3_000);
+    let mut app = App::new(
+        sources(),
+        entries,
+        TimeZone::UTC,
+        at("2027-01-01T00:00:00Z"),
+    );
+    let mut steps = 0;
+    while app.grouping_behind() {
+        update(&mut app, Action::GroupStep);
+        steps += 1;
+        assert!(steps < 10_000, "grouping ends");
+    }
+    // 3,000 events of two reports, 100 of the wire's alone.
+    assert_eq!(app.groups.len(), 3_000);
+    assert_eq!(app.visible.len(), 3_100);
+    assert!(
+        app.visible
+            .iter()
+            .all(|&index| &*app.rows[index].source == "wire"),
+        "each event shows as its first report"
+    );
+}
+
+/// Rows joining while grouping is still behind (a step leaves the rest for the next):
+/// the rows left and the rows joined are all compared, wherever the join put them.
+#[test]
+fn rows_joining_while_grouping_is_behind_are_grouped_too() {
+    let (entries, later) = quake_pairs(3_000);
+    let mut app = App::new(
+        sources(),
+        entries,
+        TimeZone::UTC,
+        at("2027-01-01T00:00:00Z"),
+    );
+    assert!(
+        app.grouping_behind(),
+        "a first step does not compare 6,000 rows"
+    );
+    update(&mut app, Action::GroupStep);
+    // The paper's reports of the last 100 events arrive now, newest first, in front.
+    update(&mut app, polled("paper", later, Vec::new()));
+    let mut steps = 0;
+    while app.grouping_behind() {
+        update(&mut app, Action::GroupStep);
+        steps += 1;
+        assert!(steps < 10_000, "grouping ends");
+    }
+    assert!(app.rows.iter().all(|row| !row.group.pending()));
+    assert_eq!(app.groups.len(), 3_100);
+    assert_eq!(app.visible.len(), 3_100);
+}
+
+/// `count` events of two reports each (the wire's, then the paper's two minutes later,
+/// one event every ten minutes), and the wire's reports of 100 more events after them
+/// with the paper's kept apart (to arrive later).
+fn quake_pairs(count: i64) -> (Vec<Entry>, Vec<Entry>) {
     let mut entries = Vec::new();
-    for n in 0..3_000i64 {
+    let mut later = Vec::new();
+    for n in 0..count + 100 {
         let minute = |offset: i64| {
             Timestamp::from_second(1_800_000_000 + (n * 10 + offset) * 60)
                 .expect("time")
@@ -355,28 +411,15 @@ fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
             n % 50
         );
         entries.push(entry("wire", &format!("w{n}"), &minute(0), &title, &body));
-        entries.push(entry("paper", &format!("p{n}"), &minute(2), &title, &body));
+        let paper = entry("paper", &format!("p{n}"), &minute(2), &title, &body);
+        if n < count {
+            entries.push(paper);
+        } else {
+            later.push(paper);
+        }
     }
-    let mut app = App::new(
-        sources(),
-        entries,
-        TimeZone::UTC,
-        at("2027-01-01T00:00:00Z"),
-    );
-    let mut steps = 0;
-    while app.grouping_behind() {
-        update(&mut app, Action::GroupStep);
-        steps += 1;
-        assert!(steps < 10_000, "grouping ends");
-    }
-    assert_eq!(app.groups.len(), 3_000);
-    assert_eq!(app.visible.len(), 3_000);
-    assert!(
-        app.visible
-            .iter()
-            .all(|&index| &*app.rows[index].source == "wire"),
-        "each event shows as its first report"
-    );
+    later.reverse();
+    (entries, later)
 }
 
 #[test]

@@ -62,6 +62,12 @@ pub struct Groups {
     pub(super) members: usize,
     /// Rows joined that are not compared yet: the work goes on in later steps.
     pub(super) behind: bool,
+    /// What a step left to compare, for the next: the indexes of rows still to compare,
+    /// newest first, and the word index's [`crate::query::WordIndex::changes`] when
+    /// they were found. Rows join and leave only through the index, so while that
+    /// count holds the indexes do: the next step need not look through every row
+    /// again (at a million rows, that look was most of a step).
+    pub(super) queue: Option<(u64, Vec<usize>)>,
 }
 
 impl Groups {

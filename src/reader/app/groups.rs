@@ -109,21 +109,32 @@ impl App {
     /// As [`App::group_new_rows`], until `deadline` (always [`AT_LEAST`] rows): a
     /// backfill of thousands of rows is compared over several steps, between keys.
     pub(super) fn group_rows_until(&mut self, deadline: Option<Instant>) {
-        let pending: Vec<usize> = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| row.group.pending())
-            .map(|(index, _)| index)
-            .collect();
+        let changes = self.index.changes();
+        let mut pending: Vec<usize> = match self.groups.queue.take() {
+            Some((found_at, queue)) if found_at == changes => queue,
+            _ => self
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| row.group.pending())
+                .map(|(index, _)| index)
+                .collect(),
+        };
         let mut touched: Vec<u32> = Vec::new();
         self.groups.behind = false;
+        let mut done = 0;
         // Oldest first (rows are newest first), so a group's first report leads it.
-        for (done, &index) in pending.iter().rev().enumerate() {
+        while let Some(&index) = pending.last() {
             if done >= AT_LEAST && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 self.groups.behind = true;
+                self.groups.queue = Some((changes, pending));
                 break;
             }
+            pending.pop();
+            if !self.rows.get(index).is_some_and(|row| row.group.pending()) {
+                continue;
+            }
+            done += 1;
             if self.rows[index].group == GroupTag::Unsketched {
                 let prepared = self.prepared_of(&self.rows[index]);
                 let row = &mut self.rows[index];
@@ -354,6 +365,8 @@ impl App {
         for id in &broken {
             self.groups.by_id.remove(id);
         }
+        // Rows to compare again: what a step left is not all there is now.
+        self.groups.queue = None;
         self.group_new_rows();
     }
 
