@@ -337,18 +337,8 @@ fn removing_the_source_of_a_groups_first_report_shows_the_other_on_its_own() {
 #[test]
 fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
     let (entries, _) = quake_pairs(3_000);
-    let mut app = App::new(
-        sources(),
-        entries,
-        TimeZone::UTC,
-        at("2027-01-01T00:00:00Z"),
-    );
-    let mut steps = 0;
-    while app.grouping_behind() {
-        update(&mut app, Action::GroupStep);
-        steps += 1;
-        assert!(steps < 10_000, "grouping ends");
-    }
+    let mut app = app_in_2027(entries);
+    group_until_done(&mut app);
     // 3,000 events of two reports, 100 of the wire's alone.
     assert_eq!(app.groups.len(), 3_000);
     assert_eq!(app.visible.len(), 3_100);
@@ -365,12 +355,7 @@ fn grouping_many_joined_rows_goes_on_in_steps_until_done() {
 #[test]
 fn rows_joining_while_grouping_is_behind_are_grouped_too() {
     let (entries, later) = quake_pairs(3_000);
-    let mut app = App::new(
-        sources(),
-        entries,
-        TimeZone::UTC,
-        at("2027-01-01T00:00:00Z"),
-    );
+    let mut app = app_in_2027(entries);
     assert!(
         app.grouping_behind(),
         "a first step does not compare 6,000 rows"
@@ -378,15 +363,31 @@ fn rows_joining_while_grouping_is_behind_are_grouped_too() {
     update(&mut app, Action::GroupStep);
     // The paper's reports of the last 100 events arrive now, newest first, in front.
     update(&mut app, polled("paper", later, Vec::new()));
-    let mut steps = 0;
-    while app.grouping_behind() {
-        update(&mut app, Action::GroupStep);
-        steps += 1;
-        assert!(steps < 10_000, "grouping ends");
-    }
+    group_until_done(&mut app);
     assert!(app.rows.iter().all(|row| !row.group.pending()));
     assert_eq!(app.groups.len(), 3_100);
     assert_eq!(app.visible.len(), 3_100);
+}
+
+/// A reader holding `entries`, its clock at New Year's Day 2027.
+fn app_in_2027(entries: Vec<Entry>) -> App {
+    App::new(
+        sources(),
+        entries,
+        TimeZone::UTC,
+        at("2027-01-01T00:00:00Z"),
+    )
+}
+
+/// Runs grouping steps, as the reader's loop does while no key waits, until none is
+/// left (failing if that takes absurdly many).
+fn group_until_done(app: &mut App) {
+    let mut steps = 0;
+    while app.grouping_behind() {
+        update(app, Action::GroupStep);
+        steps += 1;
+        assert!(steps < 10_000, "grouping ends");
+    }
 }
 
 /// `count` events of two reports each (the wire's, then the paper's two minutes later,
@@ -494,12 +495,7 @@ fn the_first_frame_waits_for_a_few_rows_grouped_and_the_rest_follow_in_steps() {
             )
         })
         .collect();
-    let mut app = App::new(
-        sources(),
-        entries,
-        TimeZone::UTC,
-        at("2027-01-01T00:00:00Z"),
-    );
+    let mut app = app_in_2027(entries);
     // Sketching and comparing is left for after the first frame, but for a few rows.
     let waiting = app
         .rows
@@ -508,9 +504,7 @@ fn the_first_frame_waits_for_a_few_rows_grouped_and_the_rest_follow_in_steps() {
         .count();
     assert!(waiting >= 900, "{waiting} rows wait");
     assert!(app.grouping_behind());
-    while app.grouping_behind() {
-        update(&mut app, Action::GroupStep);
-    }
+    group_until_done(&mut app);
     assert!(app.rows.iter().all(|row| !row.group.pending()));
 }
 
