@@ -86,6 +86,15 @@ impl App {
         }
     }
 
+    /// Runs `read` on `row`'s body text, borrowed: from the body store, or from the row
+    /// while it is on its way (what [`App::body`] gives, without the copy).
+    pub(super) fn with_body_text<T>(&self, row: &Row, read: impl FnOnce(&str) -> T) -> T {
+        match &row.arriving {
+            Some(arriving) => read(&arriving.body.text),
+            None => self.bodies.with_text(row.body, read),
+        }
+    }
+
     /// The entry `row` holds, body included (less the HTML).
     pub fn entry_of(&self, row: &Row) -> Entry {
         row.entry(self.body(row))

@@ -77,17 +77,14 @@ impl App {
         #[cfg(test)]
         reads::read(stage == Stage::Body);
         let time = row.own_sort_time();
-        match (stage, &row.arriving) {
-            (Stage::Fields, _) => out.fold_fields(
+        match stage {
+            Stage::Fields => out.fold_fields(
                 [row.title(), row.author().unwrap_or(""), &row.source, ""],
                 time,
             ),
-            (Stage::Body, Some(arriving)) => {
-                out.fold_fields(["", "", "", &arriving.body.text], time);
+            Stage::Body => {
+                self.with_body_text(row, |text| out.fold_fields(["", "", "", text], time));
             }
-            (Stage::Body, None) => self
-                .bodies
-                .with_text(row.body, |text| out.fold_fields(["", "", "", text], time)),
         }
     }
 }
