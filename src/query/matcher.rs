@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::parser::{QueryError, parse};
+use super::parser::{QueryError, UNCLOSED_QUOTE, is_quote, parse, parse_typing};
 use super::prepared::Prepared;
 use super::tree::Node;
 use crate::model::Entry;
@@ -17,6 +17,46 @@ impl Query {
     /// Parses a query; the empty string matches everything.
     pub fn parse(text: &str) -> Result<Query, QueryError> {
         Ok(Query { root: parse(text)? })
+    }
+
+    /// Parses a query as it is being typed: a quote still open runs to the end, and a
+    /// phrase in it matches as its words are typed, its last word as a bare word does
+    /// (`"peace dea` finds "peace deal"). The flag says a quote was left open (the TUI
+    /// says so); any other error stands.
+    pub fn parse_typing(text: &str) -> Result<(Query, bool), QueryError> {
+        match Query::parse(text) {
+            Ok(query) => Ok((query, false)),
+            Err(error) if error.message == UNCLOSED_QUOTE => match parse_typing(text) {
+                Ok(root) => Ok((Query { root }, true)),
+                Err(_) => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Whether typing `appended` at the end of `previous` can only narrow what it
+    /// matched, as far as the text tells (the caller also asks both queries
+    /// [`Query::is_positive_conjunction`]). Outside quotes: more letters of a word or
+    /// more words, nothing that turns a word into a field, a phrase, a group or a
+    /// negation (`title` → `title:x`). Inside a quote left open (`quote_open`: the
+    /// query was [`Query::parse_typing`]'s, closed for the user): more of the quoted
+    /// text and perhaps its closing quote, once the quote holds a letter or digit (a
+    /// quote of punctuation alone matches it literally, not as words).
+    pub fn typing_narrows(previous: &str, quote_open: bool, appended: &str) -> bool {
+        if previous.trim().is_empty() {
+            return false;
+        }
+        if !quote_open {
+            return !appended.contains([':', '(', ')', '-']) && !appended.contains(is_quote);
+        }
+        let quoted = previous.rsplit(is_quote).next().unwrap_or("");
+        // Only a closing quote at the very end: past it the typing is outside again.
+        if let Some((at, quote)) = appended.char_indices().find(|&(_, c)| is_quote(c))
+            && at + quote.len_utf8() != appended.len()
+        {
+            return false;
+        }
+        quoted.chars().any(char::is_alphanumeric)
     }
 
     /// True when the query is words, phrases and field tests joined by AND only (no OR,

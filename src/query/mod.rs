@@ -419,7 +419,71 @@ pub(crate) mod tests {
         assert!(m(&many, &text("b")));
     }
 
+    #[test]
+    fn a_quote_left_open_is_closed_as_typed() {
+        let typed = |text: &str| Query::parse_typing(text).map_err(|e| e.message);
+        assert_eq!(typed("source:\"bb"), Ok((q("source:\"bb\""), true)));
+        assert_eq!(typed("\"peace deal\""), Ok((q("\"peace deal\""), false)));
+        // One word being typed is a bare word.
+        assert_eq!(typed("a \"peace"), Ok((q("a peace"), true)));
+        assert_eq!(typed("\"kyïv "), Ok((q("kyiv"), true)));
+        // Errors other than the open quote stand, as do quotes closed on nothing.
+        assert_eq!(typed("\""), Err("unclosed quote".to_string()));
+        assert_eq!(typed("(a \"b"), Err("unclosed quote".to_string()));
+        assert!(typed("a OR").is_err());
+        // The last word of an open phrase goes on; the closed phrase is whole words.
+        let (open, _) = Query::parse_typing("\"peace dea").unwrap();
+        for (body, found) in [
+            ("a Peace deal at last", true),
+            ("peace, dea", true),
+            ("peace, then a deal", false),
+            ("peaceful deals", false),
+        ] {
+            assert_eq!(open.matches(&text(body), now()), found, "{body}");
+            let prepared = Prepared::new(&text(body));
+            assert_eq!(open.matches_prepared(&prepared, now()), found, "{body}");
+        }
+        assert!(!m("\"peace dea\"", &text("a Peace deal at last")));
+    }
+
+    #[test]
+    fn typing_on_narrows_within_words_and_open_quotes() {
+        let narrows = Query::typing_narrows;
+        assert!(narrows("ceasefire", false, " kyiv"));
+        assert!(!narrows("title", false, ":x"));
+        assert!(!narrows("a", false, " \"b"));
+        assert!(!narrows("a", false, " -b"));
+        assert!(!narrows("", false, "a"));
+        assert!(narrows("\"peace", true, " d"));
+        assert!(narrows("a \"peace de", true, "al\""));
+        assert!(narrows("\"peace", true, "-deal"));
+        // Past the closing quote the typing is outside it again.
+        assert!(!narrows("\"peace", true, "\" -b"));
+        // A quote of punctuation alone is matched literally, not as words.
+        assert!(!narrows("\"-", true, "a"));
+    }
+
     proptest! {
+        /// What set_filter_input relies on to filter only what is shown: typing on
+        /// where `typing_narrows` says so never lets in an entry the query before it
+        /// left out.
+        #[test]
+        fn typing_on_where_it_narrows_never_adds_a_match(
+            previous in r#"([a-c]{1,3} )?(title:|source:|author:)?"[a-c' .\-]{0,6}|[a-c ]{1,8}"#,
+            appended in r#"[a-c' .:\-]{0,4}"?"#,
+            title in "[a-c' .,-]{0,12}",
+            body in "[a-c' .,-]{0,30}",
+        ) {
+            let Ok((before, open)) = Query::parse_typing(&previous) else { return Ok(()) };
+            let Ok((after, _)) = Query::parse_typing(&format!("{previous}{appended}")) else {
+                return Ok(());
+            };
+            prop_assume!(Query::typing_narrows(&previous, open, &appended));
+            prop_assume!(before.is_positive_conjunction() && after.is_positive_conjunction());
+            let e = entry("abc", &title, Some("b. ca"), &body);
+            prop_assert!(!after.matches(&e, now()) || before.matches(&e, now()));
+        }
+
         #[test]
         fn parse_never_panics(s in any::<String>()) {
             if let Ok(query) = Query::parse(&s) {

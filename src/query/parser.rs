@@ -16,13 +16,22 @@ pub const MAX_TERMS: usize = 20_000;
 
 /// Parses `text` into its syntax tree; `None` for a query without terms.
 pub(super) fn parse(text: &str) -> Result<Option<Node>, QueryError> {
-    let tokens = lex(text)?;
+    parse_lexed(lex(text, false)?)
+}
+
+/// Parses `text` as it is being typed: a quote left open at the end runs to the end,
+/// and a phrase it holds is open (its last word may go on: see [`Node::Phrase`]).
+pub(super) fn parse_typing(text: &str) -> Result<Option<Node>, QueryError> {
+    parse_lexed(lex(text, true)?)
+}
+
+fn parse_lexed(tokens: Vec<(Tok, usize)>) -> Result<Option<Node>, QueryError> {
     let mut terms = std::collections::HashSet::new();
     let mut past_bound = None;
     for (token, column) in &tokens {
         // As bound in SQL (a word and a field of the same value share one parameter).
         let term = match token {
-            Tok::Word(value) | Tok::Phrase(value) | Tok::Field(_, value) => value.clone(),
+            Tok::Word(value) | Tok::Phrase(value, _) | Tok::Field(_, value) => value.clone(),
             Tok::Since(seconds) => format!("since:{seconds}"),
             Tok::Or | Tok::Minus | Tok::Open | Tok::Close => continue,
         };
@@ -72,7 +81,8 @@ fn error(message: impl Into<String>, column: usize) -> QueryError {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(String),
-    Phrase(String),
+    /// The quoted text, and whether its quote was left open (see [`parse_typing`]).
+    Phrase(String, bool),
     Field(Field, String),
     Since(i64),
     Or,
@@ -81,7 +91,10 @@ enum Tok {
     Close,
 }
 
-fn is_quote(c: char) -> bool {
+/// The error of a quote never closed (the TUI closes it for the user as they type).
+pub(super) const UNCLOSED_QUOTE: &str = "unclosed quote";
+
+pub(super) fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '„')
 }
 
@@ -89,8 +102,8 @@ fn ends_word(c: char) -> bool {
     c.is_whitespace() || c == '(' || c == ')' || is_quote(c)
 }
 
-/// Tokens with their 1-based columns.
-fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
+/// Tokens with their 1-based columns. `typing`: a quote left open runs to the end.
+fn lex(text: &str, typing: bool) -> Result<Vec<(Tok, usize)>, QueryError> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -105,8 +118,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
             tokens.push((Tok::Close, col));
             i += 1;
         } else if is_quote(c) {
-            let (body, next) = quoted(&chars, i)?;
-            tokens.push((Tok::Phrase(body), col));
+            let (body, next, open) = quoted(&chars, i, typing)?;
+            tokens.push((Tok::Phrase(body, open), col));
             i = next;
         } else if c == '-' {
             match chars.get(i + 1) {
@@ -128,7 +141,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
                 let value = if !value.is_empty() {
                     value.to_string()
                 } else if field != "since" && chars.get(i).is_some_and(|&q| is_quote(q)) {
-                    let (body, next) = quoted(&chars, i)?;
+                    // A field's value already matches as a prefix: open or not alike.
+                    let (body, next, _) = quoted(&chars, i, typing)?;
                     i = next;
                     body
                 } else {
@@ -152,14 +166,16 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
     Ok(tokens)
 }
 
-/// Reads a quoted string starting at the quote `chars[open]`; returns its body and
-/// the index after the closing quote.
-fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
+/// Reads a quoted string starting at the quote `chars[open]`; returns its body, the
+/// index after the closing quote, and whether the quote was left open (`typing`: it
+/// then runs to the end; otherwise that is an error).
+fn quoted(chars: &[char], open: usize, typing: bool) -> Result<(String, usize, bool), QueryError> {
     let body_start = open + 1;
     let rest = chars.get(body_start..).unwrap_or_default();
     match rest.iter().position(|&c| is_quote(c)) {
-        Some(len) => Ok((rest.iter().take(len).collect(), body_start + len + 1)),
-        None => Err(error("unclosed quote", open + 1)),
+        Some(len) => Ok((rest.iter().take(len).collect(), body_start + len + 1, false)),
+        None if typing => Ok((rest.iter().collect(), chars.len(), true)),
+        None => Err(error(UNCLOSED_QUOTE, open + 1)),
     }
 }
 
@@ -285,9 +301,9 @@ impl Parser {
         };
         match token {
             Tok::Word(word) => Ok(Node::Word(fold(&word))),
-            Tok::Phrase(raw) => {
+            Tok::Phrase(raw, open) => {
                 let folded = fold(&raw);
-                let words: Vec<String> = folded
+                let mut words: Vec<String> = folded
                     .split(|c: char| !c.is_alphanumeric())
                     .filter(|w| !w.is_empty())
                     .map(str::to_string)
@@ -300,7 +316,15 @@ impl Parser {
                     // Only punctuation: match it literally.
                     return Ok(Node::Word(display));
                 }
-                Ok(Node::Phrase { words, display })
+                if open && words.len() == 1 {
+                    // One word still being typed: what a bare word matches.
+                    return Ok(Node::Word(words.swap_remove(0)));
+                }
+                Ok(Node::Phrase {
+                    words,
+                    display,
+                    open,
+                })
             }
             Tok::Field(field, value) => Ok(Node::Field(field, fold(&value))),
             Tok::Since(seconds) => Ok(Node::Since(seconds)),

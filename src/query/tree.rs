@@ -23,9 +23,12 @@ pub(super) enum Node {
     /// Folded; starts a word of the title, author or text (not the source name).
     Word(String),
     /// Folded words of a phrase (never empty), and the folded phrase for highlighting.
+    /// `open`: the phrase is still being typed (its quote not yet closed), so its last
+    /// word may go on, as a bare word does: `"peace dea` finds "peace deal".
     Phrase {
         words: Vec<String>,
         display: String,
+        open: bool,
     },
     /// Folded, non-empty; starts a word of the title or author, or is a substring of
     /// the source name.
@@ -54,7 +57,9 @@ impl Node {
             // One scan of all four fields, skipping hits in the source name: no word
             // contains the `\n` between them.
             Node::Word(word) => word_start_in(&p.folded, word, p.source_range()),
-            Node::Phrase { words, .. } => phrase_in(&p.folded, words, &p.ends, p.source_range()),
+            Node::Phrase { words, open, .. } => {
+                phrase_in(&p.folded, words, *open, &p.ends, p.source_range())
+            }
             Node::Field(Field::Source, value) => p.source().contains(value.as_str()),
             Node::Field(Field::Author, value) => word_start_in(p.author(), value, 0..0),
             Node::Field(Field::Title, value) => word_start_in(p.title(), value, 0..0),
@@ -177,10 +182,12 @@ fn ascii_word_start_in(hay: &str, word: &str, first: char, skip: Range<usize>) -
 
 /// Does `hay` contain `words` as whole words, in order, separated only by
 /// non-alphanumeric characters none of which is at a byte offset in `barriers`,
-/// starting at a byte offset outside `skip`? Never allocates.
+/// starting at a byte offset outside `skip`? `open`: the last word need only start
+/// a word. Never allocates.
 pub(super) fn phrase_in(
     hay: &str,
     words: &[String],
+    open: bool,
     barriers: &[usize],
     skip: Range<usize>,
 ) -> bool {
@@ -201,7 +208,7 @@ pub(super) fn phrase_in(
             continue;
         }
         if !joins(char_before(hay, start), first.chars().next())
-            && rest_follows(hay, start + first.len(), first, rest, barriers)
+            && rest_follows(hay, start + first.len(), first, rest, open, barriers)
         {
             return true;
         }
@@ -219,6 +226,7 @@ fn rest_follows<'a>(
     mut pos: usize,
     mut prev: &'a str,
     rest: &'a [String],
+    open: bool,
     barriers: &[usize],
 ) -> bool {
     for word in rest {
@@ -243,7 +251,7 @@ fn rest_follows<'a>(
         prev = word;
     }
     let after = hay.get(pos..).and_then(|t| t.chars().next());
-    !joins(prev.chars().next_back(), after)
+    open || !joins(prev.chars().next_back(), after)
 }
 
 pub(super) fn and(mut nodes: Vec<Node>) -> Node {

@@ -47,8 +47,14 @@ impl Plan {
             Node::Field(Field::Author, value) => term(node, value, dicts.author, dicts.live),
             Node::Field(Field::Source, value) => Plan::Source(value.clone()),
             Node::Since(seconds) => Plan::Since(*seconds),
-            Node::Phrase { words, .. } => {
-                let candidates = whole_tokens(&phrase_tokens(words), dicts.any, dicts.live);
+            Node::Phrase { words, open, .. } => {
+                let mut tokens = phrase_tokens(words);
+                // An open phrase's last word may go on: its last token is a prefix.
+                let prefix = if *open { tokens.pop() } else { None };
+                let mut candidates = whole_tokens(&tokens, dicts.any, dicts.live);
+                if let Some(prefix) = prefix {
+                    candidates &= dicts.any.starting_with(prefix);
+                }
                 verify(candidates, node)
             }
             Node::Not(inner) => match Plan::compile(inner, dicts) {

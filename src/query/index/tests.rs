@@ -58,7 +58,7 @@ impl Indexed {
 
     /// The slots the index says match, and how many times it asked for a text.
     fn filter(&self, query: &str) -> (Vec<u32>, usize) {
-        let query = Query::parse(query).unwrap();
+        let (query, _) = Query::parse_typing(query).unwrap();
         let compiled = self.index.compile(&query);
         let calls = Cell::new(0);
         let slots = self
@@ -83,7 +83,7 @@ impl Indexed {
     /// The slots the index says match when the text comes in stages (the fields,
     /// then the whole entry), and how many times it asked for the body.
     fn filter_staged(&self, query: &str) -> (Vec<u32>, usize) {
-        let query = Query::parse(query).unwrap();
+        let (query, _) = Query::parse_typing(query).unwrap();
         let compiled = self.index.compile(&query);
         let bodies = Cell::new(0);
         // One set of buffers for every entry, as a filter pass keeps them.
@@ -117,7 +117,7 @@ impl Indexed {
 
     /// The slots the text matcher says match.
     fn expected(&self, query: &str) -> Vec<u32> {
-        let query = Query::parse(query).unwrap();
+        let (query, _) = Query::parse_typing(query).unwrap();
         self.rows
             .iter()
             .filter(|(_, prepared)| query.matches_prepared(prepared, now()))
@@ -526,6 +526,13 @@ proptest! {
                     compiled.test_prepared(prepared, now()),
                     parsed.matches_prepared(prepared, now())
                 );
+            }
+            // As typed: every prefix, quotes left open included (`"peace de`).
+            let ends = query.char_indices().map(|(at, _)| at).skip(1);
+            for typed in ends.filter_map(|end| query.get(..end)) {
+                if Query::parse_typing(typed).is_ok() {
+                    held.check(typed);
+                }
             }
         }
         let live: Vec<u32> = held.rows.keys().copied().collect();
