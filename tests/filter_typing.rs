@@ -51,11 +51,12 @@ fn app(entries: Vec<Entry>) -> App {
     )
 }
 
-/// The rows the app's current input matches, tested one by one. Reports of one event
+/// The rows the app's current input matches, tested one by one (as typed: a quote
+/// left open runs to the end, its phrase's last word going on). Reports of one event
 /// from both sources (the same words, minutes apart) are grouped: a group shows as its
 /// first report when any of its reports matches, and its later reports never alone.
 fn from_scratch(app: &App) -> Vec<usize> {
-    let query = liveblog::query::Query::parse(&app.filter.input).expect("parses");
+    let (query, _) = liveblog::query::Query::parse_typing(&app.filter.input).expect("parses");
     let matches = |index: usize| query.matches(&app.entry_of(&app.rows[index]), app.now);
     (0..app.rows.len())
         .filter(|&index| match app.rows[index].group {
@@ -81,6 +82,7 @@ proptest! {
             1..6,
         ),
         backspaces in 0usize..3,
+        accept in any::<bool>(),
     ) {
         let mut typing = app(entries(&specs));
         update(&mut typing, Action::StartFilter);
@@ -96,6 +98,14 @@ proptest! {
         }
         if typing.filter.error.is_none() {
             prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after backspaces {:?}", typing.filter.input);
+        }
+        if accept && typing.filter.error.is_none() {
+            // Enter closes a quote left open; the query then parses as written.
+            update(&mut typing, Action::FilterAccept);
+            prop_assert!(!typing.filter.quote_open);
+            prop_assert!(liveblog::query::Query::parse(&typing.filter.input).is_ok());
+            typing.finish_filter();
+            prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after Enter {:?}", typing.filter.input);
         }
     }
 }

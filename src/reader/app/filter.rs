@@ -216,20 +216,24 @@ impl App {
         self.drop_cache_rows();
         let previous = std::mem::take(&mut self.filter.input);
         self.filter.input = input;
-        match Query::parse(&self.filter.input) {
-            Ok(query) => {
+        match Query::parse_typing(&self.filter.input) {
+            Ok((query, quote_open)) => {
                 // Typing on at the end of a query made only of positive terms can only
-                // narrow it: filter what is shown instead of everything. (Not when the
-                // typing turns a word into a field or a phrase: `title` → `title:x`.)
-                let appended = self.filter.input.strip_prefix(previous.as_str());
+                // narrow it: filter what is shown instead of everything (see
+                // `Query::typing_narrows`: not when `title` becomes `title:x`, but
+                // within an open quote, `"peace d` → `"peace deal"`).
                 let narrows = self.filter.error.is_none()
-                    && !previous.trim().is_empty()
-                    && appended.is_some_and(|text| {
-                        !text.contains([':', '"', '(', ')', '-', '“', '”', '„'])
-                    })
+                    && self
+                        .filter
+                        .input
+                        .strip_prefix(previous.as_str())
+                        .is_some_and(|appended| {
+                            Query::typing_narrows(&previous, self.filter.quote_open, appended)
+                        })
                     && self.filter.query.is_positive_conjunction()
                     && query.is_positive_conjunction();
                 self.filter.query = query;
+                self.filter.quote_open = quote_open;
                 self.filter.error = None;
                 if narrows {
                     let anchor = self.anchor();
@@ -247,6 +251,18 @@ impl App {
                 }
             }
             Err(error) => self.filter.error = Some(error),
+        }
+    }
+
+    /// Accepting a query whose quote is still open closes it, as the list already
+    /// showed it nearly (closed, the phrase's last word is whole: that can only
+    /// narrow), so that the history, the cache's search and the next edit see a query
+    /// that parses as written.
+    pub(super) fn close_open_quote(&mut self) {
+        if self.filter.quote_open && self.filter.error.is_none() {
+            let mut input = self.filter.input.clone();
+            input.push('"');
+            self.set_filter_input(input);
         }
     }
 }

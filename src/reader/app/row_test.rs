@@ -376,6 +376,9 @@ mod tests {
                 "\"deal peace\"",
                 "\"kyiv storm\"",
                 "\"red\"",
+                // Left open (typed so far): runs to the end of the query.
+                "\"peace de",
+                "\"kyiv's sto",
             ][..],
         )
         .prop_map(str::to_string);

@@ -356,6 +356,9 @@ pub struct Filter {
     pub query: Query,
     /// Why `input` does not parse, shown in place (the list keeps the last good query).
     pub error: Option<QueryError>,
+    /// `input` ends inside a quote: `query` reads it as closed there, its phrase's last
+    /// word still going on ([`Query::parse_typing`]); said in place.
+    pub quote_open: bool,
 }
 
 /// The whole reader state.
