@@ -284,6 +284,11 @@ pub struct StagedText {
 }
 
 impl StagedText {
+    /// The folded body last folded into these buffers.
+    pub fn body_text(&self) -> &str {
+        self.body.text()
+    }
+
     /// Lets go of a buffer grown past `bytes` (by a rare huge body).
     pub fn shrink_past(&mut self, bytes: usize) {
         for buffer in [&mut self.fields, &mut self.body] {

@@ -45,7 +45,7 @@ pub struct Body {
 }
 
 /// Where a body is in a [`BodyStore`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct BodyRef {
     /// The block it is in.
     block: u32,

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use super::folded_bodies::FoldedBodies;
 use super::scan::{CHUNK, Scan, TEXT_CHUNK};
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::query::Query;
@@ -37,6 +38,7 @@ impl App {
     pub(super) fn refilter(&mut self) {
         let anchor = self.anchor();
         self.visible.clear();
+        self.folded_bodies.clear();
         self.restart(Scan::all(), anchor, Anchor::Keep);
     }
 
@@ -127,7 +129,7 @@ impl App {
         };
         self.compile_filter();
         let mut visible = std::mem::take(&mut self.visible);
-        {
+        let found = {
             let keep_row = self.row_test();
             let rows = &self.rows;
             let keep = |index: usize| keep_row.keeps(&rows[index]);
@@ -137,7 +139,10 @@ impl App {
                 CHUNK
             };
             scan.step(rows.len(), &keep, deadline, through, chunk, &mut visible);
-        }
+            keep_row.into_found()
+        };
+        let budget = FoldedBodies::budget(self.bodies.live_bytes());
+        self.folded_bodies.merge(found, budget);
         self.visible = visible;
         if !scan.is_done(self.rows.len()) {
             self.scan = Some(scan);
@@ -247,6 +252,8 @@ impl App {
                 } else {
                     let anchor = self.anchor();
                     self.visible.clear();
+                    // What the last query kept is no guide to this one.
+                    self.folded_bodies.clear();
                     self.restart(Scan::all(), anchor, Anchor::WithinBudget);
                 }
             }

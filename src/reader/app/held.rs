@@ -67,6 +67,8 @@ impl App {
             row.body = at;
         }
         self.bodies = store;
+        // Its bodies are now elsewhere in the store.
+        self.folded_bodies.clear();
     }
 
     /// The shared copy of a source's name (one per source, however many rows).

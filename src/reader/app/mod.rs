@@ -8,6 +8,7 @@ mod alerts;
 mod bodies;
 mod detail;
 mod filter;
+mod folded_bodies;
 mod group_table;
 mod group_view;
 mod groups;

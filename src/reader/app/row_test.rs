@@ -5,11 +5,12 @@
 //! decided once per source and found by the address of the source's shared name.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::sync::Arc;
+use std::cell::{Cell, RefCell};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::Timestamp;
 
+use super::folded_bodies::{FoldedBodies, FoundBodies};
 use super::group_table::GroupTag;
 use super::row::Row;
 use super::scan::CompiledFilter;
@@ -55,6 +56,9 @@ impl App {
             .collect();
         RowTest {
             app: self,
+            found: Mutex::new(FoundBodies::default()),
+            budget: FoldedBodies::budget(self.bodies.live_bytes())
+                .saturating_sub(self.folded_bodies.len()),
             needs_time: self.filter.query.depends_on_time(),
             any_hidden: self.sources.iter().any(|source| !source.enabled),
             reads_source: compiled.reads_source(),
@@ -72,19 +76,34 @@ impl App {
 
     /// Folds a held `row` into `out` as the index was given it (less the parts the
     /// filter never reads: id, link, earlier text), in `stage`: its title, author and
-    /// source name, or its body alone, read from the body store without a copy.
-    fn fold_stage(&self, row: &Row, stage: Stage, out: &mut Prepared) {
-        #[cfg(test)]
-        reads::read(stage == Stage::Body);
+    /// source name, or its body alone, folded already when the last pass kept the row
+    /// (`folded_bodies`), else read from the body store without a copy. True when the
+    /// body was read from the store.
+    fn fold_stage(&self, row: &Row, stage: Stage, out: &mut Prepared) -> bool {
         let time = row.own_sort_time();
         match stage {
-            Stage::Fields => out.fold_fields(
-                [row.title(), row.author().unwrap_or(""), &row.source, ""],
-                time,
-            ),
-            Stage::Body => {
-                self.with_body_text(row, |text| out.fold_fields(["", "", "", text], time));
+            Stage::Fields => {
+                #[cfg(test)]
+                reads::read(false);
+                out.fold_fields(
+                    [row.title(), row.author().unwrap_or(""), &row.source, ""],
+                    time,
+                );
+                false
             }
+            // Folding folded text gives it back unchanged (`fold` is idempotent).
+            Stage::Body => match self.folded_bodies.get(row.body) {
+                Some(folded) => {
+                    out.fold_fields(["", "", "", folded], time);
+                    false
+                }
+                None => {
+                    #[cfg(test)]
+                    reads::read(true);
+                    self.with_body_text(row, |text| out.fold_fields(["", "", "", text], time));
+                    true
+                }
+            },
         }
     }
 }
@@ -171,6 +190,11 @@ fn address(name: &Arc<str>) -> usize {
 /// The test of one filter pass step (see the module's doc).
 pub(super) struct RowTest<'a> {
     app: &'a App,
+    /// Folded bodies of the rows kept that were read from the store, for
+    /// `folded_bodies` (merged once the step is over).
+    found: Mutex<FoundBodies>,
+    /// Bytes `found` may take.
+    budget: usize,
     compiled: Cow<'a, IndexedQuery>,
     /// The query has `since:`: rows tell their own time.
     needs_time: bool,
@@ -182,6 +206,22 @@ pub(super) struct RowTest<'a> {
 }
 
 impl RowTest<'_> {
+    /// Keeps the folded body of `row`, which passed, for the passes that narrow this
+    /// one (within the budget).
+    fn keep_folded(&self, row: &Row, folded: &str) {
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        if found.len() + folded.len() <= self.budget {
+            found.push(row.body, folded);
+        }
+    }
+
+    /// What the step found for `folded_bodies`.
+    pub(super) fn into_found(self) -> FoundBodies {
+        self.found
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// True when some rows are confirmed on their text (read back from the body
     /// store), not by the word index alone.
     pub(super) fn reads_text(&self) -> bool {
@@ -243,9 +283,15 @@ impl RowTest<'_> {
                     source: &source,
                 };
                 BUFFERS.with_borrow_mut(|buffers| {
+                    let from_store = Cell::new(false);
                     let passes = self.compiled.test_staged(held, now, buffers, |stage, out| {
-                        self.app.fold_stage(row, stage, out);
+                        if self.app.fold_stage(row, stage, out) {
+                            from_store.set(true);
+                        }
                     });
+                    if passes && from_store.get() {
+                        self.keep_folded(row, buffers.body_text());
+                    }
                     buffers.shrink_past(KEPT_CAPACITY);
                     passes
                 })
@@ -508,5 +554,44 @@ mod tests {
         let test = app.row_test();
         let kept = app.rows.iter().filter(|row| test.keeps(row)).count();
         assert_eq!(kept, 20);
+    }
+
+    #[test]
+    fn a_phrase_typed_on_reads_no_body_back_after_its_first_pass() {
+        // Bodies: "peace deal …" in a third, "peace drone …" in a third, neither in the
+        // rest; no title holds the phrase.
+        let entries = (0..60)
+            .map(|n| {
+                let body: &[usize] = match n % 3 {
+                    0 => &[0, 1, 3],
+                    1 => &[0, 5, 3],
+                    _ => &[1, 0, 3],
+                };
+                entry(n, n, &[2], None, body, false)
+            })
+            .collect::<Vec<_>>();
+        let mut app = app_with(entries);
+        app.grouping = false;
+        update(&mut app, Action::StartFilter);
+        let type_in = |app: &mut App, text: &str| {
+            let before = reads::counts();
+            for c in text.chars() {
+                update(app, Action::FilterChar(c));
+                app.finish_filter();
+            }
+            reads::counts()[1] - before[1]
+        };
+        // `"peace d`: the first keystroke that needs the text reads every candidate
+        // (each body has "peace" and a word in d).
+        assert_eq!(type_in(&mut app, "\"peace d"), 60);
+        assert_eq!(app.visible.len(), 40);
+        // Typing on tests only what is shown, folded already.
+        assert_eq!(type_in(&mut app, "eal\""), 0);
+        assert_eq!(app.visible.len(), 20);
+        assert!(!app.filter.quote_open);
+        // A query that does not narrow starts afresh.
+        update(&mut app, Action::FilterBackspace);
+        update(&mut app, Action::FilterCancel);
+        assert_eq!(app.folded_bodies.len(), 0);
     }
 }

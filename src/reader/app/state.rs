@@ -442,6 +442,9 @@ pub struct App {
     pub groups: Groups,
     /// The bodies of the rows held (each row says where its own is).
     pub bodies: BodyStore,
+    /// The folded bodies of the rows the filter kept by their text, for the passes that
+    /// narrow it (see `folded_bodies`).
+    pub(super) folded_bodies: super::folded_bodies::FoldedBodies,
     /// The words of the rows held, by slot (see [`App::admit`]).
     pub index: WordIndex,
     /// The slot the next row to join gets.
@@ -507,6 +510,7 @@ impl App {
             grouping: true,
             groups: Groups::default(),
             bodies: BodyStore::new(),
+            folded_bodies: Default::default(),
             index: WordIndex::new(),
             next_slot: 0,
             names: Vec::new(),
