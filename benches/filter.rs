@@ -21,10 +21,15 @@ use ratatui::backend::TestBackend;
 /// What the user types, one keystroke at a time.
 const TYPED: &str = "ceasefire kyiv";
 
-/// A phrase typed, one keystroke at a time: the closing quote starts a pass that
-/// confirms its candidates on the entries' text (in the bench's text nearly every
-/// entry holds both words; the keys before it do not parse and are not timed).
+/// A phrase typed, one keystroke at a time. It filters as it is typed (the quote left
+/// open); `"peace d` is the first keystroke whose pass confirms candidates on the
+/// entries' text (in the bench's text nearly every entry holds both words), and the
+/// keys after it narrow what that pass kept. See [`report_phrase`].
 const PHRASE: &str = "\"peace deal\"";
+
+/// The pause between keys of a steady typist (about 80 words a minute): the reader's
+/// loop runs the filter pass between keys.
+const KEY_INTERVAL: Duration = Duration::from_millis(150);
 
 fn prepared(count: usize) -> Vec<Prepared> {
     // Built in chunks so the entries' own strings never all exist at once.
@@ -151,6 +156,98 @@ fn report_app(app: &mut App, typed: &str, runs: usize, back_to_back: bool) {
     }
 }
 
+/// A phrase three ways: each keystroke to its whole list (typed one key at a time,
+/// each pass run to its end before the next key); the phrase applied at once (a saved
+/// filter: one pass from nothing, what the closing quote cost before phrases filtered
+/// as typed); and typed at [`KEY_INTERVAL`], the passes running between keys as the
+/// reader's loop runs them, from the closing quote to the whole list.
+fn report_phrase(app: &mut App, runs: usize) {
+    let count = app.rows.len();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let mut draw = |app: &App| {
+        terminal.draw(|frame| ui::draw(frame, app)).expect("draw");
+    };
+    let keys: Vec<char> = PHRASE.chars().collect();
+    let mut per_key: Vec<Vec<Duration>> = vec![Vec::new(); keys.len()];
+    let (mut at_once, mut paced) = (Vec::new(), Vec::new());
+    let mut visible = 0;
+    app.saved_filters = vec![("phrase".to_string(), PHRASE.to_string())];
+    for _ in 0..runs {
+        update(app, Action::StartFilter);
+        for (key, times) in keys.iter().zip(&mut per_key) {
+            let started = Instant::now();
+            update(app, Action::FilterChar(*key));
+            draw(app);
+            while app.filtering() {
+                update(app, Action::FilterStep);
+                draw(app);
+            }
+            times.push(started.elapsed());
+        }
+        visible = app.visible.len();
+        update(app, Action::FilterCancel);
+        app.finish_filter();
+
+        let started = Instant::now();
+        update(app, Action::ApplySavedFilter(0));
+        draw(app);
+        while app.filtering() {
+            update(app, Action::FilterStep);
+            draw(app);
+        }
+        at_once.push(started.elapsed());
+        assert_eq!(app.visible.len(), visible, "the same list, applied at once");
+        update(app, Action::FilterCancel);
+        app.finish_filter();
+
+        update(app, Action::StartFilter);
+        let mut closed = Instant::now();
+        for key in &keys {
+            let due = Instant::now() + KEY_INTERVAL;
+            closed = Instant::now();
+            update(app, Action::FilterChar(*key));
+            draw(app);
+            while app.filtering() && Instant::now() < due {
+                update(app, Action::FilterStep);
+                draw(app);
+            }
+            if *key != keys[keys.len() - 1] {
+                std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            }
+        }
+        while app.filtering() {
+            update(app, Action::FilterStep);
+            draw(app);
+        }
+        paced.push(closed.elapsed());
+        assert_eq!(app.visible.len(), visible, "the same list, typed at a pace");
+        update(app, Action::FilterCancel);
+        app.finish_filter();
+    }
+    println!(
+        "\nreader over {count} entries, the phrase {PHRASE:?} ({visible} matches), {runs} runs, \
+         load {}:",
+        common::load()
+    );
+    let mut typed = String::new();
+    for (key, times) in keys.iter().zip(&mut per_key) {
+        typed.push(*key);
+        let (p50, p99, _) = common::percentiles(times);
+        println!(
+            "  typing {typed:<14} keystroke to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms"
+        );
+    }
+    let (p50, p99, _) = common::percentiles(&mut at_once);
+    println!(
+        "  applied at once (a saved filter): to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms"
+    );
+    let (p50, p99, _) = common::percentiles(&mut paced);
+    println!(
+        "  typed at {} ms a key: closing quote to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms",
+        KEY_INTERVAL.as_millis()
+    );
+}
+
 /// A reader holding `count` bench entries in a 120x40 terminal.
 fn reader(count: usize) -> App {
     let now = Timestamp::now();
@@ -230,6 +327,7 @@ fn report_reader(quick: bool) {
             report_app(&mut app, TYPED, runs, true);
         }
         report_app(&mut app, PHRASE, phrase_runs, false);
+        report_phrase(&mut app, phrase_runs);
     }
 }
 
