@@ -100,10 +100,8 @@ proptest! {
             prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after backspaces {:?}", typing.filter.input);
         }
         if accept && typing.filter.error.is_none() {
-            // Enter closes a quote left open; the query then parses as written.
+            // Enter keeps what the list shows, a quote left open included.
             update(&mut typing, Action::FilterAccept);
-            prop_assert!(!typing.filter.quote_open);
-            prop_assert!(liveblog::query::Query::parse(&typing.filter.input).is_ok());
             typing.finish_filter();
             prop_assert_eq!(&typing.visible, &from_scratch(&typing), "after Enter {:?}", typing.filter.input);
         }

@@ -172,7 +172,12 @@ impl App {
     /// among the older entries in the cache (they join the list below, when found).
     pub(super) fn search_older(&mut self) -> Option<Effect> {
         let input = self.filter.input.trim();
-        if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
+        // The cache's search reads the query as written: a quote open there is an error.
+        if input.is_empty()
+            || self.filter.error.is_some()
+            || self.filter.quote_open
+            || self.rows.len() < self.window
+        {
             return None;
         }
         // The cache orders by the entries' own times, not the reader's (which puts a
@@ -258,18 +263,6 @@ impl App {
                 }
             }
             Err(error) => self.filter.error = Some(error),
-        }
-    }
-
-    /// Accepting a query whose quote is still open closes it, as the list already
-    /// showed it nearly (closed, the phrase's last word is whole: that can only
-    /// narrow), so that the history, the cache's search and the next edit see a query
-    /// that parses as written.
-    pub(super) fn close_open_quote(&mut self) {
-        if self.filter.quote_open && self.filter.error.is_none() {
-            let mut input = self.filter.input.clone();
-            input.push('"');
-            self.set_filter_input(input);
         }
     }
 }

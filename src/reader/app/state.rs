@@ -357,7 +357,8 @@ pub struct Filter {
     /// Why `input` does not parse, shown in place (the list keeps the last good query).
     pub error: Option<QueryError>,
     /// `input` ends inside a quote: `query` reads it as closed there, its phrase's last
-    /// word still going on ([`Query::parse_typing`]); said in place.
+    /// word still going on ([`Query::parse_typing`]); said in place. Enter keeps it so
+    /// (the cache's older entries are searched once the quote is closed).
     pub quote_open: bool,
 }
 

@@ -95,7 +95,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::FilterAccept => {
             app.filter.editing = false;
-            app.close_open_quote();
             app.remember_filter();
             effects.extend(app.search_older());
         }
