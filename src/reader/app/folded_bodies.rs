@@ -9,8 +9,8 @@
 //! step only read this), and a query that does not narrow starts it afresh.
 //!
 //! Bounded: at most [`FoldedBodies::budget`] bytes (an eighth of the held bodies'
-//! size, at least 8 MB: all a phrase's matches at 50,000 entries of the bench's text);
-//! past it, rows are read from the store as before.
+//! size, at least 8 MB: all a phrase's matches at 50,000 entries of the bench's text;
+//! at most 64 MB); past it, rows are read from the store as before.
 
 use std::collections::HashMap;
 
@@ -18,6 +18,9 @@ use super::bodies::BodyRef;
 
 /// The least room kept for folded bodies, whatever the store holds.
 const LEAST_BUDGET: usize = 8 << 20;
+
+/// The most: a million held entries stay under 1 GB while a phrase is typed.
+const MOST_BUDGET: usize = 64 << 20;
 
 /// Folded bodies by where the body is in the store (see the module's doc).
 #[derive(Debug, Default)]
@@ -54,7 +57,7 @@ impl FoundBodies {
 impl FoldedBodies {
     /// The most bytes kept when the held bodies take `store_bytes` uncompressed.
     pub fn budget(store_bytes: usize) -> usize {
-        (store_bytes / 8).max(LEAST_BUDGET)
+        (store_bytes / 8).clamp(LEAST_BUDGET, MOST_BUDGET)
     }
 
     /// The folded text of the body at `body`, if held.
