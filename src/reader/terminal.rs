@@ -135,7 +135,7 @@ async fn event_loop(
             let _ = write_hyperlinks(&ui::hyperlinks(&app));
             dirty = false;
         }
-        let filtering = app.filtering();
+        let filtering = app.filter_work_left();
         let grouping = app.grouping_behind();
         let action = tokio::select! {
             // Input first: a key waiting beats another step of a filter pass.

@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use super::folded_bodies::FoldedBodies;
-use super::scan::{CHUNK, Scan, TEXT_CHUNK};
+use super::folded_bodies::{FoldedBodies, FoundBodies};
+use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::query::Query;
 
@@ -133,20 +133,27 @@ impl App {
             let keep_row = self.row_test();
             let rows = &self.rows;
             let keep = |index: usize| keep_row.keeps(&rows[index]);
-            let chunk = if keep_row.reads_text() {
-                TEXT_CHUNK
-            } else {
-                CHUNK
-            };
+            let chunk = keep_row.chunk();
             scan.step(rows.len(), &keep, deadline, through, chunk, &mut visible);
             keep_row.into_found()
         };
-        let budget = FoldedBodies::budget(self.bodies.live_bytes());
-        self.folded_bodies.merge(found, budget);
+        self.keep_found(found);
         self.visible = visible;
         if !scan.is_done(self.rows.len()) {
             self.scan = Some(scan);
         }
+    }
+
+    /// Holds the folded bodies a pass step found (see `folded_bodies`).
+    pub(super) fn keep_found(&mut self, found: FoundBodies) {
+        let budget = FoldedBodies::budget(self.bodies.live_bytes());
+        self.folded_bodies.merge(found, budget);
+    }
+
+    /// Whether filter work is left for the loop to run when no key waits: the list's
+    /// pass, or the one for a phrase being typed behind it.
+    pub fn filter_work_left(&self) -> bool {
+        self.filtering() || self.open_phrase_running()
     }
 
     /// Whether a filter pass is still running (the loop then calls
@@ -172,12 +179,7 @@ impl App {
     /// among the older entries in the cache (they join the list below, when found).
     pub(super) fn search_older(&mut self) -> Option<Effect> {
         let input = self.filter.input.trim();
-        // The cache's search reads the query as written: a quote open there is an error.
-        if input.is_empty()
-            || self.filter.error.is_some()
-            || self.filter.quote_open
-            || self.rows.len() < self.window
-        {
+        if input.is_empty() || self.filter.error.is_some() || self.rows.len() < self.window {
             return None;
         }
         // The cache orders by the entries' own times, not the reader's (which puts a
@@ -226,43 +228,52 @@ impl App {
         self.drop_cache_rows();
         let previous = std::mem::take(&mut self.filter.input);
         self.filter.input = input;
-        match Query::parse_typing(&self.filter.input) {
-            Ok((query, quote_open)) => {
+        match Query::parse(&self.filter.input) {
+            Ok(query) => {
+                // The closing quote of a phrase whose pass ran behind the kept list
+                // (see `open_phrase`): the phrase can only narrow what that pass found.
+                let from_open = self.take_open_phrase_narrowed_by(&query);
                 // Typing on at the end of a query made only of positive terms can only
-                // narrow it: filter what is shown instead of everything (see
-                // `Query::typing_narrows`: not when `title` becomes `title:x`, but
-                // within an open quote, `"peace d` → `"peace deal"`).
+                // narrow it: filter what is shown instead of everything. (Not when the
+                // typing turns a word into a field or a phrase: `title` → `title:x`.)
                 let narrows = self.filter.error.is_none()
                     && self
                         .filter
                         .input
                         .strip_prefix(previous.as_str())
-                        .is_some_and(|appended| {
-                            Query::typing_narrows(&previous, self.filter.quote_open, appended)
-                        })
+                        .is_some_and(|appended| Query::typing_narrows(&previous, false, appended))
                     && self.filter.query.is_positive_conjunction()
                     && query.is_positive_conjunction();
                 self.filter.query = query;
-                self.filter.quote_open = quote_open;
                 self.filter.error = None;
-                if narrows {
-                    let anchor = self.anchor();
-                    let matched = std::mem::take(&mut self.visible);
-                    let rows = self.rows.len();
-                    let scan = match self.scan.take() {
+                let anchor = self.anchor();
+                let rows = self.rows.len();
+                let scan = if let Some((matched, left)) = from_open {
+                    self.visible.clear();
+                    match left {
                         Some(running) => running.narrowed(matched, rows),
                         None => Scan::within(matched, rows),
-                    };
-                    self.restart(scan, anchor, Anchor::WithinBudget);
+                    }
+                } else if narrows {
+                    let matched = std::mem::take(&mut self.visible);
+                    match self.scan.take() {
+                        Some(running) => running.narrowed(matched, rows),
+                        None => Scan::within(matched, rows),
+                    }
                 } else {
-                    let anchor = self.anchor();
                     self.visible.clear();
                     // What the last query kept is no guide to this one.
                     self.folded_bodies.clear();
-                    self.restart(Scan::all(), anchor, Anchor::WithinBudget);
-                }
+                    Scan::all()
+                };
+                self.restart(scan, anchor, Anchor::WithinBudget);
             }
-            Err(error) => self.filter.error = Some(error),
+            Err(error) => {
+                // The list keeps the last good query's rows; a phrase being typed is
+                // looked for behind them.
+                self.filter.error = Some(error);
+                self.follow_open_phrase();
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ mod held;
 mod layout;
 mod merge;
 mod navigate;
+mod open_phrase;
 mod refresh;
 mod row;
 mod row_test;

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use super::folded_bodies::{FoldedBodies, FoundBodies};
 use super::group_table::GroupTag;
 use super::row::Row;
-use super::scan::CompiledFilter;
+use super::scan::{CHUNK, CompiledFilter, TEXT_CHUNK};
 use super::state::App;
 use crate::query::{Held, IndexedQuery, Prepared, Stage, StagedText, fold};
 
@@ -46,6 +46,12 @@ impl App {
             Some(kept) => Cow::Borrowed(kept),
             None => Cow::Owned(self.index.compile(&self.filter.query)),
         };
+        self.row_test_with(compiled)
+    }
+
+    /// The test of [`App::row_test`] with another query than the filter's, compiled
+    /// (a phrase being typed: see `open_phrase`).
+    pub(super) fn row_test_with<'a>(&'a self, compiled: Cow<'a, IndexedQuery>) -> RowTest<'a> {
         let facts = self
             .names
             .iter()
@@ -59,7 +65,7 @@ impl App {
             found: Mutex::new(FoundBodies::default()),
             budget: FoldedBodies::budget(self.bodies.live_bytes())
                 .saturating_sub(self.folded_bodies.len()),
-            needs_time: self.filter.query.depends_on_time(),
+            needs_time: compiled.query().depends_on_time(),
             any_hidden: self.sources.iter().any(|source| !source.enabled),
             reads_source: compiled.reads_source(),
             compiled,
@@ -213,6 +219,11 @@ impl RowTest<'_> {
         if found.len() + folded.len() <= self.budget {
             found.push(row.body, folded);
         }
+    }
+
+    /// Rows tested between looks at the clock.
+    pub(super) fn chunk(&self) -> usize {
+        if self.reads_text() { TEXT_CHUNK } else { CHUNK }
     }
 
     /// What the step found for `folded_bodies`.
@@ -573,22 +584,29 @@ mod tests {
         let mut app = app_with(entries);
         app.grouping = false;
         update(&mut app, Action::StartFilter);
+        // Each key, then the filter work the loop runs while no key waits.
         let type_in = |app: &mut App, text: &str| {
             let before = reads::counts();
             for c in text.chars() {
                 update(app, Action::FilterChar(c));
-                app.finish_filter();
+                while app.filter_work_left() {
+                    update(app, Action::FilterStep);
+                }
             }
             reads::counts()[1] - before[1]
         };
         // `"peace d`: the first keystroke that needs the text reads every candidate
-        // (each body has "peace" and a word in d).
+        // (each body has "peace" and a word in d), behind the list, which keeps every
+        // row while the quote is open.
+        let shown = app.visible.clone();
         assert_eq!(type_in(&mut app, "\"peace d"), 60);
-        assert_eq!(app.visible.len(), 40);
-        // Typing on tests only what is shown, folded already.
+        assert!(app.filter.error.is_some());
+        assert_eq!(app.visible, shown);
+        // Typing on, and the closing quote, test only what that pass kept, folded
+        // already.
         assert_eq!(type_in(&mut app, "eal\""), 0);
+        assert!(app.filter.error.is_none());
         assert_eq!(app.visible.len(), 20);
-        assert!(!app.filter.quote_open);
         // A query that does not narrow starts afresh.
         update(&mut app, Action::FilterBackspace);
         update(&mut app, Action::FilterCancel);

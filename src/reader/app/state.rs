@@ -356,10 +356,6 @@ pub struct Filter {
     pub query: Query,
     /// Why `input` does not parse, shown in place (the list keeps the last good query).
     pub error: Option<QueryError>,
-    /// `input` ends inside a quote: `query` reads it as closed there, its phrase's last
-    /// word still going on ([`Query::parse_typing`]); said in place. Enter keeps it so
-    /// (the cache's older entries are searched once the quote is closed).
-    pub quote_open: bool,
 }
 
 /// The whole reader state.
@@ -446,6 +442,8 @@ pub struct App {
     /// The folded bodies of the rows the filter kept by their text, for the passes that
     /// narrow it (see `folded_bodies`).
     pub(super) folded_bodies: super::folded_bodies::FoldedBodies,
+    /// The pass for a phrase being typed, its quote still open (see `open_phrase`).
+    pub(super) open_phrase: Option<super::open_phrase::OpenPhrase>,
     /// The words of the rows held, by slot (see [`App::admit`]).
     pub index: WordIndex,
     /// The slot the next row to join gets.
@@ -512,6 +510,7 @@ impl App {
             groups: Groups::default(),
             bodies: BodyStore::new(),
             folded_bodies: Default::default(),
+            open_phrase: None,
             index: WordIndex::new(),
             next_slot: 0,
             names: Vec::new(),

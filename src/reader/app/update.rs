@@ -65,7 +65,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.hold_window();
             app.group_new_rows();
         }
-        Action::FilterStep => app.advance(Some(Instant::now() + app.filter_budget.step), None),
+        Action::FilterStep => {
+            let deadline = Some(Instant::now() + app.filter_budget.step);
+            // The list's pass first; the one for a phrase being typed behind it.
+            if app.filtering() {
+                app.advance(deadline, None);
+            } else {
+                app.advance_open_phrase(deadline);
+            }
+        }
         Action::GroupStep => app.group_new_rows(),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {

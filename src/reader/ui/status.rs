@@ -57,13 +57,6 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 format!(" ✗ {} ", clean_line(&error.to_string())),
                 base.patch(theme.error()),
             ));
-        } else if app.filter.quote_open {
-            // Not an error while typing: the list shows the phrase so far.
-            parts.push(Part::new(
-                Role::FilterError,
-                " unclosed quote: the phrase so far ".to_string(),
-                base,
-            ));
         }
     }
     let (counts, hidden) = match app.filter_progress() {
