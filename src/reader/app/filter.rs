@@ -156,8 +156,8 @@ impl App {
         self.filtering() || self.open_phrase_running()
     }
 
-    /// Whether a filter pass is still running (the loop then calls
-    /// [`super::Action::FilterStep`] whenever no input is waiting).
+    /// Whether the list's filter pass is still running (see also
+    /// [`App::filter_work_left`]).
     pub fn filtering(&self) -> bool {
         self.scan.is_some()
     }

@@ -168,7 +168,8 @@ pub enum Action {
     Backfill(Vec<Row>),
     /// A click on this screen row.
     Click(u16),
-    /// Run the filter pass a step further (sent while one runs and no input waits).
+    /// Run the list's filter pass a step further, or else the pass for a phrase being
+    /// typed behind it (sent while either runs and no input waits).
     FilterStep,
     /// Group the rows that joined a step further (sent while some wait, no filter pass
     /// runs and no input waits).
