@@ -11,15 +11,14 @@
 //! leaves dead bytes behind; the app rewrites the store when they pass half of it (see
 //! [`BodyStore::wasteful`]).
 //!
-//! The store is plain data owned by the app: reading it takes `&self`, and each thread
-//! (the filter pass reads on every core) keeps the last few blocks it read,
-//! decompressed into buffers it reuses: no lock, and no allocation per block.
+//! The store is plain data owned by the app: reading it takes `&self` (the cache of
+//! the last block is behind a mutex, so filter threads may read it too).
 //!
 //! Each thread keeps one zstd context to compress and one to decompress with: making
 //! a context for each block took a tenth of a phrase's filter pass.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Bytes of encoded bodies gathered before a block is compressed.
 pub const BLOCK: usize = 64 * 1024;
@@ -27,11 +26,8 @@ pub const BLOCK: usize = 64 * 1024;
 /// zstd's level: its fastest but one, about as small as the default (3) on news text.
 pub const LEVEL: i32 = 1;
 
-/// Decompressed blocks each thread keeps.
+/// Decompressed blocks kept (at least one per filter thread).
 const CACHED_BLOCKS: usize = 4;
-
-/// The number the next store gets (what a thread's kept blocks are known by).
-static STORES: AtomicU64 = AtomicU64::new(1);
 
 /// How a sealed block is stored (its first byte, after the length).
 const RAW: u8 = 0;
@@ -60,10 +56,8 @@ pub struct BodyRef {
 }
 
 /// Bodies in compressed blocks (see the module's doc).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct BodyStore {
-    /// This store's number, never another's (a thread's kept blocks name it).
-    id: u64,
     /// The full blocks: the uncompressed length (4 bytes), how they are stored
     /// ([`ZSTD`], or [`RAW`] should compressing ever fail), the bytes.
     sealed: Vec<Box<[u8]>>,
@@ -73,28 +67,9 @@ pub struct BodyStore {
     live: usize,
     /// Encoded bytes of bodies let go of.
     dead: usize,
-}
-
-impl Default for BodyStore {
-    fn default() -> BodyStore {
-        BodyStore {
-            id: STORES.fetch_add(1, Ordering::Relaxed),
-            sealed: Vec::new(),
-            open: Vec::new(),
-            live: 0,
-            dead: 0,
-        }
-    }
-}
-
-/// A sealed block a thread read, decompressed.
-#[derive(Debug)]
-struct KeptBlock {
-    /// The store's [`BodyStore::id`].
-    store: u64,
-    /// The block's number in it.
-    number: u32,
-    bytes: Vec<u8>,
+    /// The last sealed blocks read, decompressed, most recent first (a few: the filter
+    /// pass reads on every core, each through its own part of the list).
+    last: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
 }
 
 thread_local! {
@@ -102,10 +77,6 @@ thread_local! {
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
     /// This thread's decompression context (made on first use).
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
-    /// The sealed blocks this thread read last, decompressed, most recent first (a
-    /// few: scrolling through neighbours, or a filter thread through its part of the
-    /// list, reads the same ones again).
-    static KEPT: RefCell<Vec<KeptBlock>> = const { RefCell::new(Vec::new()) };
 }
 
 /// `block` compressed with this thread's context (`None` if zstd fails).
@@ -118,18 +89,13 @@ fn compress(block: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-/// `compressed` decompressed into `out` (emptied first) with this thread's context;
-/// false if it does not hold `len` bytes.
-fn decompress_into(compressed: &[u8], len: usize, out: &mut Vec<u8>) -> bool {
-    out.clear();
-    out.reserve(len);
+/// `compressed` decompressed with this thread's context, if it holds `len` bytes.
+fn decompress(compressed: &[u8], len: usize) -> Option<Vec<u8>> {
     DECOMPRESSOR.with_borrow_mut(|kept| {
         if kept.is_none() {
             *kept = zstd::bulk::Decompressor::new().ok();
         }
-        // Into the `Vec`'s spare capacity, which bounds the output.
-        kept.as_mut()
-            .is_some_and(|context| context.decompress_to_buffer(compressed, out).is_ok())
+        kept.as_mut()?.decompress(compressed, len).ok()
     })
 }
 
@@ -203,71 +169,35 @@ impl BodyStore {
         if at.block as usize == self.sealed.len() {
             return read(self.open.get(range).unwrap_or_default());
         }
-        KEPT.with(|kept| match kept.try_borrow_mut() {
-            Ok(mut kept) => match self.keep_block(&mut kept, at.block) {
-                Some(block) => read(block.bytes.get(range).unwrap_or_default()),
-                None => read(&[]),
-            },
-            // Read again from within `read` (nothing does today): decompressed apart.
-            Err(_) => {
-                let mut bytes = Vec::new();
-                match self.decompress_block(at.block, &mut bytes) {
-                    true => read(bytes.get(range).unwrap_or_default()),
-                    false => read(&[]),
-                }
-            }
-        })
+        match self.block(at.block) {
+            Some(block) => read(block.get(range).unwrap_or_default()),
+            None => read(&[]),
+        }
     }
 
-    /// Sealed block `number`, decompressed, first among this thread's `kept` blocks
-    /// (decompressed into the buffer of the one read longest ago, when not kept).
-    fn keep_block<'k>(&self, kept: &'k mut Vec<KeptBlock>, number: u32) -> Option<&'k KeptBlock> {
-        let held = |block: &KeptBlock| block.store == self.id && block.number == number;
-        match kept.iter().position(held) {
-            Some(at) => kept[..=at].rotate_right(1),
-            None => {
-                let mut block = if kept.len() >= CACHED_BLOCKS {
-                    kept.pop()?
-                } else {
-                    KeptBlock {
-                        store: self.id,
-                        number,
-                        bytes: Vec::new(),
-                    }
-                };
-                if !self.decompress_block(number, &mut block.bytes) {
-                    return None;
-                }
-                (block.store, block.number) = (self.id, number);
-                kept.insert(0, block);
+    /// Sealed block `number`, decompressed (from the cache when it was the last read).
+    fn block(&self, number: u32) -> Option<Arc<Vec<u8>>> {
+        {
+            let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(at) = last.iter().position(|(cached, _)| *cached == number) {
+                let hit = last.remove(at);
+                let block = Arc::clone(&hit.1);
+                last.insert(0, hit);
+                return Some(block);
             }
         }
-        kept.first()
-    }
-
-    /// Decompresses sealed block `number` into `out`; false if there is none or it
-    /// does not decompress.
-    fn decompress_block(&self, number: u32, out: &mut Vec<u8>) -> bool {
+        let sealed = self.sealed.get(number as usize)?;
+        let (len, rest) = sealed.split_first_chunk::<4>()?;
+        let block = Arc::new(match rest.split_first()? {
+            (&ZSTD, compressed) => decompress(compressed, u32::from_le_bytes(*len) as usize)?,
+            (_, raw) => raw.to_vec(),
+        });
         #[cfg(test)]
         work::decompressed();
-        let Some((len, rest)) = self
-            .sealed
-            .get(number as usize)
-            .and_then(|sealed| sealed.split_first_chunk::<4>())
-        else {
-            return false;
-        };
-        match rest.split_first() {
-            Some((&ZSTD, compressed)) => {
-                decompress_into(compressed, u32::from_le_bytes(*len) as usize, out)
-            }
-            Some((_, raw)) => {
-                out.clear();
-                out.extend_from_slice(raw);
-                true
-            }
-            None => false,
-        }
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        last.truncate(CACHED_BLOCKS - 1);
+        last.insert(0, (number, Arc::clone(&block)));
+        Some(block)
     }
 
     /// Lets go of the body at `at` (its bytes are dead until the store is rewritten).
@@ -501,24 +431,6 @@ mod tests {
             store.get(far);
         }
         assert_eq!(work::blocks_decompressed() - before, 2);
-    }
-
-    #[test]
-    fn a_thread_never_reads_one_stores_kept_block_for_another() {
-        let mut first = BodyStore::new();
-        let mut second = BodyStore::new();
-        let a: Vec<BodyRef> = (0..2_000).map(|n| first.push(&body(n))).collect();
-        let shouted = |n: usize| Body {
-            text: body(n).text.to_uppercase(),
-            ..body(n)
-        };
-        let b: Vec<BodyRef> = (0..2_000).map(|n| second.push(&shouted(n))).collect();
-        // The same block numbers and offsets, other bodies.
-        assert_eq!(a[1_500], b[1_500]);
-        for _ in 0..3 {
-            assert_eq!(first.get(a[1_500]), body(1_500));
-            assert_eq!(second.get(b[1_500]), shouted(1_500));
-        }
     }
 
     #[test]
