@@ -157,6 +157,21 @@ fn report_app(app: &mut App, typed: &str, runs: usize, back_to_back: bool) {
     }
 }
 
+/// Runs filter steps, drawing after each, while `more` holds: what the reader's loop
+/// does while no key waits.
+fn steps_while(app: &mut App, draw: &mut impl FnMut(&App), more: impl Fn(&App) -> bool) {
+    while more(app) {
+        update(app, Action::FilterStep);
+        draw(app);
+    }
+}
+
+/// Esc: the filter cleared and its pass run to its end.
+fn cancel(app: &mut App) {
+    update(app, Action::FilterCancel);
+    app.finish_filter();
+}
+
 /// A phrase three ways: each keystroke to the end of its filter work (typed one key at
 /// a time, the loop's work, `App::filter_work_left`, run to its end before the next
 /// key: the list's pass, or while the quote is open the one behind it); the phrase
@@ -180,27 +195,19 @@ fn report_phrase(app: &mut App, runs: usize) {
             let started = Instant::now();
             update(app, Action::FilterChar(*key));
             draw(app);
-            while app.filter_work_left() {
-                update(app, Action::FilterStep);
-                draw(app);
-            }
+            steps_while(app, &mut draw, App::filter_work_left);
             times.push(started.elapsed());
         }
         visible = app.visible.len();
-        update(app, Action::FilterCancel);
-        app.finish_filter();
+        cancel(app);
 
         let started = Instant::now();
         update(app, Action::ApplySavedFilter(0));
         draw(app);
-        while app.filtering() {
-            update(app, Action::FilterStep);
-            draw(app);
-        }
+        steps_while(app, &mut draw, App::filtering);
         at_once.push(started.elapsed());
         assert_eq!(app.visible.len(), visible, "the same list, applied at once");
-        update(app, Action::FilterCancel);
-        app.finish_filter();
+        cancel(app);
 
         update(app, Action::StartFilter);
         let mut closed = Instant::now();
@@ -209,22 +216,17 @@ fn report_phrase(app: &mut App, runs: usize) {
             closed = Instant::now();
             update(app, Action::FilterChar(*key));
             draw(app);
-            while app.filter_work_left() && Instant::now() < due {
-                update(app, Action::FilterStep);
-                draw(app);
-            }
+            steps_while(app, &mut draw, |app| {
+                app.filter_work_left() && Instant::now() < due
+            });
             if *key != keys[keys.len() - 1] {
                 std::thread::sleep(due.saturating_duration_since(Instant::now()));
             }
         }
-        while app.filtering() {
-            update(app, Action::FilterStep);
-            draw(app);
-        }
+        steps_while(app, &mut draw, App::filtering);
         paced.push(closed.elapsed());
         assert_eq!(app.visible.len(), visible, "the same list, typed at a pace");
-        update(app, Action::FilterCancel);
-        app.finish_filter();
+        cancel(app);
     }
     println!(
         "\nreader over {count} entries, the phrase {PHRASE:?} ({visible} matches), {runs} runs, \
