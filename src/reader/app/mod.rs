@@ -17,6 +17,7 @@ mod layout;
 mod merge;
 mod navigate;
 mod open_phrase;
+mod open_phrase_pass;
 mod refresh;
 mod row;
 mod row_test;

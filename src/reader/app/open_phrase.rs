@@ -3,7 +3,7 @@
 //! While a quote is open the query does not parse, and the list keeps the last good
 //! query's rows (a malformed query never changes them). Meanwhile, whenever no key
 //! waits, a pass looks for what the phrase typed so far matches
-//! ([`Query::parse_typing`]: its last word half-typed), keeping those rows' folded
+//! (`Query::parse_typing`: its last word half-typed), keeping those rows' folded
 //! bodies (`folded_bodies`); each key typed inside the quote narrows that pass rather
 //! than starting one. The closing quote then narrows what the pass found: the whole
 //! list is there about as soon as the quote is typed, where a phrase's pass otherwise
@@ -12,106 +12,20 @@
 //! Rows joining or leaving (the word index changing) make the pass's row numbers
 //! stale: it is dropped, and the closing quote starts from nothing as before.
 
-use std::borrow::Cow;
-use std::time::Instant;
-
 use super::scan::Scan;
-use super::state::App;
-use crate::query::{IndexedQuery, Query};
+use crate::query::IndexedQuery;
 
 /// The pass for a phrase being typed (see the module's doc).
 #[derive(Debug)]
 pub struct OpenPhrase {
     /// The input it is for (the query as typed, its quote open).
-    input: String,
-    /// The phrase so far, as [`Query::parse_typing`] reads it, compiled.
-    compiled: IndexedQuery,
+    pub(super) input: String,
+    /// The phrase so far, as `Query::parse_typing` reads it, compiled.
+    pub(super) compiled: IndexedQuery,
     /// [`crate::query::WordIndex::changes`] when it started: rows are numbered as then.
-    changes: u64,
+    pub(super) changes: u64,
     /// What is left to test (`None`: the pass is over).
-    scan: Option<Scan>,
+    pub(super) scan: Option<Scan>,
     /// The rows it kept so far, ascending.
-    matched: Vec<usize>,
-}
-
-impl App {
-    /// Follows the filter input, which does not parse: when it is a phrase being typed,
-    /// narrows the pass for the input before (typing on inside the quote) or starts one;
-    /// otherwise drops it.
-    pub(super) fn follow_open_phrase(&mut self) {
-        let Ok((query, true)) = Query::parse_typing(&self.filter.input) else {
-            self.open_phrase = None;
-            return;
-        };
-        let rows = self.rows.len();
-        let scan = match self.take_open_phrase_narrowed_by(&query) {
-            Some((matched, Some(left))) => left.narrowed(matched, rows),
-            Some((matched, None)) => Scan::within(matched, rows),
-            None => {
-                // What the last pass kept is no guide to this one.
-                self.folded_bodies.clear();
-                Scan::all()
-            }
-        };
-        self.open_phrase = Some(OpenPhrase {
-            input: self.filter.input.clone(),
-            compiled: self.index.compile(&query),
-            changes: self.index.changes(),
-            scan: Some(scan),
-            matched: Vec::new(),
-        });
-    }
-
-    /// Takes the pass for a phrase being typed when the input now typed (parsed as
-    /// `query`) can only narrow what it matched: what it found so far and what it had
-    /// left to test. `None` (the pass dropped) when it cannot, or its rows are stale.
-    pub(super) fn take_open_phrase_narrowed_by(
-        &mut self,
-        query: &Query,
-    ) -> Option<(Vec<usize>, Option<Scan>)> {
-        let open = self.open_phrase.take()?;
-        let narrows = open.changes == self.index.changes()
-            && self
-                .filter
-                .input
-                .strip_prefix(open.input.as_str())
-                .is_some_and(|appended| Query::typing_narrows(&open.input, true, appended))
-            && open.compiled.query().is_positive_conjunction()
-            && query.is_positive_conjunction();
-        narrows.then_some((open.matched, open.scan))
-    }
-
-    /// Whether the pass for a phrase being typed has rows left to test.
-    pub fn open_phrase_running(&self) -> bool {
-        self.open_phrase
-            .as_ref()
-            .is_some_and(|open| open.scan.is_some() && open.changes == self.index.changes())
-    }
-
-    /// Runs the pass for a phrase being typed until `deadline` (to the end when
-    /// `None`); drops it if its rows are stale.
-    pub(super) fn advance_open_phrase(&mut self, deadline: Option<Instant>) {
-        let Some(mut open) = self.open_phrase.take() else {
-            return;
-        };
-        if open.changes != self.index.changes() {
-            return;
-        }
-        let Some(mut scan) = open.scan.take() else {
-            self.open_phrase = Some(open);
-            return;
-        };
-        let rows = self.rows.len();
-        let found = {
-            let test = self.row_test_with(Cow::Borrowed(&open.compiled));
-            let keep = |index: usize| test.keeps(&self.rows[index]);
-            scan.step(rows, &keep, deadline, None, test.chunk(), &mut open.matched);
-            test.into_found()
-        };
-        self.keep_found(found);
-        if !scan.is_done(rows) {
-            open.scan = Some(scan);
-        }
-        self.open_phrase = Some(open);
-    }
+    pub(super) matched: Vec<usize>,
 }

@@ -1,0 +1,93 @@
+//! Running the pass for a phrase being typed (see `open_phrase`): started, narrowed
+//! by each key inside the quote, stepped when no key waits, and taken by the closing
+//! quote.
+
+use std::borrow::Cow;
+use std::time::Instant;
+
+use super::open_phrase::OpenPhrase;
+use super::scan::Scan;
+use super::state::App;
+use crate::query::Query;
+
+impl App {
+    /// Follows the filter input, which does not parse: when it is a phrase being typed,
+    /// narrows the pass for the input before (typing on inside the quote) or starts one;
+    /// otherwise drops it.
+    pub(super) fn follow_open_phrase(&mut self) {
+        let Ok((query, true)) = Query::parse_typing(&self.filter.input) else {
+            self.open_phrase = None;
+            return;
+        };
+        let rows = self.rows.len();
+        let scan = match self.take_open_phrase_narrowed_by(&query) {
+            Some((matched, Some(left))) => left.narrowed(matched, rows),
+            Some((matched, None)) => Scan::within(matched, rows),
+            None => {
+                // What the last pass kept is no guide to this one.
+                self.folded_bodies.clear();
+                Scan::all()
+            }
+        };
+        self.open_phrase = Some(OpenPhrase {
+            input: self.filter.input.clone(),
+            compiled: self.index.compile(&query),
+            changes: self.index.changes(),
+            scan: Some(scan),
+            matched: Vec::new(),
+        });
+    }
+
+    /// Takes the pass for a phrase being typed when the input now typed (parsed as
+    /// `query`) can only narrow what it matched: what it found so far and what it had
+    /// left to test. `None` (the pass dropped) when it cannot, or its rows are stale.
+    pub(super) fn take_open_phrase_narrowed_by(
+        &mut self,
+        query: &Query,
+    ) -> Option<(Vec<usize>, Option<Scan>)> {
+        let open = self.open_phrase.take()?;
+        let narrows = open.changes == self.index.changes()
+            && self
+                .filter
+                .input
+                .strip_prefix(open.input.as_str())
+                .is_some_and(|appended| Query::typing_narrows(&open.input, true, appended))
+            && open.compiled.query().is_positive_conjunction()
+            && query.is_positive_conjunction();
+        narrows.then_some((open.matched, open.scan))
+    }
+
+    /// Whether the pass for a phrase being typed has rows left to test.
+    pub fn open_phrase_running(&self) -> bool {
+        self.open_phrase
+            .as_ref()
+            .is_some_and(|open| open.scan.is_some() && open.changes == self.index.changes())
+    }
+
+    /// Runs the pass for a phrase being typed until `deadline` (to the end when
+    /// `None`); drops it if its rows are stale.
+    pub(super) fn advance_open_phrase(&mut self, deadline: Option<Instant>) {
+        let Some(mut open) = self.open_phrase.take() else {
+            return;
+        };
+        if open.changes != self.index.changes() {
+            return;
+        }
+        let Some(mut scan) = open.scan.take() else {
+            self.open_phrase = Some(open);
+            return;
+        };
+        let rows = self.rows.len();
+        let found = {
+            let test = self.row_test_with(Cow::Borrowed(&open.compiled));
+            let keep = |index: usize| test.keeps(&self.rows[index]);
+            scan.step(rows, &keep, deadline, None, test.chunk(), &mut open.matched);
+            test.into_found()
+        };
+        self.keep_found(found);
+        if !scan.is_done(rows) {
+            open.scan = Some(scan);
+        }
+        self.open_phrase = Some(open);
+    }
+}
