@@ -620,3 +620,69 @@ fn new_entries_matching_the_alert_query_raise_alerts_oldest_first() {
         assert_eq!(app.rows.len(), 1_030);
     }
 }
+
+/// A phrase typed in steps, its pass behind the list (the quote open) part way when
+/// news and an edit arrive: the closing quote still lists exactly what a pass from
+/// scratch lists, new rows and the edited one included.
+#[test]
+fn news_arriving_while_a_phrase_is_typed_are_filtered_by_it() {
+    let mut app = app(0, 30_000);
+    type_text(&mut app, "\"drone and");
+    assert!(app.filter.error.is_some(), "the quote is open");
+    let kept = shown(&app);
+    // Part of the pass behind the list; the list keeps its rows meanwhile.
+    for _ in 0..3 {
+        update(&mut app, Action::FilterStep);
+    }
+    assert_eq!(shown(&app), kept);
+    let mut edited = entry(10);
+    edited.item.text = "drone and peace talks".to_string();
+    edited.edited = true;
+    let mut news: Vec<Entry> = (30_000..30_040).rev().map(entry).collect();
+    news[0].item.text = "a drone and a storm".to_string();
+    let ingested = Ingested {
+        source: SourceId("bbc".to_string()),
+        state: Default::default(),
+        applied: Applied {
+            new: news,
+            updated: vec![edited],
+            removed: Vec::new(),
+            restored: Vec::new(),
+        },
+        not_modified: false,
+        next_poll: None,
+    };
+    update(&mut app, Action::Ingested(Box::new(ingested)));
+    for _ in 0..3 {
+        update(&mut app, Action::FilterStep);
+    }
+    for c in " peace\"".chars() {
+        update(&mut app, Action::FilterChar(c));
+    }
+    assert!(app.filter.error.is_none());
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e10".to_string()), "the edited entry");
+    assert_eq!(app.rows.len(), 30_040);
+}
+
+/// The same phrase typed with the pass behind the list run to its end between keys
+/// lists what the phrase applied at once lists.
+#[test]
+fn a_phrase_typed_with_its_pass_behind_the_list_lists_what_a_pass_from_scratch_does() {
+    let mut app = app(0, 20_000);
+    // The first three words of an entry's text ("X and Y then Z").
+    let text = entry(1_234).item.text;
+    let phrase = format!("\"{}\"", text.split(" then ").next().expect("a text"));
+    update(&mut app, Action::StartFilter);
+    for c in phrase.chars() {
+        update(&mut app, Action::FilterChar(c));
+        while app.filter_work_left() {
+            update(&mut app, Action::FilterStep);
+        }
+    }
+    let expected = from_scratch(&app);
+    assert!(!expected.is_empty());
+    assert_eq!(shown(&app), expected);
+}
