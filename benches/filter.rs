@@ -186,7 +186,7 @@ fn report_phrase(app: &mut App, runs: usize) {
     };
     let keys: Vec<char> = PHRASE.chars().collect();
     let mut per_key: Vec<Vec<Duration>> = vec![Vec::new(); keys.len()];
-    let (mut at_once, mut paced) = (Vec::new(), Vec::new());
+    let (mut at_once, mut paced, mut frames) = (Vec::new(), Vec::new(), Vec::new());
     let mut visible = 0;
     app.saved_filters = vec![("phrase".to_string(), PHRASE.to_string())];
     for _ in 0..runs {
@@ -195,6 +195,7 @@ fn report_phrase(app: &mut App, runs: usize) {
             let started = Instant::now();
             update(app, Action::FilterChar(*key));
             draw(app);
+            frames.push(started.elapsed());
             steps_while(app, &mut draw, App::filter_work_left);
             times.push(started.elapsed());
         }
@@ -241,6 +242,11 @@ fn report_phrase(app: &mut App, runs: usize) {
             "  typing {typed:<14} keystroke to the end of its work p50 {p50:.2} ms, p99 {p99:.2} ms"
         );
     }
+    let (p50, p99, max) = common::percentiles(&mut frames);
+    println!(
+        "  every key, open quote or not: keystroke to frame p50 {p50:.2} ms, p99 {p99:.2} ms, \
+         max {max:.2} ms"
+    );
     let (p50, p99, _) = common::percentiles(&mut at_once);
     println!(
         "  applied at once (a saved filter): to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms"

@@ -13,15 +13,18 @@
 //! stale: it is dropped, and the closing quote starts from nothing as before.
 
 use super::scan::Scan;
-use crate::query::IndexedQuery;
+use crate::query::{IndexedQuery, Query};
 
 /// The pass for a phrase being typed (see the module's doc).
 #[derive(Debug)]
 pub struct OpenPhrase {
     /// The input it is for (the query as typed, its quote open).
     pub(super) input: String,
-    /// The phrase so far, as `Query::parse_typing` reads it, compiled.
-    pub(super) compiled: IndexedQuery,
+    /// The phrase so far, as `Query::parse_typing` reads it.
+    pub(super) query: Query,
+    /// `query` compiled, at the pass's first step (not on the keystroke, whose frame
+    /// it would delay).
+    pub(super) compiled: Option<IndexedQuery>,
     /// [`crate::query::WordIndex::changes`] when it started: rows are numbered as then.
     pub(super) changes: u64,
     /// What is left to test (`None`: the pass is over).

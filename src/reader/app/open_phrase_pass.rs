@@ -31,7 +31,8 @@ impl App {
         };
         self.open_phrase = Some(OpenPhrase {
             input: self.filter.input.clone(),
-            compiled: self.index.compile(&query),
+            query,
+            compiled: None,
             changes: self.index.changes(),
             scan: Some(scan),
             matched: Vec::new(),
@@ -52,7 +53,7 @@ impl App {
                 .input
                 .strip_prefix(open.input.as_str())
                 .is_some_and(|appended| Query::typing_narrows(&open.input, true, appended))
-            && open.compiled.query().is_positive_conjunction()
+            && open.query.is_positive_conjunction()
             && query.is_positive_conjunction();
         narrows.then_some((open.matched, open.scan))
     }
@@ -78,8 +79,11 @@ impl App {
             return;
         };
         let rows = self.rows.len();
+        let compiled = open
+            .compiled
+            .get_or_insert_with(|| self.index.compile(&open.query));
         let found = {
-            let test = self.row_test_with(Cow::Borrowed(&open.compiled));
+            let test = self.row_test_with(Cow::Borrowed(compiled));
             let keep = |index: usize| test.keeps(&self.rows[index]);
             scan.step(rows, &keep, deadline, None, test.chunk(), &mut open.matched);
             test.into_found()
