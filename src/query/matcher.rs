@@ -22,7 +22,7 @@ impl Query {
     /// Parses a query as it is being typed: a quote still open runs to the end, and a
     /// phrase in it matches as its words are typed, its last word as a bare word does
     /// (`"peace dea` finds "peace deal"). The flag says a quote was left open (the TUI
-    /// says so); any other error stands.
+    /// then looks for the phrase behind the list); any other error stands.
     pub fn parse_typing(text: &str) -> Result<(Query, bool), QueryError> {
         match Query::parse(text) {
             Ok(query) => Ok((query, false)),
@@ -38,9 +38,9 @@ impl Query {
     /// matched, as far as the text tells (the caller also asks both queries
     /// [`Query::is_positive_conjunction`]). Outside quotes: more letters of a word or
     /// more words, nothing that turns a word into a field, a phrase, a group or a
-    /// negation (`title` → `title:x`). Inside a quote left open (`quote_open`: the
-    /// query was [`Query::parse_typing`]'s, closed for the user): more of the quoted
-    /// text and perhaps its closing quote, once the quote holds a letter or digit (a
+    /// negation (`title` → `title:x`). Inside a quote left open (`quote_open`:
+    /// `previous` as [`Query::parse_typing`] read it): more of the quoted text and
+    /// perhaps its closing quote, once the quote holds a letter or digit (a
     /// quote of punctuation alone matches it literally, not as words).
     pub fn typing_narrows(previous: &str, quote_open: bool, appended: &str) -> bool {
         if previous.trim().is_empty() {

@@ -91,7 +91,7 @@ enum Tok {
     Close,
 }
 
-/// The error of a quote never closed (the TUI closes it for the user as they type).
+/// The error of a quote never closed (`Query::parse_typing` reads past it).
 pub(super) const UNCLOSED_QUOTE: &str = "unclosed quote";
 
 pub(super) fn is_quote(c: char) -> bool {

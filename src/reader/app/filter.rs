@@ -146,8 +146,13 @@ impl App {
 
     /// Holds the folded bodies a pass step found (see `folded_bodies`).
     pub(super) fn keep_found(&mut self, found: FoundBodies) {
-        let budget = FoldedBodies::budget(self.bodies.live_bytes());
+        let budget = self.folded_budget();
         self.folded_bodies.merge(found, budget);
+    }
+
+    /// The most bytes `folded_bodies` holds (see [`FoldedBodies::budget`]).
+    pub(super) fn folded_budget(&self) -> usize {
+        FoldedBodies::budget(self.bodies.live_bytes())
     }
 
     /// Whether filter work is left for the loop to run when no key waits: the list's
@@ -250,16 +255,10 @@ impl App {
                 let rows = self.rows.len();
                 let scan = if let Some((matched, left)) = from_open {
                     self.visible.clear();
-                    match left {
-                        Some(running) => running.narrowed(matched, rows),
-                        None => Scan::within(matched, rows),
-                    }
+                    Scan::narrowed(left, matched, rows)
                 } else if narrows {
                     let matched = std::mem::take(&mut self.visible);
-                    match self.scan.take() {
-                        Some(running) => running.narrowed(matched, rows),
-                        None => Scan::within(matched, rows),
-                    }
+                    Scan::narrowed(self.scan.take(), matched, rows)
                 } else {
                     self.visible.clear();
                     // What the last query kept is no guide to this one.

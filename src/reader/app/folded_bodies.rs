@@ -41,9 +41,9 @@ pub struct FoundBodies {
 impl FoundBodies {
     /// Keeps the folded `text` of the body at `body`.
     pub fn push(&mut self, body: BodyRef, text: &str) {
-        let start = self.text.len();
-        self.text.push_str(text);
-        if let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(text.len())) {
+        // Past 4 GB nothing is kept (the budget stops far short of it).
+        if let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(text.len())) {
+            self.text.push_str(text);
             self.at.push((body, start, len));
         }
     }

@@ -21,8 +21,7 @@ impl App {
         };
         let rows = self.rows.len();
         let scan = match self.take_open_phrase_narrowed_by(&query) {
-            Some((matched, Some(left))) => left.narrowed(matched, rows),
-            Some((matched, None)) => Scan::within(matched, rows),
+            Some((matched, left)) => Scan::narrowed(left, matched, rows),
             None => {
                 // What the last pass kept is no guide to this one.
                 self.folded_bodies.clear();

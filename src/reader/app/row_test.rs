@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::Timestamp;
 
-use super::folded_bodies::{FoldedBodies, FoundBodies};
+use super::folded_bodies::FoundBodies;
 use super::group_table::GroupTag;
 use super::row::Row;
 use super::scan::{CHUNK, CompiledFilter, TEXT_CHUNK};
@@ -63,7 +63,8 @@ impl App {
         RowTest {
             app: self,
             found: Mutex::new(FoundBodies::default()),
-            budget: FoldedBodies::budget(self.bodies.live_bytes())
+            budget: self
+                .folded_budget()
                 .saturating_sub(self.folded_bodies.len()),
             needs_time: compiled.query().depends_on_time(),
             any_hidden: self.sources.iter().any(|source| !source.enabled),

@@ -64,12 +64,16 @@ impl Scan {
         }
     }
 
-    /// A pass that can only narrow the result of `self` (whose matches so far are
-    /// `matched`): it tests those matches, then whatever `self` had left.
-    pub fn narrowed(self, matched: Vec<usize>, rows: usize) -> Scan {
+    /// A pass that can only narrow the result of a pass (whose matches so far are
+    /// `matched`): it tests those matches, then whatever that pass had left (`running`;
+    /// `None` when it had ended).
+    pub fn narrowed(running: Option<Scan>, matched: Vec<usize>, rows: usize) -> Scan {
+        let Some(running) = running else {
+            return Scan::within(matched, rows);
+        };
         let mut candidates = matched;
-        candidates.extend_from_slice(&self.candidates[self.tested_candidates..]);
-        Scan::within(candidates, self.next_row.min(rows))
+        candidates.extend_from_slice(&running.candidates[running.tested_candidates..]);
+        Scan::within(candidates, running.next_row.min(rows))
     }
 
     /// Nothing left to test among `rows` rows.
@@ -333,7 +337,7 @@ mod tests {
             &mut matched,
         );
         assert!(!scan.is_done(rows));
-        let mut narrowed = scan.narrowed(matched, rows);
+        let mut narrowed = Scan::narrowed(Some(scan), matched, rows);
         let matched = run(&mut narrowed, rows, &|row| row % 4 == 0);
         assert_eq!(
             matched,
