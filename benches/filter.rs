@@ -118,7 +118,8 @@ fn report_app(app: &mut App, typed: &str, runs: usize, back_to_back: bool) {
             update(app, Action::FilterChar(c));
             draw(app);
             if app.filter.error.is_some() {
-                // A half-typed phrase does not parse: no pass, nothing to time.
+                // A half-typed phrase does not parse: the list keeps its rows, nothing
+                // to time here (`report_phrase` times the pass behind the list).
                 continue;
             }
             to_frame.push(started.elapsed());
@@ -133,8 +134,7 @@ fn report_app(app: &mut App, typed: &str, runs: usize, back_to_back: bool) {
                 to_list_cpu.push(common::thread_cpu().saturating_sub(cpu));
             }
         }
-        update(app, Action::FilterCancel);
-        app.finish_filter();
+        cancel(app);
     }
     let (p50, p99, max) = common::percentiles(&mut to_frame);
     let (c50, c99, _) = common::percentiles(&mut to_frame_cpu);
