@@ -131,11 +131,14 @@ fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![50_000]);
-    let runs = if std::env::var_os("LIVEBLOG_BENCH_QUICK").is_some() {
-        5
-    } else {
-        15
-    };
+    let runs = std::env::var("LIVEBLOG_BENCH_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(if std::env::var_os("LIVEBLOG_BENCH_QUICK").is_some() {
+            5
+        } else {
+            15
+        });
     for count in sizes {
         let now = Timestamp::now();
         let mut app = App::new(Vec::new(), entries(count), TimeZone::UTC, now);
@@ -155,8 +158,13 @@ fn main() {
             "\nreader holding {count} of the fixtures' entries, each phrase applied at once \
              (a saved filter) to the whole list, {runs} runs:"
         );
-        for phrase in PHRASES {
-            app.saved_filters = vec![("phrase".to_string(), phrase.to_string())];
+        // `LIVEBLOG_BENCH_PHRASE` times that one instead (to profile it alone).
+        let phrases: Vec<String> = match std::env::var("LIVEBLOG_BENCH_PHRASE") {
+            Ok(phrase) => vec![phrase],
+            Err(_) => PHRASES.iter().map(|p| p.to_string()).collect(),
+        };
+        for phrase in &phrases {
+            app.saved_filters = vec![("phrase".to_string(), phrase.clone())];
             let mut times = Vec::new();
             let mut matches = 0;
             for _ in 0..runs {
