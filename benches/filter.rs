@@ -315,15 +315,7 @@ fn bench(c: &mut Criterion) {
 /// words (answered by the word index alone), then a phrase (confirmed on the text).
 /// `LIVEBLOG_BENCH_SIZES=50000,1000000` picks the sizes.
 fn report_reader(quick: bool) {
-    let sizes: Vec<usize> = std::env::var("LIVEBLOG_BENCH_SIZES")
-        .ok()
-        .map(|sizes| {
-            sizes
-                .split(',')
-                .filter_map(|n| n.trim().parse().ok())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![liveblog::config::DEFAULT_WINDOW, 100_000, 1_000_000]);
+    let sizes = common::sizes(vec![liveblog::config::DEFAULT_WINDOW, 100_000, 1_000_000]);
     for count in sizes {
         let mut app = reader(count);
         let (runs, phrase_runs) = match (count > 100_000, quick) {

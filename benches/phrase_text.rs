@@ -6,16 +6,16 @@
 //! nearly every entry; on real text a phrase's words are together in a few entries,
 //! or (function words) in most. `LIVEBLOG_BENCH_SIZES=50000,1000000` picks the sizes.
 //!
-//! Self-contained on purpose (its own loader, no `common`), so the same file builds
-//! against an older commit for a side-by-side run.
+//! For a side-by-side run, this file and `common/mod.rs` build against an older
+//! commit too (copied into a worktree of it, with the `[[bench]]` entry).
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use liveblog::model::{Entry, EntryId, SourceId};
-use liveblog::parse::{self, DEFAULT_OPTIONS, Input};
+use liveblog::model::{Entry, EntryId};
 use liveblog::reader::app::{Action, App, update};
 use liveblog::reader::ui;
 use ratatui::Terminal;
@@ -30,72 +30,14 @@ const PHRASES: &[&str] = &[
     "\"the government\"",
 ];
 
-fn fixtures_dir() -> PathBuf {
-    std::env::var_os("LIVEBLOG_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"))
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e != "md") {
-            out.push(path);
-        }
-    }
-}
-
-/// The fixtures' entries, each dated a minute apart (their own dates span decades).
-fn fixture_entries() -> Vec<Entry> {
-    let mut paths = Vec::new();
-    files(&fixtures_dir(), &mut paths);
-    paths.sort();
-    let now = Timestamp::from_second(1_760_000_000).expect("valid");
-    let mut out = Vec::new();
-    for path in paths {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let input = Input {
-            bytes: &bytes,
-            content_type: None,
-            base_url: Some("https://example.org/live"),
-            now,
-            options: &DEFAULT_OPTIONS,
-        };
-        let Ok(doc) = parse::parse(&input, parse::detect(&input)) else {
-            continue;
-        };
-        let source = SourceId(
-            path.file_stem()
-                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
-        );
-        out.extend(doc.items.into_iter().map(|item| Entry {
-            source: source.clone(),
-            first_seen: now,
-            item,
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
-        }));
-    }
-    out
-}
-
 /// `count` entries: the fixtures' entries over and over, each copy its own entry
 /// (its own id and minute), newest first.
 fn entries(count: usize) -> Vec<Entry> {
-    let base = fixture_entries();
+    let base = common::fixture_entries();
     assert!(
         !base.is_empty(),
         "no fixtures under {}",
-        fixtures_dir().display()
+        common::fixtures_dir().display()
     );
     let start = Timestamp::from_second(1_760_000_000).expect("valid");
     let mut out: Vec<Entry> = (0..count)
@@ -115,22 +57,8 @@ fn entries(count: usize) -> Vec<Entry> {
     out
 }
 
-fn percentile(samples: &mut [Duration], q: f64) -> f64 {
-    samples.sort();
-    let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-    samples[index].as_secs_f64() * 1e3
-}
-
 fn main() {
-    let sizes: Vec<usize> = std::env::var("LIVEBLOG_BENCH_SIZES")
-        .ok()
-        .map(|sizes| {
-            sizes
-                .split(',')
-                .filter_map(|n| n.trim().parse().ok())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![50_000]);
+    let sizes = common::sizes(vec![50_000]);
     let runs = std::env::var("LIVEBLOG_BENCH_RUNS")
         .ok()
         .and_then(|runs| runs.parse().ok())
@@ -181,8 +109,7 @@ fn main() {
                 update(&mut app, Action::FilterCancel);
                 app.finish_filter();
             }
-            let p50 = percentile(&mut times, 0.5);
-            let p99 = percentile(&mut times, 0.99);
+            let (p50, p99, _) = common::percentiles(&mut times);
             println!("  {phrase:<20} {matches:>7} matches: p50 {p50:.2} ms, p99 {p99:.2} ms");
         }
     }

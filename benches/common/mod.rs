@@ -329,6 +329,19 @@ pub fn load() -> String {
         .unwrap_or_default()
 }
 
+/// The sizes `LIVEBLOG_BENCH_SIZES` asks for (`50000,1000000`), else `default`.
+pub fn sizes(default: Vec<usize>) -> Vec<usize> {
+    std::env::var("LIVEBLOG_BENCH_SIZES")
+        .ok()
+        .map(|sizes| {
+            sizes
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or(default)
+}
+
 /// True when `cargo bench -- --quick`-style short runs were asked for (`LIVEBLOG_BENCH_QUICK=1`).
 pub fn quick() -> bool {
     std::env::var_os("LIVEBLOG_BENCH_QUICK").is_some()
