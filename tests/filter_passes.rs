@@ -686,3 +686,93 @@ fn a_phrase_typed_with_its_pass_behind_the_list_lists_what_a_pass_from_scratch_d
     assert!(!expected.is_empty());
     assert_eq!(shown(&app), expected);
 }
+
+/// `entries` arriving from a poll of "bbc", with `edits` to entries held.
+fn ingest(app: &mut App, entries: Vec<Entry>, edits: Vec<Entry>) {
+    let ingested = Ingested {
+        source: SourceId("bbc".to_string()),
+        state: Default::default(),
+        applied: Applied {
+            new: entries,
+            updated: edits,
+            removed: Vec::new(),
+            restored: Vec::new(),
+        },
+        not_modified: false,
+        next_poll: None,
+    };
+    update(app, Action::Ingested(Box::new(ingested)));
+}
+
+/// A saved phrase filter is kept ready while the reader is idle (its sweep tests the
+/// rows when no key waits); applied, it lists what a pass from scratch lists: after
+/// news and an edit arrived during its sweep, after news not swept yet, and with a
+/// source toggled off. Once swept, the reader is idle again.
+#[test]
+fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
+    let mut app = app(0, 20_000);
+    let phrase = "\"drone and\"";
+    app.saved_filters = vec![
+        ("drones".to_string(), phrase.to_string()),
+        ("a word".to_string(), "peace".to_string()),
+        ("recent".to_string(), format!("since:1h {phrase}")),
+    ];
+    assert!(app.filter_work_left(), "a sweep to run");
+    for _ in 0..3 {
+        update(&mut app, Action::FilterStep);
+    }
+    let mut edited = entry(10);
+    edited.item.text = "a drone and a storm".to_string();
+    edited.edited = true;
+    let mut news: Vec<Entry> = (20_000..20_030).rev().map(entry).collect();
+    news[0].item.text = "drone and peace talks".to_string();
+    ingest(&mut app, news, vec![edited]);
+    let mut steps = 0;
+    while app.filter_work_left() {
+        update(&mut app, Action::FilterStep);
+        steps += 1;
+        assert!(steps < 100_000, "the sweeps end");
+    }
+    assert!(!app.filter_work_left(), "idle once swept");
+
+    update(&mut app, Action::ApplySavedFilter(0));
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(app.filter.input, phrase);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e10".to_string()), "the edited entry");
+    assert!(expected.contains(&"e20029".to_string()), "the news");
+
+    // News after the sweep, the filter applied again before any idle step: the rows
+    // swept are answered from the sweep, the new ones tested.
+    update(&mut app, Action::FilterCancel);
+    app.finish_filter();
+    let mut news: Vec<Entry> = (20_030..20_040).rev().map(entry).collect();
+    news[3].item.title = "Drone and missile attack".to_string();
+    ingest(&mut app, news, Vec::new());
+    update(&mut app, Action::ApplySavedFilter(0));
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e20036".to_string()), "the news");
+
+    // A source toggled off hides its rows, swept or not.
+    update(&mut app, Action::FilterCancel);
+    app.finish_filter();
+    for source in &mut app.sources {
+        source.enabled = source.id.0 != "guardian";
+    }
+    update(&mut app, Action::ApplySavedFilter(0));
+    finish_by_steps(&mut app);
+    let expected: Vec<String> = from_scratch(&app)
+        .into_iter()
+        .filter(|id| {
+            app.rows
+                .iter()
+                .find(|row| row.id() == id)
+                .is_some_and(|row| &*row.source != "guardian")
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(shown(&app), expected);
+}

@@ -156,9 +156,9 @@ impl App {
     }
 
     /// Whether filter work is left for the loop to run when no key waits: the list's
-    /// pass, or the one for a phrase being typed behind it.
+    /// pass, the one for a phrase being typed behind it, or a saved filter's sweep.
     pub fn filter_work_left(&self) -> bool {
-        self.filtering() || self.open_phrase_running()
+        self.filtering() || self.open_phrase_running() || self.ready_work_left()
     }
 
     /// Whether the list's filter pass is still running (see also

@@ -45,6 +45,7 @@ impl App {
         let prepared = self.prepared_of(row);
         self.index.remove(row.slot, &prepared);
         self.bodies.free(row.body);
+        self.ready.forget(row.slot);
     }
 
     /// Lets go of every row of `rows` (see [`App::release`]). (The store is rewritten
@@ -110,12 +111,14 @@ impl App {
         }
     }
 
-    /// Bytes the held rows take: the rows themselves, their strings, the bodies and the
-    /// word index (not the list's indexes or the groups).
+    /// Bytes the held rows take: the rows themselves, their strings, the bodies, the
+    /// word index and the saved filters kept ready (not the list's indexes or the
+    /// groups).
     pub fn held_bytes(&self) -> usize {
         self.rows.capacity() * std::mem::size_of::<Row>()
             + self.rows.iter().map(Row::heap_bytes).sum::<usize>()
             + self.bodies.heap_bytes()
             + self.index.heap_bytes()
+            + self.ready.heap_bytes()
     }
 }

@@ -18,6 +18,8 @@ mod merge;
 mod navigate;
 mod open_phrase;
 mod open_phrase_pass;
+mod ready;
+mod ready_pass;
 mod refresh;
 mod row;
 mod row_test;

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 
 use super::folded_bodies::FoundBodies;
 use super::group_table::GroupTag;
+use super::ready::ReadyFilter;
 use super::row::Row;
 use super::scan::{CHUNK, CompiledFilter, TEXT_CHUNK};
 use super::state::App;
@@ -52,6 +53,26 @@ impl App {
     /// The test of [`App::row_test`] with another query than the filter's, compiled
     /// (a phrase being typed: see `open_phrase`).
     pub(super) fn row_test_with<'a>(&'a self, compiled: Cow<'a, IndexedQuery>) -> RowTest<'a> {
+        let budget = self
+            .folded_budget()
+            .saturating_sub(self.folded_bodies.len());
+        let known = self.ready.for_query(compiled.query());
+        self.make_row_test(compiled, budget, known)
+    }
+
+    /// The test of the query alone (no source toggles, no key events switch, no
+    /// grouping: see [`RowTest::matches_query`]), for a saved filter's sweep (see
+    /// `ready`); it keeps no folded bodies.
+    pub(super) fn query_test<'a>(&'a self, compiled: Cow<'a, IndexedQuery>) -> RowTest<'a> {
+        self.make_row_test(compiled, 0, None)
+    }
+
+    fn make_row_test<'a>(
+        &'a self,
+        compiled: Cow<'a, IndexedQuery>,
+        budget: usize,
+        known: Option<&'a ReadyFilter>,
+    ) -> RowTest<'a> {
         let facts = self
             .names
             .iter()
@@ -63,9 +84,8 @@ impl App {
         RowTest {
             app: self,
             found: Mutex::new(FoundBodies::default()),
-            budget: self
-                .folded_budget()
-                .saturating_sub(self.folded_bodies.len()),
+            budget,
+            known,
             needs_time: compiled.query().depends_on_time(),
             any_hidden: self.sources.iter().any(|source| !source.enabled),
             reads_source: compiled.reads_source(),
@@ -202,6 +222,9 @@ pub(super) struct RowTest<'a> {
     found: Mutex<FoundBodies>,
     /// Bytes `found` may take.
     budget: usize,
+    /// The saved filter kept ready for this query, if any: its answers for the rows
+    /// it tested (see `ready`).
+    known: Option<&'a ReadyFilter>,
     compiled: Cow<'a, IndexedQuery>,
     /// The query has `since:`: rows tell their own time.
     needs_time: bool,
@@ -280,6 +303,36 @@ impl RowTest<'_> {
                 None => Cow::Owned(fold(&row.source)),
             }
         };
+        if row.arriving.is_none()
+            && let Some(answer) = self.known.and_then(|known| known.answer(row.slot))
+        {
+            return answer;
+        }
+        self.test_text(row, &source)
+    }
+
+    /// Whether `row` matches the query alone, whatever the source toggles, the key
+    /// events switch and grouping say.
+    pub(super) fn matches_query(&self, row: &Row) -> bool {
+        if row.arriving.is_none()
+            && let Some(answer) = self.compiled.test_slot(row.slot)
+        {
+            return answer;
+        }
+        let source: Cow<'_, str> = if !self.reads_source {
+            Cow::Borrowed("")
+        } else {
+            match self.sources.get(&row.source) {
+                Some(facts) => Cow::Borrowed(&facts.folded),
+                None => Cow::Owned(fold(&row.source)),
+            }
+        };
+        self.test_text(row, &source)
+    }
+
+    /// Whether `row` passes the query, tested on its text (`source`: its folded name,
+    /// when the query reads it).
+    fn test_text(&self, row: &Row, source: &str) -> bool {
         let now = self.app.now;
         match &row.arriving {
             // Not in the index yet (alerts test rows before they join).
@@ -292,7 +345,7 @@ impl RowTest<'_> {
                     } else {
                         Timestamp::UNIX_EPOCH
                     },
-                    source: &source,
+                    source,
                 };
                 BUFFERS.with_borrow_mut(|buffers| {
                     let from_store = Cell::new(false);
@@ -612,5 +665,51 @@ mod tests {
         update(&mut app, Action::FilterBackspace);
         update(&mut app, Action::FilterCancel);
         assert_eq!(app.folded_bodies.len(), 0);
+    }
+
+    #[test]
+    fn a_saved_filter_kept_ready_reads_no_body_when_applied() {
+        // As above: "peace deal" in a third of the bodies, no title holds it.
+        let entries = (0..60)
+            .map(|n| {
+                let body: &[usize] = match n % 3 {
+                    0 => &[0, 1, 3],
+                    1 => &[0, 5, 3],
+                    _ => &[1, 0, 3],
+                };
+                entry(n, n, &[2], None, body, false)
+            })
+            .collect::<Vec<_>>();
+        let mut app = app_with(entries);
+        app.grouping = false;
+        app.saved_filters = vec![("deal".to_string(), "\"peace deal\"".to_string())];
+        let idle = |app: &mut App| {
+            let before = reads::counts()[1];
+            while app.filter_work_left() {
+                update(app, Action::FilterStep);
+            }
+            reads::counts()[1] - before
+        };
+        // The sweep, while idle, reads each candidate's body once (every body holds
+        // "peace" or "deal", but only two thirds hold both).
+        assert_eq!(idle(&mut app), 40);
+        assert_eq!(idle(&mut app), 0, "nothing left to sweep");
+        let before = reads::counts()[1];
+        update(&mut app, Action::ApplySavedFilter(0));
+        app.finish_filter();
+        assert_eq!(reads::counts()[1] - before, 0, "applied: no body read");
+        assert_eq!(app.visible.len(), 20);
+        assert!(app.visible.iter().all(|&index| {
+            app.rows[index]
+                .id()
+                .trim_start_matches('e')
+                .parse::<usize>()
+                .is_ok_and(|n| n % 3 == 0)
+        }));
+        // An entry leaving takes its slot out of the filter's answers.
+        let slot = app.rows[app.visible[0]].slot;
+        let row = app.rows.remove(app.visible[0]).expect("a row");
+        app.release(&row);
+        assert_eq!(app.ready.filters[0].answer(slot), None);
     }
 }

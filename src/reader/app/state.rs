@@ -445,6 +445,8 @@ pub struct App {
     pub(super) folded_bodies: super::folded_bodies::FoldedBodies,
     /// The pass for a phrase being typed, its quote still open (see `open_phrase`).
     pub(super) open_phrase: Option<super::open_phrase::OpenPhrase>,
+    /// The saved filters kept ready: what each matches, found when idle (see `ready`).
+    pub(super) ready: super::ready::ReadyFilters,
     /// The words of the rows held, by slot (see [`App::admit`]).
     pub index: WordIndex,
     /// The slot the next row to join gets.
@@ -512,6 +514,7 @@ impl App {
             bodies: BodyStore::new(),
             folded_bodies: Default::default(),
             open_phrase: None,
+            ready: Default::default(),
             index: WordIndex::new(),
             next_slot: 0,
             names: Vec::new(),

@@ -67,11 +67,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::FilterStep => {
             let deadline = Some(Instant::now() + app.filter_budget.step);
-            // The list's pass first; the one for a phrase being typed behind it.
+            // The list's pass first; the one for a phrase being typed behind it; then
+            // the saved filters kept ready.
             if app.filtering() {
                 app.advance(deadline, None);
-            } else {
+            } else if app.open_phrase_running() {
                 app.advance_open_phrase(deadline);
+            } else {
+                app.advance_ready(deadline);
             }
         }
         Action::GroupStep => app.group_new_rows(),
