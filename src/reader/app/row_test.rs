@@ -621,10 +621,10 @@ mod tests {
         assert_eq!(kept, 20);
     }
 
-    #[test]
-    fn a_phrase_typed_on_reads_no_body_back_after_its_first_pass() {
-        // Bodies: "peace deal …" in a third, "peace drone …" in a third, neither in the
-        // rest; no title holds the phrase.
+    /// 60 rows, each on its own (no grouping): "peace deal …" in the bodies of a third
+    /// (the rows numbered a multiple of 3), "peace drone …" in a third, "deal peace …"
+    /// in the rest; no title holds the phrase.
+    fn peace_deal_in_a_third() -> App {
         let entries = (0..60)
             .map(|n| {
                 let body: &[usize] = match n % 3 {
@@ -637,6 +637,12 @@ mod tests {
             .collect::<Vec<_>>();
         let mut app = app_with(entries);
         app.grouping = false;
+        app
+    }
+
+    #[test]
+    fn a_phrase_typed_on_reads_no_body_back_after_its_first_pass() {
+        let mut app = peace_deal_in_a_third();
         update(&mut app, Action::StartFilter);
         // Each key, then the filter work the loop runs while no key waits.
         let type_in = |app: &mut App, text: &str| {
@@ -669,19 +675,7 @@ mod tests {
 
     #[test]
     fn a_saved_filter_kept_ready_reads_no_body_when_applied() {
-        // As above: "peace deal" in a third of the bodies, no title holds it.
-        let entries = (0..60)
-            .map(|n| {
-                let body: &[usize] = match n % 3 {
-                    0 => &[0, 1, 3],
-                    1 => &[0, 5, 3],
-                    _ => &[1, 0, 3],
-                };
-                entry(n, n, &[2], None, body, false)
-            })
-            .collect::<Vec<_>>();
-        let mut app = app_with(entries);
-        app.grouping = false;
+        let mut app = peace_deal_in_a_third();
         app.saved_filters = vec![("deal".to_string(), "\"peace deal\"".to_string())];
         let idle = |app: &mut App| {
             let before = reads::counts()[1];
