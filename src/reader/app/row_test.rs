@@ -625,7 +625,14 @@ mod tests {
     /// (the rows numbered a multiple of 3), "peace drone …" in a third, "deal peace …"
     /// in the rest; no title holds the phrase.
     fn peace_deal_in_a_third() -> App {
-        let entries = (0..60)
+        let mut app = app_with(peace_deal_entries(0..60));
+        app.grouping = false;
+        app
+    }
+
+    /// The entries of [`peace_deal_in_a_third`] numbered `numbers` (higher is older).
+    fn peace_deal_entries(numbers: std::ops::Range<usize>) -> Vec<Entry> {
+        numbers
             .map(|n| {
                 let body: &[usize] = match n % 3 {
                     0 => &[0, 1, 3],
@@ -634,10 +641,45 @@ mod tests {
                 };
                 entry(n, n, &[2], None, body, false)
             })
-            .collect::<Vec<_>>();
-        let mut app = app_with(entries);
-        app.grouping = false;
-        app
+            .collect()
+    }
+
+    #[test]
+    fn older_rows_loaded_under_a_phrase_filter_are_tested_before_they_join() {
+        let filter = |app: &mut App| {
+            app.grouping = false;
+            update(app, Action::StartFilter);
+            for c in "\"peace deal\"".chars() {
+                update(app, Action::FilterChar(c));
+            }
+            update(app, Action::FilterAccept);
+            app.finish_filter();
+        };
+        let mut app = app_with(peace_deal_entries(0..30));
+        filter(&mut app);
+        assert_eq!(app.visible.len(), 10);
+        let before = reads::counts()[1];
+        let older = peace_deal_entries(30..60)
+            .into_iter()
+            .map(Row::new)
+            .collect();
+        update(&mut app, Action::Backfill(older));
+        app.finish_filter();
+        assert_eq!(
+            reads::counts()[1] - before,
+            0,
+            "tested on their folded text"
+        );
+        let mut whole = app_with(peace_deal_entries(0..60));
+        filter(&mut whole);
+        let ids = |app: &App| -> Vec<String> {
+            app.visible
+                .iter()
+                .map(|&index| app.rows[index].id().to_string())
+                .collect()
+        };
+        assert_eq!(app.visible.len(), 20);
+        assert_eq!(ids(&app), ids(&whole));
     }
 
     #[test]
