@@ -265,7 +265,9 @@ fn report_phrase(app: &mut App, runs: usize) {
 fn report_ready(app: &mut App, runs: usize, visible: usize, draw: &mut impl FnMut(&App)) {
     app.saved_filters = vec![("phrase".to_string(), PHRASE.to_string())];
     let started = Instant::now();
-    steps_while(app, draw, App::filter_work_left);
+    while app.ready_work_left() {
+        update(app, Action::ReadyStep);
+    }
     let sweep = started.elapsed();
     let mut applied = Vec::new();
     for _ in 0..runs {

@@ -137,6 +137,7 @@ async fn event_loop(
         }
         let filtering = app.filter_work_left();
         let grouping = app.grouping_behind();
+        let sweeping = app.ready_work_left();
         let action = tokio::select! {
             // Input first: a key waiting beats another step of a filter pass.
             biased;
@@ -172,14 +173,21 @@ async fn event_loop(
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
             // Nor a pass: group the rows that joined a step further.
             () = std::future::ready(()), if grouping && !filtering => Some(Action::GroupStep),
+            // Nor grouping: keep the saved filters ready a step further.
+            () = std::future::ready(()), if sweeping && !grouping && !filtering => {
+                Some(Action::ReadyStep)
+            }
         };
         let Some(action) = action else { continue };
+        // A sweep for the saved filters changes nothing on screen.
+        let mut redraw = !matches!(action, Action::ReadyStep);
         let mut effects = update(&mut app, action);
         // Drain whatever else is waiting so a burst of polls costs one frame.
         while let Ok(action) = actions.try_recv() {
             effects.extend(update(&mut app, action));
+            redraw = true;
         }
-        dirty = true;
+        dirty = redraw || !effects.is_empty();
         for effect in effects {
             match &effect {
                 Effect::Quit => {}

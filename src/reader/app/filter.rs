@@ -156,9 +156,10 @@ impl App {
     }
 
     /// Whether filter work is left for the loop to run when no key waits: the list's
-    /// pass, the one for a phrase being typed behind it, or a saved filter's sweep.
+    /// pass, or the one for a phrase being typed behind it (the saved filters' sweeps
+    /// wait for grouping too: [`App::ready_work_left`]).
     pub fn filter_work_left(&self) -> bool {
-        self.filtering() || self.open_phrase_running() || self.ready_work_left()
+        self.filtering() || self.open_phrase_running()
     }
 
     /// Whether the list's filter pass is still running (see also

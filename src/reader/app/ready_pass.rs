@@ -1,5 +1,6 @@
 //! Keeping saved filters ready (see `ready`): which ones, and the sweeps that test the
-//! rows not tested yet, run when no key waits and no other filter work is left.
+//! rows not tested yet, run (`Action::ReadyStep`) when nothing else waits: no key, no
+//! filter pass, no rows to group.
 
 use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};

@@ -721,8 +721,8 @@ mod tests {
         app.saved_filters = vec![("deal".to_string(), "\"peace deal\"".to_string())];
         let idle = |app: &mut App| {
             let before = reads::counts()[1];
-            while app.filter_work_left() {
-                update(app, Action::FilterStep);
+            while app.ready_work_left() {
+                update(app, Action::ReadyStep);
             }
             reads::counts()[1] - before
         };

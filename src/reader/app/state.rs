@@ -174,6 +174,9 @@ pub enum Action {
     /// Group the rows that joined a step further (sent while some wait, no filter pass
     /// runs and no input waits).
     GroupStep,
+    /// Sweep the rows a step further for the saved filters kept ready (sent while a
+    /// sweep is due and nothing else waits: no input, filter pass or grouping step).
+    ReadyStep,
     /// The cache's matches for `query` older than every entry held (newest first).
     CacheMatches {
         /// The filter they were searched for (stale if the filter has changed since).

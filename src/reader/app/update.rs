@@ -19,6 +19,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Backfill(_)
             | Action::FilterStep
             | Action::GroupStep
+            | Action::ReadyStep
             | Action::CacheMatches { .. }
             | Action::SourceAdded { .. }
     ) {
@@ -67,17 +68,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::FilterStep => {
             let deadline = Some(Instant::now() + app.filter_budget.step);
-            // The list's pass first; the one for a phrase being typed behind it; then
-            // the saved filters kept ready.
+            // The list's pass first; the one for a phrase being typed behind it.
             if app.filtering() {
                 app.advance(deadline, None);
-            } else if app.open_phrase_running() {
-                app.advance_open_phrase(deadline);
             } else {
-                app.advance_ready(deadline);
+                app.advance_open_phrase(deadline);
             }
         }
         Action::GroupStep => app.group_new_rows(),
+        Action::ReadyStep => app.advance_ready(Some(Instant::now() + app.filter_budget.step)),
         Action::Notice(text) => app.notice = Some(text),
         Action::Quit => {
             app.quit = true;
