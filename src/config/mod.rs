@@ -125,8 +125,8 @@ pub struct Config {
     pub cache: Option<PathBuf>,
     /// The sources, in config order.
     pub sources: Vec<SourceConfig>,
-    /// Saved queries by name.
-    pub filters: BTreeMap<String, String>,
+    /// Saved queries, `(name, query)`, in config order (keys `1`–`9` apply them).
+    pub filters: Vec<(String, String)>,
     /// Alert settings.
     pub alerts: Alerts,
     /// Key bindings: the defaults with `[keys]` applied.
@@ -603,11 +603,14 @@ impl Config {
             });
         }
 
-        let mut filters = BTreeMap::new();
-        for (name, query) in &raw.filters {
+        let mut filters = Vec::new();
+        // In the file's order (a table's keys come sorted by name): the first is `1`.
+        let mut saved: Vec<(&String, &Spanned<String>)> = raw.filters.iter().collect();
+        saved.sort_by_key(|(_, query)| query.span().start);
+        for (name, query) in saved {
             match Query::parse(query.get_ref()) {
                 Ok(_) => {
-                    filters.insert(name.clone(), query.get_ref().clone());
+                    filters.push((name.clone(), query.get_ref().clone()));
                 }
                 Err(err) => errors.push(locate(
                     Some(query.span()),
@@ -944,11 +947,27 @@ mod tests {
     }
 
     #[test]
+    fn saved_filters_keep_the_files_order() {
+        let config = Config::parse(
+            "[filters]\nstorm = 'storm'\nceasefire = '\"peace deal\"'\nalerts = 'kyiv'\n",
+            "c.toml",
+        )
+        .expect("valid");
+        let names: Vec<&str> = config
+            .filters
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["storm", "ceasefire", "alerts"]);
+        assert_eq!(config.filters[1].1, "\"peace deal\"");
+    }
+
+    #[test]
     fn example_config_is_valid() {
         let example = include_str!("../../config.example.toml");
         let config = Config::parse(example, "config.example.toml").expect("example parses");
         assert!(config.sources.len() >= 4);
-        assert!(config.filters.contains_key("breaking"));
+        assert!(config.filters.iter().any(|(name, _)| name == "breaking"));
     }
 
     #[test]

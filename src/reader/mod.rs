@@ -181,11 +181,7 @@ pub fn open(config: &Config, cache: &Path) -> anyhow::Result<Opened> {
     let mut app = App::new(sources, entries, config.timezone.clone(), Timestamp::now());
     app.keymap = config.keys.clone();
     app.window = config.window;
-    app.saved_filters = config
-        .filters
-        .iter()
-        .map(|(name, query)| (name.clone(), query.clone()))
-        .collect();
+    app.saved_filters = config.filters.clone();
     app.alert_query = Some(config.alerts.query.trim())
         .filter(|query| !query.is_empty())
         .and_then(|query| Query::parse(query).ok());
