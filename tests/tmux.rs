@@ -25,9 +25,11 @@ fn demo_in_tmux_at_80x24_and_120x40() {
             binary.display()
         );
         let tmux = Tmux::start(&width.to_string(), width, height, &command);
-        let screen = tmux.wait_for("entries", "Hurricane Mirei");
+        tmux.wait_for("entries", "Hurricane Mirei");
+        // The status line is written after the rows: a capture can fall in between.
+        let screen = tmux.wait_for("status line", " entries");
         assert!(
-            screen.contains("Aurora-3") && screen.contains(" entries"),
+            screen.contains("Aurora-3") && screen.contains("Hurricane Mirei"),
             "{screen}"
         );
 
