@@ -63,7 +63,7 @@ impl ReadyFilter {
         self.matched.remove(slot);
     }
 
-    /// Bytes its bitmaps take.
+    /// About the bytes its bitmaps take (their serialized size).
     pub(super) fn heap_bytes(&self) -> usize {
         self.tested.serialized_size() + self.matched.serialized_size()
     }
@@ -102,7 +102,7 @@ impl ReadyFilters {
         }
     }
 
-    /// Bytes the filters' bitmaps take.
+    /// About the bytes the filters' bitmaps take.
     pub fn heap_bytes(&self) -> usize {
         self.filters.iter().map(ReadyFilter::heap_bytes).sum()
     }
