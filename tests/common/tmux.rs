@@ -54,8 +54,23 @@ impl Tmux {
     }
 
     pub fn wait_for(&self, what: &str, needle: &str) -> String {
-        self.wait_until(needle, Duration::from_secs(20))
-            .unwrap_or_else(|screen| panic!("{what}: no {needle:?} on screen:\n{screen}"))
+        self.wait_for_all(what, &[needle])
+    }
+
+    /// The screen once it shows every one of `needles` at once (what arrives at its
+    /// own pace: sources polled one by one, the status line written after the rows).
+    pub fn wait_for_all(&self, what: &str, needles: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|needle| screen.contains(needle)) {
+                return screen;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                panic!("{what}: not all of {needles:?} on screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// The screen once it shows `needle`, or the last screen seen after `limit`.
