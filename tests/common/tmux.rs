@@ -60,25 +60,22 @@ impl Tmux {
     /// The screen once it shows every one of `needles` at once (what arrives at its
     /// own pace: sources polled one by one, the status line written after the rows).
     pub fn wait_for_all(&self, what: &str, needles: &[&str]) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if needles.iter().all(|needle| screen.contains(needle)) {
-                return screen;
-            }
-            if started.elapsed() > Duration::from_secs(20) {
-                panic!("{what}: not all of {needles:?} on screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.wait_until_all(needles, Duration::from_secs(20))
+            .unwrap_or_else(|screen| panic!("{what}: not all of {needles:?} on screen:\n{screen}"))
     }
 
     /// The screen once it shows `needle`, or the last screen seen after `limit`.
     pub fn wait_until(&self, needle: &str, limit: Duration) -> Result<String, String> {
+        self.wait_until_all(&[needle], limit)
+    }
+
+    /// The screen once it shows every one of `needles`, or the last screen seen after
+    /// `limit`.
+    pub fn wait_until_all(&self, needles: &[&str], limit: Duration) -> Result<String, String> {
         let started = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if needles.iter().all(|needle| screen.contains(needle)) {
                 return Ok(screen);
             }
             if started.elapsed() > limit {

@@ -328,40 +328,35 @@ impl App {
             (Some(newest_fresh), Some(oldest)) => newest_fresh.sort_time <= oldest.sort_time,
             _ => true,
         };
-        if all_older && self.scan.is_none() {
-            // No pass running: every row held is decided. When the filter reads the
-            // text, the older rows are tested now, on the folded text they arrive
-            // with: once they join, each would be read back from the body store
-            // (`--filter` at start would decompress every block once more).
+        // No pass running: every row held is decided. When the filter reads the text,
+        // older rows are tested now, on the folded text they arrive with: once they
+        // join, each would be read back from the body store.
+        let pretested: Option<Vec<usize>> = if all_older && self.scan.is_none() {
             let start = self.rows.len();
-            let shown: Option<Vec<usize>> = {
-                let test = self.row_test();
-                test.reads_text().then(|| {
-                    (start..)
-                        .zip(&fresh)
-                        .filter(|(_, row)| test.keeps(row))
-                        .map(|(index, _)| index)
-                        .collect()
-                })
-            };
-            if let Some(shown) = shown {
-                self.admit_all(&mut fresh);
-                for row in &fresh {
-                    self.count(row, true);
-                }
-                self.rows.extend(fresh);
-                self.visible.extend(shown);
-                return;
-            }
-        }
+            let test = self.row_test();
+            test.reads_text().then(|| {
+                (start..)
+                    .zip(&fresh)
+                    .filter(|(_, row)| test.keeps(row))
+                    .map(|(index, _)| index)
+                    .collect()
+            })
+        } else {
+            None
+        };
         self.admit_all(&mut fresh);
         if all_older {
-            // The usual case: older rows go behind, and a pass tests them there.
+            // The usual case: older rows go behind, and a pass tests them there
+            // (unless tested above).
             let start = self.rows.len();
             for row in &fresh {
                 self.count(row, true);
             }
             self.rows.extend(fresh);
+            if let Some(shown) = pretested {
+                self.visible.extend(shown);
+                return;
+            }
             let scan = match self.scan.take() {
                 // A running pass's tail reaches to the last row, these included.
                 Some(running) => running,

@@ -285,37 +285,29 @@ impl RowTest<'_> {
         if self.app.key_events_only && !row.flags.is_key() {
             return false;
         }
-        // The common case: no source toggled off, and a query the slot decides (its
-        // words all answered by the index): one bit looked up, nothing else read.
-        if !self.any_hidden
-            && row.arriving.is_none()
-            && let Some(answer) = self.compiled.test_slot(row.slot)
-        {
-            return answer;
-        }
-        let source: Cow<'_, str> = if !self.any_hidden && !self.reads_source {
-            Cow::Borrowed("")
-        } else {
-            match self.sources.get(&row.source) {
-                Some(facts) if facts.hidden => return false,
-                Some(facts) => Cow::Borrowed(&facts.folded),
-                None if self.app.hides(&row.source) => return false,
-                None => Cow::Owned(fold(&row.source)),
+        if self.any_hidden {
+            let hidden = match self.sources.get(&row.source) {
+                Some(facts) => facts.hidden,
+                None => self.app.hides(&row.source),
+            };
+            if hidden {
+                return false;
             }
-        };
-        if row.arriving.is_none()
-            && let Some(answer) = self.known.and_then(|known| known.answer(row.slot))
-        {
-            return answer;
         }
-        self.test_text(row, &source)
+        self.matches_query(row)
     }
 
     /// Whether `row` matches the query alone, whatever the source toggles, the key
     /// events switch and grouping say.
     pub(super) fn matches_query(&self, row: &Row) -> bool {
+        // The common case, a query the slot decides (its words all answered by the
+        // index), or a saved filter kept ready that tested the row: one bit looked
+        // up, nothing else read.
         if row.arriving.is_none()
-            && let Some(answer) = self.compiled.test_slot(row.slot)
+            && let Some(answer) = self
+                .compiled
+                .test_slot(row.slot)
+                .or_else(|| self.known.and_then(|known| known.answer(row.slot)))
         {
             return answer;
         }
