@@ -11,8 +11,8 @@
 
 use roaring::RoaringBitmap;
 
-use super::scan::Scan;
-use crate::query::{IndexedQuery, Query};
+use super::scan::{CompiledFilter, Scan};
+use crate::query::Query;
 
 /// One saved filter kept ready (see the module's doc).
 #[derive(Debug)]
@@ -21,18 +21,17 @@ pub struct ReadyFilter {
     pub(super) input: String,
     /// It parsed.
     pub(super) query: Query,
-    /// `query` compiled, and [`crate::query::WordIndex::changes`] when it was.
-    pub(super) compiled: Option<(u64, IndexedQuery)>,
+    /// `query` compiled, and when.
+    pub(super) compiled: Option<CompiledFilter>,
     /// Slots tested, and those of them that matched.
     pub(super) tested: RoaringBitmap,
     pub(super) matched: RoaringBitmap,
-    /// The sweep under way over the rows (row numbers as at `sweep_changes`).
-    pub(super) sweep: Option<Scan>,
-    /// `WordIndex::changes` when the sweep began, or when the last one ended.
-    pub(super) sweep_changes: u64,
-    /// The last sweep ended with no row joining meanwhile: every row is tested
-    /// while the index's changes still equal `sweep_changes`.
-    pub(super) swept: bool,
+    /// The sweep under way over the rows, and [`crate::query::WordIndex::changes`]
+    /// when it began (its row numbers are as then).
+    pub(super) sweep: Option<(u64, Scan)>,
+    /// `WordIndex::changes` when the last sweep to end began: while they are still
+    /// that, every row is tested.
+    pub(super) swept_at: Option<u64>,
 }
 
 impl ReadyFilter {
@@ -45,8 +44,7 @@ impl ReadyFilter {
             tested: RoaringBitmap::new(),
             matched: RoaringBitmap::new(),
             sweep: None,
-            sweep_changes: 0,
-            swept: false,
+            swept_at: None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use super::ready::ReadyFilter;
-use super::scan::Scan;
+use super::scan::{CompiledFilter, Scan};
 use super::state::App;
 use crate::query::Query;
 
@@ -53,7 +53,7 @@ impl App {
 
     /// Whether `ready` has a sweep under way, or rows joined since its last one.
     fn sweep_due(&self, ready: &ReadyFilter) -> bool {
-        ready.sweep.is_some() || !ready.swept || ready.sweep_changes != self.index.changes()
+        ready.sweep.is_some() || ready.swept_at != Some(self.index.changes())
     }
 
     /// Runs the sweep of the first saved filter that has rows left to test until
@@ -75,34 +75,31 @@ impl App {
 
     fn sweep(&self, ready: &mut ReadyFilter, deadline: Option<Instant>) {
         let changes = self.index.changes();
-        if ready.sweep.is_some() && ready.sweep_changes != changes {
-            // Rows joined or left: the sweep's row numbers are stale. It starts over,
-            // passing the slots it tested at a bit each.
-            ready.sweep = None;
-        }
+        ready.swept_at = None;
         let mut scan = match ready.sweep.take() {
-            Some(scan) => scan,
-            None => {
-                ready.sweep_changes = changes;
-                ready.swept = false;
-                Scan::all()
-            }
+            Some((began, scan)) if began == changes => scan,
+            // None under way, or rows joined or left since it began (its row numbers
+            // are stale): it starts over, passing the slots it tested at a bit each.
+            _ => Scan::all(),
         };
         if ready
             .compiled
             .as_ref()
-            .is_none_or(|(compiled_at, _)| *compiled_at != changes)
+            .is_none_or(|kept| kept.changes != changes)
         {
-            ready.compiled = Some((changes, self.index.compile(&ready.query)));
+            ready.compiled = Some(CompiledFilter {
+                changes,
+                compiled: self.index.compile(&ready.query),
+            });
         }
-        let Some((_, compiled)) = &ready.compiled else {
+        let Some(CompiledFilter { compiled, .. }) = &ready.compiled else {
             return;
         };
         if compiled.is_index_only() {
             // The index answers it a bit a row already: nothing to keep.
             ready.tested.clear();
             ready.matched.clear();
-            ready.swept = true;
+            ready.swept_at = Some(changes);
             return;
         }
         let rows = self.rows.len();
@@ -133,9 +130,9 @@ impl App {
             .matched
             .extend(matched.into_inner().unwrap_or_else(PoisonError::into_inner));
         if scan.is_done(rows) {
-            ready.swept = true;
+            ready.swept_at = Some(changes);
         } else {
-            ready.sweep = Some(scan);
+            ready.sweep = Some((changes, scan));
         }
     }
 }
