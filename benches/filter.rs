@@ -172,13 +172,15 @@ fn cancel(app: &mut App) {
     app.finish_filter();
 }
 
-/// A phrase four ways: each keystroke to the end of its filter work (typed one key at
+/// A phrase five ways: each keystroke to the end of its filter work (typed one key at
 /// a time, the loop's work, `App::filter_work_left`, run to its end before the next
 /// key: the list's pass, or while the quote is open the one behind it); the phrase
 /// applied at once (pasted: every key before any filter work, one pass from nothing,
-/// what the closing quote cost before); typed at [`KEY_INTERVAL`], the loop's work run
-/// between keys, from the closing quote to the whole list; and as a saved filter kept
-/// ready (its sweep run while idle, then applied).
+/// what the closing quote cost before); then recalled from the history (answered from
+/// what that pass found); typed at [`KEY_INTERVAL`], the loop's work run between keys,
+/// from the closing quote to the whole list; and as a saved filter kept ready (its
+/// sweep run while idle, then applied). Each way starts from a reader that never
+/// applied the phrase, but for the recall.
 fn report_phrase(app: &mut App, runs: usize) {
     let count = app.rows.len();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
@@ -187,7 +189,8 @@ fn report_phrase(app: &mut App, runs: usize) {
     };
     let keys: Vec<char> = PHRASE.chars().collect();
     let mut per_key: Vec<Vec<Duration>> = vec![Vec::new(); keys.len()];
-    let (mut at_once, mut paced, mut frames) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut at_once, mut recalled) = (Vec::new(), Vec::new());
+    let (mut paced, mut frames) = (Vec::new(), Vec::new());
     let mut visible = 0;
     for _ in 0..runs {
         update(app, Action::StartFilter);
@@ -202,6 +205,8 @@ fn report_phrase(app: &mut App, runs: usize) {
         visible = app.visible.len();
         cancel(app);
 
+        // Pasted for the first time: what the typed run's pass found is forgotten.
+        app.forget_ready_filters();
         let started = Instant::now();
         update(app, Action::StartFilter);
         for key in &keys {
@@ -211,7 +216,19 @@ fn report_phrase(app: &mut App, runs: usize) {
         steps_while(app, &mut draw, App::filtering);
         at_once.push(started.elapsed());
         assert_eq!(app.visible.len(), visible, "the same list, pasted");
+        update(app, Action::FilterAccept);
         cancel(app);
+
+        // Recalled from the history (`/`, Up), with what its pass found kept.
+        let started = Instant::now();
+        update(app, Action::StartFilter);
+        update(app, Action::FilterHistory(-1));
+        draw(app);
+        steps_while(app, &mut draw, App::filtering);
+        recalled.push(started.elapsed());
+        assert_eq!(app.visible.len(), visible, "the same list, recalled");
+        cancel(app);
+        app.forget_ready_filters();
 
         update(app, Action::StartFilter);
         let mut closed = Instant::now();
@@ -251,7 +268,15 @@ fn report_phrase(app: &mut App, runs: usize) {
          max {max:.2} ms"
     );
     let (p50, p99, _) = common::percentiles(&mut at_once);
-    println!("  applied at once (pasted): to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms");
+    println!(
+        "  applied at once (pasted, a phrase new to the reader): to the whole list p50 \
+         {p50:.2} ms, p99 {p99:.2} ms"
+    );
+    let (p50, p99, _) = common::percentiles(&mut recalled);
+    println!(
+        "  recalled from the history once applied: to the whole list p50 {p50:.2} ms, p99 \
+         {p99:.2} ms"
+    );
     let (p50, p99, _) = common::percentiles(&mut paced);
     println!(
         "  typed at {} ms a key: closing quote to the whole list p50 {p50:.2} ms, p99 {p99:.2} ms",
@@ -263,6 +288,7 @@ fn report_phrase(app: &mut App, runs: usize) {
 /// The phrase as a saved filter kept ready: the sweep the idle reader runs (once, and
 /// again after news), then applied, to the whole list.
 fn report_ready(app: &mut App, runs: usize, visible: usize, draw: &mut impl FnMut(&App)) {
+    app.forget_ready_filters();
     app.saved_filters = vec![("phrase".to_string(), PHRASE.to_string())];
     let started = Instant::now();
     while app.ready_work_left() {

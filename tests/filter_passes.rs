@@ -777,3 +777,61 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
     assert!(!expected.is_empty());
     assert_eq!(shown(&app), expected);
 }
+
+/// A phrase applied at once (pasted) and accepted, then recalled from the history,
+/// lists what a pass from scratch lists: after news and an edit arrived while its pass
+/// ran, after news while it was not applied, and after the idle sweeps of the history's
+/// filters ran between them.
+#[test]
+fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
+    let mut app = app(0, 20_000);
+    let phrase = "\"drone and\"";
+    type_text(&mut app, phrase);
+    update(&mut app, Action::FilterAccept);
+    for _ in 0..3 {
+        update(&mut app, Action::FilterStep);
+    }
+    let mut edited = entry(10);
+    edited.item.text = "a drone and a storm".to_string();
+    edited.edited = true;
+    let mut news: Vec<Entry> = (20_000..20_030).rev().map(entry).collect();
+    news[0].item.text = "drone and peace talks".to_string();
+    ingest(&mut app, news, vec![edited]);
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e10".to_string()), "the edited entry");
+
+    // Another filter, news, then the phrase recalled before any idle step.
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterCancel);
+    type_text(&mut app, "peace");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    let mut news: Vec<Entry> = (20_030..20_040).rev().map(entry).collect();
+    news[3].item.title = "Drone and missile attack".to_string();
+    ingest(&mut app, news, Vec::new());
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterHistory(-1));
+    update(&mut app, Action::FilterHistory(-1));
+    assert_eq!(app.filter.input, phrase);
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.contains(&"e20036".to_string()), "the news");
+
+    // Idle: the sweeps end, and the phrase recalled again lists the same.
+    let mut steps = 0;
+    while app.ready_work_left() {
+        update(&mut app, Action::ReadyStep);
+        steps += 1;
+        assert!(steps < 100_000, "the sweeps end");
+    }
+    update(&mut app, Action::FilterCancel);
+    app.finish_filter();
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterHistory(-1));
+    assert_eq!(app.filter.input, phrase);
+    finish_by_steps(&mut app);
+    assert_eq!(shown(&app), expected);
+}

@@ -34,6 +34,7 @@ use roaring::RoaringBitmap;
 use super::matcher::Query;
 use super::prepared::Prepared;
 pub use held::Held;
+pub(in crate::query) use plan::reads_text;
 use plan::{DenseSlots, Dictionaries, Full, Plan, Staged};
 pub use plan::{Stage, StagedText};
 use postings::{Postings, bitmap_heap_bytes};

@@ -85,6 +85,13 @@ impl Query {
         self.root.as_ref().is_some_and(timed)
     }
 
+    /// True when testing the query may read an entry's text, not only the word
+    /// index (a phrase, a word with punctuation in it): what a filter pass pays for
+    /// by reading bodies back.
+    pub fn reads_text(&self) -> bool {
+        self.root.as_ref().is_some_and(super::index::reads_text)
+    }
+
     /// True when the query has no terms (matches everything).
     pub fn is_empty(&self) -> bool {
         self.root.is_none()

@@ -130,6 +130,23 @@ fn term(node: &Node, value: &str, postings: &Postings, live: &RoaringBitmap) -> 
     verify(candidates, node)
 }
 
+/// True when `node` may need an entry's text to decide, whatever the index holds:
+/// what [`Plan::compile`] makes a [`Plan::Verify`] of when some slot is a candidate (a
+/// phrase, a word with punctuation in it). False means every compiled form of it is
+/// answered by the index and [`Held`] alone.
+pub(in crate::query) fn reads_text(node: &Node) -> bool {
+    match node {
+        Node::Word(value) | Node::Field(Field::Title | Field::Author, value) => {
+            let tokens = term_tokens(value);
+            !(tokens.exact && tokens.prefix.is_some())
+        }
+        Node::Phrase { .. } => true,
+        Node::Field(Field::Source, _) | Node::Since(_) => false,
+        Node::Not(inner) => reads_text(inner),
+        Node::And(nodes) | Node::Or(nodes) => nodes.iter().any(reads_text),
+    }
+}
+
 /// The slots holding every one of `tokens` whole (every live slot for none).
 fn whole_tokens(tokens: &[&str], postings: &Postings, live: &RoaringBitmap) -> RoaringBitmap {
     if tokens.is_empty() {

@@ -197,6 +197,7 @@ fn words_of_word_characters_never_ask_for_the_text() {
         .index
         .compile(&Query::parse("kyiv -red since:1h").unwrap());
     assert!(compiled.is_index_only());
+    assert!(!Query::parse("kyiv -red since:1h").unwrap().reads_text());
 }
 
 #[test]
@@ -229,6 +230,15 @@ fn punctuation_and_phrases_verify_only_candidates() {
     assert_eq!(held.filter("zzz \"peace deal\""), (vec![], 0));
     assert_eq!(held.filter("title:\"sensor cl\""), (vec![1], 1));
     assert_eq!(held.filter("title:\"sor cl\""), (vec![], 0));
+    for query in [
+        "foo:bar",
+        "kyiv's",
+        "\"peace deal\"",
+        "red -covid-19",
+        "title:\"a b\"",
+    ] {
+        assert!(Query::parse(query).unwrap().reads_text(), "query {query:?}");
+    }
 }
 
 #[test]
@@ -520,6 +530,10 @@ proptest! {
             let compiled = held.index.compile(&parsed);
             if compiled.is_index_only() {
                 prop_assert_eq!(calls, 0, "query {:?}", query);
+            }
+            // What the query says of itself holds for every index it compiles against.
+            if !parsed.reads_text() {
+                prop_assert!(compiled.is_index_only(), "query {:?}", query);
             }
             for prepared in held.rows.values() {
                 prop_assert_eq!(

@@ -128,16 +128,18 @@ impl App {
             return;
         };
         self.compile_filter();
+        let learn = self.keep_list_filter_ready();
         let mut visible = std::mem::take(&mut self.visible);
-        let found = {
-            let keep_row = self.row_test();
+        let (found, learned) = {
+            let keep_row = self.list_pass_test(learn);
             let rows = &self.rows;
             let keep = |index: usize| keep_row.keeps(&rows[index]);
             let chunk = keep_row.chunk();
             scan.step(rows.len(), &keep, deadline, through, chunk, &mut visible);
-            keep_row.into_found()
+            keep_row.into_parts()
         };
         self.keep_found(found);
+        self.ready.learn(&self.filter.query, learned);
         self.visible = visible;
         if !scan.is_done(self.rows.len()) {
             self.scan = Some(scan);

@@ -1,7 +1,12 @@
-//! Saved filters kept ready: what each saved filter that reads the entries' text (a
-//! phrase, a punctuated word) matches, found when the reader is idle, so that
-//! applying it is one bit looked up a row instead of a pass that decompresses nearly
-//! every block of bodies.
+//! Filters kept ready: what each saved filter, and each of the latest filters of the
+//! history that read the entries' text (a phrase, a punctuated word), matches, found
+//! when the reader is idle, so that applying one (a key, a filter recalled from the
+//! history, a phrase pasted again) is one bit looked up a row instead of a pass that
+//! decompresses nearly every block of bodies.
+//!
+//! The list's own pass notes what it finds on the rows' text too, for its filter (the
+//! `current` one until it is in the history): a filter applied once and then recalled
+//! is ready without a sweep, and after news only the new rows are read.
 //!
 //! Results are by slot: a row's slot is given when it joins and never reused, and what
 //! a slot holds never changes (an edit joins under a new slot), so a slot tested stays
@@ -14,12 +19,17 @@ use roaring::RoaringBitmap;
 use super::scan::{CompiledFilter, Scan};
 use crate::query::Query;
 
-/// One saved filter kept ready (see the module's doc).
+/// How many of the history's latest filters that read the text are kept ready, besides
+/// the saved filters.
+pub(super) const HISTORY_KEPT: usize = 4;
+
+/// How far back the history is looked through for them.
+pub(super) const HISTORY_LOOKED_AT: usize = 16;
+
+/// One filter kept ready (see the module's doc).
 #[derive(Debug)]
 pub struct ReadyFilter {
-    /// The saved filter's query text, as in the config.
-    pub(super) input: String,
-    /// It parsed.
+    /// The filter, parsed.
     pub(super) query: Query,
     /// `query` compiled, and when.
     pub(super) compiled: Option<CompiledFilter>,
@@ -36,9 +46,8 @@ pub struct ReadyFilter {
 
 impl ReadyFilter {
     /// A filter not yet tested on any row.
-    pub(super) fn new(input: String, query: Query) -> ReadyFilter {
+    pub(super) fn new(query: Query) -> ReadyFilter {
         ReadyFilter {
-            input,
             query,
             compiled: None,
             tested: RoaringBitmap::new(),
@@ -61,47 +70,89 @@ impl ReadyFilter {
         self.matched.remove(slot);
     }
 
+    /// Takes in what a pass found testing rows on their text, by slot.
+    fn learn(&mut self, answers: &[(u32, bool)]) {
+        for &(slot, matched) in answers {
+            self.tested.insert(slot);
+            if matched {
+                self.matched.insert(slot);
+            }
+        }
+    }
+
     /// About the bytes its bitmaps take (their serialized size).
     pub(super) fn heap_bytes(&self) -> usize {
         self.tested.serialized_size() + self.matched.serialized_size()
     }
 }
 
-/// The saved filters kept ready, and the saved filters' queries they were made for.
+/// The filters kept ready, and what they were chosen from.
 #[derive(Debug, Default)]
 pub struct ReadyFilters {
-    /// The saved filters' query texts when `filters` was last brought in line.
+    /// What `filters` was last chosen from: the saved filters' query texts, then the
+    /// latest filters of the history, newest first (see `App::sync_ready`).
     pub(super) synced_from: Vec<String>,
-    /// One for each saved filter that parses and has no `since:`, in config order.
+    /// One for each saved filter that parses and has no `since:`, in config order,
+    /// then one for each of the [`HISTORY_KEPT`] latest filters of the history that
+    /// read the text and have no `since:`, newest first. The idle sweeps test the
+    /// rows for these.
     pub(super) filters: Vec<ReadyFilter>,
+    /// The list's filter when it reads the text, has no `since:` and is none of
+    /// `filters`: what the list's pass found, never swept (it joins `filters` once
+    /// it is in the history).
+    pub(super) current: Option<ReadyFilter>,
 }
 
 impl ReadyFilters {
     /// The one kept for `query`, if any.
     pub(super) fn for_query(&self, query: &Query) -> Option<&ReadyFilter> {
-        self.filters.iter().find(|ready| ready.query == *query)
+        self.filters
+            .iter()
+            .chain(&self.current)
+            .find(|ready| ready.query == *query)
     }
 
-    /// Whether `saved` (the saved filters, `(name, query)`) are the ones `filters` was
-    /// made for.
-    pub(super) fn made_for(&self, saved: &[(String, String)]) -> bool {
-        self.synced_from.len() == saved.len()
-            && self
-                .synced_from
-                .iter()
-                .zip(saved)
-                .all(|(synced, (_, query))| synced == query)
+    /// Takes in what the list's pass for `query` found testing rows on their text,
+    /// by slot, if a filter is kept for it.
+    pub(super) fn learn(&mut self, query: &Query, answers: Vec<(u32, bool)>) {
+        if answers.is_empty() {
+            return;
+        }
+        if let Some(ready) = self
+            .filters
+            .iter_mut()
+            .chain(&mut self.current)
+            .find(|ready| ready.query == *query)
+        {
+            ready.learn(&answers);
+        }
+    }
+
+    /// Whether `wanted` (the saved filters' query texts, then the history's latest
+    /// filters, newest first) is what `filters` was chosen from.
+    pub(super) fn made_for<'a>(&self, wanted: impl Iterator<Item = &'a str>) -> bool {
+        let mut synced = self.synced_from.iter();
+        for input in wanted {
+            if synced.next().is_none_or(|synced| synced != input) {
+                return false;
+            }
+        }
+        synced.next().is_none()
     }
 
     /// Forgets the row at `slot` in every filter (it left the reader).
     pub(super) fn forget(&mut self, slot: u32) {
-        for ready in &mut self.filters {
+        for ready in self.filters.iter_mut().chain(&mut self.current) {
             ready.forget(slot);
         }
     }
 
     /// About the bytes the filters' bitmaps take.
     pub fn heap_bytes(&self) -> usize {
-        self.filters.iter().map(ReadyFilter::heap_bytes).sum()
+        self.filters
+            .iter()
+            .chain(&self.current)
+            .map(ReadyFilter::heap_bytes)
+            .sum()
     }
 }

@@ -1,53 +1,100 @@
-//! Keeping saved filters ready (see `ready`): which ones, and the sweeps that test the
-//! rows not tested yet, run (`Action::ReadyStep`) when nothing else waits: no key, no
+//! Keeping filters ready (see `ready`): which ones, and the sweeps that test the rows
+//! not tested yet, run (`Action::ReadyStep`) when nothing else waits: no key, no
 //! filter pass, no rows to group.
 
 use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use super::ready::ReadyFilter;
+use super::ready::{HISTORY_KEPT, HISTORY_LOOKED_AT, ReadyFilter};
 use super::scan::{CompiledFilter, Scan};
 use super::state::App;
 use crate::query::Query;
 
 impl App {
-    /// Brings the filters kept ready in line with the saved filters: one for each that
-    /// parses and has no `since:`; those kept already stay as they are.
+    /// What the filters kept ready are chosen from: the saved filters' query texts,
+    /// then the history's latest filters, newest first.
+    fn ready_wanted(&self) -> impl Iterator<Item = &str> {
+        let saved = self.saved_filters.iter().map(|(_, query)| query.as_str());
+        let history = self.filter_history.iter().rev().take(HISTORY_LOOKED_AT);
+        saved.chain(history.map(String::as_str))
+    }
+
+    /// Brings the filters kept ready in line with the saved filters and the history:
+    /// one for each saved filter that parses and has no `since:`, then one for each of
+    /// the history's latest filters that reads the text and has no `since:` (at most
+    /// [`HISTORY_KEPT`]). Those kept already (the list's own too) stay as they are.
     pub(super) fn sync_ready(&mut self) {
-        if self.ready.made_for(&self.saved_filters) {
+        if self.ready.made_for(self.ready_wanted()) {
             return;
         }
         let mut kept = std::mem::take(&mut self.ready.filters);
-        let mut filters = Vec::new();
-        for (_, input) in &self.saved_filters {
-            if filters
-                .iter()
-                .any(|ready: &ReadyFilter| ready.input == *input)
+        kept.extend(self.ready.current.take());
+        let mut filters: Vec<ReadyFilter> = Vec::new();
+        let saved = self.saved_filters.iter().map(|(_, input)| input);
+        let history = self.filter_history.iter().rev().take(HISTORY_LOOKED_AT);
+        let mut from_history = 0;
+        for (input, is_saved) in saved.map(|i| (i, true)).chain(history.map(|i| (i, false))) {
+            if !is_saved && from_history == HISTORY_KEPT {
+                break;
+            }
+            let Ok(query) = Query::parse(input) else {
+                continue;
+            };
+            if query.is_empty()
+                || query.depends_on_time()
+                || (!is_saved && !query.reads_text())
+                || filters.iter().any(|ready| ready.query == query)
             {
                 continue;
             }
-            if let Some(at) = kept.iter().position(|ready| ready.input == *input) {
-                filters.push(kept.swap_remove(at));
-            } else if let Ok(query) = Query::parse(input)
-                && !query.is_empty()
-                && !query.depends_on_time()
-            {
-                filters.push(ReadyFilter::new(input.clone(), query));
+            from_history += usize::from(!is_saved);
+            match kept.iter().position(|ready| ready.query == query) {
+                Some(at) => filters.push(kept.swap_remove(at)),
+                None => filters.push(ReadyFilter::new(query)),
             }
         }
         self.ready.filters = filters;
-        self.ready.synced_from = self
-            .saved_filters
-            .iter()
-            .map(|(_, query)| query.clone())
-            .collect();
+        // The list's own stays while it is the list's filter.
+        self.ready.current = kept
+            .into_iter()
+            .find(|ready| ready.query == self.filter.query);
+        self.ready.synced_from = self.ready_wanted().map(str::to_string).collect();
     }
 
-    /// Whether a saved filter kept ready has rows left to test (or the saved filters
-    /// changed).
+    /// Makes sure a filter is kept for the list's filter when it reads the text and
+    /// has no `since:` (one of `filters`, else `current`), so that its pass notes what
+    /// it finds; false when there is none to keep.
+    pub(super) fn keep_list_filter_ready(&mut self) -> bool {
+        let query = &self.filter.query;
+        if !query.reads_text() || query.depends_on_time() {
+            return false;
+        }
+        if self.ready.filters.iter().any(|ready| ready.query == *query) {
+            return true;
+        }
+        if self
+            .ready
+            .current
+            .as_ref()
+            .is_none_or(|current| current.query != *query)
+        {
+            self.ready.current = Some(ReadyFilter::new(query.clone()));
+        }
+        true
+    }
+
+    /// Forgets what every filter kept ready found, as if no pass or sweep had run
+    /// (for benches that time a pass from nothing: the same phrase applied again is
+    /// otherwise answered from what its last pass found).
+    pub fn forget_ready_filters(&mut self) {
+        self.ready = Default::default();
+    }
+
+    /// Whether a filter kept ready has rows left to test (or the saved filters or
+    /// the history changed).
     pub fn ready_work_left(&self) -> bool {
-        !self.ready.made_for(&self.saved_filters)
+        !self.ready.made_for(self.ready_wanted())
             || self.ready.filters.iter().any(|ready| self.sweep_due(ready))
     }
 
@@ -56,7 +103,7 @@ impl App {
         ready.sweep.is_some() || ready.swept_at != Some(self.index.changes())
     }
 
-    /// Runs the sweep of the first saved filter that has rows left to test until
+    /// Runs the sweep of the first filter kept ready that has rows left to test until
     /// `deadline` (to its end when `None`).
     pub(super) fn advance_ready(&mut self, deadline: Option<Instant>) {
         self.sync_ready();

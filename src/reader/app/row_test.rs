@@ -50,6 +50,17 @@ impl App {
         self.row_test_with(compiled)
     }
 
+    /// The test of [`App::row_test`] for a step of the list's pass, which also notes
+    /// what it finds testing rows on their text, when `learn` (see
+    /// [`RowTest::into_parts`] and `ready`).
+    pub(super) fn list_pass_test(&self, learn: bool) -> RowTest<'_> {
+        let mut test = self.row_test();
+        if learn {
+            test.learned = Some(Mutex::new(Vec::new()));
+        }
+        test
+    }
+
     /// The test of [`App::row_test`] with another query than the filter's, compiled
     /// (a phrase being typed: see `open_phrase`).
     pub(super) fn row_test_with<'a>(&'a self, compiled: Cow<'a, IndexedQuery>) -> RowTest<'a> {
@@ -84,6 +95,7 @@ impl App {
         RowTest {
             app: self,
             found: Mutex::new(FoundBodies::default()),
+            learned: None,
             budget,
             known,
             needs_time: compiled.query().depends_on_time(),
@@ -220,10 +232,13 @@ pub(super) struct RowTest<'a> {
     /// Folded bodies of the rows kept that were read from the store, for
     /// `folded_bodies` (merged once the step is over).
     found: Mutex<FoundBodies>,
+    /// What rows tested on their text answered, by slot, when the step notes it
+    /// (see [`App::list_pass_test`]).
+    learned: Option<Mutex<Vec<(u32, bool)>>>,
     /// Bytes `found` may take.
     budget: usize,
-    /// The saved filter kept ready for this query, if any: its answers for the rows
-    /// it tested (see `ready`).
+    /// The filter kept ready for this query, if any (saved, from the history, or the
+    /// list's own): its answers for the rows it tested (see `ready`).
     known: Option<&'a ReadyFilter>,
     compiled: Cow<'a, IndexedQuery>,
     /// The query has `since:`: rows tell their own time.
@@ -252,9 +267,21 @@ impl RowTest<'_> {
 
     /// What the step found for `folded_bodies`.
     pub(super) fn into_found(self) -> FoundBodies {
-        self.found
+        self.into_parts().0
+    }
+
+    /// What the step found for `folded_bodies`, and what the rows it tested on their
+    /// text answered, by slot (empty unless it was to note them).
+    pub(super) fn into_parts(self) -> (FoundBodies, Vec<(u32, bool)>) {
+        let found = self
+            .found
             .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        let learned = self
+            .learned
+            .map(|learned| learned.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .unwrap_or_default();
+        (found, learned)
     }
 
     /// True when some rows are confirmed on their text (read back from the body
@@ -301,8 +328,8 @@ impl RowTest<'_> {
     /// events switch and grouping say.
     pub(super) fn matches_query(&self, row: &Row) -> bool {
         // The common case, a query the slot decides (its words all answered by the
-        // index), or a saved filter kept ready that tested the row: one bit looked
-        // up, nothing else read.
+        // index), or a filter kept ready that tested the row: one bit looked up,
+        // nothing else read.
         if row.arriving.is_none()
             && let Some(answer) = self
                 .compiled
@@ -349,6 +376,12 @@ impl RowTest<'_> {
                     if passes && from_store.get() {
                         self.keep_folded(row, buffers.body_text());
                     }
+                    if let Some(learned) = &self.learned {
+                        learned
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push((row.slot, passes));
+                    }
                     buffers.shrink_past(KEPT_CAPACITY);
                     passes
                 })
@@ -391,6 +424,7 @@ mod tests {
     use super::super::update::update;
     use super::*;
     use crate::model::{Entry, EntryId, Flags, Item, SourceId};
+    use crate::query::Query;
 
     const WORDS: &[&str] = &["peace", "deal", "kyiv", "storm", "red", "drone", "talks"];
 
@@ -739,5 +773,150 @@ mod tests {
         let row = app.rows.remove(app.visible[0]).expect("a row");
         app.release(&row);
         assert_eq!(app.ready.filters[0].answer(slot), None);
+    }
+
+    /// Body reads while `text` is typed into the filter at once (pasted: every key
+    /// before any filter work), accepted, and its pass run to the end.
+    fn paste_and_accept(app: &mut App, text: &str) -> usize {
+        let before = reads::counts()[1];
+        update(app, Action::StartFilter);
+        for c in text.chars() {
+            update(app, Action::FilterChar(c));
+        }
+        update(app, Action::FilterAccept);
+        app.finish_filter();
+        reads::counts()[1] - before
+    }
+
+    /// Body reads while the reader is idle until nothing is left to sweep.
+    fn idle(app: &mut App) -> usize {
+        let before = reads::counts()[1];
+        while app.ready_work_left() {
+            update(app, Action::ReadyStep);
+        }
+        reads::counts()[1] - before
+    }
+
+    #[test]
+    fn a_phrase_applied_once_is_recalled_from_the_history_without_reading_a_body() {
+        let mut app = peace_deal_in_a_third();
+        // Pasted: its pass reads each candidate's body, and notes what it found.
+        assert_eq!(paste_and_accept(&mut app, "\"peace deal\""), 40);
+        assert_eq!(app.visible.len(), 20);
+        assert_eq!(idle(&mut app), 0, "the pass tested every row already");
+        update(&mut app, Action::FilterCancel);
+        app.finish_filter();
+        assert_eq!(app.visible.len(), 60);
+        // Recalled from the history (`/`, Up): no body read.
+        let before = reads::counts()[1];
+        update(&mut app, Action::StartFilter);
+        update(&mut app, Action::FilterHistory(-1));
+        app.finish_filter();
+        assert_eq!(app.filter.input, "\"peace deal\"");
+        assert_eq!(reads::counts()[1] - before, 0, "recalled: no body read");
+        assert_eq!(app.visible.len(), 20);
+        // Pasted again: no body read either.
+        update(&mut app, Action::FilterCancel);
+        assert_eq!(paste_and_accept(&mut app, "\"peace deal\""), 0);
+        assert_eq!(app.visible.len(), 20);
+    }
+
+    #[test]
+    fn a_typed_phrase_is_swept_while_idle_once_in_the_history() {
+        let mut app = peace_deal_in_a_third();
+        update(&mut app, Action::StartFilter);
+        for c in "\"peace deal\"".chars() {
+            update(&mut app, Action::FilterChar(c));
+            while app.filter_work_left() {
+                update(&mut app, Action::FilterStep);
+            }
+        }
+        assert_eq!(app.visible.len(), 20);
+        // Not accepted yet: not in the history, nothing to sweep.
+        assert_eq!(idle(&mut app), 0);
+        update(&mut app, Action::FilterAccept);
+        // The closing quote's pass tested only what the pass behind the list kept;
+        // the sweep tests the rest, which hold "peace" and "deal" but not the phrase.
+        assert_eq!(idle(&mut app), 20);
+        update(&mut app, Action::FilterCancel);
+        app.finish_filter();
+        let before = reads::counts()[1];
+        update(&mut app, Action::StartFilter);
+        update(&mut app, Action::FilterHistory(-1));
+        app.finish_filter();
+        assert_eq!(reads::counts()[1] - before, 0, "recalled: no body read");
+        assert_eq!(app.visible.len(), 20);
+    }
+
+    #[test]
+    fn the_history_keeps_only_its_latest_text_filters_ready() {
+        let mut app = peace_deal_in_a_third();
+        app.saved_filters = vec![("deal".to_string(), "\"peace deal\"".to_string())];
+        for query in [
+            "\"drone peace\"",
+            "\"deal peace\"",
+            "kyiv",
+            "\"peace drone\"",
+            "since:1h \"peace\"",
+            "\"peace deal\"",
+            "red-x",
+            "\"storm peace\"",
+            "\"talks peace\"",
+        ] {
+            paste_and_accept(&mut app, query);
+            update(&mut app, Action::FilterCancel);
+        }
+        idle(&mut app);
+        let kept: Vec<Query> = app
+            .ready
+            .filters
+            .iter()
+            .map(|ready| ready.query.clone())
+            .collect();
+        let parsed = |query: &str| Query::parse(query).expect("a query");
+        // The saved filter, then the history's four latest that read the text (a
+        // word is answered by the index, `since:` moves with the clock, and the
+        // saved filter is there already), newest first.
+        assert_eq!(
+            kept,
+            [
+                "\"peace deal\"",
+                "\"talks peace\"",
+                "\"storm peace\"",
+                "red-x",
+                "\"peace drone\""
+            ]
+            .map(parsed)
+        );
+        assert!(app.ready.current.is_none(), "the list's filter is empty");
+    }
+
+    #[test]
+    fn a_pass_again_under_an_applied_phrase_reads_only_rows_it_never_tested() {
+        let mut app = app_with(peace_deal_entries(0..50));
+        app.grouping = false;
+        assert_eq!(paste_and_accept(&mut app, "\"peace deal\""), 33);
+        // Older rows join (tested on arrival), then the list's pass runs again over
+        // every row (as a source toggled does): the rows its first pass tested are
+        // answered from what it noted, only the 7 candidates that joined are read.
+        let older = peace_deal_entries(50..60)
+            .into_iter()
+            .map(Row::new)
+            .collect();
+        update(&mut app, Action::Backfill(older));
+        app.finish_filter();
+        let before = reads::counts()[1];
+        app.refilter();
+        app.finish_filter();
+        assert_eq!(reads::counts()[1] - before, 7);
+        let mut whole = peace_deal_in_a_third();
+        paste_and_accept(&mut whole, "\"peace deal\"");
+        let ids = |app: &App| -> Vec<String> {
+            app.visible
+                .iter()
+                .map(|&index| app.rows[index].id().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&app), ids(&whole));
     }
 }
