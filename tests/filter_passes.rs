@@ -704,6 +704,27 @@ fn ingest(app: &mut App, entries: Vec<Entry>, edits: Vec<Entry>) {
     update(app, Action::Ingested(Box::new(ingested)));
 }
 
+/// News of "bbc" (entries 20,000 to 20,029, the newest saying "drone and"), and an
+/// edit to entry 10 that makes it say "drone and".
+fn drone_news_and_an_edit(app: &mut App) {
+    let mut edited = entry(10);
+    edited.item.text = "a drone and a storm".to_string();
+    edited.edited = true;
+    let mut news: Vec<Entry> = (20_000..20_030).rev().map(entry).collect();
+    news[0].item.text = "drone and peace talks".to_string();
+    ingest(app, news, vec![edited]);
+}
+
+/// The idle reader's sweeps run until the filters kept ready have nothing left.
+fn idle_until_swept(app: &mut App) {
+    let mut steps = 0;
+    while app.ready_work_left() {
+        update(app, Action::ReadyStep);
+        steps += 1;
+        assert!(steps < 100_000, "the sweeps end");
+    }
+}
+
 /// A saved phrase filter is kept ready while the reader is idle (its sweep tests the
 /// rows when no key waits); applied, it lists what a pass from scratch lists: after
 /// news and an edit arrived during its sweep, after news not swept yet, and with a
@@ -722,18 +743,8 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
     for _ in 0..3 {
         update(&mut app, Action::ReadyStep);
     }
-    let mut edited = entry(10);
-    edited.item.text = "a drone and a storm".to_string();
-    edited.edited = true;
-    let mut news: Vec<Entry> = (20_000..20_030).rev().map(entry).collect();
-    news[0].item.text = "drone and peace talks".to_string();
-    ingest(&mut app, news, vec![edited]);
-    let mut steps = 0;
-    while app.ready_work_left() {
-        update(&mut app, Action::ReadyStep);
-        steps += 1;
-        assert!(steps < 100_000, "the sweeps end");
-    }
+    drone_news_and_an_edit(&mut app);
+    idle_until_swept(&mut app);
     assert!(!app.ready_work_left(), "idle once swept");
 
     update(&mut app, Action::ApplySavedFilter(0));
@@ -791,12 +802,7 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     for _ in 0..3 {
         update(&mut app, Action::FilterStep);
     }
-    let mut edited = entry(10);
-    edited.item.text = "a drone and a storm".to_string();
-    edited.edited = true;
-    let mut news: Vec<Entry> = (20_000..20_030).rev().map(entry).collect();
-    news[0].item.text = "drone and peace talks".to_string();
-    ingest(&mut app, news, vec![edited]);
+    drone_news_and_an_edit(&mut app);
     finish_by_steps(&mut app);
     let expected = from_scratch(&app);
     assert_eq!(shown(&app), expected);
@@ -821,12 +827,7 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     assert!(expected.contains(&"e20036".to_string()), "the news");
 
     // Idle: the sweeps end, and the phrase recalled again lists the same.
-    let mut steps = 0;
-    while app.ready_work_left() {
-        update(&mut app, Action::ReadyStep);
-        steps += 1;
-        assert!(steps < 100_000, "the sweeps end");
-    }
+    idle_until_swept(&mut app);
     update(&mut app, Action::FilterCancel);
     app.finish_filter();
     update(&mut app, Action::StartFilter);

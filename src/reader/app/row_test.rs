@@ -670,6 +670,14 @@ mod tests {
             .collect()
     }
 
+    /// The ids of the rows the list shows, in order.
+    fn shown_ids(app: &App) -> Vec<String> {
+        app.visible
+            .iter()
+            .map(|&index| app.rows[index].id().to_string())
+            .collect()
+    }
+
     #[test]
     fn older_rows_loaded_under_a_phrase_filter_are_tested_before_they_join() {
         let filter = |app: &mut App| {
@@ -698,14 +706,8 @@ mod tests {
         );
         let mut whole = app_with(peace_deal_entries(0..60));
         filter(&mut whole);
-        let ids = |app: &App| -> Vec<String> {
-            app.visible
-                .iter()
-                .map(|&index| app.rows[index].id().to_string())
-                .collect()
-        };
         assert_eq!(app.visible.len(), 20);
-        assert_eq!(ids(&app), ids(&whole));
+        assert_eq!(shown_ids(&app), shown_ids(&whole));
     }
 
     #[test]
@@ -911,12 +913,6 @@ mod tests {
         assert_eq!(reads::counts()[1] - before, 7);
         let mut whole = peace_deal_in_a_third();
         paste_and_accept(&mut whole, "\"peace deal\"");
-        let ids = |app: &App| -> Vec<String> {
-            app.visible
-                .iter()
-                .map(|&index| app.rows[index].id().to_string())
-                .collect()
-        };
-        assert_eq!(ids(&app), ids(&whole));
+        assert_eq!(shown_ids(&app), shown_ids(&whole));
     }
 }
