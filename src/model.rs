@@ -173,6 +173,20 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry of `source` first seen at `first_seen`: not edited, still listed,
+    /// unread.
+    pub fn new(source: SourceId, item: Item, first_seen: Timestamp) -> Entry {
+        Entry {
+            source,
+            item,
+            first_seen,
+            edited: false,
+            previous_text: None,
+            removed: false,
+            read: false,
+        }
+    }
+
     /// The time the entry is sorted by: published, else updated, else first seen.
     pub fn sort_time(&self) -> Timestamp {
         self.item.time().unwrap_or(self.first_seen)

@@ -313,9 +313,9 @@ fn news(count: usize) -> Vec<Entry> {
                 .collect::<Vec<_>>()
                 .join("\n\n");
             let time = Timestamp::from_second(1_760_000_000 - 300 * n as i64).expect("time");
-            Entry {
-                source: SourceId(format!("Bench feed {:02}", n % 5)),
-                item: Item {
+            Entry::new(
+                SourceId(format!("Bench feed {:02}", n % 5)),
+                Item {
                     id: EntryId(format!("https://bench.example/feed-{:02}/item-{n}", n % 5)),
                     published: Some(time),
                     updated: None,
@@ -329,12 +329,8 @@ fn news(count: usize) -> Vec<Entry> {
                     text,
                     flags: Flags::default(),
                 },
-                first_seen: time,
-                edited: false,
-                previous_text: None,
-                removed: false,
-                read: false,
-            }
+                time,
+            )
         })
         .collect()
 }

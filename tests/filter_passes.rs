@@ -33,26 +33,24 @@ const BASE: i64 = 1_800_000_000;
 /// Entry `number`: newer numbers are newer entries; words vary with the number.
 fn entry(number: i64) -> Entry {
     let word = |k: i64| WORDS[(number * 7 + k * 13).rem_euclid(WORDS.len() as i64) as usize];
-    Entry {
-        source: SourceId(SOURCES[number.rem_euclid(3) as usize].to_string()),
-        item: Item {
-            id: EntryId(format!("e{number}")),
-            published: Timestamp::from_second(BASE + number * 60).ok(),
-            updated: None,
-            title: format!("{} {} number {number}", word(1), word(2)),
-            author: None,
-            url: Some(format!("https://example.com/{number}")),
-            text: format!("{} and {} then {}", word(3), word(4), word(5)),
-            html: None,
-            flags: Flags::default(),
-        },
-        // Seen when published (the reader sorts nothing later than first seen).
-        first_seen: Timestamp::from_second(BASE + number * 60).expect("time"),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    let item = Item {
+        id: EntryId(format!("e{number}")),
+        published: Timestamp::from_second(BASE + number * 60).ok(),
+        updated: None,
+        title: format!("{} {} number {number}", word(1), word(2)),
+        author: None,
+        url: Some(format!("https://example.com/{number}")),
+        text: format!("{} and {} then {}", word(3), word(4), word(5)),
+        html: None,
+        flags: Flags::default(),
+    };
+    let source = SourceId(SOURCES[number.rem_euclid(3) as usize].to_string());
+    // Seen when published (the reader sorts nothing later than first seen).
+    Entry::new(
+        source,
+        item,
+        Timestamp::from_second(BASE + number * 60).expect("time"),
+    )
 }
 
 /// An app over entries `from..to` whose passes test one chunk per step.

@@ -16,24 +16,22 @@ fn entries(specs: &[(usize, usize, usize)]) -> Vec<Entry> {
     specs
         .iter()
         .enumerate()
-        .map(|(index, &(source, title, body))| Entry {
-            source: SourceId(SOURCES[source].to_string()),
-            item: Item {
-                id: EntryId(format!("e{index}")),
-                published: Timestamp::from_second(1_800_000_000 - index as i64 * 60).ok(),
-                updated: None,
-                title: format!("{} {}", WORDS[title], WORDS[(title + 3) % WORDS.len()]),
-                author: None,
-                url: None,
-                text: format!("{} and {}", WORDS[body], WORDS[(body + 5) % WORDS.len()]),
-                html: None,
-                flags: Flags::default(),
-            },
-            first_seen: Timestamp::from_second(1_800_000_000).expect("time"),
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
+        .map(|(index, &(source, title, body))| {
+            Entry::new(
+                SourceId(SOURCES[source].to_string()),
+                Item {
+                    id: EntryId(format!("e{index}")),
+                    published: Timestamp::from_second(1_800_000_000 - index as i64 * 60).ok(),
+                    updated: None,
+                    title: format!("{} {}", WORDS[title], WORDS[(title + 3) % WORDS.len()]),
+                    author: None,
+                    url: None,
+                    text: format!("{} and {}", WORDS[body], WORDS[(body + 5) % WORDS.len()]),
+                    html: None,
+                    flags: Flags::default(),
+                },
+                Timestamp::from_second(1_800_000_000).expect("time"),
+            )
         })
         .collect()
 }

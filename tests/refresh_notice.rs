@@ -23,9 +23,9 @@ fn reader(sources: &[&str]) -> App {
 
 fn entry(source: &str, entry_id: &str) -> Entry {
     let now = Timestamp::now();
-    Entry {
-        source: id(source),
-        item: Item {
+    Entry::new(
+        id(source),
+        Item {
             id: EntryId(entry_id.to_string()),
             published: Some(now),
             updated: None,
@@ -36,12 +36,8 @@ fn entry(source: &str, entry_id: &str) -> Entry {
             html: None,
             flags: Default::default(),
         },
-        first_seen: now,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+        now,
+    )
 }
 
 /// This reader's poll of `source` stored: `new` entries, or the error.

@@ -13,9 +13,9 @@ fn now() -> Timestamp {
 }
 
 fn entry(id: &str, title: &str, author: Option<&str>, url: Option<&str>) -> Entry {
-    Entry {
-        source: SourceId("Guardian".to_string()),
-        item: Item {
+    Entry::new(
+        SourceId("Guardian".to_string()),
+        Item {
             id: EntryId(id.to_string()),
             published: Some(now()),
             updated: None,
@@ -26,12 +26,8 @@ fn entry(id: &str, title: &str, author: Option<&str>, url: Option<&str>) -> Entr
             html: None,
             flags: Flags::default(),
         },
-        first_seen: now(),
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+        now(),
+    )
 }
 
 #[test]

@@ -63,9 +63,9 @@ pub(crate) mod tests {
         text: &str,
         published: Timestamp,
     ) -> Entry {
-        Entry {
-            source: SourceId(source.to_string()),
-            item: Item {
+        Entry::new(
+            SourceId(source.to_string()),
+            Item {
                 id: EntryId("1".to_string()),
                 published: Some(published),
                 updated: None,
@@ -76,12 +76,8 @@ pub(crate) mod tests {
                 html: None,
                 flags: Default::default(),
             },
-            first_seen: published,
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
-        }
+            published,
+        )
     }
 
     fn text(body: &str) -> Entry {

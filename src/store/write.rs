@@ -87,15 +87,7 @@ pub(super) fn apply_in(
             let item_updated = item.updated.map(Timestamp::as_millisecond);
             match cached {
                 None => {
-                    let entry = Entry {
-                        source: source.clone(),
-                        item,
-                        first_seen: now,
-                        edited: false,
-                        previous_text: None,
-                        removed: false,
-                        read: false,
-                    };
+                    let entry = Entry::new(source.clone(), item, now);
                     insert
                         .execute(params![
                             source.0,

@@ -10,9 +10,9 @@ use liveblog::store::{Applied, SourceState};
 /// An entry of `source` published (and first seen) at `time`, with no author, link
 /// or HTML, unread and unedited: tests change the fields they care about.
 pub fn plain_entry(source: &str, id: &str, time: Timestamp, title: &str, text: &str) -> Entry {
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
+    Entry::new(
+        SourceId(source.to_string()),
+        Item {
             id: EntryId(id.to_string()),
             published: Some(time),
             updated: None,
@@ -23,12 +23,8 @@ pub fn plain_entry(source: &str, id: &str, time: Timestamp, title: &str, text: &
             html: None,
             flags: Default::default(),
         },
-        first_seen: time,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+        time,
+    )
 }
 
 /// A poll of `source` that stored `new` entries (newest first, as the cache gives

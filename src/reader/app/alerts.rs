@@ -84,9 +84,9 @@ pub fn summary(source: &SourceId, matches: &[&Entry], first_poll: bool) -> Entry
         .map(|entry| entry.first_seen)
         .max()
         .unwrap_or_default();
-    Entry {
-        source: source.clone(),
-        item: Item {
+    Entry::new(
+        source.clone(),
+        Item {
             id: EntryId(format!("alert-summary-{count}")),
             published: newest.flatten(),
             updated: None,
@@ -98,9 +98,5 @@ pub fn summary(source: &SourceId, matches: &[&Entry], first_poll: bool) -> Entry
             flags: Default::default(),
         },
         first_seen,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+    )
 }

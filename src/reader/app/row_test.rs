@@ -446,9 +446,9 @@ mod tests {
         };
         let minutes = i64::try_from(number).unwrap_or(0) * 7;
         let time = now() - jiff::SignedDuration::from_mins(minutes);
-        Entry {
-            source: SourceId(["a", "b", "c"][source % 3].to_string()),
-            item: Item {
+        Entry::new(
+            SourceId(["a", "b", "c"][source % 3].to_string()),
+            Item {
                 id: EntryId(format!("e{number}")),
                 published: Some(time),
                 updated: None,
@@ -462,12 +462,8 @@ mod tests {
                     ..Flags::default()
                 },
             },
-            first_seen: time,
-            edited: false,
-            previous_text: None,
-            removed: false,
-            read: false,
-        }
+            time,
+        )
     }
 
     /// The old per-row test: the whole entry read back and folded, the query's own

@@ -16,9 +16,9 @@ pub(super) fn now() -> Timestamp {
 pub(super) fn numbered(source: &str, number: usize) -> Entry {
     let minutes = i64::try_from(number).expect("a small number");
     let time = Timestamp::from_second(1_700_000_000 + minutes * 60).expect("a valid time");
-    Entry {
-        source: SourceId(source.to_string()),
-        item: Item {
+    Entry::new(
+        SourceId(source.to_string()),
+        Item {
             id: EntryId(format!("{source}-{number}")),
             published: Some(time),
             updated: None,
@@ -29,12 +29,8 @@ pub(super) fn numbered(source: &str, number: usize) -> Entry {
             html: None,
             flags: Default::default(),
         },
-        first_seen: time,
-        edited: false,
-        previous_text: None,
-        removed: false,
-        read: false,
-    }
+        time,
+    )
 }
 
 /// Entries `range` of source `source` (oldest first: the app sorts them).
