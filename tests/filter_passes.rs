@@ -834,3 +834,68 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     finish_by_steps(&mut app);
     assert_eq!(shown(&app), expected);
 }
+
+/// `/`, Esc, then `/` and Up: the filter cleared, then the latest one of the history
+/// recalled, its pass run to the end step by step.
+fn recall_latest(app: &mut App) {
+    update(app, Action::StartFilter);
+    update(app, Action::FilterCancel);
+    app.finish_filter();
+    update(app, Action::StartFilter);
+    update(app, Action::FilterHistory(-1));
+    finish_by_steps(app);
+}
+
+/// What a phrase's pass notes is the phrase's answer alone: rows it passed over for a
+/// source toggled off, or for the key events switch, show once they are shown again.
+#[test]
+fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them() {
+    let mut app = app(0, 20_000);
+    for source in &mut app.sources {
+        source.enabled = source.id.0 != "reuters";
+    }
+    // Only reuters' entries say "drone and" (see `entry`).
+    type_text(&mut app, "\"drone and\"");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    for source in &mut app.sources {
+        source.enabled = true;
+    }
+    recall_latest(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(!expected.is_empty(), "the source shown again");
+
+    update(&mut app, Action::ToggleKeyEvents);
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterCancel);
+    type_text(&mut app, "\"storm and\"");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    assert!(shown(&app).is_empty(), "no key event among these entries");
+    update(&mut app, Action::ToggleKeyEvents);
+    finish_by_steps(&mut app);
+    let expected = from_scratch(&app);
+    assert!(!expected.is_empty());
+    assert_eq!(shown(&app), expected);
+}
+
+/// A filter with `since:` moves with the clock: recalled later, it lists what a pass
+/// from scratch lists then, not what it matched when applied.
+#[test]
+fn a_filter_with_since_recalled_later_lists_what_it_matches_then() {
+    let mut app = app(0, 20_000);
+    type_text(&mut app, "since:3h \"drone and\"");
+    update(&mut app, Action::FilterAccept);
+    finish_by_steps(&mut app);
+    let applied = shown(&app);
+    assert!(!applied.is_empty());
+    let later = app.now + jiff::SignedDuration::from_mins(90);
+    update(&mut app, Action::StartFilter);
+    update(&mut app, Action::FilterCancel);
+    update(&mut app, Action::Tick(later));
+    recall_latest(&mut app);
+    let expected = from_scratch(&app);
+    assert_eq!(shown(&app), expected);
+    assert!(expected.len() < applied.len(), "some left the last 3 hours");
+}

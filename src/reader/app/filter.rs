@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use super::folded_bodies::{FoldedBodies, FoundBodies};
+use super::open_phrase::Narrowed;
 use super::scan::Scan;
 use super::state::{Anchor, App, Effect, Row, View};
 use crate::query::Query;
@@ -131,7 +132,7 @@ impl App {
         let learn = self.keep_list_filter_ready();
         let mut visible = std::mem::take(&mut self.visible);
         let (found, learned) = {
-            let keep_row = self.list_pass_test(learn);
+            let keep_row = self.row_test().noting(learn);
             let rows = &self.rows;
             let keep = |index: usize| keep_row.keeps(&rows[index]);
             let chunk = keep_row.chunk();
@@ -241,6 +242,7 @@ impl App {
                 // The closing quote of a phrase whose pass ran behind the kept list
                 // (see `open_phrase`): the phrase can only narrow what that pass found.
                 let from_open = self.take_open_phrase_narrowed_by(&query);
+                let rejected = from_open.as_ref().map(|narrowed| narrowed.rejected.clone());
                 // Typing on at the end of a query made only of positive terms can only
                 // narrow it: filter what is shown instead of everything. (Not when the
                 // typing turns a word into a field or a phrase: `title` → `title:x`.)
@@ -256,7 +258,7 @@ impl App {
                 self.filter.error = None;
                 let anchor = self.anchor();
                 let rows = self.rows.len();
-                let scan = if let Some((matched, left)) = from_open {
+                let scan = if let Some(Narrowed { matched, left, .. }) = from_open {
                     self.visible.clear();
                     Scan::narrowed(left, matched, rows)
                 } else if narrows {
@@ -269,6 +271,13 @@ impl App {
                     Scan::all()
                 };
                 self.restart(scan, anchor, Anchor::WithinBudget);
+                // What the phrase's pass rejected, the closed phrase rejects too.
+                if let Some(rejected) = rejected
+                    && self.keep_list_filter_ready()
+                {
+                    let answers = rejected.iter().map(|slot| (slot, false)).collect();
+                    self.ready.learn(&self.filter.query, answers);
+                }
             }
             Err(error) => {
                 // The list keeps the last good query's rows; a phrase being typed is

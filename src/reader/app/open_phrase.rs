@@ -12,6 +12,8 @@
 //! Rows joining or leaving (the word index changing) make the pass's row numbers
 //! stale: it is dropped, and the closing quote starts from nothing as before.
 
+use roaring::RoaringBitmap;
+
 use super::scan::Scan;
 use crate::query::{IndexedQuery, Query};
 
@@ -31,4 +33,20 @@ pub struct OpenPhrase {
     pub(super) scan: Option<Scan>,
     /// The rows it kept so far, ascending.
     pub(super) matched: Vec<usize>,
+    /// The slots of the rows it, or a pass it narrowed, rejected on their text: the
+    /// phrase once typed on rejects them too, so they are noted as tested for it
+    /// (see `ready`), and recalling it later reads none of them.
+    pub(super) rejected: RoaringBitmap,
+}
+
+/// What a pass for a phrase being typed leaves to the input typed after it, when that
+/// can only narrow what it matched (see [`super::state::App::take_open_phrase_narrowed_by`]).
+#[derive(Debug)]
+pub struct Narrowed {
+    /// The rows it kept, ascending.
+    pub(super) matched: Vec<usize>,
+    /// What it had left to test.
+    pub(super) left: Option<Scan>,
+    /// The slots it rejected on their text.
+    pub(super) rejected: RoaringBitmap,
 }

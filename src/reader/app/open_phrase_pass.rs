@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::time::Instant;
 
-use super::open_phrase::OpenPhrase;
+use super::open_phrase::{Narrowed, OpenPhrase};
 use super::scan::Scan;
 use super::state::App;
 use crate::query::Query;
@@ -20,12 +20,16 @@ impl App {
             return;
         };
         let rows = self.rows.len();
-        let scan = match self.take_open_phrase_narrowed_by(&query) {
-            Some((matched, left)) => Scan::narrowed(left, matched, rows),
+        let (scan, rejected) = match self.take_open_phrase_narrowed_by(&query) {
+            Some(Narrowed {
+                matched,
+                left,
+                rejected,
+            }) => (Scan::narrowed(left, matched, rows), rejected),
             None => {
                 // What the last pass kept is no guide to this one.
                 self.folded_bodies.clear();
-                Scan::all()
+                (Scan::all(), Default::default())
             }
         };
         self.open_phrase = Some(OpenPhrase {
@@ -35,16 +39,15 @@ impl App {
             changes: self.index.changes(),
             scan: Some(scan),
             matched: Vec::new(),
+            rejected,
         });
     }
 
     /// Takes the pass for a phrase being typed when the input now typed (parsed as
-    /// `query`) can only narrow what it matched: what it found so far and what it had
-    /// left to test. `None` (the pass dropped) when it cannot, or its rows are stale.
-    pub(super) fn take_open_phrase_narrowed_by(
-        &mut self,
-        query: &Query,
-    ) -> Option<(Vec<usize>, Option<Scan>)> {
+    /// `query`) can only narrow what it matched: what it found so far, what it had
+    /// left to test and what it rejected. `None` (the pass dropped) when it cannot, or
+    /// its rows are stale.
+    pub(super) fn take_open_phrase_narrowed_by(&mut self, query: &Query) -> Option<Narrowed> {
         let open = self.open_phrase.take()?;
         let narrows = open.changes == self.index.changes()
             && self
@@ -54,7 +57,11 @@ impl App {
                 .is_some_and(|appended| Query::typing_narrows(&open.input, true, appended))
             && open.query.is_positive_conjunction()
             && query.is_positive_conjunction();
-        narrows.then_some((open.matched, open.scan))
+        narrows.then_some(Narrowed {
+            matched: open.matched,
+            left: open.scan,
+            rejected: open.rejected,
+        })
     }
 
     /// Whether the pass for a phrase being typed has rows left to test.
@@ -81,13 +88,15 @@ impl App {
         let compiled = open
             .compiled
             .get_or_insert_with(|| self.index.compile(&open.query));
-        let found = {
-            let test = self.row_test_with(Cow::Borrowed(compiled));
+        let (found, answers) = {
+            let test = self.row_test_with(Cow::Borrowed(compiled)).noting(true);
             let keep = |index: usize| test.keeps(&self.rows[index]);
             scan.step(rows, &keep, deadline, None, test.chunk(), &mut open.matched);
-            test.into_found()
+            test.into_parts()
         };
         self.keep_found(found);
+        let rejected = answers.iter().filter(|(_, matched)| !matched);
+        open.rejected.extend(rejected.map(|&(slot, _)| slot));
         if !scan.is_done(rows) {
             open.scan = Some(scan);
         }

@@ -98,8 +98,9 @@ pub struct ReadyFilters {
     /// rows for these.
     pub(super) filters: Vec<ReadyFilter>,
     /// The list's filter when it reads the text, has no `since:` and is none of
-    /// `filters`: what the list's pass found, never swept (it joins `filters` once
-    /// it is in the history).
+    /// `filters`: what the list's pass found, never swept. It joins `filters` once it
+    /// is in the history; it is let go of when another filter takes its place, or
+    /// when the filters kept ready are chosen again and it is no longer the list's.
     pub(super) current: Option<ReadyFilter>,
 }
 

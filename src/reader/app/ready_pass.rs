@@ -12,12 +12,22 @@ use super::state::App;
 use crate::query::Query;
 
 impl App {
-    /// What the filters kept ready are chosen from: the saved filters' query texts,
-    /// then the history's latest filters, newest first.
-    fn ready_wanted(&self) -> impl Iterator<Item = &str> {
-        let saved = self.saved_filters.iter().map(|(_, query)| query.as_str());
+    /// What the filters kept ready are chosen from, each with whether it is saved:
+    /// the saved filters' query texts, then the history's latest filters, newest
+    /// first.
+    fn ready_wanted(&self) -> impl Iterator<Item = (&str, bool)> {
+        let saved = self
+            .saved_filters
+            .iter()
+            .map(|(_, query)| (query.as_str(), true));
         let history = self.filter_history.iter().rev().take(HISTORY_LOOKED_AT);
-        saved.chain(history.map(String::as_str))
+        saved.chain(history.map(|input| (input.as_str(), false)))
+    }
+
+    /// Whether the filters kept ready were chosen from what is wanted now.
+    fn ready_in_line(&self) -> bool {
+        self.ready
+            .made_for(self.ready_wanted().map(|(input, _)| input))
     }
 
     /// Brings the filters kept ready in line with the saved filters and the history:
@@ -25,16 +35,14 @@ impl App {
     /// the history's latest filters that reads the text and has no `since:` (at most
     /// [`HISTORY_KEPT`]). Those kept already (the list's own too) stay as they are.
     pub(super) fn sync_ready(&mut self) {
-        if self.ready.made_for(self.ready_wanted()) {
+        if self.ready_in_line() {
             return;
         }
         let mut kept = std::mem::take(&mut self.ready.filters);
         kept.extend(self.ready.current.take());
         let mut filters: Vec<ReadyFilter> = Vec::new();
-        let saved = self.saved_filters.iter().map(|(_, input)| input);
-        let history = self.filter_history.iter().rev().take(HISTORY_LOOKED_AT);
         let mut from_history = 0;
-        for (input, is_saved) in saved.map(|i| (i, true)).chain(history.map(|i| (i, false))) {
+        for (input, is_saved) in self.ready_wanted() {
             if !is_saved && from_history == HISTORY_KEPT {
                 break;
             }
@@ -55,17 +63,23 @@ impl App {
             }
         }
         self.ready.filters = filters;
-        // The list's own stays while it is the list's filter.
+        // The list's own stays while it is the list's filter (and reads the text).
         self.ready.current = kept
             .into_iter()
-            .find(|ready| ready.query == self.filter.query);
-        self.ready.synced_from = self.ready_wanted().map(str::to_string).collect();
+            .find(|ready| ready.query == self.filter.query && ready.query.reads_text());
+        self.ready.synced_from = self
+            .ready_wanted()
+            .map(|(input, _)| input.to_string())
+            .collect();
     }
 
     /// Makes sure a filter is kept for the list's filter when it reads the text and
     /// has no `since:` (one of `filters`, else `current`), so that its pass notes what
     /// it finds; false when there is none to keep.
     pub(super) fn keep_list_filter_ready(&mut self) -> bool {
+        // A filter just accepted joins `filters` now, with what its pass noted, not
+        // at the next idle step (another filter applied before it would replace it).
+        self.sync_ready();
         let query = &self.filter.query;
         if !query.reads_text() || query.depends_on_time() {
             return false;
@@ -87,6 +101,7 @@ impl App {
     /// Forgets what every filter kept ready found, as if no pass or sweep had run
     /// (for benches that time a pass from nothing: the same phrase applied again is
     /// otherwise answered from what its last pass found).
+    #[doc(hidden)]
     pub fn forget_ready_filters(&mut self) {
         self.ready = Default::default();
     }
@@ -94,8 +109,7 @@ impl App {
     /// Whether a filter kept ready has rows left to test (or the saved filters or
     /// the history changed).
     pub fn ready_work_left(&self) -> bool {
-        !self.ready.made_for(self.ready_wanted())
-            || self.ready.filters.iter().any(|ready| self.sweep_due(ready))
+        !self.ready_in_line() || self.ready.filters.iter().any(|ready| self.sweep_due(ready))
     }
 
     /// Whether `ready` has a sweep under way, or rows joined since its last one.

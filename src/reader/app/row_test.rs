@@ -50,17 +50,6 @@ impl App {
         self.row_test_with(compiled)
     }
 
-    /// The test of [`App::row_test`] for a step of the list's pass, which also notes
-    /// what it finds testing rows on their text, when `learn` (see
-    /// [`RowTest::into_parts`] and `ready`).
-    pub(super) fn list_pass_test(&self, learn: bool) -> RowTest<'_> {
-        let mut test = self.row_test();
-        if learn {
-            test.learned = Some(Mutex::new(Vec::new()));
-        }
-        test
-    }
-
     /// The test of [`App::row_test`] with another query than the filter's, compiled
     /// (a phrase being typed: see `open_phrase`).
     pub(super) fn row_test_with<'a>(&'a self, compiled: Cow<'a, IndexedQuery>) -> RowTest<'a> {
@@ -232,8 +221,8 @@ pub(super) struct RowTest<'a> {
     /// Folded bodies of the rows kept that were read from the store, for
     /// `folded_bodies` (merged once the step is over).
     found: Mutex<FoundBodies>,
-    /// What rows tested on their text answered, by slot, when the step notes it
-    /// (see [`App::list_pass_test`]).
+    /// What the rows whose text was read answered, by slot, when the step notes it
+    /// (see [`RowTest::noting`]).
     learned: Option<Mutex<Vec<(u32, bool)>>>,
     /// Bytes `found` may take.
     budget: usize,
@@ -260,14 +249,18 @@ impl RowTest<'_> {
         }
     }
 
+    /// The same test, noting what the rows whose text it reads answer, when `note`
+    /// (see [`RowTest::into_parts`] and `ready`).
+    pub(super) fn noting(mut self, note: bool) -> Self {
+        if note {
+            self.learned = Some(Mutex::new(Vec::new()));
+        }
+        self
+    }
+
     /// Rows tested between looks at the clock.
     pub(super) fn chunk(&self) -> usize {
         if self.reads_text() { TEXT_CHUNK } else { CHUNK }
-    }
-
-    /// What the step found for `folded_bodies`.
-    pub(super) fn into_found(self) -> FoundBodies {
-        self.into_parts().0
     }
 
     /// What the step found for `folded_bodies`, and what the rows it tested on their
@@ -367,8 +360,9 @@ impl RowTest<'_> {
                     source,
                 };
                 BUFFERS.with_borrow_mut(|buffers| {
-                    let from_store = Cell::new(false);
+                    let (read, from_store) = (Cell::new(false), Cell::new(false));
                     let passes = self.compiled.test_staged(held, now, buffers, |stage, out| {
+                        read.set(true);
                         if self.app.fold_stage(row, stage, out) {
                             from_store.set(true);
                         }
@@ -376,7 +370,11 @@ impl RowTest<'_> {
                     if passes && from_store.get() {
                         self.keep_folded(row, buffers.body_text());
                     }
-                    if let Some(learned) = &self.learned {
+                    // Only what read the text is worth noting: a row the index ruled
+                    // out costs a bit again, less than a lock now.
+                    if read.get()
+                        && let Some(learned) = &self.learned
+                    {
                         learned
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
@@ -789,8 +787,11 @@ mod tests {
     /// Body reads while the reader is idle until nothing is left to sweep.
     fn idle(app: &mut App) -> usize {
         let before = reads::counts()[1];
+        let mut steps = 0;
         while app.ready_work_left() {
             update(app, Action::ReadyStep);
+            steps += 1;
+            assert!(steps < 10_000, "the sweeps end");
         }
         reads::counts()[1] - before
     }
@@ -820,7 +821,7 @@ mod tests {
     }
 
     #[test]
-    fn a_typed_phrase_is_swept_while_idle_once_in_the_history() {
+    fn a_typed_phrase_is_ready_once_typed_without_a_sweep() {
         let mut app = peace_deal_in_a_third();
         update(&mut app, Action::StartFilter);
         for c in "\"peace deal\"".chars() {
@@ -830,12 +831,10 @@ mod tests {
             }
         }
         assert_eq!(app.visible.len(), 20);
-        // Not accepted yet: not in the history, nothing to sweep.
-        assert_eq!(idle(&mut app), 0);
         update(&mut app, Action::FilterAccept);
-        // The closing quote's pass tested only what the pass behind the list kept;
-        // the sweep tests the rest, which hold "peace" and "deal" but not the phrase.
-        assert_eq!(idle(&mut app), 20);
+        // The closing quote's pass tested only what the pass behind the list kept,
+        // and that pass noted what it rejected ("deal peace …"): nothing to sweep.
+        assert_eq!(idle(&mut app), 0);
         update(&mut app, Action::FilterCancel);
         app.finish_filter();
         let before = reads::counts()[1];
@@ -887,6 +886,37 @@ mod tests {
             .map(parsed)
         );
         assert!(app.ready.current.is_none(), "the list's filter is empty");
+    }
+
+    #[test]
+    fn a_row_leaving_takes_its_slot_out_of_the_list_filters_answers() {
+        let mut app = peace_deal_in_a_third();
+        update(&mut app, Action::StartFilter);
+        for c in "\"peace deal\"".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        app.finish_filter();
+        // Not accepted: the list's own, not in the history yet.
+        let current = app.ready.current.as_ref().expect("kept for the list");
+        let slot = app.rows[app.visible[0]].slot;
+        assert_eq!(current.answer(slot), Some(true));
+        let row = app.rows.remove(app.visible[0]).expect("a row");
+        app.release(&row);
+        let current = app.ready.current.as_ref().expect("kept for the list");
+        assert_eq!(current.answer(slot), None);
+    }
+
+    #[test]
+    fn only_the_latest_sixteen_of_the_history_are_looked_at() {
+        let mut app = peace_deal_in_a_third();
+        paste_and_accept(&mut app, "\"peace deal\"");
+        for n in 0..16 {
+            update(&mut app, Action::FilterCancel);
+            paste_and_accept(&mut app, &format!("word{n}"));
+        }
+        update(&mut app, Action::FilterCancel);
+        idle(&mut app);
+        assert!(app.ready.filters.is_empty(), "the phrase is 17 back");
     }
 
     #[test]
