@@ -775,13 +775,18 @@ mod tests {
     /// before any filter work), accepted, and its pass run to the end.
     fn paste_and_accept(app: &mut App, text: &str) -> usize {
         let before = reads::counts()[1];
+        paste(app, text);
+        update(app, Action::FilterAccept);
+        app.finish_filter();
+        reads::counts()[1] - before
+    }
+
+    /// `/`, then `text` typed at once (every key before any filter work).
+    fn paste(app: &mut App, text: &str) {
         update(app, Action::StartFilter);
         for c in text.chars() {
             update(app, Action::FilterChar(c));
         }
-        update(app, Action::FilterAccept);
-        app.finish_filter();
-        reads::counts()[1] - before
     }
 
     /// Body reads while the reader is idle until nothing is left to sweep.
@@ -891,10 +896,7 @@ mod tests {
     #[test]
     fn a_row_leaving_takes_its_slot_out_of_the_list_filters_answers() {
         let mut app = peace_deal_in_a_third();
-        update(&mut app, Action::StartFilter);
-        for c in "\"peace deal\"".chars() {
-            update(&mut app, Action::FilterChar(c));
-        }
+        paste(&mut app, "\"peace deal\"");
         app.finish_filter();
         // Not accepted: the list's own, not in the history yet.
         let current = app.ready.current.as_ref().expect("kept for the list");
