@@ -113,8 +113,9 @@ impl ReadyFilters {
             .find(|ready| ready.query == *query)
     }
 
-    /// Takes in what the list's pass for `query` found testing rows on their text,
-    /// by slot, if a filter is kept for it.
+    /// Takes in what a pass found for `query` testing rows on their text, by slot (the
+    /// list's pass, or the rows the pass behind a phrase being typed rejected), if a
+    /// filter is kept for it.
     pub(super) fn learn(&mut self, query: &Query, answers: Vec<(u32, bool)>) {
         if answers.is_empty() {
             return;
