@@ -55,12 +55,10 @@ for round in $(seq 1 "$ROUNDS"); do
     run newsboat-warm newsboat -x reload -u "$WORK/urls" -C "$WORK/newsboat.conf" -c "$WORK/nb/cache.db"
 done
 
-python3 - "$WORK/results" <<'EOF'
+PYTHONPATH="$HERE" python3 - "$WORK/results" <<'EOF'
 import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    name, wall, kb = line.split()
-    runs.setdefault(name, []).append((float(wall), int(kb)))
+from results import load
+runs = load(sys.argv[1])
 med = lambda name, i: statistics.median(r[i] for r in runs[name])
 print("\nmedians                 wall s   peak RSS MB")
 for name in ["liveblog-cold", "newsboat-cold", "liveblog-warm", "newsboat-warm"]:

@@ -71,12 +71,10 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "$ONLY" = refresh ] || reader
 done
 
-python3 - "$WORK/results" <<'EOF'
+PYTHONPATH="$HERE" python3 - "$WORK/results" <<'EOF'
 import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    name, wall, kb = line.split()
-    runs.setdefault(name, []).append((float(wall), int(kb)))
+from results import load
+runs = load(sys.argv[1])
 print("medians:")
 if "refresh" in runs:
     r = runs["refresh"]
