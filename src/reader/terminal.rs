@@ -173,13 +173,13 @@ async fn event_loop(
             () = std::future::ready(()), if filtering => Some(Action::FilterStep),
             // Nor a pass: group the rows that joined a step further.
             () = std::future::ready(()), if grouping && !filtering => Some(Action::GroupStep),
-            // Nor grouping: keep the saved filters ready a step further.
+            // Nor grouping: keep the filters kept ready a step further.
             () = std::future::ready(()), if sweeping && !grouping && !filtering => {
                 Some(Action::ReadyStep)
             }
         };
         let Some(action) = action else { continue };
-        // A sweep for the saved filters changes nothing on screen.
+        // A sweep for the filters kept ready changes nothing on screen.
         let mut redraw = !matches!(action, Action::ReadyStep);
         let mut effects = update(&mut app, action);
         // Drain whatever else is waiting so a burst of polls costs one frame.

@@ -159,8 +159,8 @@ impl App {
     }
 
     /// Whether filter work is left for the loop to run when no key waits: the list's
-    /// pass, or the one for a phrase being typed behind it (the saved filters' sweeps
-    /// wait for grouping too: [`App::ready_work_left`]).
+    /// pass, or the one for a phrase being typed behind it (the sweeps of the filters
+    /// kept ready wait for grouping too: [`App::ready_work_left`]).
     pub fn filter_work_left(&self) -> bool {
         self.filtering() || self.open_phrase_running()
     }
@@ -241,8 +241,10 @@ impl App {
             Ok(query) => {
                 // The closing quote of a phrase whose pass ran behind the kept list
                 // (see `open_phrase`): the phrase can only narrow what that pass found.
-                let from_open = self.take_open_phrase_narrowed_by(&query);
-                let rejected = from_open.as_ref().map(|narrowed| narrowed.rejected.clone());
+                let mut from_open = self.take_open_phrase_narrowed_by(&query);
+                let rejected = from_open
+                    .as_mut()
+                    .map(|narrowed| std::mem::take(&mut narrowed.rejected));
                 // Typing on at the end of a query made only of positive terms can only
                 // narrow it: filter what is shown instead of everything. (Not when the
                 // typing turns a word into a field or a phrase: `title` → `title:x`.)
@@ -271,10 +273,9 @@ impl App {
                     Scan::all()
                 };
                 self.restart(scan, anchor, Anchor::WithinBudget);
-                // What the phrase's pass rejected, the closed phrase rejects too.
-                if let Some(rejected) = rejected
-                    && self.keep_list_filter_ready()
-                {
+                // What the phrase's pass rejected, the closed phrase rejects too (the
+                // pass just started keeps a filter for it, when it is worth keeping).
+                if let Some(rejected) = rejected {
                     let answers = rejected.iter().map(|slot| (slot, false)).collect();
                     self.ready.learn(&self.filter.query, answers);
                 }

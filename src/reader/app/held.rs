@@ -112,7 +112,7 @@ impl App {
     }
 
     /// Bytes the held rows take: the rows themselves, their strings, the bodies, the
-    /// word index and the saved filters kept ready (not the list's indexes or the
+    /// word index and the filters kept ready (not the list's indexes or the
     /// groups).
     pub fn held_bytes(&self) -> usize {
         self.rows.capacity() * std::mem::size_of::<Row>()

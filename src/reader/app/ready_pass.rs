@@ -11,6 +11,13 @@ use super::scan::{CompiledFilter, Scan};
 use super::state::App;
 use crate::query::Query;
 
+/// Whether a filter that is not saved is worth keeping ready: it reads the text (else
+/// the word index answers it a bit a row already) and has no `since:` (its answer
+/// moves with the clock).
+fn worth_keeping(query: &Query) -> bool {
+    query.reads_text() && !query.depends_on_time()
+}
+
 impl App {
     /// What the filters kept ready are chosen from, each with whether it is saved:
     /// the saved filters' query texts, then the history's latest filters, newest
@@ -49,11 +56,13 @@ impl App {
             let Ok(query) = Query::parse(input) else {
                 continue;
             };
-            if query.is_empty()
-                || query.depends_on_time()
-                || (!is_saved && !query.reads_text())
-                || filters.iter().any(|ready| ready.query == query)
-            {
+            // A saved filter is kept whatever it reads (applying it is a key away).
+            let wanted = if is_saved {
+                !query.is_empty() && !query.depends_on_time()
+            } else {
+                worth_keeping(&query)
+            };
+            if !wanted || filters.iter().any(|ready| ready.query == query) {
                 continue;
             }
             from_history += usize::from(!is_saved);
@@ -63,10 +72,10 @@ impl App {
             }
         }
         self.ready.filters = filters;
-        // The list's own stays while it is the list's filter (and reads the text).
+        // The list's own stays while it is the list's filter.
         self.ready.current = kept
             .into_iter()
-            .find(|ready| ready.query == self.filter.query && ready.query.reads_text());
+            .find(|ready| ready.query == self.filter.query && worth_keeping(&ready.query));
         self.ready.synced_from = self
             .ready_wanted()
             .map(|(input, _)| input.to_string())
@@ -81,18 +90,10 @@ impl App {
         // at the next idle step (another filter applied before it would replace it).
         self.sync_ready();
         let query = &self.filter.query;
-        if !query.reads_text() || query.depends_on_time() {
+        if !worth_keeping(query) {
             return false;
         }
-        if self.ready.filters.iter().any(|ready| ready.query == *query) {
-            return true;
-        }
-        if self
-            .ready
-            .current
-            .as_ref()
-            .is_none_or(|current| current.query != *query)
-        {
+        if self.ready.for_query(query).is_none() {
             self.ready.current = Some(ReadyFilter::new(query.clone()));
         }
         true

@@ -174,8 +174,9 @@ pub enum Action {
     /// Group the rows that joined a step further (sent while some wait, no filter pass
     /// runs and no input waits).
     GroupStep,
-    /// Sweep the rows a step further for the saved filters kept ready (sent while a
-    /// sweep is due and nothing else waits: no input, filter pass or grouping step).
+    /// Sweep the rows a step further for the filters kept ready, saved or from the
+    /// history (sent while a sweep is due and nothing else waits: no input, filter
+    /// pass or grouping step).
     ReadyStep,
     /// The cache's matches for `query` older than every entry held (newest first).
     CacheMatches {
@@ -448,7 +449,8 @@ pub struct App {
     pub(super) folded_bodies: super::folded_bodies::FoldedBodies,
     /// The pass for a phrase being typed, its quote still open (see `open_phrase`).
     pub(super) open_phrase: Option<super::open_phrase::OpenPhrase>,
-    /// The saved filters kept ready: what each matches, found when idle (see `ready`).
+    /// The filters kept ready (saved, from the history, the list's own): what each
+    /// matches, found when idle or by the list's pass (see `ready`).
     pub(super) ready: super::ready::ReadyFilters,
     /// The words of the rows held, by slot (see [`App::admit`]).
     pub index: WordIndex,
