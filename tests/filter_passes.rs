@@ -755,8 +755,7 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
 
     // News after the sweep, the filter applied again before any idle step: the rows
     // swept are answered from the sweep, the new ones tested.
-    update(&mut app, Action::FilterCancel);
-    app.finish_filter();
+    cancel(&mut app);
     let mut news: Vec<Entry> = (20_030..20_040).rev().map(entry).collect();
     news[3].item.title = "Drone and missile attack".to_string();
     ingest(&mut app, news, Vec::new());
@@ -767,8 +766,7 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
     assert!(expected.contains(&"e20036".to_string()), "the news");
 
     // A source toggled off hides its rows, swept or not.
-    update(&mut app, Action::FilterCancel);
-    app.finish_filter();
+    cancel(&mut app);
     for source in &mut app.sources {
         source.enabled = source.id.0 != "guardian";
     }
@@ -807,11 +805,8 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     assert!(expected.contains(&"e10".to_string()), "the edited entry");
 
     // Another filter, news, then the phrase recalled before any idle step.
-    update(&mut app, Action::StartFilter);
-    update(&mut app, Action::FilterCancel);
-    type_text(&mut app, "peace");
-    update(&mut app, Action::FilterAccept);
-    finish_by_steps(&mut app);
+    cancel(&mut app);
+    apply(&mut app, "peace");
     let mut news: Vec<Entry> = (20_030..20_040).rev().map(entry).collect();
     news[3].item.title = "Drone and missile attack".to_string();
     ingest(&mut app, news, Vec::new());
@@ -826,21 +821,29 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
 
     // Idle: the sweeps end, and the phrase recalled again lists the same.
     idle_until_swept(&mut app);
-    update(&mut app, Action::FilterCancel);
-    app.finish_filter();
-    update(&mut app, Action::StartFilter);
-    update(&mut app, Action::FilterHistory(-1));
+    recall_latest(&mut app);
     assert_eq!(app.filter.input, phrase);
-    finish_by_steps(&mut app);
     assert_eq!(shown(&app), expected);
 }
 
-/// `/`, Esc, then `/` and Up: the filter cleared, then the latest one of the history
-/// recalled, its pass run to the end step by step.
-fn recall_latest(app: &mut App) {
-    update(app, Action::StartFilter);
+/// Esc: the filter cleared, and the pass that shows every row run to its end.
+fn cancel(app: &mut App) {
     update(app, Action::FilterCancel);
     app.finish_filter();
+}
+
+/// `text` typed into the filter and accepted (it joins the history), its pass run to
+/// the end step by step.
+fn apply(app: &mut App, text: &str) {
+    type_text(app, text);
+    update(app, Action::FilterAccept);
+    finish_by_steps(app);
+}
+
+/// Esc, then `/` and Up: the filter cleared, then the latest one of the history
+/// recalled, its pass run to the end step by step.
+fn recall_latest(app: &mut App) {
+    cancel(app);
     update(app, Action::StartFilter);
     update(app, Action::FilterHistory(-1));
     finish_by_steps(app);
@@ -855,9 +858,7 @@ fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them
         source.enabled = source.id.0 != "reuters";
     }
     // Only reuters' entries say "drone and" (see `entry`).
-    type_text(&mut app, "\"drone and\"");
-    update(&mut app, Action::FilterAccept);
-    finish_by_steps(&mut app);
+    apply(&mut app, "\"drone and\"");
     for source in &mut app.sources {
         source.enabled = true;
     }
@@ -867,11 +868,8 @@ fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them
     assert!(!expected.is_empty(), "the source shown again");
 
     update(&mut app, Action::ToggleKeyEvents);
-    update(&mut app, Action::StartFilter);
-    update(&mut app, Action::FilterCancel);
-    type_text(&mut app, "\"storm and\"");
-    update(&mut app, Action::FilterAccept);
-    finish_by_steps(&mut app);
+    cancel(&mut app);
+    apply(&mut app, "\"storm and\"");
     assert!(shown(&app).is_empty(), "no key event among these entries");
     update(&mut app, Action::ToggleKeyEvents);
     finish_by_steps(&mut app);
@@ -885,14 +883,11 @@ fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them
 #[test]
 fn a_filter_with_since_recalled_later_lists_what_it_matches_then() {
     let mut app = app(0, 20_000);
-    type_text(&mut app, "since:3h \"drone and\"");
-    update(&mut app, Action::FilterAccept);
-    finish_by_steps(&mut app);
+    apply(&mut app, "since:3h \"drone and\"");
     let applied = shown(&app);
     assert!(!applied.is_empty());
     let later = app.now + jiff::SignedDuration::from_mins(90);
-    update(&mut app, Action::StartFilter);
-    update(&mut app, Action::FilterCancel);
+    cancel(&mut app);
     update(&mut app, Action::Tick(later));
     recall_latest(&mut app);
     let expected = from_scratch(&app);

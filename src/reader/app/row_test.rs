@@ -664,6 +664,17 @@ mod tests {
             .collect()
     }
 
+    /// The older entries of [`peace_deal_in_a_third`] numbered `numbers` loaded (as
+    /// the window fills after start), and the filter's pass run to the end.
+    fn load_older(app: &mut App, numbers: std::ops::Range<usize>) {
+        let older = peace_deal_entries(numbers)
+            .into_iter()
+            .map(Row::new)
+            .collect();
+        update(app, Action::Backfill(older));
+        app.finish_filter();
+    }
+
     /// The ids of the rows the list shows, in order.
     fn shown_ids(app: &App) -> Vec<String> {
         app.visible
@@ -687,12 +698,7 @@ mod tests {
         filter(&mut app);
         assert_eq!(app.visible.len(), 10);
         let before = reads::counts()[1];
-        let older = peace_deal_entries(30..60)
-            .into_iter()
-            .map(Row::new)
-            .collect();
-        update(&mut app, Action::Backfill(older));
-        app.finish_filter();
+        load_older(&mut app, 30..60);
         assert_eq!(
             reads::counts()[1] - before,
             0,
@@ -741,13 +747,6 @@ mod tests {
     fn a_saved_filter_kept_ready_reads_no_body_when_applied() {
         let mut app = peace_deal_in_a_third();
         app.saved_filters = vec![("deal".to_string(), "\"peace deal\"".to_string())];
-        let idle = |app: &mut App| {
-            let before = reads::counts()[1];
-            while app.ready_work_left() {
-                update(app, Action::ReadyStep);
-            }
-            reads::counts()[1] - before
-        };
         // The sweep, while idle, reads each candidate's body once (every body holds
         // "peace" or "deal", but only two thirds hold both).
         assert_eq!(idle(&mut app), 40);
@@ -929,12 +928,7 @@ mod tests {
         // Older rows join (tested on arrival), then the list's pass runs again over
         // every row (as a source toggled does): the rows its first pass tested are
         // answered from what it noted, only the 7 candidates that joined are read.
-        let older = peace_deal_entries(50..60)
-            .into_iter()
-            .map(Row::new)
-            .collect();
-        update(&mut app, Action::Backfill(older));
-        app.finish_filter();
+        load_older(&mut app, 50..60);
         let before = reads::counts()[1];
         app.refilter();
         app.finish_filter();
