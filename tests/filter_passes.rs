@@ -98,6 +98,13 @@ fn from_scratch(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that the list shows what a pass from scratch lists, and gives that.
+fn assert_shows_from_scratch(app: &App) -> Vec<String> {
+    let expected = from_scratch(app);
+    assert_eq!(shown(app), expected);
+    expected
+}
+
 fn shown(app: &App) -> Vec<String> {
     (0..app.visible.len()).map(|p| key_of(app, p)).collect()
 }
@@ -186,7 +193,7 @@ fn typing_on_while_a_pass_runs_narrows_what_it_found_and_what_it_had_left() {
     update(&mut app, Action::FilterChar(' '));
     update(&mut app, Action::FilterChar('d'));
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
+    let expected = assert_shows_from_scratch(&app);
     assert!(
         expected.len() > 1_000,
         "`kyiv d` matches: {}",
@@ -197,18 +204,16 @@ fn typing_on_while_a_pass_runs_narrows_what_it_found_and_what_it_had_left() {
         "and not everything: {}",
         expected.len()
     );
-    assert_eq!(shown(&app), expected);
     update(&mut app, Action::FilterBackspace);
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     // A word start in the data (words match at word starts: `ro` is no longer found
     // inside `drone`).
     update(&mut app, Action::FilterChar('s'));
     update(&mut app, Action::FilterChar('t'));
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
+    let expected = assert_shows_from_scratch(&app);
     assert!(!expected.is_empty());
-    assert_eq!(shown(&app), expected);
 }
 
 #[test]
@@ -249,7 +254,7 @@ fn news_arriving_during_a_pass_joins_the_top_and_the_entry_read_stays() {
     assert!(app.new_above > 0, "the new ones above are counted");
     finish_by_steps(&mut app);
     assert_eq!(key_of(&app, app.selected), reading);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     assert_eq!(app.rows.len(), 60_050);
 }
 
@@ -281,8 +286,7 @@ fn an_edit_during_a_pass_is_filtered_like_any_row() {
     };
     update(&mut app, Action::Ingested(Box::new(ingested)));
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e10".to_string()));
     assert!(!expected.contains(&"e29999".to_string()));
 }
@@ -296,7 +300,7 @@ fn older_entries_loaded_during_a_pass_are_filtered_behind_the_rest() {
     update(&mut app, Action::Backfill(older));
     finish_by_steps(&mut app);
     assert_eq!(app.rows.len(), 60_000);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     // And with no pass running, a backfill starts one over the new rows only.
     let older: Vec<Row> = (-10_000..0).rev().map(entry).map(Row::new).collect();
     update(&mut app, Action::Backfill(older));
@@ -306,7 +310,7 @@ fn older_entries_loaded_during_a_pass_are_filtered_behind_the_rest() {
         .map_or(0, |scan| scan.remaining(app.rows.len()));
     assert!(left < 10_000, "only the new rows are tested: {left} left");
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
 }
 
 #[test]
@@ -385,7 +389,7 @@ fn a_refilter_under_the_reader_keeps_the_entry_read_on_its_row() {
     finish_by_steps(&mut app);
     assert_eq!(key_of(&app, app.selected), reading);
     assert_eq!(app.selected - app.offset, screen_row);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     // A filter without `since:` is left alone by the tick.
     let mut app = self::app(0, 10_000);
     type_text(&mut app, "storm");
@@ -406,7 +410,7 @@ fn typing_keeps_a_deep_selection_only_if_the_keystroke_reaches_it_in_time() {
     type_text(&mut app, &word);
     assert_eq!((app.selected, app.offset), (0, 0));
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     // With time enough, the entry stays selected, on its row of the screen.
     let mut app = self::app(0, 60_000);
     let (reading_again, screen_row) = deep_selection(&mut app);
@@ -462,7 +466,7 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
     finish_by_steps(&mut app);
     assert!(app.searching_cache.is_none());
     assert_eq!(app.rows.len(), 10_000 + found);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     assert_eq!(
         app.notice.as_deref(),
         Some(format!("+{found} older matches from the cache").as_str())
@@ -478,7 +482,7 @@ fn an_applied_filter_searches_the_cache_beyond_a_full_window() {
     let entries: usize = app.sources.iter().map(|source| source.entries).sum();
     assert_eq!(entries, 10_000, "the sources' counts follow");
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
     // An answer for a filter since changed is dropped.
     update(
         &mut app,
@@ -516,7 +520,7 @@ fn older_matches_leave_even_while_a_pass_runs_over_them() {
     assert_eq!(app.rows.len(), 10_000);
     assert!(app.visible.iter().all(|&index| index < 10_000));
     finish_by_steps(&mut app);
-    assert_eq!(shown(&app), from_scratch(&app));
+    assert_shows_from_scratch(&app);
 }
 
 #[test]
@@ -659,8 +663,7 @@ fn news_arriving_while_a_phrase_is_typed_are_filtered_by_it() {
     }
     assert!(app.filter.error.is_none());
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e10".to_string()), "the edited entry");
     assert_eq!(app.rows.len(), 30_040);
 }
@@ -680,9 +683,8 @@ fn a_phrase_typed_with_its_pass_behind_the_list_lists_what_a_pass_from_scratch_d
             update(&mut app, Action::FilterStep);
         }
     }
-    let expected = from_scratch(&app);
+    let expected = assert_shows_from_scratch(&app);
     assert!(!expected.is_empty());
-    assert_eq!(shown(&app), expected);
 }
 
 /// `entries` arriving from a poll of "bbc", with `edits` to entries held.
@@ -747,9 +749,8 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
 
     update(&mut app, Action::ApplySavedFilter(0));
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
     assert_eq!(app.filter.input, phrase);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e10".to_string()), "the edited entry");
     assert!(expected.contains(&"e20029".to_string()), "the news");
 
@@ -761,8 +762,7 @@ fn a_saved_filter_kept_ready_lists_what_a_pass_from_scratch_does() {
     ingest(&mut app, news, Vec::new());
     update(&mut app, Action::ApplySavedFilter(0));
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e20036".to_string()), "the news");
 
     // A source toggled off hides its rows, swept or not.
@@ -800,8 +800,7 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     }
     drone_news_and_an_edit(&mut app);
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e10".to_string()), "the edited entry");
 
     // Another filter, news, then the phrase recalled before any idle step.
@@ -815,8 +814,7 @@ fn a_phrase_recalled_from_the_history_lists_what_a_pass_from_scratch_does() {
     update(&mut app, Action::FilterHistory(-1));
     assert_eq!(app.filter.input, phrase);
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.contains(&"e20036".to_string()), "the news");
 
     // Idle: the sweeps end, and the phrase recalled again lists the same.
@@ -863,8 +861,7 @@ fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them
         source.enabled = true;
     }
     recall_latest(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(!expected.is_empty(), "the source shown again");
 
     update(&mut app, Action::ToggleKeyEvents);
@@ -873,9 +870,8 @@ fn a_phrase_noted_under_toggles_lists_what_a_pass_from_scratch_does_without_them
     assert!(shown(&app).is_empty(), "no key event among these entries");
     update(&mut app, Action::ToggleKeyEvents);
     finish_by_steps(&mut app);
-    let expected = from_scratch(&app);
+    let expected = assert_shows_from_scratch(&app);
     assert!(!expected.is_empty());
-    assert_eq!(shown(&app), expected);
 }
 
 /// A filter with `since:` moves with the clock: recalled later, it lists what a pass
@@ -890,7 +886,6 @@ fn a_filter_with_since_recalled_later_lists_what_it_matches_then() {
     cancel(&mut app);
     update(&mut app, Action::Tick(later));
     recall_latest(&mut app);
-    let expected = from_scratch(&app);
-    assert_eq!(shown(&app), expected);
+    let expected = assert_shows_from_scratch(&app);
     assert!(expected.len() < applied.len(), "some left the last 3 hours");
 }
