@@ -133,13 +133,7 @@ impl ReadyFilters {
     /// Whether `wanted` (the saved filters' query texts, then the history's latest
     /// filters, newest first) is what `filters` was chosen from.
     pub(super) fn made_for<'a>(&self, wanted: impl Iterator<Item = &'a str>) -> bool {
-        let mut synced = self.synced_from.iter();
-        for input in wanted {
-            if synced.next().is_none_or(|synced| synced != input) {
-                return false;
-            }
-        }
-        synced.next().is_none()
+        self.synced_from.iter().map(String::as_str).eq(wanted)
     }
 
     /// Forgets the row at `slot` in every filter (it left the reader).
