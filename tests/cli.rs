@@ -696,6 +696,14 @@ fn list_prints_cached_entries_newest_first_with_limit_and_filter() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(titles(&json_lines(&out.stdout)), ["Markets open lower"]);
 
+    // A query that starts with `-` is the query, not an option.
+    let out = run(sandbox.cmd().args(["list", "--json", "--filter", "-drone"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        titles(&json_lines(&out.stdout)),
+        ["Ceasefire talks resume", "Markets open lower"]
+    );
+
     // Text output filters too.
     let out = run(sandbox.cmd().args(["list", "--filter", "drone"]));
     assert_eq!(out.code, 0, "{}", out.stderr);

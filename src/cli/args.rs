@@ -64,8 +64,8 @@ pub enum Command {
     },
     /// Print entries as they arrive (new, and edited ones again), until interrupted.
     Tail {
-        /// Only entries matching this query.
-        #[arg(long, value_name = "QUERY")]
+        /// Only entries matching this query (it may start with `-`: `--filter -opinion`).
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
         filter: Option<String>,
         /// One JSON object per line.
         #[arg(long)]
@@ -73,7 +73,7 @@ pub enum Command {
         /// Only this source (repeat for several).
         #[arg(long, value_name = "NAME")]
         source: Vec<String>,
-        /// First print cached entries from this long ago (30m, 2h, 1d), oldest first.
+        /// First print cached entries from this long ago (30m, 2h, 1d, 1w), oldest first.
         #[arg(long, value_name = "DURATION", value_parser = crate::config::parse_duration)]
         since: Option<std::time::Duration>,
     },
@@ -126,8 +126,8 @@ pub enum Command {
     Man,
     /// Cached entries, newest first.
     List {
-        /// Only entries matching this query.
-        #[arg(long, value_name = "QUERY")]
+        /// Only entries matching this query (it may start with `-`: `--filter -opinion`).
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
         filter: Option<String>,
         /// One JSON object per line.
         #[arg(long)]

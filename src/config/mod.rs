@@ -540,6 +540,16 @@ impl Config {
                 errors.push(url_error(format!(
                     "`{url}` has no scheme and is no file here: write url = \"{full}\""
                 )));
+            } else if let Some(problem) = web_url_problem(&url) {
+                errors.push(url_error(format!("`{url}` is not a valid URL: {problem}")));
+            } else if let Some(first) = sources
+                .iter()
+                .find(|source| same_address(&source.url, &url))
+            {
+                errors.push(url_error(format!(
+                    "source `{}` already follows `{url}`: one source per address",
+                    first.id.0
+                )));
             }
             let format = match &raw_source.format {
                 Some(value) => Format::from_name(value.get_ref()).unwrap_or_else(|| {
@@ -573,6 +583,19 @@ impl Config {
                 && let Err(message) = check_selectors(selectors)
             {
                 errors.push(locate(Some(raw.span()), Some("selectors"), message));
+            }
+            if let Some(raw) = &raw_source.selectors
+                && !matches!(format, Format::Auto | Format::Html | Format::Jsonld)
+            {
+                errors.push(locate(
+                    Some(raw.span()),
+                    Some("selectors"),
+                    format!(
+                        "selectors read HTML pages: format = \"{}\" never uses them (use \
+                         format = \"html\" or \"auto\", or drop the selectors)",
+                        format.name()
+                    ),
+                ));
             }
             let source_interval = raw_source
                 .interval
@@ -778,6 +801,14 @@ fn check_selectors(selectors: &Selectors) -> Result<(), String> {
             .rsplit_once('@')
             .map_or(spec.as_str(), |(css, _)| css)
             .trim();
+        if spec
+            .rsplit_once('@')
+            .is_some_and(|(_, attribute)| attribute.trim().is_empty())
+        {
+            return Err(format!(
+                "selectors.{key} = `{spec}` names no attribute after `@` (e.g. \"time@datetime\")"
+            ));
+        }
         if css.is_empty() && key != "link" && key != "time" {
             return Err(format!("selectors.{key} is empty: write a CSS selector"));
         }
@@ -806,6 +837,31 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "liveblog")
 }
 
+/// What is wrong with an `http(s)://` address (an empty host, a space in it …), as the
+/// fetcher would find at the first poll; `None` for a sound one and for anything else.
+fn web_url_problem(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if !lower.starts_with("http://") && !lower.starts_with("https://") {
+        return None;
+    }
+    match url::Url::parse(url) {
+        Err(error) => Some(error.to_string()),
+        Ok(parsed) if parsed.host_str().is_none_or(str::is_empty) => {
+            Some("it names no host".to_string())
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Whether two sources' addresses are one (the scheme and host in any case, as URLs
+/// read them; a file path as written).
+fn same_address(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 fn is_supported_url(url: &str) -> bool {
     ["http://", "https://", "file://"]
         .iter()
@@ -827,42 +883,16 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-/// Parses `30s`, `5m`, `1h`, `1d` (and sums such as `1h30m`).
+/// Parses `30s`, `5m`, `1h`, `1d`, `1w` (and sums such as `1h30m`), as `since:` does.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let hint =
-        || format!("invalid duration `{text}`: write a number and a unit, like 30s, 5m or 1h");
     let text = text.trim();
-    if text.is_empty() {
-        return Err(hint());
+    match crate::query::duration_seconds(text) {
+        None => Err(format!(
+            "invalid duration `{text}`: write a number and a unit, like 30s, 5m or 1h"
+        )),
+        Some(0) => Err(format!("duration `{text}` must be at least 1s")),
+        Some(seconds) => Ok(Duration::from_secs(seconds)),
     }
-    let mut total: u64 = 0;
-    let mut digits = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            _ => return Err(hint()),
-        };
-        let value: u64 = digits.parse().map_err(|_| hint())?;
-        total = value
-            .checked_mul(unit)
-            .and_then(|secs| total.checked_add(secs))
-            .ok_or_else(hint)?;
-        digits.clear();
-    }
-    if !digits.is_empty() {
-        return Err(hint());
-    }
-    if total == 0 {
-        return Err(format!("duration `{text}` must be at least 1s"));
-    }
-    Ok(Duration::from_secs(total))
 }
 
 /// Parses `20MB`, `512KB`, `1GB` or a plain byte count.
@@ -1006,6 +1036,12 @@ mod tests {
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(
+            parse_duration("1w"),
+            Ok(Duration::from_secs(604_800)),
+            "as since: reads it"
+        );
+        assert_eq!(parse_duration(" 2h "), Ok(Duration::from_secs(7200)));
         assert!(parse_duration("5").is_err());
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("0s").is_err());

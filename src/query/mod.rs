@@ -33,7 +33,7 @@ mod tree;
 pub use fold::{fold, highlight_ranges};
 pub use index::{Held, IndexedQuery, Stage, StagedText, WordIndex};
 pub use matcher::Query;
-pub use parser::{MAX_TERMS, QueryError};
+pub use parser::{MAX_TERMS, QueryError, duration_seconds};
 pub use prepared::Prepared;
 pub use sql::{SqlFilter, register_functions};
 

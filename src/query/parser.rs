@@ -149,7 +149,11 @@ fn lex(text: &str, typing: bool) -> Result<Vec<(Tok, usize)>, QueryError> {
                     String::new()
                 };
                 match field {
-                    "since" => Tok::Since(duration(&value).ok_or_else(|| error(SINCE_HELP, col))?),
+                    "since" => Tok::Since(
+                        duration_seconds(&value)
+                            .and_then(|seconds| i64::try_from(seconds).ok())
+                            .ok_or_else(|| error(SINCE_HELP, col))?,
+                    ),
                     _ if value.trim().is_empty() => {
                         return Err(error(format!("{field}: needs a value"), col));
                     }
@@ -188,17 +192,19 @@ fn field_prefix(word: &str) -> Option<(&'static str, &str)> {
         .map(|name| (name, value))
 }
 
-/// `90s`, `30m`, `2h`, `1d`, `1w`, or a sequence such as `1h30m`, in seconds.
-fn duration(text: &str) -> Option<i64> {
-    let mut total: i64 = 0;
-    let mut number: Option<i64> = None;
+/// `90s`, `30m`, `2h`, `1d`, `1w`, or a sequence such as `1h30m`, in seconds: what
+/// `since:` takes, and every duration of the config and the command line (one
+/// spelling everywhere).
+pub fn duration_seconds(text: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
     for c in text.chars() {
         if let Some(digit) = c.to_digit(10) {
             number = Some(
                 number
                     .unwrap_or(0)
                     .checked_mul(10)?
-                    .checked_add(i64::from(digit))?,
+                    .checked_add(u64::from(digit))?,
             );
             continue;
         }
