@@ -454,6 +454,40 @@ fn each_reports_link_in_a_group_is_a_hyperlink() {
     );
 }
 
+/// `y` and `o` on a group whose first report has no link take the next report's: "this
+/// entry has no link" only when no report has one.
+#[test]
+fn the_link_keys_on_a_group_use_the_first_report_that_has_a_link() {
+    let mut first = wire_drones();
+    first.item.url = None;
+    let mut entries = others();
+    entries.push(paper_drones());
+    entries.push(first);
+    let mut app = app_of(entries);
+    update(&mut app, Action::Bottom);
+    assert_eq!(shown(&app).last().map(String::as_str), Some("w1"));
+    let effects = update(&mut app, Action::CopyLink);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CopyLink(url)] if url == "https://paper.example/live#p1"),
+        "{effects:?} {:?}",
+        app.notice
+    );
+    let effects = update(&mut app, Action::OpenLink);
+    assert!(
+        matches!(effects.as_slice(), [Effect::OpenLink(url)] if url == "https://paper.example/live#p1"),
+        "{effects:?}"
+    );
+    // Grouping off: the first report alone has no link, and says so.
+    update(&mut app, Action::ToggleGrouping);
+    let at = app
+        .visible
+        .iter()
+        .position(|&index| app.rows[index].id() == "w1");
+    app.selected = at.expect("w1 listed");
+    assert!(update(&mut app, Action::CopyLink).is_empty());
+    assert_eq!(app.notice.as_deref(), Some("this entry has no link"));
+}
+
 #[test]
 fn the_read_key_on_a_group_reads_all_of_it_then_makes_it_unread() {
     let mut wire = wire_drones();

@@ -12,8 +12,8 @@ use crossterm::event::{
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::model::{Entry, EntryId, SourceId};
-use liveblog::reader::app::{Action, App, Effect, View, update};
-use liveblog::reader::input::action_for_key;
+use liveblog::reader::app::{Action, App, Effect, Prompt, View, update};
+use liveblog::reader::input::{action_for_key, action_for_paste};
 use liveblog::store::SourceState;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -487,7 +487,7 @@ fn typing_a_filter_narrows_the_list_as_you_type() {
         );
         assert!(app.filter.input.is_empty());
         assert_eq!(app.visible.len(), 12);
-        press(&mut app, ch('/'));
+        assert!(app.filter.editing, "ctrl-u clears the line; typing goes on");
         type_text(&mut app, "\"peace deal\"");
         let screen = draw_app(&app);
         assert_eq!(
@@ -1003,6 +1003,109 @@ fn default_keys_map_as_the_design_says() {
     let mut release = ch('q');
     release.kind = KeyEventKind::Release;
     assert!(action_for_key(&app_sized(80, 24), release).is_none());
+}
+
+/// A window made taller at the bottom of the list fills with rows: none left blank below
+/// the last while rows are hidden above (only `g` used to bring them back).
+#[test]
+fn a_taller_window_at_the_bottom_fills_with_rows() {
+    let mut app = long_app(80, 24);
+    let len = app.visible.len();
+    press(&mut app, ch('G'));
+    assert_eq!(app.selected, len - 1);
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 60,
+        },
+    );
+    // 72 rows, about 58 of them on screen: the first shown is at most the 22nd.
+    assert!(
+        app.offset <= len.saturating_sub(50),
+        "no blank rows: offset {}",
+        app.offset
+    );
+    let screen = draw_app(&app);
+    let last_title = "Older item 59";
+    assert!(
+        screen
+            .body()
+            .iter()
+            .rev()
+            .take(3)
+            .any(|row| row.contains(last_title)),
+        "the last row at the bottom of the window: {}",
+        screen.text()
+    );
+    assert_eq!(app.selected, len - 1, "the selection stays");
+
+    // At the bottom again after the list grew shorter than the window: all of it shows.
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 200,
+        },
+    );
+    press(&mut app, ch('G'));
+    assert_eq!(app.offset, 0);
+}
+
+/// Pasted text (bracketed paste) is text: into the filter or the URL being typed, as
+/// one line; ignored in the list. A line break in it neither applies the filter nor
+/// lets the rest run as commands (`m` marking read, `a` asking for a page, `q`).
+#[test]
+fn pasted_text_is_typed_never_run_as_keys() {
+    let mut app = app_sized(80, 24);
+    let shown = app.visible.len();
+    assert!(
+        action_for_paste(&app, "q").is_none(),
+        "a paste in the list does nothing"
+    );
+
+    press(&mut app, ch('/'));
+    let paste = action_for_paste(&app, "cease\nfire\tq\u{1b}[2J\r\n");
+    assert_eq!(action_name(&paste), "FilterPaste(\"cease fire q[2J\")");
+    if let Some(action) = paste {
+        update(&mut app, action);
+    }
+    assert!(app.filter.editing, "still typing the filter");
+    assert_eq!(app.filter.input, "cease fire q[2J");
+    assert!(
+        app.prompt.is_none() && !app.quit,
+        "nothing in the paste ran"
+    );
+    press(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    assert!(app.filter.editing && app.filter.input.is_empty());
+    assert_eq!(app.visible.len(), shown);
+    press(&mut app, key(KeyCode::Esc));
+
+    press(&mut app, ch('a'));
+    let paste = action_for_paste(&app, "https://example.org/live\n");
+    assert_eq!(
+        action_name(&paste),
+        "PromptPaste(\"https://example.org/live\")"
+    );
+    if let Some(action) = paste {
+        update(&mut app, action);
+    }
+    assert_eq!(
+        app.prompt,
+        Some(Prompt::AddSource("https://example.org/live".to_string()))
+    );
+    press(
+        &mut app,
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+    );
+    assert_eq!(
+        app.prompt,
+        Some(Prompt::AddSource(String::new())),
+        "cleared, still asking"
+    );
 }
 
 #[test]

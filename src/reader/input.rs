@@ -1,5 +1,7 @@
 //! Key presses to [`Action`]s: the app's mode first (typing a filter, the help), then
 //! the key map's [`Command`]s. Unknown keys give no action; nothing here can fail.
+//! Pasted text (the terminal's bracketed paste) is text, never keys: it goes into what
+//! is being typed, or nowhere.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -29,7 +31,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             (Prompt::AddSource(_), KeyCode::Enter) => Some(Action::PromptAccept),
             (Prompt::AddSource(_), KeyCode::Esc) => Some(Action::PromptCancel),
             (Prompt::AddSource(_), KeyCode::Backspace) => Some(Action::PromptBackspace),
-            (Prompt::AddSource(_), KeyCode::Char('u')) if ctrl => Some(Action::PromptCancel),
+            (Prompt::AddSource(_), KeyCode::Char('u')) if ctrl => Some(Action::PromptClearLine),
             (Prompt::AddSource(_), KeyCode::Char(c)) if !ctrl && !c.is_control() => {
                 Some(Action::PromptChar(c))
             }
@@ -45,7 +47,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Some(Action::FilterCancel),
             KeyCode::Backspace if ctrl => Some(Action::FilterDeleteWord),
             KeyCode::Char('w') if ctrl => Some(Action::FilterDeleteWord),
-            KeyCode::Char('u') if ctrl => Some(Action::FilterCancel),
+            KeyCode::Char('u') if ctrl => Some(Action::FilterClearLine),
             KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::FilterChar(c)),
             KeyCode::Up => Some(Action::FilterHistory(-1)),
@@ -112,4 +114,30 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Command::Suspend => Action::Suspend,
         Command::Quit => Action::Quit,
     })
+}
+
+/// The action for text pasted in one piece (the terminal's bracketed paste), if any: it
+/// goes into the filter or the URL being typed, as one line (line breaks and tabs
+/// become spaces, other control characters are dropped, a final line break goes);
+/// anywhere else it is ignored. Pasted text never runs commands: a `q` in it does not
+/// quit, a line break does not apply the filter.
+pub fn action_for_paste(app: &App, text: &str) -> Option<Action> {
+    let line: String = text
+        .trim_end_matches(['\r', '\n'])
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    if line.is_empty() {
+        return None;
+    }
+    match &app.prompt {
+        Some(Prompt::AddSource(_)) => Some(Action::PromptPaste(line)),
+        Some(Prompt::ConfirmRemove(_)) => None,
+        None if app.filter.editing => Some(Action::FilterPaste(line)),
+        None => None,
+    }
 }

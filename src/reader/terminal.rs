@@ -143,6 +143,7 @@ async fn event_loop(
             biased;
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => input::action_for_key(&app, key),
+                Some(Ok(Event::Paste(text))) => input::action_for_paste(&app, &text),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
                 Some(Ok(Event::Mouse(mouse))) => match mouse.kind {
                     MouseEventKind::ScrollDown => Some(Action::Scroll(3)),

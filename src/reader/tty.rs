@@ -1,5 +1,6 @@
-//! The terminal's modes: raw mode, the alternate screen and mouse reporting, entered and
-//! left here only, in ways that never fail loudly and never panic.
+//! The terminal's modes: raw mode, the alternate screen, bracketed paste and mouse
+//! reporting, entered and left here only, in ways that never fail loudly and never
+//! panic.
 //!
 //! Leaving must work on a terminal that is gone (an SSH link dropped): every write may
 //! fail with `EIO` there, so every error is ignored, nothing is printed, and after a
@@ -15,7 +16,9 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -39,7 +42,8 @@ pub fn enter(mouse: bool) -> std::io::Result<()> {
     let _ = disable_raw_mode();
     enable_raw_mode()?;
     let mut stdout = std::io::stdout();
-    crossterm::execute!(stdout, EnterAlternateScreen)?;
+    // Bracketed paste: pasted text arrives as text, not as keys that would run commands.
+    crossterm::execute!(stdout, EnterAlternateScreen, EnableBracketedPaste)?;
     if mouse {
         crossterm::execute!(stdout, EnableMouseCapture)?;
     }
@@ -57,7 +61,12 @@ pub fn leave() {
     if MOUSE.load(Ordering::SeqCst) {
         let _ = crossterm::queue!(stdout, DisableMouseCapture);
     }
-    let _ = crossterm::queue!(stdout, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = crossterm::queue!(
+        stdout,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
     let _ = stdout.flush();
     let _ = disable_raw_mode();
 }

@@ -101,8 +101,8 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
                     }
                 }
                 (None, Action::Back) => app.view = View::List,
-                (None, Action::CopyLink) => link_effect(app, Some(key), Effect::CopyLink, effects),
-                (None, Action::OpenLink) => link_effect(app, Some(key), Effect::OpenLink, effects),
+                (None, Action::CopyLink) => links_effect(app, &[key], Effect::CopyLink, effects),
+                (None, Action::OpenLink) => links_effect(app, &[key], Effect::OpenLink, effects),
                 (None, Action::OpenNumberedLink(index)) => {
                     let links = app
                         .find_row(&key)
@@ -136,35 +136,53 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
         (View::List, Action::Bottom) => {
             app.finish_filter();
             app.selected = app.visible.len().saturating_sub(1);
-            app.clamp();
+            app.fill_window();
         }
         (View::List, Action::Open) => app.open_at(app.selected, effects),
         (View::List, Action::Back) if !app.filter.input.is_empty() => {
             app.set_filter_input(String::new())
         }
         (View::List, Action::CopyLink) => {
-            let key = app.key_at(app.selected);
-            link_effect(app, key, Effect::CopyLink, effects);
+            let keys = selected_reports(app);
+            links_effect(app, &keys, Effect::CopyLink, effects);
         }
         (View::List, Action::OpenLink) => {
-            let key = app.key_at(app.selected);
-            link_effect(app, key, Effect::OpenLink, effects);
+            let keys = selected_reports(app);
+            links_effect(app, &keys, Effect::OpenLink, effects);
         }
         _ => {}
     }
 }
 
-/// Pushes `make(url)` for the entry's link, or says it has none.
-fn link_effect(
+/// The entries behind the list's selected row: the entry, or a group's reports, its
+/// first report first.
+fn selected_reports(app: &App) -> Vec<EntryKey> {
+    let Some(&index) = app.visible.get(app.selected) else {
+        return Vec::new();
+    };
+    let mut keys = vec![app.row_key(index)];
+    if let Some(members) = app.shown_group(index) {
+        keys.extend(
+            members
+                .into_iter()
+                .filter(|&member| member != index)
+                .map(|member| app.row_key(member)),
+        );
+    }
+    keys
+}
+
+/// Pushes `make(url)` for the first of `keys`' entries that has a link (a group's
+/// first report may have none where another report has one), or says none has.
+fn links_effect(
     app: &mut App,
-    key: Option<EntryKey>,
+    keys: &[EntryKey],
     make: fn(String) -> Effect,
     effects: &mut Vec<Effect>,
 ) {
-    match key
-        .as_ref()
-        .and_then(|key| app.find(key))
-        .and_then(|entry| entry.item.url.clone())
+    match keys
+        .iter()
+        .find_map(|key| app.find(key).and_then(|entry| entry.item.url.clone()))
     {
         // Only web links go to the browser or the clipboard: a feed's `javascript:`,
         // `file:` or `ssh:` link is shown as text, never opened.

@@ -34,6 +34,13 @@ impl App {
         }
     }
 
+    /// Clears the URL typed so far.
+    pub(super) fn prompt_clear(&mut self) {
+        if let Some(Prompt::AddSource(url)) = &mut self.prompt {
+            url.clear();
+        }
+    }
+
     /// Answers the question: the URL is looked at, or the source goes.
     pub(super) fn prompt_accept(&mut self) -> Vec<Effect> {
         match self.prompt.take() {

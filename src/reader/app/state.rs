@@ -75,6 +75,11 @@ pub enum Action {
     FilterBackspace,
     /// Delete the last word of the filter.
     FilterDeleteWord,
+    /// Clear what is typed in the filter and go on typing (`ctrl-u`).
+    FilterClearLine,
+    /// Text pasted into the filter (a bracketed paste, made one line by
+    /// [`crate::reader::input::action_for_paste`]): typed in at once.
+    FilterPaste(String),
     /// Stop typing and keep the filter.
     FilterAccept,
     /// Stop typing and drop the filter.
@@ -103,6 +108,10 @@ pub enum Action {
     PromptChar(char),
     /// Delete the last character of the answer.
     PromptBackspace,
+    /// Clear the answer typed so far and go on asking (`ctrl-u`).
+    PromptClearLine,
+    /// Text pasted into the answer (one line, as for the filter).
+    PromptPaste(String),
     /// Answer the question: add the URL typed, or yes, remove the source.
     PromptAccept,
     /// Drop the question.
@@ -631,6 +640,15 @@ impl App {
         if self.selected == 0 {
             self.new_above = 0;
         }
+    }
+
+    /// Scrolls up as far as the list's end allows, so that the window is full of rows
+    /// (after a resize made it taller, or at the bottom): no blank rows below the last
+    /// one while rows are hidden above. The selection stays in view.
+    pub(super) fn fill_window(&mut self) {
+        let filled = self.visible.len().saturating_sub(self.list_height());
+        self.offset = self.offset.min(filled);
+        self.clamp();
     }
 
     pub(super) fn move_selection(&mut self, delta: isize) {

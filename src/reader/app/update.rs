@@ -28,7 +28,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize { width, height } => {
             app.size = (width, height);
-            app.clamp();
+            app.fill_window();
         }
         Action::Tick(now) => {
             app.now = now;
@@ -90,6 +90,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::FilterChar(c) => {
             let mut input = app.filter.input.clone();
             input.push(c);
+            app.set_filter_input(input);
+        }
+        Action::FilterClearLine => app.set_filter_input(String::new()),
+        Action::FilterPaste(text) => {
+            let mut input = app.filter.input.clone();
+            input.push_str(&text);
             app.set_filter_input(input);
         }
         Action::FilterBackspace => {
@@ -215,6 +221,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StartAddSource => app.start_add_source(),
         Action::PromptChar(c) => app.prompt_char(c),
         Action::PromptBackspace => app.prompt_backspace(),
+        Action::PromptClearLine => app.prompt_clear(),
+        Action::PromptPaste(text) => text.chars().for_each(|c| app.prompt_char(c)),
         Action::PromptAccept => effects.extend(app.prompt_accept()),
         Action::PromptCancel => app.prompt = None,
         Action::SourceAdded { source, notice } => {
