@@ -143,7 +143,7 @@ pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<Exit
     let created = if exists {
         ""
     } else {
-        " (created from the commented example)"
+        " (created from the commented example, its sample sources commented out)"
     };
     println!("added \"{name}\" to {}{created}", target.display());
     Ok(ExitCode::SUCCESS)

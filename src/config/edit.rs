@@ -100,9 +100,31 @@ pub fn read_or_example(path: &Path) -> Result<(String, Config, bool), FileError>
         let config = Config::parse(&text, &path.display().to_string())?;
         Ok((text, config, true))
     } else {
-        let config = Config::parse(EXAMPLE_CONFIG, "<example>")?;
-        Ok((EXAMPLE_CONFIG.to_string(), config, false))
+        let text = example_without_sources();
+        let config = Config::parse(&text, "<example>")?;
+        Ok((text, config, false))
     }
+}
+
+/// The commented example with its sample sources commented out too: a config that
+/// `add` creates follows what was added, not five feeds nobody asked for.
+pub fn example_without_sources() -> String {
+    let mut out = String::with_capacity(EXAMPLE_CONFIG.len() + 256);
+    let mut in_source = false;
+    for line in EXAMPLE_CONFIG.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_source = trimmed == "[[source]]";
+        } else if trimmed.is_empty() {
+            in_source = false;
+        }
+        if in_source {
+            out.push_str("# ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Adds `source` to the config at `path` (created from the example if needed).
@@ -210,7 +232,15 @@ pub fn same_url(a: &str, b: &str) -> bool {
     let norm = |url: &str| {
         let url = url.trim().trim_end_matches('/');
         match url.split_once("://") {
-            Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+            // The scheme and the host are read in any case; the path is not.
+            Some((scheme, rest)) => {
+                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                format!(
+                    "{}://{}{path}",
+                    scheme.to_ascii_lowercase(),
+                    host.to_ascii_lowercase()
+                )
+            }
             None => url.to_string(),
         }
     };

@@ -544,7 +544,7 @@ impl Config {
                 errors.push(url_error(format!("`{url}` is not a valid URL: {problem}")));
             } else if let Some(first) = sources
                 .iter()
-                .find(|source| same_address(&source.url, &url))
+                .find(|source| edit::same_url(&source.url, &url))
             {
                 errors.push(url_error(format!(
                     "source `{}` already follows `{url}`: one source per address",
@@ -850,15 +850,6 @@ fn web_url_problem(url: &str) -> Option<String> {
             Some("it names no host".to_string())
         }
         Ok(_) => None,
-    }
-}
-
-/// Whether two sources' addresses are one (the scheme and host in any case, as URLs
-/// read them; a file path as written).
-fn same_address(a: &str, b: &str) -> bool {
-    match (url::Url::parse(a), url::Url::parse(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }
 
