@@ -387,6 +387,24 @@ fn a_url_without_a_scheme_means_https() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr.contains("tried as https://; write http://"),
+        "says the scheme was guessed: {}",
+        out.stderr
+    );
+    assert_eq!(sandbox.text(), USER_CONFIG);
+
+    // Not an address at all, or a path to no file: said so, nothing fetched.
+    let out = add(&sandbox, &["not a url"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("not a web address"), "{}", out.stderr);
+    let out = add(&sandbox, &["/no/such/page.html"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("/no/such/page.html") && !out.stderr.contains("https:///"),
+        "a path stays a path: {}",
+        out.stderr
+    );
     assert_eq!(sandbox.text(), USER_CONFIG);
 }
 

@@ -14,7 +14,7 @@ use crate::config::edit::{
 use crate::config::{Config, default_config_path, parse_duration};
 use crate::model::Format;
 use crate::sanitize::clean_line;
-use crate::sources::discover::{Finding, discover, normalize_url};
+use crate::sources::discover::{Finding, discover, normalize_url, with_scheme_note};
 use crate::sources::fetch::Fetcher;
 
 /// What `add` was asked.
@@ -107,7 +107,7 @@ pub async fn add(request: AddRequest, config_path: Option<&Path>) -> Result<Exit
         .map_err(|looked| {
             Failure::Work(format!(
                 "nothing to follow at {url}: {}",
-                clean_line(&looked)
+                clean_line(&with_scheme_note(&request.url, looked))
             ))
         })?;
     for line in describe(&finding, &config) {
@@ -199,8 +199,8 @@ pub async fn follow_now(
     let mut config = Config::load(config_path)?;
     let fetcher = Fetcher::with_limits(config.fetch_limits())?;
     let mut sources = Vec::new();
-    for url in urls {
-        let url = normalize_url(url);
+    for typed in urls {
+        let url = normalize_url(typed);
         let options = config.new_source("", &url, Format::Auto, None).options;
         match discover(&fetcher, &url, Format::Auto, &options).await {
             Ok(finding) => {
@@ -217,7 +217,7 @@ pub async fn follow_now(
             }
             Err(looked) => eprintln!(
                 "liveblog: nothing to follow at {url}: {}",
-                clean_line(&looked)
+                clean_line(&with_scheme_note(typed, looked))
             ),
         }
     }

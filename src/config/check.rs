@@ -1,6 +1,6 @@
 //! The parts of config checking that look at the document itself rather than at
 //! one value: keys that liveblog does not know (all of them, not the first one), and
-//! a source URL written without its scheme.
+//! a source URL written without its scheme, or an address that names no host.
 
 use std::ops::Range;
 use std::path::Path;
@@ -157,6 +157,22 @@ fn is_top_level_domain(label: &str) -> bool {
     label.len() >= 2
         && label.bytes().all(|b| b.is_ascii_alphabetic())
         && !FILE_EXTENSIONS.contains(&label.to_ascii_lowercase().as_str())
+}
+
+/// What is wrong with an `http(s)://` address (an empty host, a space in it …), as the
+/// fetcher would find at the first poll; `None` for a sound one and for anything else.
+pub fn web_url_problem(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if !lower.starts_with("http://") && !lower.starts_with("https://") {
+        return None;
+    }
+    match url::Url::parse(url) {
+        Err(error) => Some(error.to_string()),
+        Ok(parsed) if parsed.host_str().is_none_or(str::is_empty) => {
+            Some("it names no host".to_string())
+        }
+        Ok(_) => None,
+    }
 }
 
 #[cfg(test)]

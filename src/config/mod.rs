@@ -4,6 +4,7 @@
 //! Every error names the file, the line and the key, so a user can fix it at once.
 
 mod check;
+pub use check::web_url_problem;
 pub mod edit;
 
 /// A source URL written without its scheme, and what to write instead.
@@ -835,22 +836,6 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "liveblog")
-}
-
-/// What is wrong with an `http(s)://` address (an empty host, a space in it …), as the
-/// fetcher would find at the first poll; `None` for a sound one and for anything else.
-fn web_url_problem(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    if !lower.starts_with("http://") && !lower.starts_with("https://") {
-        return None;
-    }
-    match url::Url::parse(url) {
-        Err(error) => Some(error.to_string()),
-        Ok(parsed) if parsed.host_str().is_none_or(str::is_empty) => {
-            Some("it names no host".to_string())
-        }
-        Ok(_) => None,
-    }
 }
 
 fn is_supported_url(url: &str) -> bool {

@@ -25,7 +25,7 @@ use crate::config::{Config, Retention, SourceConfig};
 use crate::model::{EntryId, Format, SourceId};
 use crate::query::Query;
 use crate::reader::app::{Action, App, Effect, PolledRows, Row};
-use crate::sources::discover::{Via, discover, normalize_url};
+use crate::sources::discover::{Via, discover, normalize_url, with_scheme_note};
 use crate::sources::fetch::{Fetcher, LargeSlot, Validators};
 use crate::sources::poller::{Poll, Poller};
 use crate::store::Store;
@@ -464,8 +464,9 @@ impl ReaderEdge {
 
     /// Looks at `url` in the background, the way `liveblog add` does; what it found
     /// (or why nothing) comes back as an action.
-    fn add_source(&self, url: &str) {
-        let url = normalize_url(url);
+    fn add_source(&self, typed: &str) {
+        let url = normalize_url(typed);
+        let typed = typed.to_string();
         if let Some(source) = self.sources.iter().find(|s| same_url(&s.url, &url)) {
             let _ = self.ui.send(Action::Notice(format!(
                 "already following {url} as {}",
@@ -482,7 +483,10 @@ impl ReaderEdge {
         tokio::spawn(async move {
             let options = config.new_source("", &url, Format::Auto, None).options;
             let action = match discover(&fetcher, &url, Format::Auto, &options).await {
-                Err(looked) => Action::Notice(format!("nothing to follow at {url}: {looked}")),
+                Err(looked) => Action::Notice(format!(
+                    "nothing to follow at {url}: {}",
+                    with_scheme_note(&typed, looked)
+                )),
                 Ok(finding) if existing.iter().any(|u| same_url(u, &finding.url)) => {
                     Action::Notice(format!("already following {}", finding.url))
                 }

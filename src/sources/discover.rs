@@ -47,15 +47,37 @@ pub struct Finding {
 }
 
 /// `https://` for a URL written without a scheme (`example.org/live`); a path to an
-/// existing file, and `file://` URLs, stay as they are.
+/// existing file, one written as a path (`/…`, `./…`, `../…`, `~/…`), and `file://`
+/// URLs stay as they are.
 pub fn normalize_url(url: &str) -> String {
     let url = url.trim();
-    if url.contains("://") || Path::new(url).exists() {
+    let written_as_path = ["/", "./", "../", "~/"]
+        .iter()
+        .any(|start| url.starts_with(start));
+    if url.contains("://") || written_as_path || Path::new(url).exists() {
         url.to_string()
     } else {
         format!("https://{url}")
     }
 }
+
+/// `looked`, what [`discover`] said about `typed` (as the user wrote it), with a note
+/// when the address had no scheme and could not be fetched as `https://`: it may be a
+/// site that speaks only http.
+pub fn with_scheme_note(typed: &str, looked: String) -> String {
+    let guessed = normalize_url(typed) != typed.trim();
+    if guessed && looked.starts_with(CANNOT_FETCH) {
+        format!(
+            "{looked} (written without a scheme, it was tried as https://; write http:// \
+             for a site without https)"
+        )
+    } else {
+        looked
+    }
+}
+
+/// How [`discover`] says that the address could not be fetched.
+const CANNOT_FETCH: &str = "cannot fetch it";
 
 impl Finding {
     /// The name a source following this gets: from its title, shortened, unique
@@ -74,10 +96,13 @@ pub async fn discover(
     format: Format,
     options: &ParseOptions,
 ) -> Result<Finding, String> {
+    if let Some(problem) = crate::config::web_url_problem(url) {
+        return Err(format!("not a web address ({problem})"));
+    }
     let mut steps = Vec::new();
     let body = fetch(fetcher, url)
         .await
-        .map_err(|err| format!("cannot fetch it: {err}"))?;
+        .map_err(|err| format!("{CANNOT_FETCH}: {err}"))?;
     let now = Timestamp::now();
     let input = Input {
         bytes: &body.bytes,
