@@ -41,6 +41,52 @@ pub fn clean_line(input: &str) -> String {
         .join(" ")
 }
 
+/// The same cleaning for the reader's screen, which draws cell by cell and so must count
+/// each character's cells as the terminal does. Terminals disagree on emoji sequences
+/// (a family joined by zero-width joiners is one emoji in one terminal and four in
+/// another; a flag is two letters or one picture): counted wrong, a row spills over
+/// its neighbour and stale cells stay on screen after the view changes. So the screen
+/// shows them plainly: joiners, variation selectors, skin tones, keycap marks and tag
+/// characters go, and a flag's regional indicators become their letters (`🇺🇦` → `UA`).
+/// The entries themselves (the cache, `dump`, `list`) keep them.
+pub mod screen {
+    /// [`super::clean`], then emoji sequences made plain (see the module).
+    pub fn clean(input: &str) -> String {
+        super::plain_cells(super::clean(input))
+    }
+
+    /// [`super::clean_line`], then emoji sequences made plain (see the module).
+    pub fn clean_line(input: &str) -> String {
+        super::plain_cells(super::clean_line(input))
+    }
+}
+
+/// `text` with the parts of emoji sequences that terminals count differently taken out
+/// (see [`screen`]); unchanged, without a copy, when it has none.
+fn plain_cells(text: String) -> String {
+    if !text.chars().any(is_sequence_part) {
+        return text;
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            // Regional indicators 🇦–🇿: the letters they stand for.
+            '\u{1f1e6}'..='\u{1f1ff}' => char::from_u32(u32::from(c) - 0x1f1e6 + u32::from(b'A')),
+            c if is_sequence_part(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Joiners, variation selectors, skin-tone modifiers, the keycap mark, tag characters
+/// and regional indicators.
+fn is_sequence_part(c: char) -> bool {
+    matches!(c,
+        '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' | '\u{20e3}'
+        | '\u{1f3fb}'..='\u{1f3ff}'
+        | '\u{e0020}'..='\u{e007f}'
+        | '\u{1f1e6}'..='\u{1f1ff}')
+}
+
 /// True for characters that must never reach a terminal on their own.
 fn is_forbidden(c: char) -> bool {
     matches!(c,
@@ -120,6 +166,23 @@ pub fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On screen, emoji sequences are shown plainly (each character's cells counted as
+    /// every terminal counts them); the entries keep them.
+    #[test]
+    fn the_screen_shows_emoji_sequences_plainly() {
+        let title = "Flag \u{1f1fa}\u{1f1e6} family \u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} \
+                     heart \u{2764}\u{fe0f} thumb \u{1f44d}\u{1f3fd} one 1\u{fe0f}\u{20e3}";
+        assert_eq!(
+            screen::clean_line(title),
+            "Flag UA family \u{1f468}\u{1f469}\u{1f467} heart \u{2764} thumb \u{1f44d} one 1"
+        );
+        assert_eq!(clean_line(title), title, "the entry keeps them");
+        assert_eq!(
+            screen::clean("Kyïv, 東京, عاجل\n\u{1b}[2Jnext"),
+            "Kyïv, 東京, عاجل\nnext"
+        );
+    }
 
     #[test]
     fn drops_osc_and_csi_whole() {

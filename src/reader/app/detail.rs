@@ -7,7 +7,7 @@ use super::layout::layout;
 use super::state::{App, EntryKey, Row, View};
 use super::text::{age, clock, text_width, wrap};
 pub use super::wrapped::{DetailCache, DetailLine, DetailRole, WrappedEntry};
-use crate::sanitize::{clean, clean_line};
+use crate::sanitize::screen::{clean, clean_line};
 
 /// A line of a group's view (see `group_view`) as a detail line.
 fn group_line((role, text): (GroupRole, String)) -> DetailLine {

@@ -7,7 +7,7 @@ use super::state::{App, Row};
 use super::text::{age, clock, text_width, wrap};
 use crate::group::numbers_of;
 use crate::query::fold;
-use crate::sanitize::{clean, clean_line};
+use crate::sanitize::screen::{clean, clean_line};
 
 /// What a line of a group's view is (the detail view styles it as its own role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::theme::{Theme, highlighted, source_index};
 use super::widgets::draw_scrollbar;
 use crate::parse::is_web_link;
 use crate::reader::app::{App, DetailRole, GroupTag, Row, View, layout};
-use crate::sanitize::clean_line;
+use crate::sanitize::screen::clean_line;
 
 /// The detail view's lines at `width` ([`App::detail_page`]) from line `skip` on, at
 /// most `take` of them, styled: the headline bold and the body with the filter's terms

@@ -12,7 +12,7 @@ use super::theme::{Theme, highlighted, source_index};
 use super::widgets::{cut, draw_scrollbar, shorten};
 use crate::output::plural;
 use crate::reader::app::{App, GroupTag, Row};
-use crate::sanitize::clean_line;
+use crate::sanitize::screen::clean_line;
 
 /// Columns for source names: the longest name, between 4 and `max`.
 pub(super) fn name_width(app: &App, max: usize) -> usize {

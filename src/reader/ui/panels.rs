@@ -13,7 +13,7 @@ use super::widgets::{centered, column, cut, cut_at_word};
 use crate::keymap::Command;
 use crate::reader::app::App;
 use crate::reader::app::text::clock;
-use crate::sanitize::clean_line;
+use crate::sanitize::screen::clean_line;
 
 pub(super) fn draw_sources(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);

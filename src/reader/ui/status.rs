@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::widgets::{cut_at_word, elide_path, keep_end, shorten};
 use crate::output::plural;
 use crate::reader::app::{App, Prompt};
-use crate::sanitize::clean_line;
+use crate::sanitize::screen::clean_line;
 
 pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
