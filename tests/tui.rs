@@ -1052,6 +1052,78 @@ fn a_taller_window_at_the_bottom_fills_with_rows() {
     assert_eq!(app.offset, 0);
 }
 
+/// The filter's line edits where its cursor is: `←` `→` `Home` `End` (`ctrl-a`
+/// `ctrl-e`) move it, typing, pasting, `Backspace`, `Delete`, `ctrl-w` and `ctrl-u` work
+/// there, and the list follows the text.
+#[test]
+fn the_filter_line_edits_at_its_cursor() {
+    let mut app = app_sized(80, 24);
+    let ctrl = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    press(&mut app, ch('/'));
+    type_text(&mut app, "storm");
+    press(&mut app, key(KeyCode::Left));
+    press(&mut app, key(KeyCode::Left));
+    type_text(&mut app, "X");
+    assert_eq!(app.filter.input, "stoXrm");
+    assert!(
+        draw_app(&app).status().contains("/stoX▏rm "),
+        "{}",
+        draw_app(&app).status()
+    );
+    press(&mut app, key(KeyCode::Home));
+    type_text(&mut app, "Ü ");
+    assert_eq!(app.filter.input, "Ü stoXrm");
+    press(&mut app, key(KeyCode::Left));
+    press(&mut app, key(KeyCode::Left));
+    press(&mut app, key(KeyCode::Delete));
+    assert_eq!(
+        app.filter.input, " stoXrm",
+        "Delete takes the character at the cursor"
+    );
+    press(&mut app, ctrl('e'));
+    press(&mut app, key(KeyCode::Backspace));
+    assert_eq!(app.filter.input, " stoXr");
+    press(&mut app, key(KeyCode::Right));
+    type_text(&mut app, " kyiv");
+    press(&mut app, ctrl('a'));
+    press(&mut app, key(KeyCode::Right));
+    press(&mut app, key(KeyCode::Right));
+    press(&mut app, key(KeyCode::Right));
+    if let Some(action) = action_for_paste(&app, "ceasefire ") {
+        update(&mut app, action);
+    }
+    assert_eq!(app.filter.input, " stceasefire oXr kyiv");
+    press(&mut app, ctrl('w'));
+    assert_eq!(
+        app.filter.input, " oXr kyiv",
+        "ctrl-w takes the word before the cursor"
+    );
+    press(&mut app, ctrl('u'));
+    assert_eq!(
+        app.filter.input, "oXr kyiv",
+        "ctrl-u takes what is before the cursor"
+    );
+    press(&mut app, ctrl('e'));
+    press(&mut app, ctrl('u'));
+    assert!(app.filter.input.is_empty());
+
+    // The list follows the text whatever the cursor did.
+    type_text(&mut app, "ceasefire");
+    let narrowed = app.visible.len();
+    press(&mut app, key(KeyCode::Home));
+    type_text(&mut app, "zzzz ");
+    assert_eq!(app.filter.input, "zzzz ceasefire");
+    assert_eq!(app.visible.len(), 0);
+    press(&mut app, key(KeyCode::Home));
+    for _ in 0..5 {
+        press(&mut app, key(KeyCode::Delete));
+    }
+    assert_eq!(app.filter.input, "ceasefire");
+    assert_eq!(app.visible.len(), narrowed);
+    press(&mut app, key(KeyCode::Enter));
+    assert!(!app.filter.editing);
+}
+
 /// Pasted text (bracketed paste) is text: into the filter or the URL being typed, as
 /// one line; ignored in the list. A line break in it neither applies the filter nor
 /// lets the rest run as commands (`m` marking read, `a` asking for a page, `q`).

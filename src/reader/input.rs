@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, App, Prompt, View};
+use super::app::{Action, App, CursorMove, Prompt, View};
 use crate::keymap::Command;
 
 /// The action for a key press in the app's current mode, if any.
@@ -48,6 +48,13 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Backspace if ctrl => Some(Action::FilterDeleteWord),
             KeyCode::Char('w') if ctrl => Some(Action::FilterDeleteWord),
             KeyCode::Char('u') if ctrl => Some(Action::FilterClearLine),
+            KeyCode::Char('a') if ctrl => Some(Action::FilterCursor(CursorMove::Start)),
+            KeyCode::Char('e') if ctrl => Some(Action::FilterCursor(CursorMove::End)),
+            KeyCode::Left => Some(Action::FilterCursor(CursorMove::Left)),
+            KeyCode::Right => Some(Action::FilterCursor(CursorMove::Right)),
+            KeyCode::Home => Some(Action::FilterCursor(CursorMove::Start)),
+            KeyCode::End => Some(Action::FilterCursor(CursorMove::End)),
+            KeyCode::Delete => Some(Action::FilterDelete),
             KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::FilterChar(c)),
             KeyCode::Up => Some(Action::FilterHistory(-1)),

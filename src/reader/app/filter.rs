@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::folded_bodies::{FoldedBodies, FoundBodies};
 use super::open_phrase::Narrowed;
 use super::scan::Scan;
-use super::state::{Anchor, App, Effect, Row, View};
+use super::state::{Anchor, App, CursorMove, Effect, Row, View};
 use crate::query::Query;
 
 impl App {
@@ -233,10 +233,43 @@ impl App {
         self.set_filter_input(input);
     }
 
+    /// Edits the filter where its cursor is: `edit` changes the text and moves the
+    /// cursor (given on a character boundary of the text, and kept on one).
+    pub(super) fn edit_filter(&mut self, edit: impl FnOnce(&mut String, &mut usize)) {
+        let mut input = self.filter.input.clone();
+        let mut cursor = self.filter.cursor.min(input.len());
+        while !input.is_char_boundary(cursor) {
+            cursor -= 1;
+        }
+        edit(&mut input, &mut cursor);
+        self.set_filter_input(input);
+        self.filter.cursor = cursor.min(self.filter.input.len());
+    }
+
+    /// Moves the filter's cursor a character, or to an end.
+    pub(super) fn move_filter_cursor(&mut self, movement: CursorMove) {
+        let input = &self.filter.input;
+        let cursor = self.filter.cursor.min(input.len());
+        self.filter.cursor = match movement {
+            CursorMove::Left => input
+                .get(..cursor)
+                .and_then(|before| before.char_indices().next_back())
+                .map_or(0, |(at, _)| at),
+            CursorMove::Right => input
+                .get(cursor..)
+                .and_then(|after| after.chars().next())
+                .map_or(cursor, |c| cursor + c.len_utf8()),
+            CursorMove::Start => 0,
+            CursorMove::End => input.len(),
+        };
+    }
+
+    /// Sets the filter's text (its cursor at the end) and filters the list by it.
     pub(super) fn set_filter_input(&mut self, input: String) {
         self.drop_cache_rows();
         let previous = std::mem::take(&mut self.filter.input);
         self.filter.input = input;
+        self.filter.cursor = self.filter.input.len();
         match Query::parse(&self.filter.input) {
             Ok(query) => {
                 // The closing quote of a phrase whose pass ran behind the kept list

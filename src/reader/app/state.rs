@@ -75,8 +75,13 @@ pub enum Action {
     FilterBackspace,
     /// Delete the last word of the filter.
     FilterDeleteWord,
-    /// Clear what is typed in the filter and go on typing (`ctrl-u`).
+    /// Delete what is typed in the filter before its cursor and go on typing
+    /// (`ctrl-u`: at the end, the whole line).
     FilterClearLine,
+    /// Delete the character at the filter's cursor (`Delete`).
+    FilterDelete,
+    /// Move the filter's cursor (no refiltering: the text is the same).
+    FilterCursor(CursorMove),
     /// Text pasted into the filter (a bracketed paste, made one line by
     /// [`crate::reader::input::action_for_paste`]): typed in at once.
     FilterPaste(String),
@@ -330,6 +335,19 @@ pub enum View {
     },
 }
 
+/// Where a cursor in typed text moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorMove {
+    /// One character back (`←`).
+    Left,
+    /// One character on (`→`).
+    Right,
+    /// To the start (`Home`, `ctrl-a`).
+    Start,
+    /// To the end (`End`, `ctrl-e`).
+    End,
+}
+
 /// A question the status line asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -364,6 +382,9 @@ pub struct SourceView {
 pub struct Filter {
     /// The text as typed.
     pub input: String,
+    /// Where typing goes in `input`: a byte offset on a character boundary, its end
+    /// unless moved (`←` `→` `Home` `End`).
+    pub cursor: usize,
     /// The user is typing it.
     pub editing: bool,
     /// The last query that parsed; applied to the list.

@@ -87,28 +87,36 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.view = View::List;
             app.filter.editing = true;
         }
-        Action::FilterChar(c) => {
-            let mut input = app.filter.input.clone();
-            input.push(c);
-            app.set_filter_input(input);
-        }
-        Action::FilterClearLine => app.set_filter_input(String::new()),
-        Action::FilterPaste(text) => {
-            let mut input = app.filter.input.clone();
-            input.push_str(&text);
-            app.set_filter_input(input);
-        }
-        Action::FilterBackspace => {
-            let mut input = app.filter.input.clone();
-            input.pop();
-            app.set_filter_input(input);
-        }
-        Action::FilterDeleteWord => {
-            let trimmed = app.filter.input.trim_end();
-            let cut = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-            let input = trimmed[..cut].to_string();
-            app.set_filter_input(input);
-        }
+        Action::FilterChar(c) => app.edit_filter(|input, cursor| {
+            input.insert(*cursor, c);
+            *cursor += c.len_utf8();
+        }),
+        Action::FilterPaste(text) => app.edit_filter(|input, cursor| {
+            input.insert_str(*cursor, &text);
+            *cursor += text.len();
+        }),
+        Action::FilterClearLine => app.edit_filter(|input, cursor| {
+            input.replace_range(..*cursor, "");
+            *cursor = 0;
+        }),
+        Action::FilterBackspace => app.edit_filter(|input, cursor| {
+            if let Some((at, _)) = input[..*cursor].char_indices().next_back() {
+                input.replace_range(at..*cursor, "");
+                *cursor = at;
+            }
+        }),
+        Action::FilterDelete => app.edit_filter(|input, cursor| {
+            if let Some(c) = input[*cursor..].chars().next() {
+                input.replace_range(*cursor..*cursor + c.len_utf8(), "");
+            }
+        }),
+        Action::FilterDeleteWord => app.edit_filter(|input, cursor| {
+            let before = input[..*cursor].trim_end();
+            let cut = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            input.replace_range(cut..*cursor, "");
+            *cursor = cut;
+        }),
+        Action::FilterCursor(movement) => app.move_filter_cursor(movement),
         Action::FilterAccept => {
             app.filter.editing = false;
             app.remember_filter();

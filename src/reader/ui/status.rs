@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::widgets::{cut_at_word, elide_path, keep_end, shorten};
 use crate::output::plural;
 use crate::reader::app::{App, Prompt};
-use crate::sanitize::screen::clean_line;
+use crate::sanitize::screen::{clean, clean_line};
 
 pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let theme = Theme::of(app);
@@ -45,10 +45,22 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let mut parts: Vec<Part> = Vec::new();
     if app.filter.editing || !app.filter.input.is_empty() {
-        let cursor = if app.filter.editing { "▏" } else { "" };
+        let input = &app.filter.input;
+        let text = if app.filter.editing {
+            // The text around the cursor as typed (spaces kept: they are where the
+            // cursor moves).
+            let at = (0..=app.filter.cursor.min(input.len()))
+                .rev()
+                .find(|&at| input.is_char_boundary(at))
+                .unwrap_or(0);
+            let (before, after) = input.split_at(at);
+            format!(" /{}▏{} ", clean(before), clean(after))
+        } else {
+            format!(" /{} ", clean_line(input))
+        };
         parts.push(Part::new(
             Role::Filter,
-            format!(" /{}{cursor} ", clean_line(&app.filter.input)),
+            text,
             base.add_modifier(Modifier::BOLD),
         ));
         if let Some(error) = &app.filter.error {
