@@ -722,6 +722,26 @@ fn list_prints_cached_entries_newest_first_with_limit_and_filter() {
     assert!(out.stdout.trim().is_empty(), "{}", out.stdout);
 }
 
+/// `list` and `sources` only read: with no cache yet they say so and make no file.
+#[test]
+fn reading_commands_make_no_cache() {
+    let sandbox = Sandbox::new(&config_for(&[("good", "http://127.0.0.1:9/feed.xml")]));
+    let out = run(sandbox.cmd().arg("list"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no entries in the cache"),
+        "{}",
+        out.stderr
+    );
+    let out = run(sandbox.cmd().arg("sources"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("never polled"), "{}", out.stdout);
+    assert!(
+        !sandbox.cache.exists(),
+        "no cache made by commands that only read"
+    );
+}
+
 /// Two sources reporting the same event in their own words, and one more report each.
 fn same_event_feeds() -> (String, String) {
     let wire = rss(&[

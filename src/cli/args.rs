@@ -8,7 +8,14 @@ use crate::model::Format;
 
 /// A terminal reader for live blogs and news feeds.
 #[derive(Debug, Parser)]
-#[command(name = "liveblog", version, about, long_about = None)]
+#[command(
+    name = "liveblog",
+    version,
+    about,
+    long_about = None,
+    override_usage = "liveblog [OPTIONS] [COMMAND]\n       liveblog [OPTIONS] URL [URL...]   \
+                      (the reader following these pages now; the config is not touched)"
+)]
 pub struct Cli {
     /// Config file (default: the platform config dir, else built-in defaults).
     #[arg(long, global = true, value_name = "FILE")]

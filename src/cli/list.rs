@@ -16,8 +16,18 @@ use crate::model::Entry;
 use crate::query::Query;
 use crate::store::Store;
 
+/// The cache at `cache` to read, or an empty one in memory when there is none yet:
+/// a command that only reads makes no file (nor its directory).
+fn read_cache(cache: &Path) -> Result<Store, Failure> {
+    Ok(if cache.exists() {
+        Store::open_or_read_only(cache)?
+    } else {
+        Store::open_in_memory()?
+    })
+}
+
 pub fn sources(config: &Config, cache: &Path) -> Result<ExitCode, Failure> {
-    let store = Store::open_or_read_only(cache)?;
+    let store = read_cache(cache)?;
     let mut out = io::stdout().lock();
     if config.sources.is_empty() {
         writeln!(
@@ -84,7 +94,7 @@ pub fn list(
     json: bool,
     limit: Option<usize>,
 ) -> Result<ExitCode, Failure> {
-    let mut store = Store::open_or_read_only(cache)?;
+    let mut store = read_cache(cache)?;
     let now = Timestamp::now();
     let mut out = io::stdout().lock();
     // One SQL query: FTS5 narrows, the same folded text as the TUI's filter decides.
