@@ -315,10 +315,9 @@ fn refresh_reports_a_storage_error_on_every_sources_line() {
         ],
         Some(&cache),
     );
-    // Make the cache, then hold its write lock for longer than a refresh waits.
-    let out = run(dir.path(), &config, &["cache", "check"]);
-    assert!(out.status.success());
-    let out = run(dir.path(), &config, &["list"]);
+    // Make the cache (a first refresh: `list` only reads, and makes none), then hold
+    // its write lock for longer than a refresh waits.
+    let out = run(dir.path(), &config, &["refresh"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let conn = rusqlite::Connection::open(&cache).expect("open");
     conn.execute_batch("BEGIN IMMEDIATE").expect("lock");

@@ -224,6 +224,44 @@ fn a_long_notice_keeps_its_start_and_no_word_is_cut() {
     assert!(status.contains("Permission denied"), "{status:?}");
 }
 
+/// A notice longer than the status line is also shown whole just above it, wrapped,
+/// until the next key.
+#[test]
+fn a_long_notice_can_be_read_whole_until_the_next_key() {
+    for (width, height) in SIZES {
+        let mut app = app(width, height, None);
+        update(&mut app, Action::Notice(PATH_NOTICE.to_string()));
+        let screen = rows(&app);
+        let above: Vec<&str> = screen
+            .iter()
+            .rev()
+            .skip(1)
+            .take(4)
+            .map(|row| row.trim())
+            .collect();
+        // Compared without spaces: lines break between words, and inside a path
+        // longer than a line.
+        let whole: String = above.into_iter().rev().collect::<String>().replace(' ', "");
+        assert!(
+            whole.contains(&PATH_NOTICE.replace(' ', "")),
+            "{width}: {screen:#?}"
+        );
+        update(&mut app, Action::Down);
+        assert!(
+            !rows(&app).join("\n").contains("os error 13"),
+            "gone with the next key"
+        );
+    }
+    // A short notice stays in the status line alone.
+    let mut app = app(120, 40, None);
+    update(&mut app, Action::Notice("copied".to_string()));
+    let screen = rows(&app);
+    assert_eq!(
+        screen.iter().filter(|row| row.contains("copied")).count(),
+        1
+    );
+}
+
 #[test]
 fn a_long_source_error_is_cut_at_a_word_and_help_goes_first() {
     for (width, height) in SIZES {

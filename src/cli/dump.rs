@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::model::Format;
 use crate::output::newest_first;
 use crate::parse::{self, Input, ParseOptions};
+use crate::sanitize::clean_line;
 use crate::sources::fetch::{Fetched, Fetcher, Validators};
 
 pub async fn dump(
@@ -79,5 +80,13 @@ pub async fn dump(
         print_item(&mut out, source, item, json, &config)?;
     }
     out.flush()?;
+    if document.items.is_empty() {
+        // A feed that parsed and lists nothing is no failure (scripts get an empty
+        // list), but a silent nothing looks like one.
+        eprintln!(
+            "liveblog: {}: it parsed, and holds no entries",
+            clean_line(source)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -175,6 +175,26 @@ pub fn web_url_problem(url: &str) -> Option<String> {
     }
 }
 
+/// Two ways of writing one URL: a trailing slash, the case of the scheme and the host.
+pub fn same_url(a: &str, b: &str) -> bool {
+    let norm = |url: &str| {
+        let url = url.trim().trim_end_matches('/');
+        match url.split_once("://") {
+            // The scheme and the host are read in any case; the path is not.
+            Some((scheme, rest)) => {
+                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                format!(
+                    "{}://{}{path}",
+                    scheme.to_ascii_lowercase(),
+                    host.to_ascii_lowercase()
+                )
+            }
+            None => url.to_string(),
+        }
+    };
+    norm(a) == norm(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

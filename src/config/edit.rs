@@ -227,25 +227,7 @@ pub fn remove_source(text: &str, name_or_url: &str) -> Result<(String, String), 
     Ok((doc.to_string(), name))
 }
 
-/// Two ways of writing one URL: a trailing slash, the scheme's case.
-pub fn same_url(a: &str, b: &str) -> bool {
-    let norm = |url: &str| {
-        let url = url.trim().trim_end_matches('/');
-        match url.split_once("://") {
-            // The scheme and the host are read in any case; the path is not.
-            Some((scheme, rest)) => {
-                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-                format!(
-                    "{}://{}{path}",
-                    scheme.to_ascii_lowercase(),
-                    host.to_ascii_lowercase()
-                )
-            }
-            None => url.to_string(),
-        }
-    };
-    norm(a) == norm(b)
-}
+pub use super::check::same_url;
 
 #[cfg(test)]
 mod tests {

@@ -545,7 +545,7 @@ impl Config {
                 errors.push(url_error(format!("`{url}` is not a valid URL: {problem}")));
             } else if let Some(first) = sources
                 .iter()
-                .find(|source| edit::same_url(&source.url, &url))
+                .find(|source| check::same_url(&source.url, &url))
             {
                 errors.push(url_error(format!(
                     "source `{}` already follows `{url}`: one source per address",

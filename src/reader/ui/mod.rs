@@ -16,7 +16,7 @@ use crate::reader::app::{App, View, layout};
 use detail::draw_detail;
 use list::draw_list;
 use panels::{draw_help, draw_saved_filters, draw_sources};
-use status::draw_status;
+use status::{draw_long_notice, draw_status};
 
 pub use detail::{detail_lines, hyperlinks};
 pub use list::fit;
@@ -41,5 +41,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             draw_saved_filters(frame, areas.list, app, *selected);
         }
     }
+    draw_long_notice(frame, areas.list, app);
     draw_status(frame, areas.status, app);
 }

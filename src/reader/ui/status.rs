@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -275,4 +275,52 @@ fn fit_parts(parts: &mut Vec<Part>, width: usize) {
             }
         }
     }
+}
+
+/// The most lines a long notice takes above the status line.
+const NOTICE_LINES: usize = 4;
+
+/// A notice too long for the status line (which shows its start), shown whole just
+/// above it, over the bottom of the view, until the next key clears it: a failed
+/// `a`'s reason, or a long error, can be read to its end.
+pub(super) fn draw_long_notice(frame: &mut Frame<'_>, above: Rect, app: &App) {
+    let Some(notice) = &app.notice else {
+        return;
+    };
+    let text = clean_line(notice);
+    let width = usize::from(above.width).saturating_sub(2);
+    // The status line has room for about half its width of notice beside the counts.
+    if width < 10 || text.width() <= usize::from(above.width) / 2 {
+        return;
+    }
+    let mut lines = crate::reader::app::text::wrap(&text, width);
+    if lines.len() > NOTICE_LINES {
+        lines.truncate(NOTICE_LINES);
+        if let Some(last) = lines.last_mut() {
+            *last = format!("{}…", shorten(last, width.saturating_sub(1)));
+        }
+    }
+    let height = u16::try_from(lines.len() + 1)
+        .unwrap_or(u16::MAX)
+        .min(above.height);
+    let area = Rect {
+        y: above.y + above.height - height,
+        height,
+        ..above
+    };
+    let theme = Theme::of(app);
+    let style = theme
+        .bar()
+        .patch(theme.bar_accent(Color::LightCyan, Color::Magenta));
+    let body: Vec<Line<'_>> = lines
+        .into_iter()
+        .map(|line| Line::from(format!(" {line}")))
+        .collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(body)
+            .style(style)
+            .block(Block::new().borders(Borders::TOP).border_style(style)),
+        area,
+    );
 }
