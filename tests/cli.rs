@@ -696,13 +696,17 @@ fn list_prints_cached_entries_newest_first_with_limit_and_filter() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(titles(&json_lines(&out.stdout)), ["Markets open lower"]);
 
-    // A query that starts with `-` is the query, not an option.
+    // A query that starts with `-` is the query, not an option; one that starts with
+    // `--` is the next option, and the query is missing.
     let out = run(sandbox.cmd().args(["list", "--json", "--filter", "-drone"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         titles(&json_lines(&out.stdout)),
         ["Ceasefire talks resume", "Markets open lower"]
     );
+    let out = run(sandbox.cmd().args(["list", "--filter", "--json"]));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("a query is missing"), "{}", out.stderr);
 
     // Text output filters too.
     let out = run(sandbox.cmd().args(["list", "--filter", "drone"]));

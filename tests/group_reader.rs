@@ -477,6 +477,15 @@ fn the_link_keys_on_a_group_use_the_first_report_that_has_a_link() {
         matches!(effects.as_slice(), [Effect::OpenLink(url)] if url == "https://paper.example/live#p1"),
         "{effects:?}"
     );
+    // Opened, the group does the same.
+    update(&mut app, Action::Open);
+    let effects = update(&mut app, Action::CopyLink);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CopyLink(url)] if url == "https://paper.example/live#p1"),
+        "{effects:?} {:?}",
+        app.notice
+    );
+    update(&mut app, Action::Back);
     // Grouping off: the first report alone has no link, and says so.
     update(&mut app, Action::ToggleGrouping);
     let at = app

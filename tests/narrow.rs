@@ -8,7 +8,7 @@ use common::reader::plain_entry;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use liveblog::model::{Entry, SourceId};
-use liveblog::reader::app::{Action, App, update};
+use liveblog::reader::app::{Action, App, CursorMove, update};
 use liveblog::store::SourceState;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -315,6 +315,20 @@ fn a_long_filter_keeps_what_is_being_typed() {
     let status = status_of(&app);
     assert!(status.contains("opinion▏"), "{status:?}");
     assert!(status.trim_start().starts_with("/…"), "{status:?}");
+    // The cursor moved to the start stays in sight, with what follows it.
+    update(&mut app, Action::FilterCursor(CursorMove::Start));
+    let status = status_of(&app);
+    assert!(
+        status.trim_start().starts_with("/▏source:storm AND"),
+        "{status:?}"
+    );
+    assert!(status.trim_end().width() <= 80, "{status:?}");
+    // And in the middle.
+    for _ in 0..30 {
+        update(&mut app, Action::FilterCursor(CursorMove::Right));
+    }
+    let status = status_of(&app);
+    assert!(status.contains("(landfall OR ▏evacuation OR"), "{status:?}");
 }
 
 #[test]

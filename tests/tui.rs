@@ -1103,6 +1103,21 @@ fn the_filter_line_edits_at_its_cursor() {
         app.filter.input, "oXr kyiv",
         "ctrl-u takes what is before the cursor"
     );
+    // A space of several bytes (pasted from a page) before the word: no panic.
+    press(&mut app, ctrl('e'));
+    if let Some(action) = action_for_paste(&app, "\u{a0}peace\u{3000}deal") {
+        update(&mut app, action);
+    }
+    press(&mut app, ctrl('w'));
+    assert_eq!(app.filter.input, "oXr kyiv\u{a0}peace\u{3000}");
+    press(&mut app, ctrl('w'));
+    assert_eq!(app.filter.input, "oXr kyiv\u{a0}");
+    // Home, Enter, then `/` again: typing goes on at the end.
+    press(&mut app, key(KeyCode::Home));
+    press(&mut app, key(KeyCode::Enter));
+    press(&mut app, ch('/'));
+    type_text(&mut app, "x");
+    assert_eq!(app.filter.input, "oXr kyiv\u{a0}x");
     press(&mut app, ctrl('e'));
     press(&mut app, ctrl('u'));
     assert!(app.filter.input.is_empty());

@@ -72,7 +72,7 @@ pub enum Command {
     /// Print entries as they arrive (new, and edited ones again), until interrupted.
     Tail {
         /// Only entries matching this query (it may start with `-`: `--filter -opinion`).
-        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true, value_parser = query_arg)]
         filter: Option<String>,
         /// One JSON object per line.
         #[arg(long)]
@@ -134,7 +134,7 @@ pub enum Command {
     /// Cached entries, newest first.
     List {
         /// Only entries matching this query (it may start with `-`: `--filter -opinion`).
-        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true, value_parser = query_arg)]
         filter: Option<String>,
         /// One JSON object per line.
         #[arg(long)]
@@ -153,4 +153,14 @@ fn parse_format(name: &str) -> Result<Format, String> {
         let names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
         format!("unknown format `{name}`; use one of: {}", names.join(", "))
     })
+}
+
+/// `--filter`'s query: it may start with `-` (`-opinion`), but one that starts with
+/// `--` is the next option, and the query is missing.
+fn query_arg(text: &str) -> Result<String, String> {
+    if text.starts_with("--") {
+        Err("a query is missing: --filter QUERY (a query may start with one -)".to_string())
+    } else {
+        Ok(text.to_string())
+    }
 }

@@ -155,10 +155,9 @@ fn split_quoted(line: &str) -> Vec<String> {
 pub fn refusal(url: &str, allow_local: bool) -> Option<String> {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        return match url::Url::parse(url) {
-            Ok(parsed) if parsed.host_str().is_some_and(|host| !host.is_empty()) => None,
-            _ => Some("not a valid web address".to_string()),
-        };
+        // The config's own check: what it would refuse is skipped here, not written.
+        return crate::config::web_url_problem(url)
+            .map(|problem| format!("not a valid web address ({problem})"));
     }
     if let Some(full) = crate::config::missing_scheme(url) {
         return Some(format!("no scheme (did you mean {full}?)"));

@@ -182,7 +182,8 @@ pub fn same_url(a: &str, b: &str) -> bool {
         match url.split_once("://") {
             // The scheme and the host are read in any case; the path is not.
             Some((scheme, rest)) => {
-                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+                let (host, path) = rest.split_at(host_end);
                 format!(
                     "{}://{}{path}",
                     scheme.to_ascii_lowercase(),
@@ -198,6 +199,22 @@ pub fn same_url(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_address_whatever_the_case_of_its_scheme_and_host() {
+        assert!(same_url(
+            "HTTPS://Example.ORG/Live/",
+            "https://example.org/Live"
+        ));
+        assert!(!same_url(
+            "https://example.org/Live",
+            "https://example.org/live"
+        ));
+        // The query is not the host: its case counts.
+        assert!(!same_url("https://ex.org?feed=A", "https://ex.org?feed=a"));
+        assert!(same_url("https://EX.org?feed=A", "https://ex.org?feed=A"));
+        assert!(same_url("/tmp/feed.xml", "/tmp/feed.xml/"));
+    }
 
     #[test]
     fn bare_hosts_get_a_scheme_and_paths_do_not() {

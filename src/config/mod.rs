@@ -852,7 +852,8 @@ fn format_names() -> String {
         .join(", ")
 }
 
-fn expand_home(path: &str) -> PathBuf {
+/// `~/…` under the user's home directory; anything else as it is.
+pub fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
         (Some(rest), Some(base)) => base.home_dir().join(rest),
         _ => PathBuf::from(path),

@@ -123,6 +123,9 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     })
 }
 
+/// The most characters a paste types in.
+pub const MAX_PASTE: usize = 2_000;
+
 /// The action for text pasted in one piece (the terminal's bracketed paste), if any: it
 /// goes into the filter or the URL being typed, as one line (line breaks and tabs
 /// become spaces, other control characters are dropped, a final line break goes);
@@ -132,6 +135,8 @@ pub fn action_for_paste(app: &App, text: &str) -> Option<Action> {
     let line: String = text
         .trim_end_matches(['\r', '\n'])
         .chars()
+        // A page pasted by mistake is not a query: its start is plenty.
+        .take(MAX_PASTE)
         .filter_map(|c| match c {
             '\n' | '\r' | '\t' => Some(' '),
             c if c.is_control() => None,

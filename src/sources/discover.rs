@@ -47,10 +47,13 @@ pub struct Finding {
 }
 
 /// `https://` for a URL written without a scheme (`example.org/live`); a path to an
-/// existing file, one written as a path (`/…`, `./…`, `../…`, `~/…`), and `file://`
-/// URLs stay as they are.
+/// existing file, one written as a path (`/…`, `./…`, `../…`, `~/…`, the last under the
+/// home directory), and `file://` URLs stay as they are.
 pub fn normalize_url(url: &str) -> String {
     let url = url.trim();
+    if url.starts_with("~/") {
+        return crate::config::expand_home(url).display().to_string();
+    }
     let written_as_path = ["/", "./", "../", "~/"]
         .iter()
         .any(|start| url.starts_with(start));

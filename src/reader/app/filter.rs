@@ -242,7 +242,11 @@ impl App {
             cursor -= 1;
         }
         edit(&mut input, &mut cursor);
-        self.set_filter_input(input);
+        // A key that changed nothing (Delete at the end, Backspace at the start) moves
+        // the cursor at most: the list and the older matches it brought stay.
+        if input != self.filter.input {
+            self.set_filter_input(input);
+        }
         self.filter.cursor = cursor.min(self.filter.input.len());
     }
 

@@ -101,8 +101,14 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
                     }
                 }
                 (None, Action::Back) => app.view = View::List,
-                (None, Action::CopyLink) => links_effect(app, &[key], Effect::CopyLink, effects),
-                (None, Action::OpenLink) => links_effect(app, &[key], Effect::OpenLink, effects),
+                (None, Action::CopyLink) => {
+                    let keys = reports_of(app, key);
+                    links_effect(app, &keys, Effect::CopyLink, effects);
+                }
+                (None, Action::OpenLink) => {
+                    let keys = reports_of(app, key);
+                    links_effect(app, &keys, Effect::OpenLink, effects);
+                }
                 (None, Action::OpenNumberedLink(index)) => {
                     let links = app
                         .find_row(&key)
@@ -157,9 +163,23 @@ pub(super) fn navigate(app: &mut App, action: Action, effects: &mut Vec<Effect>)
 /// The entries behind the list's selected row: the entry, or a group's reports, its
 /// first report first.
 fn selected_reports(app: &App) -> Vec<EntryKey> {
-    let Some(&index) = app.visible.get(app.selected) else {
-        return Vec::new();
-    };
+    match app.visible.get(app.selected) {
+        Some(&index) => reports_at(app, index),
+        None => Vec::new(),
+    }
+}
+
+/// The entries behind the open entry `key`: it, and when it leads a group the list
+/// shows, the group's other reports.
+fn reports_of(app: &App, key: EntryKey) -> Vec<EntryKey> {
+    match app.rows.iter().position(|row| row.key() == key) {
+        Some(index) => reports_at(app, index),
+        None => vec![key],
+    }
+}
+
+/// The entry at `rows[index]`, then the other reports of the group it leads, if any.
+fn reports_at(app: &App, index: usize) -> Vec<EntryKey> {
     let mut keys = vec![app.row_key(index)];
     if let Some(members) = app.shown_group(index) {
         keys.extend(
@@ -180,9 +200,16 @@ fn links_effect(
     make: fn(String) -> Effect,
     effects: &mut Vec<Effect>,
 ) {
-    match keys
+    let links: Vec<String> = keys
         .iter()
-        .find_map(|key| app.find(key).and_then(|entry| entry.item.url.clone()))
+        .filter_map(|key| app.find(key).and_then(|entry| entry.item.url))
+        .collect();
+    // A report's web link before another's `javascript:` one.
+    match links
+        .iter()
+        .find(|url| crate::parse::is_web_link(url))
+        .or(links.first())
+        .cloned()
     {
         // Only web links go to the browser or the clipboard: a feed's `javascript:`,
         // `file:` or `ssh:` link is shown as text, never opened.

@@ -86,6 +86,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StartFilter => {
             app.view = View::List;
             app.filter.editing = true;
+            app.filter.cursor = app.filter.input.len();
         }
         Action::FilterChar(c) => app.edit_filter(|input, cursor| {
             input.insert(*cursor, c);
@@ -112,7 +113,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }),
         Action::FilterDeleteWord => app.edit_filter(|input, cursor| {
             let before = input[..*cursor].trim_end();
-            let cut = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            // After the last space before the word (a space may be several bytes).
+            let cut = before
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(at, c)| at + c.len_utf8());
             input.replace_range(cut..*cursor, "");
             *cursor = cut;
         }),

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use super::widgets::{cut_at_word, elide_path, keep_end, shorten};
+use super::widgets::{cut, cut_at_word, elide_path, keep_end, shorten};
 use crate::output::plural;
 use crate::reader::app::{App, Prompt};
 use crate::sanitize::screen::{clean, clean_line};
@@ -54,7 +54,9 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 .find(|&at| input.is_char_boundary(at))
                 .unwrap_or(0);
             let (before, after) = input.split_at(at);
-            format!(" /{}▏{} ", clean(before), clean(after))
+            // One line: a saved filter written over several lines has line breaks.
+            let line = |text: &str| clean(text).replace('\n', " ");
+            format!(" /{}▏{} ", line(before), line(after))
         } else {
             format!(" /{} ", clean_line(input))
         };
@@ -269,9 +271,19 @@ fn fit_parts(parts: &mut Vec<Part>, width: usize) {
             }
             Step::Path => part.text = elide_path(&part.text, over),
             Step::KeepEnd => {
-                // The slash, the cursor and the spaces around them stay.
+                // The slash and the spaces around it stay, and so does the cursor: the
+                // end of what is before it (what was typed last), then as much after
+                // it as fits.
                 let typed = part.text.trim().trim_start_matches('/').to_string();
-                part.text = format!(" /{} ", keep_end(&typed, room.saturating_sub(3)));
+                let room = room.saturating_sub(3);
+                part.text = match typed.split_once('▏') {
+                    Some((before, after)) => {
+                        let before = keep_end(before, room.saturating_sub(1).max(1));
+                        let left = room.saturating_sub(before.width() + 1);
+                        format!(" /{before}▏{} ", cut(after, left))
+                    }
+                    None => format!(" /{} ", keep_end(&typed, room)),
+                };
             }
         }
     }
