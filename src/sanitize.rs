@@ -61,20 +61,41 @@ pub mod screen {
     }
 }
 
+/// Arabic lam, which with a following alef `unicode-width` counts as one ligature cell.
+const LAM: char = '\u{644}';
+
 /// `text` with the parts of emoji sequences that terminals count differently taken out
 /// (see [`screen`]); unchanged, without a copy, when it has none.
+///
+/// Also, a zero-width non-joiner goes between an Arabic lam and an alef: the width of
+/// a string counts the pair as one cell (a ligature), while the screen draws each
+/// letter in a cell of its own, so what followed them was drawn one cell early, over
+/// their last letter (a grouped row lost the last letter of an Arabic headline).
 fn plain_cells(text: String) -> String {
-    if !text.chars().any(is_sequence_part) {
+    if !text.chars().any(|c| is_sequence_part(c) || c == LAM) {
         return text;
     }
-    text.chars()
-        .filter_map(|c| match c {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
             // Regional indicators 🇦–🇿: the letters they stand for.
-            '\u{1f1e6}'..='\u{1f1ff}' => char::from_u32(u32::from(c) - 0x1f1e6 + u32::from(b'A')),
-            c if is_sequence_part(c) => None,
-            c => Some(c),
-        })
-        .collect()
+            '\u{1f1e6}'..='\u{1f1ff}' => {
+                out.extend(char::from_u32(u32::from(c) - 0x1f1e6 + u32::from(b'A')));
+            }
+            c if is_sequence_part(c) => {}
+            LAM => {
+                out.push(c);
+                let alef =
+                    |next: &char| matches!(next, '\u{622}' | '\u{623}' | '\u{625}' | '\u{627}');
+                if chars.peek().is_some_and(alef) {
+                    out.push('\u{200c}');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Joiners, variation selectors, skin-tone modifiers, the keycap mark, tag characters
@@ -182,6 +203,17 @@ mod tests {
             screen::clean("Kyïv, 東京, عاجل\n\u{1b}[2Jnext"),
             "Kyïv, 東京, عاجل\nnext"
         );
+        // Lam-alef: counted as the cells it is drawn in.
+        use unicode_width::UnicodeWidthStr;
+        let arabic = "وقف إطلاق النار";
+        assert_eq!(
+            arabic.width(),
+            arabic.chars().count() - 1,
+            "one ligature counted"
+        );
+        let shown = screen::clean_line(arabic);
+        assert_eq!(shown.width(), arabic.chars().count(), "{shown:?}");
+        assert_eq!(shown.replace('\u{200c}', ""), arabic);
     }
 
     #[test]
