@@ -473,6 +473,21 @@ fn bad_usage_exits_2() {
     assert_eq!(run(sandbox.cmd().arg("no-such-command")).code, 2);
     assert_eq!(run(sandbox.cmd().arg("dump")).code, 2, "SOURCE is required");
     assert_eq!(run(sandbox.cmd().args(["list", "--limit", "many"])).code, 2);
+    // A log filter that does not parse is said, not a log silently turned off.
+    let out = run(sandbox.cmd().args(["--log-level", "bogus=[", "list"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("not a log level or filter"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        run(sandbox
+            .cmd()
+            .args(["--log-level", "liveblog=trace", "list"]))
+        .code,
+        0
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
     /// Log level or filter (`debug`, `liveblog=trace`); default: $RUST_LOG, else info.
-    #[arg(long, global = true, value_name = "LEVEL")]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = log_filter)]
     pub log_level: Option<String>,
     /// What to do (default: the interactive reader).
     #[command(subcommand)]
@@ -163,4 +163,14 @@ fn query_arg(text: &str) -> Result<String, String> {
     } else {
         Ok(text.to_string())
     }
+}
+
+/// `--log-level`: a `RUST_LOG`-style filter, checked here (a bad one used to turn
+/// logging off without a word).
+fn log_filter(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(text)
+        .map(|_| text.to_string())
+        .map_err(|error| {
+            format!("not a log level or filter ({error}): try info, debug or liveblog=trace")
+        })
 }
