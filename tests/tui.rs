@@ -1152,7 +1152,7 @@ fn pasted_text_is_typed_never_run_as_keys() {
     );
 
     press(&mut app, ch('/'));
-    let paste = action_for_paste(&app, "cease\nfire\tq\u{1b}[2J\r\n");
+    let paste = action_for_paste(&app, "cease\r\nfire\tq\u{1b}[2J\r\n");
     assert_eq!(action_name(&paste), "FilterPaste(\"cease fire q[2J\")");
     if let Some(action) = paste {
         update(&mut app, action);

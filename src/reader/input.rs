@@ -133,6 +133,7 @@ pub const MAX_PASTE: usize = 2_000;
 /// quit, a line break does not apply the filter.
 pub fn action_for_paste(app: &App, text: &str) -> Option<Action> {
     let line: String = text
+        .replace("\r\n", "\n")
         .trim_end_matches(['\r', '\n'])
         .chars()
         // A page pasted by mistake is not a query: its start is plenty.
