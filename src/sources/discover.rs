@@ -54,7 +54,7 @@ pub fn normalize_url(url: &str) -> String {
     if url.starts_with("~/") {
         return crate::config::expand_home(url).display().to_string();
     }
-    let written_as_path = ["/", "./", "../", "~/"]
+    let written_as_path = ["/", "./", "../"]
         .iter()
         .any(|start| url.starts_with(start));
     if url.contains("://") || written_as_path || Path::new(url).exists() {

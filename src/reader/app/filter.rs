@@ -237,10 +237,7 @@ impl App {
     /// cursor (given on a character boundary of the text, and kept on one).
     pub(super) fn edit_filter(&mut self, edit: impl FnOnce(&mut String, &mut usize)) {
         let mut input = self.filter.input.clone();
-        let mut cursor = self.filter.cursor.min(input.len());
-        while !input.is_char_boundary(cursor) {
-            cursor -= 1;
-        }
+        let mut cursor = self.filter.cursor_at();
         edit(&mut input, &mut cursor);
         // A key that changed nothing (Delete at the end, Backspace at the start) moves
         // the cursor at most: the list and the older matches it brought stay.
@@ -253,15 +250,15 @@ impl App {
     /// Moves the filter's cursor a character, or to an end.
     pub(super) fn move_filter_cursor(&mut self, movement: CursorMove) {
         let input = &self.filter.input;
-        let cursor = self.filter.cursor.min(input.len());
+        let cursor = self.filter.cursor_at();
         self.filter.cursor = match movement {
-            CursorMove::Left => input
-                .get(..cursor)
-                .and_then(|before| before.char_indices().next_back())
+            CursorMove::Left => input[..cursor]
+                .char_indices()
+                .next_back()
                 .map_or(0, |(at, _)| at),
-            CursorMove::Right => input
-                .get(cursor..)
-                .and_then(|after| after.chars().next())
+            CursorMove::Right => input[cursor..]
+                .chars()
+                .next()
                 .map_or(cursor, |c| cursor + c.len_utf8()),
             CursorMove::Start => 0,
             CursorMove::End => input.len(),

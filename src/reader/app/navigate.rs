@@ -172,7 +172,7 @@ fn selected_reports(app: &App) -> Vec<EntryKey> {
 /// The entries behind the open entry `key`: it, and when it leads a group the list
 /// shows, the group's other reports.
 fn reports_of(app: &App, key: EntryKey) -> Vec<EntryKey> {
-    match app.rows.iter().position(|row| row.key() == key) {
+    match app.row_index(&key) {
         Some(index) => reports_at(app, index),
         None => vec![key],
     }
@@ -200,9 +200,10 @@ fn links_effect(
     make: fn(String) -> Effect,
     effects: &mut Vec<Effect>,
 ) {
+    // The rows hold the links: no body is read back for them.
     let links: Vec<String> = keys
         .iter()
-        .filter_map(|key| app.find(key).and_then(|entry| entry.item.url))
+        .filter_map(|key| app.find_row(key)?.given_url().map(str::to_string))
         .collect();
     // A report's web link before another's `javascript:` one.
     match links

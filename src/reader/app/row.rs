@@ -313,7 +313,7 @@ impl Row {
     }
 
     /// The permalink exactly as the source gave it.
-    fn given_url(&self) -> Option<&str> {
+    pub(super) fn given_url(&self) -> Option<&str> {
         self.has_url
             .then(|| self.part(self.ends[2] as usize, self.ends[3] as usize))
     }

@@ -73,7 +73,7 @@ pub enum Action {
     FilterChar(char),
     /// Delete the character before the cursor in the filter.
     FilterBackspace,
-    /// Delete the last word of the filter.
+    /// Delete the word before the filter's cursor.
     FilterDeleteWord,
     /// Delete what is typed in the filter before its cursor and go on typing
     /// (`ctrl-u`: at the end, the whole line).
@@ -391,6 +391,18 @@ pub struct Filter {
     pub query: Query,
     /// Why `input` does not parse, shown in place (the list keeps the last good query).
     pub error: Option<QueryError>,
+}
+
+impl Filter {
+    /// Where typing goes: `cursor` kept within `input` and on a character boundary,
+    /// what editing and drawing the line both start from.
+    pub fn cursor_at(&self) -> usize {
+        let mut at = self.cursor.min(self.input.len());
+        while !self.input.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
 }
 
 /// The whole reader state.

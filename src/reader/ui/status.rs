@@ -49,11 +49,7 @@ pub(super) fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
         let text = if app.filter.editing {
             // The text around the cursor as typed (spaces kept: they are where the
             // cursor moves).
-            let at = (0..=app.filter.cursor.min(input.len()))
-                .rev()
-                .find(|&at| input.is_char_boundary(at))
-                .unwrap_or(0);
-            let (before, after) = input.split_at(at);
+            let (before, after) = input.split_at(app.filter.cursor_at());
             // One line: a saved filter written over several lines has line breaks.
             let line = |text: &str| clean(text).replace('\n', " ");
             format!(" /{}▏{} ", line(before), line(after))
