@@ -405,6 +405,13 @@ fn a_url_without_a_scheme_means_https() {
         "a path stays a path: {}",
         out.stderr
     );
+    let out = add(&sandbox, &["~/no-such-page.html"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("no-such-page.html") && !out.stderr.contains("tried as https"),
+        "a path under home is no guessed https address: {}",
+        out.stderr
+    );
     assert_eq!(sandbox.text(), USER_CONFIG);
 }
 

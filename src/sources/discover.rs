@@ -68,7 +68,9 @@ pub fn normalize_url(url: &str) -> String {
 /// when the address had no scheme and could not be fetched as `https://`: it may be a
 /// site that speaks only http.
 pub fn with_scheme_note(typed: &str, looked: String) -> String {
-    let guessed = normalize_url(typed) != typed.trim();
+    // Only an address given `https://` by [`normalize_url`] (a `~/` path it expands
+    // changes too, and is no guess).
+    let guessed = !typed.contains("://") && normalize_url(typed).starts_with("https://");
     if guessed && looked.starts_with(CANNOT_FETCH) {
         format!(
             "{looked} (written without a scheme, it was tried as https://; write http:// \
